@@ -1,0 +1,1 @@
+"""The data catalog: dataset specs, the data dictionary and Excel templates."""

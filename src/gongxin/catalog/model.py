@@ -1,0 +1,175 @@
+"""The shape of a dataset spec: what a department's file must contain, as data.
+
+A spec is one YAML file in ``catalog/specs/``. Code interprets it; laws change without code
+changes. Field codes are the storage keys of a record's normalised values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FieldType = Literal[
+    "text",  # free text; max_length applies
+    "uscc",  # 统一社会信用代码, GB 32100-2015
+    "reg_no",  # 15-digit 工商注册号, GS 15-2006
+    "org_code",  # 组织机构代码, GB 11714
+    "resident_id",  # 公民身份号码, GB 11643
+    "subject_code",  # a registration key: a USCC, or a 15-digit registration number
+    "id_number",  # an ID number whose kind is named by another field (id_type_field)
+    "date",  # a calendar date; many spellings accepted, stored ISO
+    "decimal",  # a number with `scale` decimals
+    "integer",
+    "enum",  # one of `values` (or several when `multiple`)
+    "capital",  # a registered-capital amount with its unit, e.g. 2,000(万元人民币)
+]
+
+PublicityScope = Literal["社会公开", "政务共享", "授权查询"]
+ShareType = Literal["无条件", "有条件", "不予"]
+SubjectRole = Literal["registration", "counterpart"]
+MaskRule = Literal["id_number", "person_name"]
+
+
+class Condition(BaseModel):
+    """A condition on another field of the same row, e.g. 行政相对人类别 in [法人…]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str
+    in_: list[str] | None = Field(default=None, alias="in")
+    contains: str | None = None  # for multi-valued enums: one of the values equals this
+    present: bool | None = None  # the field has a (non-empty) value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [self.in_ is not None, self.contains is not None, self.present is not None]
+        if sum(tests) != 1:
+            raise ValueError("a condition has exactly one of: in, contains, present")
+        return self
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str  # field code, e.g. CF_WSH; the storage key
+    name: str  # the standard's Chinese name, used as the template header
+    aliases: list[str] = []  # other accepted headers: plain names, legacy names, JSON keys
+    name_en: str = ""
+    type: FieldType = "text"
+    required: bool = False
+    required_when: Condition | None = None
+    max_length: int | None = None
+    min_length: int | None = None
+    values: list[str] | None = None  # enum values
+    multiple: bool = False  # enum: several values separated by one of `separators`
+    separators: list[str] = [";", "；", ",", "，", "、", "|"]
+    other_prefix: str | None = None  # enum: values starting with this are accepted ("其他-…")
+    # enum: other spellings or legacy codes of a value, mapped to the canonical value
+    # (e.g. "1": 有效); the canonical value is what is stored
+    value_aliases: dict[str, str] = {}
+    scale: int | None = None  # decimal places for decimals
+    unit: str | None = None  # e.g. 万元
+    positive_when: Condition | None = None  # the number must be > 0 when the condition holds
+    not_after_today: bool = False  # dates: must not lie after the moment of submission
+    long_term_sentinel: bool = False  # dates: 2099/12/31 means 长期 (long-term)
+    not_before: str | None = None  # dates: field code of a date this one may not precede
+    id_type_field: str | None = None  # id_number: the field naming the ID kind
+    mask: MaskRule | None = None  # how the visibility gate masks it for the public
+    note: str = ""  # what a clerk should enter (shown in the dictionary and template)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FieldSpec:
+        if self.type == "enum" and not self.values:
+            raise ValueError(f"{self.code}: an enum field needs values")
+        for alias, target in self.value_aliases.items():
+            known = target in (self.values or []) or (
+                self.other_prefix is not None and target.startswith(self.other_prefix)
+            )
+            if self.type != "enum" or not known:
+                raise ValueError(f"{self.code}: value alias {alias!r} → {target!r} is not a value")
+        if self.type == "id_number" and not self.id_type_field:
+            raise ValueError(f"{self.code}: an id_number field needs id_type_field")
+        return self
+
+    @property
+    def headers(self) -> list[str]:
+        """Every header that maps to this field: the standard name, the code, the aliases."""
+        return [self.name, self.code, *self.aliases]
+
+
+class SubjectKeys(BaseModel):
+    """Which fields of a row identify its subject, for linkage (field codes, or None)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: str | None = None
+    reg_no: str | None = None
+    org_code: str | None = None
+    person_id: str | None = None  # a natural person's ID number
+    name: str | None = None
+    category: str | None = None  # 行政相对人类别
+
+
+class Layout(BaseModel):
+    """An alternative column layout of the same dataset (e.g. the 2016 legacy 双公示 layout)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str  # e.g. legacy_2016
+    title: str  # e.g. 2016 版双公示格式
+    fields: list[FieldSpec]
+
+
+class DatasetSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str  # e.g. penalty
+    name: str  # e.g. 行政处罚
+    name_en: str
+    version: str  # the spec's version, e.g. "2021"
+    effective_from: date
+    category: str  # 公共信用信息基础目录 category, e.g. 行政管理信息
+    info_class: str = "其他信息"  # 基本信息 / 行政管理 / 诚实守信 / 严重失信 / 其他信息
+    subject_role: SubjectRole = "counterpart"
+    publicity_scope: PublicityScope = "社会公开"
+    share_type: ShareType = "无条件"
+    open: bool = False  # 开放属性: may be published as open data
+    update_cycle: str = "实时"
+    legal_basis: str  # 认定依据 / 法律依据
+    description: str = ""
+    list_type: bool = False  # a list dataset (名单) used by joint reward and punishment
+    date_field: str | None = None  # the decision/listing date, for timeliness and ordering
+    subject_keys: SubjectKeys = SubjectKeys()
+    dedupe_key: list[str]  # field codes; "@subject" means the row's normalised subject code
+    fields: list[FieldSpec]  # the current layout
+    legacy_layouts: list[Layout] = []
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> DatasetSpec:
+        for layout_name, fields in self.layouts():
+            codes = {f.code for f in fields}
+            for f in fields:
+                for cond in (f.required_when, f.positive_when):
+                    if cond is not None and cond.field not in codes:
+                        raise ValueError(
+                            f"{self.code}/{layout_name}/{f.code}: unknown {cond.field}"
+                        )
+                for ref in (f.not_before, f.id_type_field):
+                    if ref is not None and ref not in codes:
+                        raise ValueError(f"{self.code}/{layout_name}/{f.code}: unknown {ref}")
+            for key in self.dedupe_key:
+                if key != "@subject" and key not in codes:
+                    raise ValueError(f"{self.code}/{layout_name}: dedupe key {key} not a field")
+        return self
+
+    def layouts(self) -> list[tuple[str, list[FieldSpec]]]:
+        """Every layout as (name, fields); the current one first."""
+        return [("current", self.fields), *((lay.name, lay.fields) for lay in self.legacy_layouts)]
+
+    def field(self, code: str) -> FieldSpec:
+        for f in self.fields:
+            if f.code == code:
+                return f
+        raise KeyError(code)

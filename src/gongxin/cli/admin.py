@@ -1,0 +1,84 @@
+"""``gongxin init``, ``serve``, ``dept`` and ``key``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gongxin.cli import common
+from gongxin.db import migrate
+from gongxin.exchange import departments, keys
+
+dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
+key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
+
+
+@common.reports_errors
+def init() -> None:
+    """创建或升级数据库结构 (create or upgrade the database schema)."""
+    revision = migrate.upgrade(common.engine())
+    common.out.print(f"数据库已就绪 (schema ready): revision {revision}")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址 (address to listen on)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 (port)")] = 8000,
+) -> None:
+    """启动网站和 API (run the web portal and API)."""
+    import uvicorn
+
+    from gongxin.web.app import create_app
+
+    uvicorn.run(create_app(common.settings()), host=host, port=port)
+
+
+@dept_app.command("add")
+@common.reports_errors
+def dept_add(
+    name: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+    code: Annotated[str | None, typer.Option(help="统一社会信用代码 (USCC)")] = None,
+    kind: Annotated[str, typer.Option(help="provider | user | centre")] = "provider",
+) -> None:
+    """登记部门 (register a department)."""
+    with common.engine().begin() as conn:
+        dept = departments.add(conn, name, kind=kind, code=code, now=common.now())
+    common.out.print(f"已登记部门 (registered) {dept.name} [{dept.kind}] id={dept.id}")
+
+
+@dept_app.command("list")
+@common.reports_errors
+def dept_list() -> None:
+    """列出部门 (list departments)."""
+    table = Table("id", "名称 name", "类型 kind", "代码 code")
+    with common.engine().connect() as conn:
+        for d in departments.all_departments(conn):
+            table.add_row(
+                str(d.id), d.name, departments.KIND_NAMES.get(d.kind, d.kind), d.code or ""
+            )
+    common.out.print(table)
+
+
+@key_app.command("create")
+@common.reports_errors
+def key_create(
+    dept: Annotated[str, typer.Option("--dept", help="部门名称 (department name)")],
+    expires_days: Annotated[int | None, typer.Option(help="有效天数 (days until expiry)")] = None,
+) -> None:
+    """创建 API 密钥，只显示一次 (create an API key; it is shown once)."""
+    with common.engine().begin() as conn:
+        new = keys.create(conn, dept, now=common.now(), expires_days=expires_days)
+    common.err.print(f"部门 {new.department} 的新密钥，仅显示这一次 (shown once; store it safely):")
+    print(new.key)
+    if new.expires_at:
+        common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
+
+
+@key_app.command("revoke")
+@common.reports_errors
+def key_revoke(prefix: Annotated[str, typer.Argument(help="密钥前缀 (key prefix)")]) -> None:
+    """吊销 API 密钥 (revoke an API key)."""
+    with common.engine().begin() as conn:
+        keys.revoke(conn, prefix, now=common.now())
+    common.out.print(f"已吊销 (revoked) {prefix}")

@@ -1,0 +1,62 @@
+"""What every command needs: settings, the engine, the catalog, the clock, error reporting."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+
+from gongxin import logs
+from gongxin.catalog.registry import Catalog, get_catalog
+from gongxin.db.engine import make_engine
+from gongxin.errors import GongxinError
+from gongxin.settings import Settings, get_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def engine() -> sa.Engine:
+    s = settings()
+    logs.configure(s.log_level, s.log_json)
+    return make_engine(s.database_url)
+
+
+def catalog() -> Catalog:
+    return get_catalog(settings().catalog_dir)
+
+
+def now() -> datetime:
+    """The moment a command acts at: the only wall-clock read of the CLI."""
+    return datetime.now(UTC)
+
+
+def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Print gongxin's own errors as one readable line and exit 2, instead of a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except GongxinError as exc:
+            err.print(f"[red]错误 (error):[/red] {exc.message}", highlight=False, markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()

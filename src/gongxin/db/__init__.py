@@ -1,0 +1,1 @@
+"""The operational store: SQLAlchemy Core tables, engines, dialect helpers and migrations."""

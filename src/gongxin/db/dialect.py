@@ -1,0 +1,88 @@
+"""Every difference between SQLite and PostgreSQL that gongxin relies on lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+# Bound parameters per statement: SQLite's default limit is 32,766; stay well below it.
+MAX_IN_PARAMS = 5000
+
+
+def is_sqlite(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def bulk_insert(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Append rows fast, inside the connection's current transaction.
+
+    Values are bound parameters in both dialects: SQLite gets one prepared INSERT run with
+    ``executemany``; PostgreSQL gets ``COPY … FROM STDIN``. Values must already be in their
+    stored text form (ISO dates and timestamps, JSON as text).
+    """
+    dbapi = conn.connection.driver_connection
+    if dbapi is None:  # pragma: no cover - a closed connection
+        raise RuntimeError("connection is closed")
+    names = ", ".join(f'"{c}"' for c in columns)
+    if is_sqlite(conn):
+        marks = ", ".join("?" for _ in columns)
+        cur = dbapi.cursor()
+        try:
+            cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+        finally:
+            cur.close()
+        return
+    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def chunked(values: Sequence[Any], size: int = MAX_IN_PARAMS) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def timestamp_text(conn: sa.Connection, moment: datetime) -> str:
+    """A timestamp in the text form each dialect's bulk path stores and reads back.
+
+    SQLite keeps SQLAlchemy's own layout (naive UTC); PostgreSQL gets an explicit offset.
+    """
+    utc = moment.astimezone(UTC)
+    if is_sqlite(conn):
+        return utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return utc.isoformat()
+
+
+def select_in(
+    conn: sa.Connection, table: str, key: str, columns: Sequence[str], keys: Sequence[Any],
+    where: str = "", params: Sequence[Any] = (),
+) -> list[tuple[Any, ...]]:
+    """``SELECT key, columns… FROM table WHERE key IN keys [AND where]``, for hot paths.
+
+    Skips SQL compilation: SQLite gets a list of ``?`` marks per chunk, PostgreSQL one array
+    parameter (``= ANY(%s)``). ``where`` uses the driver's own placeholder style via ``mark``.
+    """
+    cols = ", ".join([key, *columns])
+    extra = f" AND {where}" if where else ""
+    found: list[tuple[Any, ...]] = []
+    if not keys:
+        return found
+    if is_sqlite(conn):
+        for chunk in chunked(keys):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {cols} FROM {table} WHERE {key} IN ({marks}){extra}"
+            found.extend(conn.exec_driver_sql(sql, (*chunk, *params)).fetchall())
+        return found
+    sql = f"SELECT {cols} FROM {table} WHERE {key} = ANY(%s){extra}"
+    found.extend(conn.exec_driver_sql(sql, (list(keys), *params)).fetchall())
+    return found
+
+
+def mark(conn: sa.Connection) -> str:
+    """The driver's placeholder for raw SQL: ``?`` for sqlite3, ``%s`` for psycopg."""
+    return "?" if is_sqlite(conn) else "%s"

@@ -1,0 +1,44 @@
+"""Create or upgrade the schema with Alembic (``gongxin init``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection: sa.Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
+    """Bring the schema to ``revision``; returns the revision now in place."""
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+    return current_revision(engine)
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def revision(engine: sa.Engine, message: str) -> None:
+    """Autogenerate a new migration from the models (a developer tool)."""
+    with engine.begin() as conn:
+        command.revision(_config(conn), message=message, autogenerate=True)

@@ -1,0 +1,149 @@
+"""The tables of the operational store (SQLAlchemy Core).
+
+Schema changes go through Alembic migrations in ``db/migrations``; this module is their model.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Timestamp = sa.DateTime(timezone=True)
+
+departments = sa.Table(
+    "departments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("code", sa.String(18), nullable=True, comment="统一社会信用代码"),
+    sa.Column("kind", sa.String(20), nullable=False, comment="provider | user | centre"),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id"), nullable=False, index=True),
+    sa.Column("prefix", sa.String(16), nullable=False, unique=True, comment="shown, for lookup"),
+    sa.Column("key_hash", sa.String(64), nullable=False, comment="SHA-256 of the whole key"),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=True),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+    sa.Column("last_used_at", Timestamp, nullable=True),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("dataset", sa.String(64), nullable=False, index=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id"), nullable=False, index=True),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("file_size", sa.BigInteger, nullable=False),
+    sa.Column("format", sa.String(10), nullable=False),
+    sa.Column("encoding", sa.String(40), nullable=True),
+    sa.Column("layout", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, comment="complete"),
+    sa.Column("rows", sa.Integer, nullable=False, default=0),
+    sa.Column("accepted", sa.Integer, nullable=False, default=0),
+    sa.Column("updated", sa.Integer, nullable=False, default=0),
+    sa.Column("duplicates", sa.Integer, nullable=False, default=0),
+    sa.Column("rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("unlinked", sa.Integer, nullable=False, default=0),
+    sa.Column("warnings", sa.Integer, nullable=False, default=0),
+    sa.Column("unknown_columns", Json, nullable=False),
+    sa.Column("notes", Json, nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
+    sa.Column("finished_at", Timestamp, nullable=True),
+    sa.UniqueConstraint("dataset", "department_id", "file_sha256"),
+)
+
+subjects = sa.Table(
+    "subjects",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=True, unique=True, comment="统一社会信用代码"),
+    sa.Column("reg_no", sa.String(15), nullable=True, index=True, comment="工商注册号"),
+    sa.Column("org_code", sa.String(9), nullable=True, index=True, comment="组织机构代码"),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("name_norm", sa.String(500), nullable=False, index=True),
+    sa.Column("entity_type", sa.String(100), nullable=True, comment="企业类型"),
+    sa.Column("legal_rep", sa.String(200), nullable=True, comment="法定代表人"),
+    sa.Column("capital", sa.Numeric(24, 6), nullable=True),
+    sa.Column("capital_unit", sa.String(40), nullable=True),
+    sa.Column("reg_date", sa.Date, nullable=True),
+    sa.Column("province", sa.String(40), nullable=True),
+    sa.Column("region", sa.String(100), nullable=True),
+    sa.Column("address", sa.Text, nullable=True),
+    sa.Column("business_scope", sa.Text, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("dataset", sa.String(64), nullable=False),
+    sa.Column("dedupe_key", sa.String(32), nullable=False),
+    sa.Column("content_hash", sa.String(32), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("subject_id", sa.ForeignKey("subjects.id"), nullable=True, index=True),
+    sa.Column(
+        "link_kind", sa.String(20), nullable=True, comment="uscc | reg_no | org_code | person"
+    ),
+    sa.Column("link_code", sa.String(32), nullable=True),
+    sa.Column("subject_name", sa.String(500), nullable=True),
+    sa.Column("event_date", sa.Date, nullable=True),
+    sa.Column("submission_id", sa.String(32), nullable=False, index=True),
+    sa.Column("row_no", sa.Integer, nullable=False),
+    sa.Column("data", Json, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("dataset", "dedupe_key"),
+)
+sa.Index(
+    "ix_records_unlinked",
+    records.c.link_code,
+    sqlite_where=records.c.subject_id.is_(None),
+    postgresql_where=records.c.subject_id.is_(None),
+)
+
+record_history = sa.Table(
+    "record_history",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("record_id", sa.ForeignKey("records.id"), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.String(32), nullable=False),
+    sa.Column("submission_id", sa.String(32), nullable=False),
+    sa.Column("row_no", sa.Integer, nullable=False),
+    sa.Column("data", Json, nullable=False),
+    sa.Column("replaced_at", Timestamp, nullable=False),
+    sa.Column("replaced_by", sa.String(32), nullable=False, comment="submission id"),
+)
+
+rejects = sa.Table(
+    "rejects",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
+    sa.Column("row_no", sa.Integer, nullable=False),
+    sa.Column("raw", Json, nullable=False, comment="the row as read: header -> text"),
+    sa.Column("errors", Json, nullable=False),
+)

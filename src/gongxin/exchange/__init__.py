@@ -1,0 +1,1 @@
+"""Departments, API keys, and (later) grants, requests, the change feed and audit."""

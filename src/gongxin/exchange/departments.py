@@ -1,0 +1,78 @@
+"""Departments: the providers that submit data, the users that consume it, the credit centre."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, get_args
+
+import sqlalchemy as sa
+
+from gongxin.db.models import departments
+from gongxin.errors import Conflict, InvalidInput, NotFound
+from gongxin.ids import uscc
+from gongxin.ids.exceptions import InvalidIdentifier
+
+Kind = Literal["provider", "user", "centre"]
+KINDS: tuple[str, ...] = get_args(Kind)
+KIND_NAMES = {"provider": "数据提供部门", "user": "数据使用部门", "centre": "信用中心"}
+
+
+@dataclass(frozen=True)
+class Department:
+    id: int
+    name: str
+    code: str | None
+    kind: str
+    created_at: datetime
+
+
+def _of(row: sa.Row[object]) -> Department:
+    m = row._mapping
+    return Department(m["id"], m["name"], m["code"], m["kind"], m["created_at"])
+
+
+def add(
+    conn: sa.Connection, name: str, *, kind: str, code: str | None, now: datetime
+) -> Department:
+    """Register a department; its code, when given, must be a valid USCC."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("部门名称不能为空", "the department name is empty")
+    if kind not in KINDS:
+        raise InvalidInput(
+            f"部门类型“{kind}”无效，可选：{'、'.join(KINDS)}",
+            f"invalid department kind {kind!r}; choose one of {', '.join(KINDS)}",
+        )
+    if code is not None:
+        try:
+            code = uscc.validate(code)
+        except InvalidIdentifier as exc:
+            raise InvalidInput(
+                f"部门代码无效：{exc.zh}", f"invalid department code: {exc.en}"
+            ) from exc
+    if conn.execute(sa.select(departments.c.id).where(departments.c.name == name)).first():
+        raise Conflict(f"部门“{name}”已存在", f"department {name!r} already exists")
+    conn.execute(departments.insert().values(name=name, code=code, kind=kind, created_at=now))
+    return get(conn, name)
+
+
+def get(conn: sa.Connection, name: str) -> Department:
+    row = conn.execute(sa.select(departments).where(departments.c.name == name.strip())).first()
+    if row is None:
+        raise NotFound(
+            f"没有名为“{name}”的部门；请先用 gongxin dept add 登记",
+            f"no department named {name!r}; register it with 'gongxin dept add'",
+        )
+    return _of(row)
+
+
+def by_id(conn: sa.Connection, dept_id: int) -> Department:
+    row = conn.execute(sa.select(departments).where(departments.c.id == dept_id)).first()
+    if row is None:
+        raise NotFound(f"部门 {dept_id} 不存在", f"no department {dept_id}")
+    return _of(row)
+
+
+def all_departments(conn: sa.Connection) -> list[Department]:
+    return [_of(r) for r in conn.execute(sa.select(departments).order_by(departments.c.id))]

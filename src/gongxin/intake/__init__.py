@@ -1,0 +1,1 @@
+"""Intake: reading, mapping and checking the files departments deliver."""

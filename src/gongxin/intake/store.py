@@ -1,0 +1,317 @@
+"""Writing a submission's checked rows: new records, corrections with history, duplicates,
+quarantined rejects, and the link of each record to its subject.
+
+Everything runs inside the submission's one transaction, in batches, with set-based lookups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from gongxin.catalog.model import DatasetSpec
+from gongxin.db import dialect
+from gongxin.db.models import record_history, records, rejects
+from gongxin.intake.readers.table import Row
+from gongxin.intake.validate import Checked
+from gongxin.subjects import registry
+
+_RECORD_COLUMNS = (
+    "dataset",
+    "dedupe_key",
+    "content_hash",
+    "version",
+    "subject_id",
+    "link_kind",
+    "link_code",
+    "subject_name",
+    "event_date",
+    "submission_id",
+    "row_no",
+    "data",
+    "created_at",
+    "updated_at",
+)
+ENTITY_LINKS = ("uscc", "reg_no", "org_code")
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+@dataclass
+class Counts:
+    accepted: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    unlinked: int = 0
+    relinked: int = 0
+    warnings: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(slots=True)
+class _Pending:
+    checked: Checked
+    key: str
+    content: str
+    content_hash: str
+    subject_id: int | None = None
+
+
+@dataclass
+class RecordWriter:
+    """Merges checked rows of one submission into the store."""
+
+    conn: sa.Connection
+    spec: DatasetSpec
+    submission_id: str
+    now: datetime
+    headers: list[str]
+    counts: Counts = field(default_factory=Counts)
+
+    def __post_init__(self) -> None:
+        self._now_text = dialect.timestamp_text(self.conn, self.now)
+        self._registration = self.spec.subject_role == "registration"
+        self._roles = registry.RegistrationRoles.of(self.spec) if self._registration else None
+        keys = self.spec.subject_keys
+        # Subject ids by (kind, code) seen in this submission; None caches "no such subject".
+        # Only non-registration datasets use it, and they create no subjects.
+        self._subject_cache: dict[tuple[str, str], int | None] = {}
+        self._codes = [
+            (k, c)
+            for k, c in (("uscc", keys.uscc), ("reg_no", keys.reg_no), ("org_code", keys.org_code))
+            if c
+        ]
+
+    # -- rejects -------------------------------------------------------------------------
+
+    def reject(self, rows: Sequence[tuple[Row, Checked]]) -> None:
+        values = []
+        for row, checked in rows:
+            raw: dict[str, Any] = {}
+            for i, header in enumerate(self.headers):
+                cell = row.values[i] if i < len(row.values) else None
+                raw[header or f"第{i + 1}列"] = None if cell is None else str(cell)
+            if row.extras:
+                raw.update({k: None if x is None else str(x) for k, x in row.extras.items()})
+            errors = [p.to_dict() for p in checked.errors]
+            values.append(
+                (
+                    self.submission_id,
+                    row.number,
+                    orjson.dumps(raw).decode(),
+                    orjson.dumps(errors).decode(),
+                )
+            )
+        if values:
+            dialect.bulk_insert(
+                self.conn, rejects, ("submission_id", "row_no", "raw", "errors"), values
+            )
+        self.counts.rejected += len(values)
+
+    # -- accepted rows -------------------------------------------------------------------
+
+    def write(self, rows: Sequence[Checked]) -> None:
+        pending = [self._prepare(c) for c in rows]
+        self.counts.warnings += sum(1 for c in rows if c.warnings)
+        while pending:
+            first: dict[str, _Pending] = {}
+            spill: list[_Pending] = []
+            for p in pending:
+                if p.key in first:
+                    spill.append(p)
+                else:
+                    first[p.key] = p
+            self._merge(list(first.values()))
+            pending = spill
+
+    def _prepare(self, checked: Checked) -> _Pending:
+        data = checked.data
+        assert data is not None
+        subject = checked.link_code or data.get(self.spec.subject_keys.name or "")
+        parts = [subject if k == "@subject" else data.get(k) for k in self.spec.dedupe_key]
+        content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        return _Pending(checked, _digest(orjson.dumps(parts)), content.decode(), _digest(content))
+
+    def _merge(self, batch: list[_Pending]) -> None:
+        mark = dialect.mark(self.conn)
+        existing = {
+            key: (rid, h)
+            for key, rid, h in dialect.select_in(
+                self.conn,
+                "records",
+                "dedupe_key",
+                ("id", "content_hash"),
+                [p.key for p in batch],
+                f"dataset = {mark}",
+                (self.spec.code,),
+            )
+        }
+        new: list[_Pending] = []
+        changed: list[tuple[int, _Pending]] = []
+        for p in batch:
+            found = existing.get(p.key)
+            if found is None:
+                new.append(p)
+            elif found[1] == p.content_hash:
+                self.counts.duplicates += 1
+            else:
+                changed.append((found[0], p))
+        self._link([*new, *(p for _, p in changed)])
+        if new:
+            dialect.bulk_insert(
+                self.conn, records, _RECORD_COLUMNS, (self._record_row(p) for p in new)
+            )
+            self.counts.accepted += len(new)
+        if changed:
+            self._correct(changed)
+            self.counts.updated += len(changed)
+
+    def _record_row(self, p: _Pending) -> tuple[Any, ...]:
+        c = p.checked
+        data = c.data or {}
+        keys = self.spec.subject_keys
+        return (
+            self.spec.code,
+            p.key,
+            p.content_hash,
+            1,
+            p.subject_id,
+            c.link_kind,
+            c.link_code,
+            data.get(keys.name) if keys.name else None,
+            data.get(self.spec.date_field) if self.spec.date_field else None,
+            self.submission_id,
+            c.number,
+            p.content,
+            self._now_text,
+            self._now_text,
+        )
+
+    def _correct(self, changed: list[tuple[int, _Pending]]) -> None:
+        """Keep each previous version in history, then store the correction."""
+        ids = [rid for rid, _ in changed]
+        for chunk in dialect.chunked(ids):
+            source = sa.select(
+                records.c.id,
+                records.c.version,
+                records.c.content_hash,
+                records.c.submission_id,
+                records.c.row_no,
+                records.c.data,
+                sa.literal(self.now, record_history.c.replaced_at.type),
+                sa.literal(self.submission_id, sa.String),
+            ).where(records.c.id.in_(chunk))
+            self.conn.execute(
+                record_history.insert().from_select(
+                    [
+                        "record_id",
+                        "version",
+                        "content_hash",
+                        "submission_id",
+                        "row_no",
+                        "data",
+                        "replaced_at",
+                        "replaced_by",
+                    ],
+                    source,
+                )
+            )
+        keys = self.spec.subject_keys
+        stmt = (
+            sa.update(records)
+            .where(records.c.id == sa.bindparam("rid"))
+            .values(
+                content_hash=sa.bindparam("h"),
+                version=records.c.version + 1,
+                subject_id=sa.bindparam("sid"),
+                link_kind=sa.bindparam("lk"),
+                link_code=sa.bindparam("lc"),
+                subject_name=sa.bindparam("sn"),
+                event_date=sa.bindparam("ed"),
+                submission_id=sa.bindparam("sub"),
+                row_no=sa.bindparam("rn"),
+                data=sa.bindparam("d", type_=records.c.data.type),
+                updated_at=sa.bindparam("now"),
+            )
+        )
+        params = []
+        for rid, p in changed:
+            data = p.checked.data or {}
+            params.append(
+                {
+                    "rid": rid,
+                    "h": p.content_hash,
+                    "sid": p.subject_id,
+                    "lk": p.checked.link_kind,
+                    "lc": p.checked.link_code,
+                    "sn": data.get(keys.name) if keys.name else None,
+                    "ed": _as_date(
+                        data.get(self.spec.date_field) if self.spec.date_field else None
+                    ),
+                    "sub": self.submission_id,
+                    "rn": p.checked.number,
+                    "d": data,
+                    "now": self.now,
+                }
+            )
+        self.conn.execute(stmt, params)
+
+    # -- subjects ------------------------------------------------------------------------
+
+    def _link(self, batch: list[_Pending]) -> None:
+        if self._registration:
+            assert self._roles is not None
+            rows = [
+                (p.checked.link_kind or "", p.checked.link_code or "", p.checked.data or {})
+                for p in batch
+            ]
+            ids, relinked = registry.upsert(self.conn, self._roles, rows, self.now)
+            self.counts.relinked += relinked
+            for p in batch:
+                p.subject_id = ids.get((p.checked.link_kind or "", p.checked.link_code or ""))
+            return
+        cache = self._subject_cache
+        wanted: dict[str, set[str]] = {"uscc": set(), "reg_no": set(), "org_code": set()}
+        for p in batch:
+            for kind, code in self._candidates(p):
+                if (kind, code) not in cache:
+                    wanted[kind].add(code)
+        if len(cache) > 500_000:
+            cache.clear()
+        for kind, codes in wanted.items():
+            if codes:
+                found = dict(dialect.select_in(self.conn, "subjects", kind, ("id",), sorted(codes)))
+                cache.update({(kind, code): found.get(code) for code in codes})
+        for p in batch:
+            for candidate in self._candidates(p):
+                sid = cache.get(candidate)
+                if sid is not None:
+                    p.subject_id = sid
+                    break
+            if p.subject_id is None and p.checked.link_kind != "person":
+                self.counts.unlinked += 1
+
+    def _candidates(self, p: _Pending) -> list[tuple[str, str]]:
+        """The codes a record may link by, in order: USCC, registration no., organisation code
+        (its own, then the one embedded in its USCC)."""
+        data = p.checked.data or {}
+        out = [(kind, data[code]) for kind, code in self._codes if code in data]
+        if out and out[0][0] == "uscc":
+            out.append(("org_code", out[0][1][8:17]))  # the organisation code inside the USCC
+        return out
+
+
+def _as_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,269 @@
+"""Validating one row against its dataset's layout: field parsers plus the row's own rules.
+
+The result is the row's normalised values (by field code) and every problem found, each naming
+the row, the field, the value and the rule, in Chinese with an English gloss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from gongxin.catalog.model import Condition
+from gongxin.ids import uscc
+from gongxin.intake.fields import (
+    MOJIBAKE,
+    Parser,
+    compile_field,
+    parse_subject_code,
+    validate_id_number,
+)
+from gongxin.intake.mapping import HeaderMap
+from gongxin.intake.readers.table import Row
+from gongxin.intake.values import NULL_TOKENS, ValueProblem, as_text
+
+SHOWN_VALUE = 100  # characters of a value quoted in a message
+
+
+@dataclass(slots=True)
+class Problem:
+    field: str  # field code ("" for the row as a whole)
+    name: str  # the field's Chinese name
+    value: str  # the raw value, shortened
+    rule: str
+    zh: str
+    en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "name": self.name,
+            "value": self.value,
+            "rule": self.rule,
+            "zh": self.zh,
+            "en": self.en,
+        }
+
+    def describe(self, row: int) -> str:
+        where = f"字段“{self.name}”（{self.field}）" if self.field else "整行"
+        value = f"值“{self.value}”" if self.value else "值为空"
+        return f"第{row}行 {where} {value}：{self.zh}（{self.en}）"
+
+
+@dataclass(slots=True)
+class Checked:
+    number: int
+    data: dict[str, Any] | None  # normalised values; None when the row is rejected
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    link_kind: str | None = None  # uscc | reg_no | org_code | person
+    link_code: str | None = None
+
+
+def _shown(raw: Any) -> str:
+    text = "" if raw is None else str(raw)
+    return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE] + "…"
+
+
+def _holds(cond: Condition, data: dict[str, Any]) -> bool:
+    value = data.get(cond.field)
+    if cond.present is not None:
+        return (value is not None) == cond.present
+    if cond.in_ is not None:
+        return value in cond.in_
+    if isinstance(value, list):
+        return cond.contains in value
+    return value is not None and value == cond.contains
+
+
+class RowValidator:
+    """Validates rows of one file, for one header map, at the moment ``as_of``."""
+
+    def __init__(self, hmap: HeaderMap, as_of: datetime) -> None:
+        self.hmap = hmap
+        self.today = as_of.date().isoformat()
+        fields = {f.code: f for f in hmap.fields}
+        self._fields = fields
+        # (column, code, plain text?, max length, parser): plain text is parsed inline.
+        self._plan: list[tuple[int, str, bool, int | None, Parser]] = []
+        for f in hmap.fields:
+            if f.code in hmap.columns:
+                plain = f.type in ("text", "id_number") and f.min_length is None
+                self._plan.append(
+                    (hmap.columns[f.code], f.code, plain, f.max_length, compile_field(f))
+                )
+        self._required = [f.code for f in hmap.fields if f.required and f.code in hmap.columns]
+        self._conditional = [f for f in hmap.fields if f.required_when or f.positive_when]
+        self._dates = [f for f in hmap.fields if f.not_after_today or f.not_before]
+        self._id_numbers = [f for f in hmap.fields if f.type == "id_number" and f.id_type_field]
+        keys = hmap.spec.subject_keys
+        self._keys = keys
+        self._links = [
+            (kind, code)
+            for kind, code in (
+                ("uscc", keys.uscc),
+                ("reg_no", keys.reg_no),
+                ("org_code", keys.org_code),
+                ("person", keys.person_id),
+            )
+            if code
+        ]
+        self._warned: dict[str, str | None] = {}
+
+    def check(self, row: Row) -> Checked:
+        values = row.values
+        width = len(values)
+        data: dict[str, Any] = {}
+        errors: list[Problem] = []
+        mojibake: list[str] | None = None
+        for col, code, plain, max_len, parse in self._plan:
+            raw = values[col] if col < width else None
+            if raw is None:
+                continue
+            if plain and raw.__class__ is str:
+                text = raw.strip()
+                if not text or text in NULL_TOKENS:
+                    continue
+                if (max_len is None or len(text) <= max_len) and text[0] != "'":
+                    data[code] = text
+                    if MOJIBAKE in text:
+                        mojibake = [*(mojibake or []), code]
+                    continue
+            try:
+                value = parse(raw)
+            except ValueProblem as p:
+                f = self._fields[code]
+                errors.append(Problem(code, f.name, _shown(raw), p.rule, p.zh, p.en))
+                continue
+            if value is not None:
+                data[code] = value
+        if row.extras and any(as_text(x) is not None for x in row.extras.values()):
+            extra = "；".join(f"{k}={_shown(x)}" for k, x in row.extras.items() if x is not None)
+            errors.append(
+                Problem(
+                    "",
+                    "",
+                    _shown(extra),
+                    "extra_columns",
+                    "本行的值多于表头的列，可能有未加引号的分隔符",
+                    "the row has more values than the header has columns",
+                )
+            )
+        self._row_rules(data, values, errors)
+        result = Checked(row.number, None if errors else data, errors)
+        if not errors:
+            self._link(result, data)
+            self._warn(result, mojibake)
+        return result
+
+    def _raw(self, values: list[Any], code: str) -> str:
+        col = self.hmap.columns.get(code)
+        return _shown(values[col]) if col is not None and col < len(values) else ""
+
+    def _row_rules(self, data: dict[str, Any], values: list[Any], errors: list[Problem]) -> None:
+        failed = {p.field for p in errors} if errors else ()
+        for code in self._required:
+            if code not in data and code not in failed:
+                name = self._fields[code].name
+                errors.append(Problem(code, name, "", "required", "必填项为空", "required"))
+        for f in self._conditional:
+            if f.code in failed:
+                continue
+            if f.required_when and f.code not in data and _holds(f.required_when, data):
+                cond = self._fields[f.required_when.field]
+                errors.append(
+                    Problem(
+                        f.code,
+                        f.name,
+                        "",
+                        "required_when",
+                        f"“{cond.name}”为“{data.get(cond.code)}”时必填",
+                        f"required when {cond.code} is {data.get(cond.code)!r}",
+                    )
+                )
+            if f.positive_when and _holds(f.positive_when, data):
+                amount = data.get(f.code)
+                if amount is None or float(amount) <= 0:
+                    cond = self._fields[f.positive_when.field]
+                    errors.append(
+                        Problem(
+                            f.code,
+                            f.name,
+                            self._raw(values, f.code),
+                            "positive_when",
+                            f"“{cond.name}”含“{f.positive_when.contains}”时须大于 0",
+                            f"must be > 0 when {cond.code} includes {f.positive_when.contains!r}",
+                        )
+                    )
+        for f in self._dates:
+            value = data.get(f.code)
+            if value is None:
+                continue
+            if f.not_after_today and value > self.today and not f.long_term_sentinel:
+                errors.append(
+                    Problem(
+                        f.code,
+                        f.name,
+                        self._raw(values, f.code),
+                        "not_after_today",
+                        f"日期晚于提交日 {self.today}",
+                        f"date is after the submission date {self.today}",
+                    )
+                )
+            if f.not_before and data.get(f.not_before) and value < data[f.not_before]:
+                ref = self._fields[f.not_before]
+                errors.append(
+                    Problem(
+                        f.code,
+                        f.name,
+                        self._raw(values, f.code),
+                        "not_before",
+                        f"不能早于“{ref.name}”（{data[f.not_before]}）",
+                        f"must not precede {ref.code} ({data[f.not_before]})",
+                    )
+                )
+        for f in self._id_numbers:
+            number = data.get(f.code)
+            if number is None or f.id_type_field is None:
+                continue
+            try:
+                data[f.code] = validate_id_number(data.get(f.id_type_field), number)
+            except ValueProblem as p:
+                errors.append(Problem(f.code, f.name, "", p.rule, p.zh, p.en))
+
+    def _link(self, result: Checked, data: dict[str, Any]) -> None:
+        for kind, code in self._links:
+            value = data.get(code)
+            if value:
+                if self._fields[code].type == "subject_code":
+                    kind = parse_subject_code(value)[0]
+                result.link_kind, result.link_code = kind, value
+                return
+
+    def _warn(self, result: Checked, mojibake: list[str] | None) -> None:
+        if result.link_kind == "uscc" and result.link_code:
+            code = result.link_code
+            if code not in self._warned:
+                if len(self._warned) > 50_000:
+                    self._warned.clear()
+                self._warned[code] = uscc.org_code_warning(code)
+            message = self._warned[code]
+            if message:
+                field_code = self._keys.uscc or ""
+                name = self._fields[field_code].name
+                result.warnings.append(
+                    Problem(field_code, name, code, "embedded_org_code", message, message)
+                )
+        for code in mojibake or ():
+            f = self._fields[code]
+            result.warnings.append(
+                Problem(
+                    code,
+                    f.name,
+                    _shown(result.data.get(code) if result.data else ""),
+                    "mojibake",
+                    "含无法识别的字符（乱码），已按原样保存",
+                    "contains undecodable characters",
+                )
+            )

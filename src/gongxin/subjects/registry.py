@@ -1,0 +1,211 @@
+"""The subject registry: registration rows create or update subjects, keyed by USCC or, for
+entities that never received one, by their 15-digit registration number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongxin.catalog.model import DatasetSpec
+from gongxin.db import dialect
+from gongxin.db.models import records, subjects
+from gongxin.ids import uscc
+from gongxin.subjects.names import normalise_name
+
+# Subject columns filled from registration fields, by the field's type or its role.
+_COLUMNS = (
+    "name",
+    "name_norm",
+    "entity_type",
+    "legal_rep",
+    "capital",
+    "capital_unit",
+    "reg_date",
+    "province",
+    "region",
+    "address",
+    "business_scope",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRoles:
+    """Which registration field fills which subject column (field codes)."""
+
+    name: str
+    entity_type: str | None
+    legal_rep: str | None
+    capital: str | None
+    reg_date: str | None
+    province: str | None
+    region: str | None
+    address: str | None
+    business_scope: str | None
+
+    @classmethod
+    def of(cls, spec: DatasetSpec) -> RegistrationRoles:
+        by_role: dict[str, str] = {}
+        hints = {
+            "entity_type": ("企业类型", "类型"),
+            "legal_rep": ("法人代表", "法定代表人"),
+            "reg_date": ("注册日期", "成立日期"),
+            "province": ("所在省份", "省份"),
+            "region": ("地区", "所在地区"),
+            "address": ("注册地址", "住所"),
+            "business_scope": ("经营范围",),
+        }
+        for f in spec.fields:
+            names = {f.name, *f.aliases}
+            if f.type == "capital":
+                by_role["capital"] = f.code
+            for role, candidates in hints.items():
+                if role not in by_role and names & set(candidates):
+                    by_role[role] = f.code
+        if spec.subject_keys.name is None:
+            raise ValueError(f"{spec.code}: a registration dataset needs subject_keys.name")
+        return cls(
+            name=spec.subject_keys.name,
+            **{
+                role: by_role.get(role)
+                for role in (
+                    "entity_type",
+                    "legal_rep",
+                    "capital",
+                    "reg_date",
+                    "province",
+                    "region",
+                    "address",
+                    "business_scope",
+                )
+            },
+        )
+
+
+def _row_values(roles: RegistrationRoles, data: dict[str, Any]) -> dict[str, Any]:
+    name = data[roles.name]
+    capital = data.get(roles.capital) if roles.capital else None
+
+    def get(code: str | None) -> Any:
+        return data.get(code) if code else None
+
+    return {
+        "name": name,
+        "name_norm": normalise_name(name),
+        "entity_type": get(roles.entity_type),
+        "legal_rep": get(roles.legal_rep),
+        "capital": capital["amount"] if capital else None,
+        "capital_unit": capital["unit"] if capital else None,
+        "reg_date": get(roles.reg_date),
+        "province": get(roles.province),
+        "region": get(roles.region),
+        "address": get(roles.address),
+        "business_scope": get(roles.business_scope),
+    }
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    """Column values as SQLAlchemy binds them (dates and decimals as objects)."""
+    typed = dict(row)
+    if typed["reg_date"]:
+        typed["reg_date"] = date.fromisoformat(typed["reg_date"])
+    if typed["capital"] is not None:
+        typed["capital"] = Decimal(typed["capital"])
+    return typed
+
+
+def find_ids(conn: sa.Connection, column: sa.Column[Any], codes: Sequence[str]) -> dict[str, int]:
+    """Subject ids by code, for one key column (uscc, reg_no or org_code)."""
+    found: dict[str, int] = {}
+    unique = sorted(set(codes))
+    for chunk in dialect.chunked(unique):
+        for code, sid in conn.execute(sa.select(column, subjects.c.id).where(column.in_(chunk))):
+            found.setdefault(code, sid)
+    return found
+
+
+def upsert(
+    conn: sa.Connection,
+    roles: RegistrationRoles,
+    rows: Sequence[tuple[str, str, dict[str, Any]]],
+    now: datetime,
+) -> tuple[dict[tuple[str, str], int], int]:
+    """Create or update subjects from (kind, code, data) rows, kind uscc or reg_no.
+
+    Returns the subject id of each (kind, code) and how many unlinked records were linked to
+    the subjects this call created.
+    """
+    ids: dict[tuple[str, str], int] = {}
+    for kind, column in (("uscc", subjects.c.uscc), ("reg_no", subjects.c.reg_no)):
+        codes = [code for k, code, _ in rows if k == kind]
+        ids.update({(kind, c): i for c, i in find_ids(conn, column, codes).items()})
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, code, data in rows:
+        latest[(kind, code)] = data
+    new = [key for key in latest if key not in ids]
+    now_text = dialect.timestamp_text(conn, now)
+    if new:
+        cols = ("uscc", "reg_no", "org_code", *_COLUMNS, "created_at", "updated_at")
+        values = []
+        for kind, code in new:
+            row = _row_values(roles, latest[(kind, code)])
+            org = uscc.embedded_org_code(code) if kind == "uscc" else None
+            values.append(
+                (
+                    code if kind == "uscc" else None,
+                    code if kind == "reg_no" else None,
+                    org,
+                    *(row[c] for c in _COLUMNS),
+                    now_text,
+                    now_text,
+                )
+            )
+        dialect.bulk_insert(conn, subjects, cols, values)
+        for kind, column in (("uscc", subjects.c.uscc), ("reg_no", subjects.c.reg_no)):
+            codes = [code for k, code in new if k == kind]
+            ids.update({(kind, c): i for c, i in find_ids(conn, column, codes).items()})
+    changed = [
+        (ids[key], _row_values(roles, data)) for key, data in latest.items() if key not in new
+    ]
+    if changed:
+        stmt = (
+            sa.update(subjects)
+            .where(subjects.c.id == sa.bindparam("sid"))
+            .values(
+                {c: sa.bindparam(f"v_{c}") for c in _COLUMNS}
+                | {"updated_at": sa.bindparam("v_now")}
+            )
+        )
+        conn.execute(
+            stmt,
+            [
+                {"sid": sid, "v_now": now, **{f"v_{c}": v for c, v in _typed(row).items()}}
+                for sid, row in changed
+            ],
+        )
+    relinked = _relink(conn, [(key, ids[key]) for key in new])
+    return ids, relinked
+
+
+def _relink(conn: sa.Connection, created: Sequence[tuple[tuple[str, str], int]]) -> int:
+    """Link waiting (待关联) records to subjects that just came into existence."""
+    if not created:
+        return 0
+    params = []
+    for (kind, code), sid in created:
+        params.append({"sid": sid, "kind": kind, "code": code})
+        if kind == "uscc":
+            params.append({"sid": sid, "kind": "org_code", "code": uscc.embedded_org_code(code)})
+    stmt = (
+        sa.update(records)
+        .where(records.c.subject_id.is_(None))
+        .where(records.c.link_code == sa.bindparam("code"))
+        .where(records.c.link_kind == sa.bindparam("kind"))
+        .values(subject_id=sa.bindparam("sid"))
+    )
+    result = conn.execute(stmt, params)
+    return max(result.rowcount, 0)

@@ -1,0 +1,66 @@
+"""POST /api/v1/submissions: a department's system submits a file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse
+
+from gongxin.errors import InvalidInput
+from gongxin.intake.pipeline import ingest
+from gongxin.web.deps import CatalogDep, DepartmentDep, EngineDep, NowDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
+
+
+def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".upload") as tmp:
+        written = 0
+        while chunk := upload.file.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                tmp.close()
+                Path(tmp.name).unlink(missing_ok=True)
+                raise InvalidInput(f"文件超过上限 {limit} 字节", f"file larger than {limit} bytes")
+            tmp.write(chunk)
+    return Path(tmp.name)
+
+
+@router.post("/submissions", status_code=201, summary="提交数据文件 (submit a data file)")
+def submit(
+    engine: EngineDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
+    department: DepartmentDep,
+    file: Annotated[UploadFile, File(description="CSV / XLSX / XLS / JSON / JSONL")],
+    dataset: Annotated[str, Form(description="数据集代码 (dataset code)")],
+    encoding: Annotated[str | None, Form(description="声明的编码 (declared encoding)")] = None,
+) -> Any:
+    """Validate and store the file as a submission of ``dataset`` by the key's department.
+
+    201 with the summary for a new submission; 200 with the earlier summary and
+    ``already_processed: true`` when the same file was submitted before.
+    """
+    catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
+    path = _save(file, settings.var_dir / "uploads", settings.upload_max_bytes)
+    try:
+        summary = ingest(
+            engine,
+            catalog,
+            path,
+            dataset=dataset,
+            provider=department.name,
+            as_of=now,
+            file_name=file.filename or path.name,
+            declared_encoding=encoding,
+            batch_rows=settings.intake_batch_rows,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    status = 200 if summary.already_processed else 201
+    return JSONResponse(summary.to_dict(), status_code=status)

@@ -1,0 +1,47 @@
+"""``create_app(settings)``: the one place the web application is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from gongxin import __version__, logs
+from gongxin.catalog.registry import get_catalog
+from gongxin.db.engine import make_engine
+from gongxin.errors import GongxinError
+from gongxin.settings import Settings
+from gongxin.web.api import submissions
+
+
+def create_app(settings: Settings) -> FastAPI:
+    logs.configure(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = make_engine(settings.database_url)
+        app.state.catalog = get_catalog(settings.catalog_dir)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="公信 gongxin 公共信用信息平台 API",
+        version=__version__,
+        description="Public credit information platform: intake, query, sharing.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(GongxinError)
+    async def domain_error(_request: Request, exc: GongxinError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.get("/health", tags=["运维 operations"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(submissions.router)
+    return app

@@ -1,0 +1,20 @@
+"""Shared fixtures. Real published data is read from ../shared/data/real beside the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.support.fixtures"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The folder of real published data (registrations, USCC test vectors, a DCAT catalog)."""
+    if not REAL_DATA.is_dir():
+        pytest.fail(f"real data not found at {REAL_DATA}: the checkout needs shared/ beside it")
+    return REAL_DATA

@@ -1,0 +1,106 @@
+"""公民身份号码 (resident ID number), GB 11643-1999."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from stdnum.cn import ric as stdnum_ric
+
+from gongxin.ids import ric
+from gongxin.ids.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+VALID = ["11010519491231002X", "360426199101010071", "44011320141005001X"]
+
+
+def test_weights() -> None:
+    assert ric.WEIGHTS == (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def test_worked_example() -> None:
+    assert ric.calc_check_digit("11010519491231002") == "X"
+
+
+@pytest.mark.parametrize("code", VALID)
+def test_valid_vectors(code: str) -> None:
+    assert ric.is_valid(code)
+    assert ric.validate(code.lower()) == code
+
+
+def test_birth_date() -> None:
+    assert ric.birth_date("11010519491231002X") == datetime.date(1949, 12, 31)
+    assert ric.birth_date("44011320141005001x") == datetime.date(2014, 10, 5)
+
+
+def test_mask() -> None:
+    assert ric.mask("11010519491231002X") == "110105194912******"
+    assert ric.mask("11010519491231002x", keep=6) == "110105************"
+    assert ric.mask("1101 0519 4912 3100 2X") == "110105194912******"
+
+
+def test_mask_never_shows_a_short_value() -> None:
+    assert ric.mask("110105194912") == "************"
+    with pytest.raises(ValueError):
+        ric.mask("11010519491231002X", keep=-1)
+
+
+def test_unknown_area_code_is_not_an_error() -> None:
+    body = "99999919491231002"
+    code = body + ric.calc_check_digit(body)
+    assert not stdnum_ric.is_valid(code)  # stdnum checks its own area database
+    assert ric.is_valid(code)
+
+
+def test_wrong_check_character() -> None:
+    with pytest.raises(InvalidChecksum) as caught:
+        ric.validate("110105194912310021")
+    assert caught.value.zh == "公民身份号码校验码错误：应为 X，实为 1"
+    assert caught.value.rule == "GB 11643-1999 校验码"
+
+
+def test_impossible_birth_date() -> None:
+    body = "11010519490230002"  # 30 February
+    code = body + ric.calc_check_digit(body)
+    assert not ric.is_valid(code)
+    with pytest.raises(InvalidComponent) as caught:
+        ric.validate(code)
+    assert "1949-02-30 不是有效日期" in caught.value.zh
+    assert "not a real date" in caught.value.en
+
+
+def test_birth_date_in_the_future() -> None:
+    china_today = datetime.datetime.now(ric.CHINA_TIME).date()
+    tomorrow = china_today + datetime.timedelta(days=1)
+    body = f"110105{tomorrow:%Y%m%d}002"
+    code = body + ric.calc_check_digit(body)
+    assert not ric.is_valid(code)
+    with pytest.raises(InvalidComponent) as caught:
+        ric.validate(code)
+    assert "晚于今天" in caught.value.zh and "in the future" in caught.value.en
+    today_body = f"110105{china_today:%Y%m%d}002"
+    assert ric.is_valid(today_body + ric.calc_check_digit(today_body))
+
+
+def test_x_only_in_last_position() -> None:
+    with pytest.raises(InvalidFormat) as caught:
+        ric.validate("1101051949123100X2")
+    assert caught.value.details["position"] == 17
+    with pytest.raises(InvalidFormat) as caught:
+        ric.validate("11010519491231002A")
+    assert caught.value.details["position"] == 18
+
+
+def test_length() -> None:
+    with pytest.raises(InvalidLength) as caught:
+        ric.validate("110105491231002")  # a first-generation 15-digit number
+    assert "应为 18 位，实为 15 位" in caught.value.zh
+
+
+def test_errors_do_not_leak_the_number() -> None:
+    with pytest.raises(InvalidChecksum) as caught:
+        ric.validate("110105194912310021")
+    error = caught.value
+    assert error.value == "110105194912310021"
+    assert error.details["value"] == "110105194912******"
+    assert "110105194912310021" not in str(error)
+    assert "110105194912310021" not in repr(error.to_dict())
