@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(
         default=Path("var"),
-        description="工作目录 (folder for the embedded database, uploads and generated files).",
+        description="工作目录 (folder for uploads in progress and generated files such as the "
+        "demo data; the database location is set by GONGXIN_DATABASE_URL).",
     )
     catalog_dir: Path | None = Field(
         default=None,

@@ -166,7 +166,7 @@ def test_ten_megabyte_cell_is_read_intact(tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([["id", "scope"], ["1", big], ["2", "small"]])
     rows = read(path)[1]
-    assert len(rows[0].values[1] or "") == len(big)
+    assert len(str(rows[0].values[1])) == len(big)
     assert rows[0].values[1] == big
     assert rows[1] == Row(3, ["2", "small"])
 
@@ -181,6 +181,17 @@ def test_invalid_utf8_becomes_replacement_in_that_value_only(tmp_path: Path) -> 
     assert rows[3].values == ["企业3\ufffd有限责任公司", "北京市海淀区中关村大街3号"]
     assert [row.values for i, row in enumerate(rows) if i != 3] == records[:3] + records[4:]
     assert "1 处字节不是有效的 UTF-8" in table.notes[0]
+
+
+def test_gbk_with_a_stray_byte_is_still_gbk(tmp_path: Path) -> None:
+    records = [[f"企业{i}有限责任公司", f"北京市海淀区中关村大街{i}号"] for i in range(10)]
+    data = csv_text([["企业名称", "注册地址"], *records]).encode("gbk")
+    data = data.replace("企业3".encode("gbk"), "企业3".encode("gbk") + b"\xff")
+    table, rows = read(write(tmp_path, "bad.csv", data))
+    assert table.encoding == "gb18030"
+    assert rows[3].values == ["企业3\ufffd有限责任公司", "北京市海淀区中关村大街3号"]
+    assert [row.values for i, row in enumerate(rows) if i != 3] == records[:3] + records[4:]
+    assert "1 处字节不是有效的 GBK/GB18030" in table.notes[0]
 
 
 def test_invalid_utf8_after_the_sample_is_replaced(tmp_path: Path) -> None:
@@ -222,7 +233,7 @@ def test_neither_utf8_nor_gb18030_is_read_as_a_guess_with_a_note(tmp_path: Path)
     assert table.encoding not in ("utf-8", "gb18030")
     assert table.headers == ["name", "city"]
     assert len(rows) == 60
-    assert [len(v or "") for v in rows[0].values] == [4, 6]  # one character per byte
+    assert [len(str(v)) for v in rows[0].values] == [4, 6]  # one character per byte
     assert "按推测的" in table.notes[0]
 
 

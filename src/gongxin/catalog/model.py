@@ -76,6 +76,7 @@ class FieldSpec(BaseModel):
     long_term_sentinel: bool = False  # dates: 2099/12/31 means 长期 (long-term)
     not_before: str | None = None  # dates: field code of a date this one may not precede
     id_type_field: str | None = None  # id_number: the field naming the ID kind
+    on_error: Literal["reject", "warn"] = "reject"  # warn: keep the raw text, flag the row
     mask: MaskRule | None = None  # how the visibility gate masks it for the public
     note: str = ""  # what a clerk should enter (shown in the dictionary and template)
 

@@ -18,8 +18,9 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    _registered = True
     from gongxin.cli import admin, catalog, demo, intake
+
+    _registered = True
 
     app.command("init")(admin.init)
     app.command("serve")(admin.serve)

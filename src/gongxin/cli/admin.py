@@ -26,7 +26,7 @@ def serve(
     host: Annotated[str, typer.Option(help="监听地址 (address to listen on)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 (port)")] = 8000,
 ) -> None:
-    """启动网站和 API (run the web portal and API)."""
+    """启动 Web 服务与 API (run the web server and JSON API)."""
     import uvicorn
 
     from gongxin.web.app import create_app
@@ -44,7 +44,9 @@ def dept_add(
     """登记部门 (register a department)."""
     with common.engine().begin() as conn:
         dept = departments.add(conn, name, kind=kind, code=code, now=common.now())
-    common.out.print(f"已登记部门 (registered) {dept.name} [{dept.kind}] id={dept.id}")
+    common.out.print(
+        f"已登记部门 (registered) {dept.name} ({dept.kind}) id={dept.id}", markup=False
+    )
 
 
 @dept_app.command("list")
@@ -71,13 +73,18 @@ def key_create(
         new = keys.create(conn, dept, now=common.now(), expires_days=expires_days)
     common.err.print(f"部门 {new.department} 的新密钥，仅显示这一次 (shown once; store it safely):")
     print(new.key)
+    common.err.print(f"密钥前缀 (prefix, for revoking): {new.prefix}", markup=False)
     if new.expires_at:
         common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
 
 
 @key_app.command("revoke")
 @common.reports_errors
-def key_revoke(prefix: Annotated[str, typer.Argument(help="密钥前缀 (key prefix)")]) -> None:
+def key_revoke(
+    prefix: Annotated[
+        str, typer.Argument(help="密钥前缀或密钥 (key prefix, gx_<prefix> or the key)")
+    ],
+) -> None:
     """吊销 API 密钥 (revoke an API key)."""
     with common.engine().begin() as conn:
         keys.revoke(conn, prefix, now=common.now())

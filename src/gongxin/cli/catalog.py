@@ -19,7 +19,7 @@ from gongxin.catalog.dictionary import (
     layout_title,
 )
 from gongxin.catalog.model import DatasetSpec
-from gongxin.catalog.registry import Catalog, get_catalog
+from gongxin.catalog.registry import Catalog
 from gongxin.catalog.template import write_template
 from gongxin.errors import GongxinError, UnknownDataset
 
@@ -33,7 +33,9 @@ USAGE_ERROR = 2
 
 def _catalog() -> Catalog:
     """The deployment's catalog (the one place the CLI loads it)."""
-    return get_catalog()
+    from gongxin.cli import common
+
+    return common.catalog()
 
 
 def _fail(exc: GongxinError) -> typer.Exit:

@@ -59,8 +59,13 @@ def timestamp_text(conn: sa.Connection, moment: datetime) -> str:
 
 
 def select_in(
-    conn: sa.Connection, table: str, key: str, columns: Sequence[str], keys: Sequence[Any],
-    where: str = "", params: Sequence[Any] = (),
+    conn: sa.Connection,
+    table: str,
+    key: str,
+    columns: Sequence[str],
+    keys: Sequence[Any],
+    where: str = "",
+    params: Sequence[Any] = (),
 ) -> list[tuple[Any, ...]]:
     """``SELECT key, columns… FROM table WHERE key IN keys [AND where]``, for hot paths.
 

@@ -66,6 +66,7 @@ submissions = sa.Table(
     sa.Column("rejected", sa.Integer, nullable=False, default=0),
     sa.Column("unlinked", sa.Integer, nullable=False, default=0),
     sa.Column("warnings", sa.Integer, nullable=False, default=0),
+    sa.Column("headers", Json, nullable=False, comment="the file's header row, in order"),
     sa.Column("unknown_columns", Json, nullable=False),
     sa.Column("notes", Json, nullable=False),
     sa.Column("received_at", Timestamp, nullable=False),
@@ -124,6 +125,27 @@ sa.Index(
     postgresql_where=records.c.subject_id.is_(None),
 )
 
+sa.Index(
+    "ix_records_unlinked_org",
+    sa.func.substr(records.c.link_code, 9, 9),
+    sqlite_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+    postgresql_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+)
+
+# Other codes a waiting (unlinked) record may link by: a registration number or organisation
+# code given beside its USCC. The record's own code and the organisation code inside its USCC
+# are indexed on ``records`` itself.
+record_links = sa.Table(
+    "record_links",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("dataset", sa.String(64), nullable=False),
+    sa.Column("dedupe_key", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(32), nullable=False),
+    sa.Index("ix_record_links_code", "kind", "code"),
+)
+
 record_history = sa.Table(
     "record_history",
     metadata,
@@ -144,6 +166,6 @@ rejects = sa.Table(
     sa.Column("id", BigId, primary_key=True),
     sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
     sa.Column("row_no", sa.Integer, nullable=False),
-    sa.Column("raw", Json, nullable=False, comment="the row as read: header -> text"),
+    sa.Column("raw", Json, nullable=False, comment="the row as read: [header, text] pairs"),
     sa.Column("errors", Json, nullable=False),
 )

@@ -54,7 +54,14 @@ def create(
     return NewKey(key, prefix, dept.name, expires)
 
 
-def revoke(conn: sa.Connection, prefix: str, *, now: datetime) -> None:
+def prefix_of(key_or_prefix: str) -> str:
+    """The prefix of a key, given the key itself, ``gx_<prefix>`` or the bare prefix."""
+    parts = key_or_prefix.strip().split("_")
+    return parts[1] if len(parts) >= 2 and parts[0] == "gx" else key_or_prefix.strip()
+
+
+def revoke(conn: sa.Connection, key_or_prefix: str, *, now: datetime) -> None:
+    prefix = prefix_of(key_or_prefix)
     result = conn.execute(
         api_keys.update()
         .where(api_keys.c.prefix == prefix, api_keys.c.revoked_at.is_(None))

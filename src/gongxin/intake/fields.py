@@ -118,8 +118,13 @@ def _integer(raw: Any) -> int | None:
     return None if v.as_text(raw) is None else v.parse_integer(raw)
 
 
-def _capital(raw: Any) -> dict[str, str] | None:
-    return None if v.as_text(raw) is None else v.parse_capital(raw)
+def _capital_parser(spec: FieldSpec) -> Parser:
+    unit = spec.unit or ""
+
+    def parse(raw: Any) -> dict[str, str] | None:
+        return None if v.as_text(raw) is None else v.parse_capital(raw, unit)
+
+    return parse
 
 
 def _enum_parser(spec: FieldSpec) -> Parser:
@@ -205,7 +210,7 @@ def compile_field(spec: FieldSpec) -> Parser:
     elif kind == "integer":
         parser = _integer
     elif kind == "capital":
-        parser = _capital
+        parser = _capital_parser(spec)
     elif kind == "enum":
         parser = _enum_parser(spec)
     else:  # pragma: no cover - the model's Literal forbids it

@@ -1,9 +1,10 @@
 """Exporting a submission's quarantined rows so the department can fix and resubmit them.
 
-The export has the file's own columns, in its own order, plus one column 错误说明 (errors)
-describing every problem of the row. Cells are always written as text: a value beginning with
-``= + - @`` can never become a formula (CSV gets the customary leading apostrophe, which intake
-removes again on resubmission).
+The export has the file's own columns, in its own order (repeated columns included), then any
+cells that stood under no header (``第N列``), plus 原行号 (the row number) and 错误说明 (every
+problem of the row). Cells are always written as text: a value beginning with ``= + - @`` can
+never become a formula (CSV gets the customary leading apostrophe, which intake removes again on
+resubmission).
 """
 
 from __future__ import annotations
@@ -23,27 +24,47 @@ ERROR_COLUMN = "错误说明"
 ROW_COLUMN = "原行号"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+Rejected = tuple[int, list[str | None], str]  # row number, cells in export column order, errors
+
 
 def _describe(row_no: int, errors: list[dict[str, str]]) -> str:
     return "\n".join(Problem(**e).describe(row_no) for e in errors)
 
 
-def iter_rejects(
-    conn: sa.Connection, submission_id: str
-) -> Iterator[tuple[int, dict[str, Any], str]]:
-    """(row number, raw values by header, error text) of each rejected row, in file order."""
-    if (
-        conn.execute(sa.select(submissions.c.id).where(submissions.c.id == submission_id)).first()
-        is None
-    ):
-        raise NotFound(f"没有编号为 {submission_id} 的提交", f"no submission {submission_id}")
-    query = (
+def _query(submission_id: str) -> sa.Select[Any]:
+    return (
         sa.select(rejects.c.row_no, rejects.c.raw, rejects.c.errors)
         .where(rejects.c.submission_id == submission_id)
         .order_by(rejects.c.row_no)
     )
-    for row_no, raw, errors in conn.execute(query):
-        yield row_no, raw, _describe(row_no, errors)
+
+
+def columns(conn: sa.Connection, submission_id: str) -> list[str]:
+    """The export's columns: the file's headers, then the extra cells' names as they occur."""
+    row = conn.execute(
+        sa.select(submissions.c.headers).where(submissions.c.id == submission_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"没有编号为 {submission_id} 的提交", f"no submission {submission_id}")
+    headers: list[str] = list(row.headers)
+    extras: dict[str, None] = {}
+    for _row_no, raw, _errors in conn.execute(_query(submission_id)):
+        for name, _value in raw[len(headers) :]:
+            extras.setdefault(name, None)
+    return [*headers, *extras]
+
+
+def iter_rejects(conn: sa.Connection, submission_id: str, names: list[str]) -> Iterator[Rejected]:
+    """Each rejected row as cells under ``names`` (from :func:`columns`), in file order."""
+    row = conn.execute(
+        sa.select(submissions.c.headers).where(submissions.c.id == submission_id)
+    ).first()
+    width = len(row.headers) if row is not None else 0
+    for row_no, raw, errors in conn.execute(_query(submission_id)):
+        cells: list[str | None] = [value for _name, value in raw[:width]]
+        extra = {name: value for name, value in raw[width:]}
+        cells.extend(extra.get(name) for name in names[width:])
+        yield row_no, cells, _describe(row_no, errors)
 
 
 def safe_csv_cell(value: str | None) -> str:
@@ -59,42 +80,32 @@ def export(conn: sa.Connection, submission_id: str, out: Path) -> int:
         raise InvalidInput(
             "导出文件须为 .xlsx 或 .csv", "the export file must end in .xlsx or .csv"
         )
-    rows = iter_rejects(conn, submission_id)
+    names = columns(conn, submission_id)
+    header = [ROW_COLUMN, *names, ERROR_COLUMN]
+    rows = iter_rejects(conn, submission_id, names)
     if suffix == ".csv":
-        return _write_csv(rows, out)
-    return _write_xlsx(rows, out)
+        return _write_csv(header, rows, out)
+    return _write_xlsx(header, rows, out)
 
 
-def _columns(first: dict[str, Any]) -> list[str]:
-    return [ROW_COLUMN, *first.keys(), ERROR_COLUMN]
-
-
-def _write_csv(rows: Iterator[tuple[int, dict[str, Any], str]], out: Path) -> int:
+def _write_csv(header: list[str], rows: Iterator[Rejected], out: Path) -> int:
     count = 0
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        header: list[str] | None = None
-        for row_no, raw, errors in rows:
-            if header is None:
-                header = _columns(raw)
-                writer.writerow(header)
-            values = [raw.get(h) for h in header[1:-1]]
-            writer.writerow([str(row_no), *(safe_csv_cell(v) for v in values), errors])
+        writer.writerow(header)
+        for row_no, cells, errors in rows:
+            writer.writerow([str(row_no), *(safe_csv_cell(v) for v in cells), errors])
             count += 1
-        if header is None:
-            writer.writerow([ROW_COLUMN, ERROR_COLUMN])
     return count
 
 
-def _write_xlsx(rows: Iterator[tuple[int, dict[str, Any], str]], out: Path) -> int:
+def _write_xlsx(header: list[str], rows: Iterator[Rejected], out: Path) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("退回数据")
-    count = 0
-    header: list[str] | None = None
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def text(value: str | None, **style: Any) -> WriteOnlyCell:
@@ -106,14 +117,10 @@ def _write_xlsx(rows: Iterator[tuple[int, dict[str, Any], str]], out: Path) -> i
             setattr(cell, name, setting)
         return cell
 
-    for row_no, raw, errors in rows:
-        if header is None:
-            header = _columns(raw)
-            sheet.append([text(h, font=Font(bold=True)) for h in header])
-        values = [raw.get(h) for h in header[1:-1]]
-        sheet.append([row_no, *(text(v) for v in values), text(errors, alignment=wrap)])
+    sheet.append([text(h, font=Font(bold=True)) for h in header])
+    count = 0
+    for row_no, cells, errors in rows:
+        sheet.append([row_no, *(text(v) for v in cells), text(errors, alignment=wrap)])
         count += 1
-    if header is None:
-        sheet.append([text(ROW_COLUMN), text(ERROR_COLUMN)])
     book.save(out)
     return count

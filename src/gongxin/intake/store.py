@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import record_history, records, rejects
+from gongxin.db.models import record_history, record_links, records, rejects
 from gongxin.intake.readers.table import Row
-from gongxin.intake.validate import Checked
+from gongxin.intake.validate import Checked, RowValidator
 from gongxin.subjects import registry
 
 _RECORD_COLUMNS = (
@@ -61,12 +61,38 @@ class Counts:
 
 
 @dataclass(slots=True)
-class _Pending:
+class Pending:
+    """An accepted row ready to be merged: its dedupe key, stored JSON and content hash."""
+
     checked: Checked
     key: str
     content: str
     content_hash: str
     subject_id: int | None = None
+
+
+def prepare(spec: DatasetSpec, checked: Checked) -> Pending:
+    """Key and serialise one accepted row (pure: runs in intake worker processes too)."""
+    data = checked.data
+    assert data is not None
+    subject = checked.link_code or data.get(spec.subject_keys.name or "")
+    parts = [subject if k == "@subject" else data.get(k) for k in spec.dedupe_key]
+    content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    return Pending(checked, _digest(orjson.dumps(parts)), content.decode(), _digest(content))
+
+
+def check_and_prepare(
+    validator: RowValidator, spec: DatasetSpec, rows: list[Row]
+) -> tuple[list[Pending], list[tuple[Row, Checked]]]:
+    """Validate a batch; key and serialise its accepted rows; keep the rejected with their row."""
+    good: list[Pending] = []
+    bad: list[tuple[Row, Checked]] = []
+    for row, checked in zip(rows, validator.check_batch(rows), strict=True):
+        if checked.data is None:
+            bad.append((row, checked))
+        else:
+            good.append(prepare(spec, checked))
+    return good, bad
 
 
 @dataclass
@@ -99,12 +125,13 @@ class RecordWriter:
     def reject(self, rows: Sequence[tuple[Row, Checked]]) -> None:
         values = []
         for row, checked in rows:
-            raw: dict[str, Any] = {}
+            # (header, cell) pairs in file order: repeated headers and stray cells all kept
+            raw: list[tuple[str, str | None]] = []
             for i, header in enumerate(self.headers):
                 cell = row.values[i] if i < len(row.values) else None
-                raw[header or f"第{i + 1}列"] = None if cell is None else str(cell)
+                raw.append((header or f"第{i + 1}列", None if cell is None else str(cell)))
             if row.extras:
-                raw.update({k: None if x is None else str(x) for k, x in row.extras.items()})
+                raw.extend((k, None if x is None else str(x)) for k, x in row.extras.items())
             errors = [p.to_dict() for p in checked.errors]
             values.append(
                 (
@@ -123,11 +150,15 @@ class RecordWriter:
     # -- accepted rows -------------------------------------------------------------------
 
     def write(self, rows: Sequence[Checked]) -> None:
-        pending = [self._prepare(c) for c in rows]
-        self.counts.warnings += sum(1 for c in rows if c.warnings)
+        """Prepare and merge accepted rows."""
+        self.write_prepared([prepare(self.spec, c) for c in rows])
+
+    def write_prepared(self, pending: Sequence[Pending]) -> None:
+        """Merge prepared rows in file order: a key seen twice is merged twice, in turn."""
+        self.counts.warnings += sum(1 for p in pending if p.checked.warnings)
         while pending:
-            first: dict[str, _Pending] = {}
-            spill: list[_Pending] = []
+            first: dict[str, Pending] = {}
+            spill: list[Pending] = []
             for p in pending:
                 if p.key in first:
                     spill.append(p)
@@ -136,15 +167,7 @@ class RecordWriter:
             self._merge(list(first.values()))
             pending = spill
 
-    def _prepare(self, checked: Checked) -> _Pending:
-        data = checked.data
-        assert data is not None
-        subject = checked.link_code or data.get(self.spec.subject_keys.name or "")
-        parts = [subject if k == "@subject" else data.get(k) for k in self.spec.dedupe_key]
-        content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-        return _Pending(checked, _digest(orjson.dumps(parts)), content.decode(), _digest(content))
-
-    def _merge(self, batch: list[_Pending]) -> None:
+    def _merge(self, batch: list[Pending]) -> None:
         mark = dialect.mark(self.conn)
         existing = {
             key: (rid, h)
@@ -158,8 +181,8 @@ class RecordWriter:
                 (self.spec.code,),
             )
         }
-        new: list[_Pending] = []
-        changed: list[tuple[int, _Pending]] = []
+        new: list[Pending] = []
+        changed: list[tuple[int, Pending]] = []
         for p in batch:
             found = existing.get(p.key)
             if found is None:
@@ -178,7 +201,7 @@ class RecordWriter:
             self._correct(changed)
             self.counts.updated += len(changed)
 
-    def _record_row(self, p: _Pending) -> tuple[Any, ...]:
+    def _record_row(self, p: Pending) -> tuple[Any, ...]:
         c = p.checked
         data = c.data or {}
         keys = self.spec.subject_keys
@@ -199,7 +222,7 @@ class RecordWriter:
             self._now_text,
         )
 
-    def _correct(self, changed: list[tuple[int, _Pending]]) -> None:
+    def _correct(self, changed: list[tuple[int, Pending]]) -> None:
         """Keep each previous version in history, then store the correction."""
         ids = [rid for rid, _ in changed]
         for chunk in dialect.chunked(ids):
@@ -270,7 +293,7 @@ class RecordWriter:
 
     # -- subjects ------------------------------------------------------------------------
 
-    def _link(self, batch: list[_Pending]) -> None:
+    def _link(self, batch: list[Pending]) -> None:
         if self._registration:
             assert self._roles is not None
             rows = [
@@ -294,16 +317,32 @@ class RecordWriter:
             if codes:
                 found = dict(dialect.select_in(self.conn, "subjects", kind, ("id",), sorted(codes)))
                 cache.update({(kind, code): found.get(code) for code in codes})
+        waiting: list[tuple[str, str, str, str]] = []
         for p in batch:
-            for candidate in self._candidates(p):
+            candidates = self._candidates(p)
+            for candidate in candidates:
                 sid = cache.get(candidate)
                 if sid is not None:
                     p.subject_id = sid
                     break
             if p.subject_id is None and p.checked.link_kind != "person":
                 self.counts.unlinked += 1
+                # codes beyond its own and the one inside its USCC, which records index
+                waiting.extend(
+                    (self.spec.code, p.key, kind, code)
+                    for kind, code in candidates[1:]
+                    if not (
+                        kind == "org_code"
+                        and candidates[0][0] == "uscc"
+                        and code == candidates[0][1][8:17]
+                    )
+                )
+        if waiting:
+            dialect.bulk_insert(
+                self.conn, record_links, ("dataset", "dedupe_key", "kind", "code"), waiting
+            )
 
-    def _candidates(self, p: _Pending) -> list[tuple[str, str]]:
+    def _candidates(self, p: Pending) -> list[tuple[str, str]]:
         """The codes a record may link by, in order: USCC, registration no., organisation code
         (its own, then the one embedded in its USCC)."""
         data = p.checked.data or {}

@@ -6,11 +6,13 @@ the row, the field, the value and the rule, in Chinese with an English gloss.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from gongxin.catalog.model import Condition
+from gongxin.catalog.model import Condition, FieldSpec
+from gongxin.clock import local_date
 from gongxin.ids import uscc
 from gongxin.intake.fields import (
     MOJIBAKE,
@@ -19,11 +21,12 @@ from gongxin.intake.fields import (
     parse_subject_code,
     validate_id_number,
 )
-from gongxin.intake.mapping import HeaderMap
+from gongxin.intake.mapping import HeaderMap, header_key
 from gongxin.intake.readers.table import Row
 from gongxin.intake.values import NULL_TOKENS, ValueProblem, as_text
 
 SHOWN_VALUE = 100  # characters of a value quoted in a message
+_POSITIONAL = re.compile(r"^第\d+列$")  # the readers' name for a cell past the last header
 
 
 @dataclass(slots=True)
@@ -66,6 +69,34 @@ def _shown(raw: Any) -> str:
     return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE] + "…"
 
 
+def _padded(values: list[Any], width: int) -> list[Any]:
+    return [*values, *([None] * (width - len(values)))]
+
+
+def _texts(raw_col: tuple[Any, ...]) -> list[str | None] | None:
+    """Plain-text cells trimmed, null tokens as None; None when a cell needs the full parser
+    (not a string, or a leading apostrophe from our own safe export)."""
+    try:
+        vals = [None if (t := raw.strip()) in NULL_TOKENS else t for raw in raw_col]
+    except AttributeError:
+        return None
+    if "\x00'" in "\x00" + "\x00".join(filter(None, vals)):
+        return None
+    return vals
+
+
+def _extra_columns(extras: dict[str, Any]) -> Problem:
+    extra = "；".join(f"{k}={_shown(x)}" for k, x in extras.items() if x is not None)
+    return Problem(
+        "",
+        "",
+        _shown(extra),
+        "extra_columns",
+        "本行的值多于表头的列，可能有未加引号的分隔符",
+        "the row has more values than the header has columns",
+    )
+
+
 def _holds(cond: Condition, data: dict[str, Any]) -> bool:
     value = data.get(cond.field)
     if cond.present is not None:
@@ -82,7 +113,7 @@ class RowValidator:
 
     def __init__(self, hmap: HeaderMap, as_of: datetime) -> None:
         self.hmap = hmap
-        self.today = as_of.date().isoformat()
+        self.today = local_date(as_of).isoformat()
         fields = {f.code: f for f in hmap.fields}
         self._fields = fields
         # (column, code, plain text?, max length, parser): plain text is parsed inline.
@@ -110,52 +141,124 @@ class RowValidator:
             if code
         ]
         self._warned: dict[str, str | None] = {}
+        # Fields no column feeds, by header: JSON objects may carry them as later keys.
+        self._late: dict[str, tuple[FieldSpec, Parser]] = {
+            header_key(h): (f, compile_field(f))
+            for f in hmap.fields
+            if f.code not in hmap.columns
+            for h in f.headers
+        }
 
     def check(self, row: Row) -> Checked:
-        values = row.values
-        width = len(values)
-        data: dict[str, Any] = {}
-        errors: list[Problem] = []
-        mojibake: list[str] | None = None
+        """One row; see :meth:`check_batch`."""
+        return self.check_batch([row])[0]
+
+    def check_batch(self, rows: list[Row]) -> list[Checked]:
+        """Validate rows column by column, then apply the row rules to each row.
+
+        Each distinct raw value of a column is parsed once per batch: codes, dates, enums and
+        amounts repeat a lot in department files, so most cells cost one dictionary lookup.
+        """
+        n = len(rows)
+        if n == 0:
+            return []
+        width = max(col for col, *_ in self._plan) + 1 if self._plan else 0
+        matrix = [r.values if len(r.values) >= width else _padded(r.values, width) for r in rows]
+        columns = list(zip(*matrix, strict=False)) if width else []
+        failures: dict[int, list[Problem]] = {}
+        soft: dict[int, list[Problem]] = {}  # problems of on_error: warn fields
+        mojibake: dict[int, list[str]] = {}
+        parsed: list[tuple[str, list[Any]]] = []
         for col, code, plain, max_len, parse in self._plan:
-            raw = values[col] if col < width else None
-            if raw is None:
+            raw_col = columns[col]
+            vals = _texts(raw_col) if plain else None
+            if vals is not None:
+                if max_len is not None and max(map(len, filter(None, vals)), default=0) > max_len:
+                    vals = self._parse_each(raw_col, code, parse, failures, soft)
+                elif MOJIBAKE in "".join(filter(None, vals)):
+                    for i, text in enumerate(vals):
+                        if text and MOJIBAKE in text:
+                            mojibake.setdefault(i, []).append(code)
+            else:
+                vals = self._parse_each(raw_col, code, parse, failures, soft)
+            parsed.append((code, vals))
+        parsed.sort(key=lambda item: item[0])  # stored JSON keys in a stable order
+        out: list[Checked] = []
+        for i, row in enumerate(rows):
+            data = {code: vals[i] for code, vals in parsed if vals[i] is not None}
+            errors = failures.get(i, [])
+            if row.extras:
+                self._extras(row.extras, data, errors)
+            self._row_rules(data, row.values, errors)
+            result = Checked(row.number, None if errors else data, errors)
+            if not errors:
+                self._link(result, data)
+                self._warn(result, mojibake.get(i))
+                result.warnings.extend(soft.get(i, ()))
+            out.append(result)
+        return out
+
+    def _parse_each(
+        self,
+        raw_col: tuple[Any, ...],
+        code: str,
+        parse: Parser,
+        failures: dict[int, list[Problem]],
+        soft: dict[int, list[Problem]],
+    ) -> list[Any]:
+        """Parse each distinct value once; a field with ``on_error: warn`` keeps the raw text
+        of a value it cannot parse and flags the row instead of rejecting it."""
+        results: dict[Any, Any] = {}
+        bad = False
+        for raw in set(raw_col):
+            try:
+                results[raw] = parse(raw)
+            except ValueProblem as failed:
+                results[raw] = failed
+                bad = True
+        vals = [results[raw] for raw in raw_col]
+        if bad:
+            f = self._fields[code]
+            lenient = f.on_error == "warn"
+            for i, value in enumerate(vals):
+                if isinstance(value, ValueProblem):
+                    problem = Problem(
+                        code, f.name, _shown(raw_col[i]), value.rule, value.zh, value.en
+                    )
+                    if lenient:
+                        problem.zh += "；已按原文保存"
+                        problem.en += "; kept as written"
+                        soft.setdefault(i, []).append(problem)
+                        vals[i] = as_text(raw_col[i])
+                    else:
+                        failures.setdefault(i, []).append(problem)
+                        vals[i] = None
+        return vals
+
+    def _extras(self, extras: dict[str, Any], data: dict[str, Any], errors: list[Problem]) -> None:
+        """Cells under no header. Positional ones (``第N列``: a row longer than the header)
+        reject the row; named ones (keys that JSON objects need not all share) fill their
+        field when they name one, and are otherwise ignored like an unknown column."""
+        stray: dict[str, Any] = {}
+        for name, raw in extras.items():
+            if as_text(raw) is None:
                 continue
-            if plain and raw.__class__ is str:
-                text = raw.strip()
-                if not text or text in NULL_TOKENS:
-                    continue
-                if (max_len is None or len(text) <= max_len) and text[0] != "'":
-                    data[code] = text
-                    if MOJIBAKE in text:
-                        mojibake = [*(mojibake or []), code]
-                    continue
+            if _POSITIONAL.match(name):
+                stray[name] = raw
+                continue
+            late = self._late.get(header_key(name))
+            if late is None or late[0].code in data:
+                continue
+            f, parse = late
             try:
                 value = parse(raw)
             except ValueProblem as p:
-                f = self._fields[code]
-                errors.append(Problem(code, f.name, _shown(raw), p.rule, p.zh, p.en))
+                errors.append(Problem(f.code, f.name, _shown(raw), p.rule, p.zh, p.en))
                 continue
             if value is not None:
-                data[code] = value
-        if row.extras and any(as_text(x) is not None for x in row.extras.values()):
-            extra = "；".join(f"{k}={_shown(x)}" for k, x in row.extras.items() if x is not None)
-            errors.append(
-                Problem(
-                    "",
-                    "",
-                    _shown(extra),
-                    "extra_columns",
-                    "本行的值多于表头的列，可能有未加引号的分隔符",
-                    "the row has more values than the header has columns",
-                )
-            )
-        self._row_rules(data, values, errors)
-        result = Checked(row.number, None if errors else data, errors)
-        if not errors:
-            self._link(result, data)
-            self._warn(result, mojibake)
-        return result
+                data[f.code] = value
+        if stray:
+            errors.append(_extra_columns(stray))
 
     def _raw(self, values: list[Any], code: str) -> str:
         col = self.hmap.columns.get(code)

@@ -171,23 +171,34 @@ def parse_integer(raw: Any) -> int:
     return int(value)
 
 
-_CAPITAL_RE = re.compile(r"^([0-9][0-9.,，]*)\s*[(（]?\s*([^)）]*?)\s*[)）]?$")
+_CAPITAL_RE = re.compile(r"^([0-9][0-9.,]*)\s*(.*?)\s*$")
+_UNIT_RE = re.compile(r"^[^\d\s]{1,20}$")
 
 
-def parse_capital(raw: Any) -> dict[str, str]:
-    """Registered capital with its unit: ``2,000(万元人民币)`` → amount 2000, unit 万元人民币."""
+def parse_capital(raw: Any, default_unit: str = "") -> dict[str, str]:
+    """Registered capital with its unit: ``2,000(万元人民币)`` → amount 2000, unit 万元人民币.
+
+    The unit may carry its own brackets (``1,222(万元(港币))`` → unit 万元(港币)); a bare
+    number takes ``default_unit``.
+    """
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return {"amount": str(parse_decimal(raw, None, None)), "unit": ""}
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+        return {
+            "amount": format(parse_decimal(raw, None, None).normalize(), "f"),
+            "unit": default_unit,
+        }
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace("，", ",")
     m = _CAPITAL_RE.match(text)
-    if m is None:
+    unit = m.group(2) if m else ""
+    if unit.startswith("(") and unit.endswith(")"):
+        unit = unit[1:-1].strip()
+    if m is None or (unit and not _UNIT_RE.match(unit)):
         raise ValueProblem(
             "capital_format",
             f"注册资金格式无法识别：{text[:40]}；应为 金额(单位)，如 2,000(万元人民币)",
             f"unrecognised capital {text[:40]!r}; expected amount(unit), e.g. 2,000(万元人民币)",
         )
-    amount = parse_decimal(m.group(1).replace("，", ","), None, None)
-    return {"amount": format(amount.normalize(), "f"), "unit": m.group(2)}
+    amount = parse_decimal(m.group(1), None, None)
+    return {"amount": format(amount.normalize(), "f"), "unit": unit or default_unit}
 
 
 def decimal_text(value: Decimal, scale: int | None) -> str:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import records, subjects
+from gongxin.db.models import record_links, records, subjects
 from gongxin.ids import uscc
 from gongxin.subjects.names import normalise_name
 
@@ -89,6 +89,8 @@ class RegistrationRoles:
 def _row_values(roles: RegistrationRoles, data: dict[str, Any]) -> dict[str, Any]:
     name = data[roles.name]
     capital = data.get(roles.capital) if roles.capital else None
+    if not isinstance(capital, dict):  # absent, or kept as written because it was unreadable
+        capital = None
 
     def get(code: str | None) -> Any:
         return data.get(code) if code else None
@@ -192,20 +194,56 @@ def upsert(
 
 
 def _relink(conn: sa.Connection, created: Sequence[tuple[tuple[str, str], int]]) -> int:
-    """Link waiting (待关联) records to subjects that just came into existence."""
-    if not created:
+    """Link waiting (待关联) records to subjects that just came into existence, by any code
+    they could have linked by at intake: their own code, the organisation code inside a USCC,
+    and the other codes kept in ``record_links``."""
+    waiting = conn.execute(
+        sa.select(records.c.id).where(records.c.subject_id.is_(None)).limit(1)
+    ).first()
+    if not created or waiting is None:
         return 0
-    params = []
+    by_code: list[dict[str, object]] = []  # (kind, code) pairs a record may wait on
+    by_org: list[dict[str, object]] = []  # organisation codes inside waiting records' USCCs
     for (kind, code), sid in created:
-        params.append({"sid": sid, "kind": kind, "code": code})
+        by_code.append({"sid": sid, "kind": kind, "code": code})
         if kind == "uscc":
-            params.append({"sid": sid, "kind": "org_code", "code": uscc.embedded_org_code(code)})
-    stmt = (
+            org = uscc.embedded_org_code(code)
+            by_code.append({"sid": sid, "kind": "org_code", "code": org})
+            by_org.append({"sid": sid, "org": org})
+    linked = 0
+    own = (
         sa.update(records)
         .where(records.c.subject_id.is_(None))
         .where(records.c.link_code == sa.bindparam("code"))
         .where(records.c.link_kind == sa.bindparam("kind"))
         .values(subject_id=sa.bindparam("sid"))
     )
-    result = conn.execute(stmt, params)
-    return max(result.rowcount, 0)
+    linked += max(conn.execute(own, by_code).rowcount, 0)
+    if by_org:
+        inside = (
+            sa.update(records)
+            .where(records.c.subject_id.is_(None))
+            # a literal, so that SQLite can use the partial index on unlinked USCC records
+            .where(records.c.link_kind == sa.literal_column("'uscc'"))
+            .where(sa.func.substr(records.c.link_code, 9, 9) == sa.bindparam("org"))
+            .values(subject_id=sa.bindparam("sid"))
+        )
+        linked += max(conn.execute(inside, by_org).rowcount, 0)
+    if conn.execute(sa.select(record_links.c.id).limit(1)).first() is not None:
+        waiting_on = sa.select(record_links.c.dataset, record_links.c.dedupe_key).where(
+            record_links.c.kind == sa.bindparam("kind"),
+            record_links.c.code == sa.bindparam("code"),
+        )
+        other = (
+            sa.update(records)
+            .where(records.c.subject_id.is_(None))
+            .where(sa.tuple_(records.c.dataset, records.c.dedupe_key).in_(waiting_on))
+            .values(subject_id=sa.bindparam("sid"))
+        )
+        linked += max(conn.execute(other, by_code).rowcount, 0)
+        done = sa.delete(record_links).where(
+            record_links.c.kind == sa.bindparam("kind"),
+            record_links.c.code == sa.bindparam("code"),
+        )
+        conn.execute(done, [{"kind": p["kind"], "code": p["code"]} for p in by_code])
+    return linked

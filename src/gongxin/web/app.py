@@ -30,7 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="公信 gongxin 公共信用信息平台 API",
         version=__version__,
-        description="Public credit information platform: intake, query, sharing.",
+        description="公共信用信息平台 API: department data intake (归集).",
         lifespan=lifespan,
     )
 

@@ -6,9 +6,11 @@ The order of evidence, strongest first:
 2. UTF-16 without a BOM (a large share of NUL bytes, on the even or the odd positions);
 3. UTF-8, when the sample decodes strictly — text in any other encoding practically never does;
 4. UTF-8 with some damage, when nearly every non-ASCII sequence in the sample is valid UTF-8
-   (at least :data:`DAMAGE_RATIO` valid characters per bad byte run): a few broken bytes become
-   U+FFFD in the values they sit in, instead of the whole file being read as something else;
-5. GB18030 (a superset of GBK and GB2312), when the sample decodes strictly;
+   (at least :data:`DAMAGE_RATIO` valid characters per bad byte sequence): a few broken bytes
+   become U+FFFD in the values they sit in, instead of the whole file being read as something
+   else; a note counts them;
+5. GB18030 (a superset of GBK and GB2312), when the sample decodes strictly, or else with some
+   damage as for UTF-8;
 6. charset-normalizer's best guess, with a note that it is a guess.
 
 The sample is the first :data:`SAMPLE_SIZE` bytes, decoded incrementally so that a multi-byte
@@ -131,21 +133,12 @@ def _detect(sample: bytes, *, whole: bool) -> Encoding:
     utf16 = _utf16_without_bom(sample)
     if utf16 is not None:
         return Encoding(utf16, utf16)
-    if decodes(sample, "utf-8", final=whole):
-        return Encoding("utf-8", "utf-8")
-    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=whole)
-    bad = text.count("\ufffd") - sample.count("\ufffd".encode())
-    valid = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
-    if valid >= DAMAGE_RATIO * bad:
-        zh_where, en_where = ("文件", "the file") if whole else ("文件前 1 MiB", "the first MiB")
-        damage = note(
-            f"{zh_where}中有 {bad} 处字节不是有效的 UTF-8，已替换为 �，请核对相应的值",
-            f"{en_where} has {bad} invalid UTF-8 byte sequence(s), replaced by U+FFFD; "
-            "check the values concerned",
-        )
-        return Encoding("utf-8", "utf-8", notes=[damage])
-    if decodes(sample, "gb18030", final=whole):
-        return Encoding("gb18030", "gb18030")
+    for codec in ("utf-8", "gb18030"):
+        if decodes(sample, codec, final=whole):
+            return Encoding(codec, codec)
+        bad = _mostly(sample, codec, whole=whole)
+        if bad is not None:
+            return Encoding(codec, codec, notes=[_damage_note(codec, bad, whole=whole)])
     best = from_bytes(sample).best()
     if best is None:
         raise UnreadableFile(
@@ -163,6 +156,25 @@ def _detect(sample: bytes, *, whole: bool) -> Encoding:
                 f"{display(codec)}, check the content",
             )
         ],
+    )
+
+
+def _mostly(sample: bytes, codec: str, *, whole: bool) -> int | None:
+    """How many bad byte sequences the sample has in ``codec``, if it is nonetheless nearly all
+    valid: at least :data:`DAMAGE_RATIO` valid non-ASCII characters per bad sequence."""
+    text = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=whole)
+    replaced = text.count("\ufffd")
+    bad = replaced - sample.count("\ufffd".encode(codec))  # U+FFFD written in the file is fine
+    valid = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    return bad if valid >= DAMAGE_RATIO * bad else None
+
+
+def _damage_note(codec: str, bad: int, *, whole: bool) -> str:
+    zh_where, en_where = ("文件", "the file") if whole else ("文件前 1 MiB", "the first MiB")
+    return note(
+        f"{zh_where}中有 {bad} 处字节不是有效的 {display(codec)}，已替换为 �，请核对相应的值",
+        f"{en_where} has {bad} byte sequence(s) invalid in {display(codec)}, replaced by "
+        "U+FFFD; check the values concerned",
     )
 
 

@@ -127,6 +127,24 @@ def upgrade() -> None:
             sqlite_where=sa.text("subject_id IS NULL"),
             postgresql_where=sa.text("subject_id IS NULL"),
         )
+    op.create_index(
+        "ix_records_unlinked_org",
+        "records",
+        [sa.text("substr(link_code, 9, 9)")],
+        unique=False,
+        sqlite_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+        postgresql_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+    )
+    op.create_table(
+        "record_links",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("dataset", sa.String(length=64), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_links")),
+    )
+    op.create_index("ix_record_links_code", "record_links", ["kind", "code"], unique=False)
 
     op.create_table(
         "submissions",
@@ -147,6 +165,12 @@ def upgrade() -> None:
         sa.Column("rejected", sa.Integer(), nullable=False),
         sa.Column("unlinked", sa.Integer(), nullable=False),
         sa.Column("warnings", sa.Integer(), nullable=False),
+        sa.Column(
+            "headers",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+            comment="the file's header row, in order",
+        ),
         sa.Column(
             "unknown_columns",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -214,7 +238,7 @@ def upgrade() -> None:
             "raw",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
-            comment="the row as read: header -> text",
+            comment="the row as read: [header, text] pairs",
         ),
         sa.Column(
             "errors",
@@ -247,6 +271,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_submissions_dataset"))
 
     op.drop_table("submissions")
+    op.drop_index("ix_record_links_code", table_name="record_links")
+    op.drop_table("record_links")
+    op.drop_index("ix_records_unlinked_org", table_name="records")
     with op.batch_alter_table("records", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_records_unlinked",

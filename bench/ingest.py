@@ -1,0 +1,187 @@
+"""Intake benchmark: gongxin's ingest of a penalty file against a bare DuckDB load of it.
+
+    python bench/ingest.py [--rows N] [--keep] [--json]
+
+1. Writes N valid penalty rows (the current national 双公示 layout, UTF-8 CSV) with the demo's
+   fast path into a temporary folder.
+2. Baseline: DuckDB loads the same file into a table of an on-disk database, every column as
+   text (``CREATE TABLE t AS SELECT * FROM read_csv(..., all_varchar=true, header=true)``).
+3. gongxin: a fresh SQLite database in the same folder, one provider department, then
+   ``ingest(...)`` of the file — run in a child process (spawned, so it inherits nothing), so its
+   peak RSS can be measured on its own and DuckDB's memory does not count.
+
+Reports rows/s of both, the ratio gongxin / DuckDB, gongxin's peak RSS and the submission's
+counts (every row must be accepted), then PASS/FAIL against the targets of the issue (ratio ≥
+0.25, peak RSS ≤ 1 GiB). It is a measurement, not a test: it exits 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+TARGET_RATIO = 0.25
+TARGET_RSS_MIB = 1024
+PROVIDER = "市市场监督管理局"
+
+
+def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
+    """The child process: schema, one department, then the timed ingest."""
+    from gongxin import logs
+    from gongxin.catalog.registry import load_catalog
+    from gongxin.db import migrate
+    from gongxin.db.engine import make_engine
+    from gongxin.demo.agencies import SAMR
+    from gongxin.exchange import departments
+    from gongxin.intake.pipeline import ingest
+
+    logs.configure("WARNING")  # the figures, not the progress log
+    moment = datetime.fromisoformat(as_of)
+    engine = make_engine(f"sqlite:///{db_path}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        departments.add(conn, PROVIDER, kind="provider", code=SAMR.code, now=moment)
+    catalog = load_catalog()
+    started = time.perf_counter()
+    summary = ingest(
+        engine, catalog, Path(csv_path), dataset="penalty", provider=PROVIDER, as_of=moment
+    )
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    out.send({"seconds": seconds, "summary": summary.to_dict()})
+    out.close()
+
+
+def _run_gongxin(csv_path: Path, db_path: Path, as_of: datetime) -> tuple[dict[str, Any], float]:
+    """Run the child; returns its result and its peak RSS in MiB."""
+    ctx = mp.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_gongxin, args=(str(csv_path), str(db_path), as_of.isoformat(), send)
+    )
+    child.start()
+    send.close()
+    result: dict[str, Any] = receive.recv()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"gongxin child failed with exit code {child.exitcode}")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return result, peak_kib / 1024
+
+
+def _run_duckdb(csv_path: Path, db_path: Path) -> tuple[float, int]:
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    try:
+        source = str(csv_path).replace("'", "''")
+        started = time.perf_counter()
+        con.execute(
+            f"CREATE TABLE t AS SELECT * FROM read_csv('{source}', all_varchar=true, header=true)"
+        )
+        seconds = time.perf_counter() - started
+        row = con.execute("SELECT count(*) FROM t").fetchone()
+        count = int(row[0]) if row else 0
+    finally:
+        con.close()
+    return seconds, count
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the penalty file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line")
+    args = parser.parse_args(argv)
+
+    from gongxin.catalog.registry import get_catalog
+    from gongxin.demo import write_penalty_csv
+
+    get_catalog()  # parsed once, before the clock starts
+    as_of = datetime.now(UTC)
+    folder = Path(tempfile.mkdtemp(prefix="gongxin-bench-"))
+    try:
+        csv_path = folder / "penalty.csv"
+        started = time.perf_counter()
+        write_penalty_csv(csv_path, args.rows, seed=1, as_of=as_of.date())
+        generate_s = time.perf_counter() - started
+        size_mib = csv_path.stat().st_size / 2**20
+
+        duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
+        result, peak_mib = _run_gongxin(csv_path, folder / "gongxin.db", as_of)
+    finally:
+        if args.keep:
+            print(f"kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    summary = result["summary"]
+    gx_s = result["seconds"]
+    gen_rps = args.rows / generate_s
+    duck_rps = args.rows / duck_s
+    gx_rps = args.rows / gx_s
+    ratio = gx_rps / duck_rps
+    all_accepted = summary["accepted"] == args.rows == summary["rows"]
+    counts = {k: summary[k] for k in ("rows", "accepted", "updated", "duplicates", "rejected",
+                                      "unlinked", "warnings")}  # fmt: skip
+    figures = {
+        "rows": args.rows,
+        "file_mib": round(size_mib, 1),
+        "generate_s": round(generate_s, 3),
+        "generate_rows_per_s": round(gen_rps),
+        "duckdb_s": round(duck_s, 3),
+        "duckdb_rows": duck_rows,
+        "duckdb_rows_per_s": round(duck_rps),
+        "gongxin_s": round(gx_s, 3),
+        "gongxin_rows_per_s": round(gx_rps),
+        "ratio": round(ratio, 4),
+        "gongxin_peak_rss_mib": round(peak_mib, 1),
+        "all_accepted": all_accepted,
+        "ratio_target": TARGET_RATIO,
+        "ratio_pass": ratio >= TARGET_RATIO,
+        "rss_target_mib": TARGET_RSS_MIB,
+        "rss_pass": peak_mib <= TARGET_RSS_MIB,
+        **{f"summary_{k}": v for k, v in counts.items()},
+    }
+
+    lines = [
+        f"intake benchmark: {args.rows:,} penalty rows, {size_mib:,.1f} MiB UTF-8 CSV",
+        f"  file written by the demo fast path   {generate_s:8.2f} s  {gen_rps:12,.0f} rows/s",
+        f"  (a) DuckDB read_csv → table          {duck_s:8.2f} s  {duck_rps:12,.0f} rows/s"
+        f"   ({duck_rows:,} rows loaded)",
+        f"  (b) gongxin ingest (SQLite)          {gx_s:8.2f} s  {gx_rps:12,.0f} rows/s",
+        f"  gongxin peak RSS (child process)     {peak_mib:8.1f} MiB",
+        "  summary: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+        "",
+        f"  ratio gongxin / DuckDB   {ratio:6.3f}   target ≥ {TARGET_RATIO}       "
+        f"{_verdict(ratio >= TARGET_RATIO)}",
+        f"  peak RSS                 {peak_mib:6.0f}   target ≤ {TARGET_RSS_MIB} MiB   "
+        f"{_verdict(peak_mib <= TARGET_RSS_MIB)}",
+        f"  every row accepted       {'yes' if all_accepted else 'NO':>6}                     "
+        f"{_verdict(all_accepted)}",
+    ]  # fmt: skip
+    print("\n".join(lines))
+    if duck_rows != args.rows:
+        print(f"  warning: DuckDB loaded {duck_rows:,} rows, expected {args.rows:,}")
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

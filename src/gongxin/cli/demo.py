@@ -1,0 +1,81 @@
+"""``gongxin demo``: generate realistic synthetic department files and load them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from gongxin.cli import common
+from gongxin.db import migrate
+from gongxin.demo import generate, load
+from gongxin.demo.generate import DemoFile
+from gongxin.intake.pipeline import Summary
+
+_COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
+_HEADS = ("行数", "新增", "更正", "重复", "退回", "待关联")
+WIDE = 140  # columns used when the output is not a terminal (a log, a pipe)
+
+
+def _table(files: list[DemoFile], summaries: list[Summary]) -> Table:
+    declared = {f.path.name: f.defects for f in files}
+    table = Table(title="演示数据导入结果 (demo data loaded)", box=box.SIMPLE_HEAD)
+    table.add_column("数据集\ndataset", no_wrap=True, min_width=25)
+    table.add_column("提供部门\nprovider", no_wrap=True, min_width=22)
+    for zh, en in zip(_HEADS, _COUNTS, strict=True):
+        table.add_column(f"{zh}\n{en}", justify="right")
+    table.add_column("预置缺陷\ndefects", justify="right")
+    totals = dict.fromkeys(_COUNTS, 0)
+    for s in summaries:
+        counts = [getattr(s, c) for c in _COUNTS]
+        for c, n in zip(_COUNTS, counts, strict=True):
+            totals[c] += n
+        defects = declared.get(s.file_name)
+        table.add_row(
+            s.dataset, s.provider, *map(str, counts), "" if defects is None else str(defects)
+        )
+    table.add_section()
+    table.add_row("合计 total", "", *(str(totals[c]) for c in _COUNTS), str(sum(declared.values())))
+    return table
+
+
+@common.reports_errors
+def demo(
+    subjects: Annotated[
+        int, typer.Option(help="主体数量 (number of market entities)", min=10)
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="随机种子 (seed: same seed, same files)")] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="演示文件目录 (folder for the files; default <var_dir>/demo)"),
+    ] = None,
+) -> None:
+    """生成并导入演示数据 (generate synthetic department files and load them)."""
+    settings = common.settings()
+    folder = out if out is not None else settings.var_dir / "demo"
+    moment = common.now()
+    engine = common.engine()
+    try:
+        migrate.upgrade(engine)
+        catalog = common.catalog()
+        files = generate(folder, subjects=subjects, seed=seed, as_of=moment.date(), catalog=catalog)
+        common.out.print(f"已生成 {len(files)} 个文件于 {folder} (files written)")
+        with common.err.status("导入演示数据 (loading)…") as status:
+            summaries = load(
+                engine,
+                catalog,
+                files,
+                as_of=moment,
+                on_file=lambda f: status.update(f"导入 (loading) {f.path.name}…"),
+            )
+    finally:
+        engine.dispose()
+    # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
+    console = common.out if common.out.is_terminal else Console(width=WIDE)
+    console.print(_table(files, summaries))
+    if any(s.already_processed for s in summaries):
+        common.out.print("部分文件此前已导入，未做更改 (some files were already loaded: unchanged)")

@@ -1,0 +1,168 @@
+"""POST /api/v1/submissions: a department's system submits a file with its API key."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from starlette.exceptions import StarletteDeprecationWarning
+
+from gongxin.db.engine import make_engine
+from gongxin.db.models import records, submissions
+from gongxin.exchange import keys
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
+from tests.intake.helpers import (
+    AS_OF,
+    PROVIDER,
+    penalty_row,
+    prepare,
+    registration_row,
+    write_penalties,
+    write_registrations,
+)
+
+with warnings.catch_warnings():
+    # Starlette 1.x warns, on import, that it would rather use httpx2 than the httpx the
+    # project's dev dependencies install.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+USER_DEPT = "市财政局"
+SUMMARY_KEYS = {"submission_id", "rows", "accepted", "updated", "duplicates", "rejected"}
+
+
+@dataclass
+class Api:
+    client: TestClient
+    engine: sa.Engine
+    folder: Path
+    key: str  # the provider's valid key
+    user_key: str
+    expired_key: str
+    revoked_key: str
+
+    def submit(
+        self, path: Path, dataset: str = "penalty", key: str | None = None, **form: str
+    ) -> tuple[int, dict[str, object]]:
+        headers = {} if key == "" else {"Authorization": f"Bearer {key or self.key}"}
+        with path.open("rb") as fh:
+            response = self.client.post(
+                "/api/v1/submissions",
+                files={"file": (path.name, fh, "text/csv")},
+                data={"dataset": dataset, **form},
+                headers=headers,
+            )
+        return response.status_code, response.json()
+
+    def count(self, table: sa.Table) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+@pytest.fixture
+def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
+    engine = make_engine(db_url)
+    try:
+        prepare(engine, (PROVIDER, "provider"), (USER_DEPT, "user"))
+        with engine.begin() as conn:
+            key = keys.create(conn, PROVIDER, now=AS_OF, expires_days=30).key
+            user_key = keys.create(conn, USER_DEPT, now=AS_OF).key
+            expired = keys.create(conn, PROVIDER, now=AS_OF - timedelta(days=31), expires_days=30)
+            revoked = keys.create(conn, PROVIDER, now=AS_OF)
+            keys.revoke(conn, revoked.prefix, now=AS_OF)
+        app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
+        app.dependency_overrides[deps.get_now] = lambda: AS_OF
+        with TestClient(app) as client:
+            yield Api(client, engine, tmp_path, key, user_key, expired.key, revoked.key)
+    finally:
+        engine.dispose()
+
+
+def test_health(api: Api) -> None:
+    response = api.client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_submit_then_resubmit_the_same_file(api: Api) -> None:
+    path = write_penalties(api.folder / "p.csv", [penalty_row(1), penalty_row(2, CF_SY="")])
+    status, body = api.submit(path)
+    assert status == 201
+    assert body.keys() >= SUMMARY_KEYS
+    assert (body["rows"], body["accepted"], body["rejected"]) == (2, 1, 1)
+    assert body["already_processed"] is False
+    assert body["provider"] == PROVIDER
+    assert body["file_name"] == "p.csv"
+    assert api.count(records) == 1
+
+    again, repeat = api.submit(path)
+    assert again == 200
+    assert repeat["already_processed"] is True
+    assert repeat["submission_id"] == body["submission_id"]
+    assert api.count(records) == 1
+    assert api.count(submissions) == 1
+    assert not list((api.folder / "var" / "uploads").glob("*"))  # uploads are not kept
+
+
+def test_a_declared_encoding_is_passed_on(api: Api) -> None:
+    path = write_penalties(api.folder / "gbk.csv", [penalty_row(1)], encoding="gbk")
+    status, body = api.submit(path, encoding="gbk")
+    assert status == 201
+    assert body["accepted"] == 1
+    assert body["encoding"] in ("gbk", "gb18030")
+
+
+@pytest.mark.parametrize("which", ["missing", "garbage", "wrong", "expired", "revoked"])
+def test_requests_without_a_valid_key_are_refused(api: Api, which: str) -> None:
+    key = {
+        "missing": "",
+        "garbage": "not-a-key",
+        "wrong": api.key[:-4] + "AAAA",
+        "expired": api.expired_key,
+        "revoked": api.revoked_key,
+    }[which]
+    path = write_penalties(api.folder / "p.csv", [penalty_row(1)])
+    status, body = api.submit(path, key=key)
+    assert status == 401
+    assert body["error"] == "unauthorized"
+    assert api.count(submissions) == 0
+
+
+def test_unknown_dataset_is_404(api: Api) -> None:
+    path = write_penalties(api.folder / "p.csv", [penalty_row(1)])
+    status, body = api.submit(path, dataset="no_such_dataset")
+    assert status == 404
+    assert body["error"] == "unknown_dataset"
+    assert "penalty" in body["details"]["known"]
+    assert api.count(submissions) == 0
+
+
+def test_a_file_of_another_dataset_is_400(api: Api) -> None:
+    path = write_registrations(api.folder / "r.csv", [registration_row(1)])
+    status, body = api.submit(path, dataset="penalty")
+    assert status == 400
+    assert body["error"] == "wrong_dataset"
+    assert "penalty" in body["message"]
+    assert api.count(submissions) == 0
+
+
+def test_an_empty_file_is_400(api: Api) -> None:
+    path = api.folder / "empty.csv"
+    path.write_bytes(b"")
+    status, body = api.submit(path)
+    assert (status, body["error"]) == (400, "unreadable_file")
+
+
+def test_a_user_department_cannot_submit(api: Api) -> None:
+    path = write_penalties(api.folder / "p.csv", [penalty_row(1)])
+    status, body = api.submit(path, key=api.user_key)
+    assert status == 403
+    assert body["error"] == "forbidden"
+    assert api.count(submissions) == 0
