@@ -166,3 +166,44 @@ def test_a_user_department_cannot_submit(api: Api) -> None:
     assert status == 403
     assert body["error"] == "forbidden"
     assert api.count(submissions) == 0
+
+
+def test_a_department_reads_its_submission_and_downloads_its_rejects(api: Api) -> None:
+    rows = [penalty_row(1), penalty_row(2, CF_SY=""), penalty_row(3, CF_WFXW="=1+1", CF_YJ="")]
+    status, body = api.submit(write_penalties(api.folder / "p.csv", rows))
+    assert status == 201
+    sid = body["submission_id"]
+    auth = {"Authorization": f"Bearer {api.key}"}
+
+    summary = api.client.get(f"/api/v1/submissions/{sid}", headers=auth)
+    assert summary.status_code == 200
+    assert (summary.json()["rows"], summary.json()["rejected"]) == (3, 2)
+
+    csv_file = api.client.get(f"/api/v1/submissions/{sid}/rejects?format=csv", headers=auth)
+    assert csv_file.status_code == 200
+    assert csv_file.headers["content-type"].startswith("text/csv")
+    lines = csv_file.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("原行号,") and lines[0].endswith(",错误说明")
+    assert "'=1+1" in csv_file.content.decode("utf-8-sig")  # never a live formula
+    assert "第3行" in csv_file.content.decode("utf-8-sig")
+
+    xlsx = api.client.get(f"/api/v1/submissions/{sid}/rejects", headers=auth)
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"  # an xlsx workbook
+    assert not list((api.folder / "var" / "exports").glob("*"))  # not kept on the server
+
+
+def test_another_department_cannot_read_a_submission(api: Api) -> None:
+    _, body = api.submit(write_penalties(api.folder / "p.csv", [penalty_row(1)]))
+    sid = body["submission_id"]
+    other = {"Authorization": f"Bearer {api.user_key}"}
+    assert api.client.get(f"/api/v1/submissions/{sid}", headers=other).status_code == 404
+    rejects = api.client.get(f"/api/v1/submissions/{sid}/rejects", headers=other)
+    assert rejects.status_code == 404
+    assert api.client.get(f"/api/v1/submissions/{sid}").status_code == 401
+
+
+def test_the_front_door_leads_to_the_api_documentation(api: Api) -> None:
+    response = api.client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 307)
+    assert response.headers["location"] == "/docs"

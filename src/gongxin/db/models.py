@@ -111,25 +111,31 @@ records = sa.Table(
     sa.Column("link_code", sa.String(32), nullable=True),
     sa.Column("subject_name", sa.String(500), nullable=True),
     sa.Column("event_date", sa.Date, nullable=True),
-    sa.Column("submission_id", sa.String(32), nullable=False, index=True),
+    sa.Column("submission_id", sa.String(32), nullable=False),
     sa.Column("row_no", sa.Integer, nullable=False),
     sa.Column("data", Json, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.UniqueConstraint("dataset", "dedupe_key"),
 )
+# What a waiting (unlinked) record waits on: the organisation code inside its USCC, or else its
+# own code. A subject that arrives later finds its waiting records through this one index: by
+# the organisation code inside its USCC (which also covers records with that very USCC and
+# records that gave only the organisation code), or by its registration number.
+# Literals, not bound parameters: SQLite uses an expression index only for the same expression.
+_nine: sa.ColumnClause[int] = sa.literal_column("9", sa.Integer)
+waiting_on_code = sa.case(
+    (
+        records.c.link_kind == sa.literal_column("'uscc'"),
+        sa.func.substr(records.c.link_code, _nine, _nine),
+    ),
+    else_=records.c.link_code,
+).self_group()  # PostgreSQL wants an indexed expression in its own parentheses
 sa.Index(
-    "ix_records_unlinked",
-    records.c.link_code,
-    sqlite_where=records.c.subject_id.is_(None),
-    postgresql_where=records.c.subject_id.is_(None),
-)
-
-sa.Index(
-    "ix_records_unlinked_org",
-    sa.func.substr(records.c.link_code, 9, 9),
-    sqlite_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
-    postgresql_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+    "ix_records_waiting",
+    waiting_on_code,
+    sqlite_where=sa.text("subject_id IS NULL"),
+    postgresql_where=sa.text("subject_id IS NULL"),
 )
 
 # Other codes a waiting (unlinked) record may link by: a registration number or organisation

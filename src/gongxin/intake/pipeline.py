@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import submissions
-from gongxin.errors import Forbidden, GongxinError
+from gongxin.errors import Forbidden, GongxinError, NotFound
 from gongxin.exchange import departments
+from gongxin.exchange.departments import Department
 from gongxin.intake.mapping import resolve
 from gongxin.intake.readers import open_table
 from gongxin.intake.readers.table import Row
@@ -110,6 +111,23 @@ def _summary_of(row: sa.Row[Any], provider: str, already: bool) -> Summary:
         notes=list(m["notes"]),
         already_processed=already,
     )
+
+
+def get_submission(
+    conn: sa.Connection, submission_id: str, *, department: Department | None = None
+) -> Summary:
+    """A finished submission's summary. With ``department``, only that department's own
+    submissions are found, unless it is the credit centre."""
+    row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
+    allowed = row is not None and (
+        department is None
+        or department.kind == "centre"
+        or row._mapping["department_id"] == department.id
+    )
+    if row is None or not allowed:
+        raise NotFound(f"没有编号为 {submission_id} 的提交", f"no submission {submission_id}")
+    provider = departments.by_id(conn, row._mapping["department_id"]).name
+    return _summary_of(row, provider, already=False)
 
 
 def new_submission_id(moment: datetime) -> str:

@@ -306,37 +306,39 @@ class RecordWriter:
                 p.subject_id = ids.get((p.checked.link_kind or "", p.checked.link_code or ""))
             return
         cache = self._subject_cache
+        if len(cache) > 500_000:  # bounded: memory stays flat however many subjects
+            cache.clear()
+        candidates = [self._candidates(p) for p in batch]
         wanted: dict[str, set[str]] = {"uscc": set(), "reg_no": set(), "org_code": set()}
-        for p in batch:
-            for kind, code in self._candidates(p):
+        for codes in candidates:
+            for kind, code in codes:
                 if (kind, code) not in cache:
                     wanted[kind].add(code)
-        if len(cache) > 500_000:
-            cache.clear()
-        for kind, codes in wanted.items():
-            if codes:
-                found = dict(dialect.select_in(self.conn, "subjects", kind, ("id",), sorted(codes)))
-                cache.update({(kind, code): found.get(code) for code in codes})
+        for kind, unknown in wanted.items():
+            if unknown:
+                found = dict(
+                    dialect.select_in(self.conn, "subjects", kind, ("id",), sorted(unknown))
+                )
+                cache.update({(kind, code): found.get(code) for code in unknown})
         waiting: list[tuple[str, str, str, str]] = []
-        for p in batch:
-            candidates = self._candidates(p)
-            for candidate in candidates:
+        for p, codes in zip(batch, candidates, strict=True):
+            for candidate in codes:
                 sid = cache.get(candidate)
                 if sid is not None:
                     p.subject_id = sid
                     break
             if p.subject_id is None and p.checked.link_kind != "person":
                 self.counts.unlinked += 1
-                # codes beyond its own and the one inside its USCC, which records index
-                waiting.extend(
-                    (self.spec.code, p.key, kind, code)
-                    for kind, code in candidates[1:]
-                    if not (
-                        kind == "org_code"
-                        and candidates[0][0] == "uscc"
-                        and code == candidates[0][1][8:17]
+                if len(codes) > 2 or (codes and codes[0][0] != "uscc" and len(codes) > 1):
+                    # codes beyond its own and the one inside its USCC, which records index
+                    first_kind, first_code = codes[0]
+                    waiting.extend(
+                        (self.spec.code, p.key, kind, code)
+                        for kind, code in codes[1:]
+                        if not (
+                            first_kind == "uscc" and kind == "org_code" and code == first_code[8:17]
+                        )
                     )
-                )
         if waiting:
             dialect.bulk_insert(
                 self.conn, record_links, ("dataset", "dedupe_key", "kind", "code"), waiting

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import record_links, records, subjects
+from gongxin.db.models import record_links, records, subjects, waiting_on_code
 from gongxin.ids import uscc
 from gongxin.subjects.names import normalise_name
 
@@ -195,40 +195,30 @@ def upsert(
 
 def _relink(conn: sa.Connection, created: Sequence[tuple[tuple[str, str], int]]) -> int:
     """Link waiting (待关联) records to subjects that just came into existence, by any code
-    they could have linked by at intake: their own code, the organisation code inside a USCC,
-    and the other codes kept in ``record_links``."""
+    they could have linked by at intake (see ``waiting_on_code`` and ``record_links``)."""
     waiting = conn.execute(
         sa.select(records.c.id).where(records.c.subject_id.is_(None)).limit(1)
     ).first()
     if not created or waiting is None:
         return 0
-    by_code: list[dict[str, object]] = []  # (kind, code) pairs a record may wait on
-    by_org: list[dict[str, object]] = []  # organisation codes inside waiting records' USCCs
+    by_key: list[dict[str, object]] = []  # the value a waiting record waits on, and its kinds
+    by_code: list[dict[str, object]] = []  # (kind, code) pairs kept in record_links
     for (kind, code), sid in created:
         by_code.append({"sid": sid, "kind": kind, "code": code})
         if kind == "uscc":
             org = uscc.embedded_org_code(code)
+            by_key.append({"sid": sid, "key": org, "k1": "uscc", "k2": "org_code"})
             by_code.append({"sid": sid, "kind": "org_code", "code": org})
-            by_org.append({"sid": sid, "org": org})
-    linked = 0
-    own = (
+        else:
+            by_key.append({"sid": sid, "key": code, "k1": kind, "k2": kind})
+    waits = (
         sa.update(records)
         .where(records.c.subject_id.is_(None))
-        .where(records.c.link_code == sa.bindparam("code"))
-        .where(records.c.link_kind == sa.bindparam("kind"))
+        .where(waiting_on_code == sa.bindparam("key"))
+        .where(records.c.link_kind.in_([sa.bindparam("k1"), sa.bindparam("k2")]))
         .values(subject_id=sa.bindparam("sid"))
     )
-    linked += max(conn.execute(own, by_code).rowcount, 0)
-    if by_org:
-        inside = (
-            sa.update(records)
-            .where(records.c.subject_id.is_(None))
-            # a literal, so that SQLite can use the partial index on unlinked USCC records
-            .where(records.c.link_kind == sa.literal_column("'uscc'"))
-            .where(sa.func.substr(records.c.link_code, 9, 9) == sa.bindparam("org"))
-            .values(subject_id=sa.bindparam("sid"))
-        )
-        linked += max(conn.execute(inside, by_org).rowcount, 0)
+    linked = max(conn.execute(waits, by_key).rowcount, 0)
     if conn.execute(sa.select(record_links.c.id).limit(1)).first() is not None:
         waiting_on = sa.select(record_links.c.dataset, record_links.c.dedupe_key).where(
             record_links.c.kind == sa.bindparam("kind"),

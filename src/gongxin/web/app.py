@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
@@ -38,6 +38,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def domain_error(_request: Request, exc: GongxinError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # The public portal comes later; until then the front door is the API documentation.
+        return RedirectResponse("/docs")
 
     @app.get("/health", tags=["运维 operations"])
     def health() -> dict[str, str]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
 
 from gongxin.errors import InvalidInput
-from gongxin.intake.pipeline import ingest
+from gongxin.intake.pipeline import get_submission, ingest
+from gongxin.intake.rejects import export
 from gongxin.web.deps import CatalogDep, DepartmentDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
@@ -64,3 +67,43 @@ def submit(
         path.unlink(missing_ok=True)
     status = 200 if summary.already_processed else 201
     return JSONResponse(summary.to_dict(), status_code=status)
+
+
+@router.get("/submissions/{submission_id}", summary="提交结果 (a submission's summary)")
+def submission(submission_id: str, engine: EngineDep, department: DepartmentDep) -> dict[str, Any]:
+    """The summary of one of the caller's own submissions (the credit centre sees all)."""
+    with engine.connect() as conn:
+        return get_submission(conn, submission_id, department=department).to_dict()
+
+
+@router.get(
+    "/submissions/{submission_id}/rejects",
+    summary="下载退回行 (download the rejected rows)",
+    response_class=FileResponse,
+)
+def submission_rejects(
+    submission_id: str,
+    engine: EngineDep,
+    settings: SettingsDep,
+    department: DepartmentDep,
+    format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv")] = "xlsx",
+) -> FileResponse:
+    """The rejected rows in the file's own layout plus 原行号 and 错误说明, to fix and resubmit
+    (the same export as ``gongxin rejects``)."""
+    folder = settings.var_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{submission_id}-{secrets.token_hex(4)}.{format}"
+    with engine.connect() as conn:
+        get_submission(conn, submission_id, department=department)  # the caller's own only
+        export(conn, submission_id, out)
+    media = (
+        "text/csv; charset=utf-8"
+        if format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return FileResponse(
+        out,
+        media_type=media,
+        filename=f"退回-{submission_id}.{format}",
+        background=BackgroundTask(out.unlink, missing_ok=True),
+    )

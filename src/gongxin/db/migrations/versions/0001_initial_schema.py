@@ -117,23 +117,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_records_subject_id"), ["subject_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_records_submission_id"), ["submission_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_records_unlinked",
-            ["link_code"],
-            unique=False,
-            sqlite_where=sa.text("subject_id IS NULL"),
-            postgresql_where=sa.text("subject_id IS NULL"),
-        )
     op.create_index(
-        "ix_records_unlinked_org",
+        "ix_records_waiting",
         "records",
-        [sa.text("substr(link_code, 9, 9)")],
+        [
+            sa.text(
+                "(CASE WHEN (link_kind = 'uscc') THEN substr(link_code, 9, 9) ELSE link_code END)"
+            )
+        ],
         unique=False,
-        sqlite_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
-        postgresql_where=sa.text("subject_id IS NULL AND link_kind = 'uscc'"),
+        sqlite_where=sa.text("subject_id IS NULL"),
+        postgresql_where=sa.text("subject_id IS NULL"),
     )
     op.create_table(
         "record_links",
@@ -273,14 +267,8 @@ def downgrade() -> None:
     op.drop_table("submissions")
     op.drop_index("ix_record_links_code", table_name="record_links")
     op.drop_table("record_links")
-    op.drop_index("ix_records_unlinked_org", table_name="records")
+    op.drop_index("ix_records_waiting", table_name="records")
     with op.batch_alter_table("records", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_records_unlinked",
-            sqlite_where=sa.text("subject_id IS NULL"),
-            postgresql_where=sa.text("subject_id IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_records_submission_id"))
         batch_op.drop_index(batch_op.f("ix_records_subject_id"))
 
     op.drop_table("records")
