@@ -10,7 +10,10 @@
    ``ingest(...)`` of the file — run in a child process (spawned, so it inherits nothing), so its
    peak RSS can be measured on its own and DuckDB's memory does not count.
 
-Reports rows/s of both, the ratio gongxin / DuckDB, gongxin's peak RSS and the submission's
+4. A second baseline, the storage floor: the same file into SQLite with nothing but the csv
+   module and one prepared INSERT (no validation, no keys, no indexes).
+
+Reports rows/s of all three, the ratio gongxin / DuckDB, gongxin's peak RSS and the submission's
 counts (every row must be accepted), then PASS/FAIL against the targets of the issue (ratio ≥
 0.25, peak RSS ≤ 1 GiB). It is a measurement, not a test: it exits 0 either way.
 """
@@ -106,6 +109,31 @@ def _run_duckdb(csv_path: Path, db_path: Path) -> tuple[float, int]:
     return seconds, count
 
 
+def _run_sqlite_bare(csv_path: Path, db_path: Path) -> float:
+    """The storage floor: the same file into SQLite with no validation, keys or indexes — the
+    csv module feeding one INSERT per row, in one transaction, with gongxin's pragmas."""
+    import csv
+    import sqlite3
+
+    con = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
+            con.execute(f"PRAGMA {pragma}")
+        started = time.perf_counter()
+        with csv_path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            columns = ", ".join(f"c{i} TEXT" for i in range(len(header)))
+            marks = ", ".join("?" for _ in header)
+            con.execute(f"CREATE TABLE t ({columns})")
+            con.execute("BEGIN")
+            con.executemany(f"INSERT INTO t VALUES ({marks})", reader)
+            con.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        con.close()
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -133,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         # gongxin first, so that its child starts from a small parent process
         result, peak_mib = _run_gongxin(csv_path, folder / "gongxin.db", as_of)
         duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
+        bare_s = _run_sqlite_bare(csv_path, folder / "bare.sqlite")
     finally:
         if args.keep:
             print(f"kept: {folder}")
@@ -145,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     duck_rps = args.rows / duck_s
     gx_rps = args.rows / gx_s
     ratio = gx_rps / duck_rps
+    bare_rps = args.rows / bare_s
     all_accepted = summary["accepted"] == args.rows == summary["rows"]
     counts = {k: summary[k] for k in ("rows", "accepted", "updated", "duplicates", "rejected",
                                       "unlinked", "warnings")}  # fmt: skip
@@ -159,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         "gongxin_s": round(gx_s, 3),
         "gongxin_rows_per_s": round(gx_rps),
         "ratio": round(ratio, 4),
+        "sqlite_bare_s": round(bare_s, 3),
+        "sqlite_bare_rows_per_s": round(bare_rps),
+        "ratio_to_sqlite_bare": round(gx_rps / bare_rps, 4),
+        "sqlite_bare_ratio_to_duckdb": round(bare_rps / duck_rps, 4),
         "gongxin_peak_rss_mib": round(peak_mib, 1),
         "all_accepted": all_accepted,
         "ratio_target": TARGET_RATIO,
@@ -174,11 +208,15 @@ def main(argv: list[str] | None = None) -> int:
         f"  (a) DuckDB read_csv → table          {duck_s:8.2f} s  {duck_rps:12,.0f} rows/s"
         f"   ({duck_rows:,} rows loaded)",
         f"  (b) gongxin ingest (SQLite)          {gx_s:8.2f} s  {gx_rps:12,.0f} rows/s",
+        f"  (c) bare SQLite load, no validation  {bare_s:8.2f} s  {bare_rps:12,.0f} rows/s"
+        f"   (the storage floor; itself {bare_rps / duck_rps:.2f} of DuckDB)",
         f"  gongxin peak RSS (child process)     {peak_mib:8.1f} MiB",
         "  summary: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         "",
         f"  ratio gongxin / DuckDB   {ratio:6.3f}   target ≥ {TARGET_RATIO}       "
         f"{_verdict(ratio >= TARGET_RATIO)}",
+        f"  ratio gongxin / bare SQLite {gx_rps / bare_rps:5.3f}"
+        "   (the cost of validation, keys, links, history)",
         f"  peak RSS                 {peak_mib:6.0f}   target ≤ {TARGET_RSS_MIB} MiB   "
         f"{_verdict(peak_mib <= TARGET_RSS_MIB)}",
         f"  every row accepted       {'yes' if all_accepted else 'NO':>6}                     "
