@@ -189,3 +189,14 @@ def test_wrong_dataset_exits_2_and_stores_nothing(ready: Cli) -> None:
     assert result.exit_code == 2
     assert "penalty" in result.stderr
     assert ready.scalar(sa.select(sa.func.count()).select_from(submissions)) == 0
+
+
+def test_warnings_lists_rows_accepted_with_warnings(ready: Cli) -> None:
+    rows = [registration_row(1, 注册资金="CHI YEE GAVIN）"), registration_row(2)]
+    path = write_registrations(ready.folder / "reg.csv", rows)
+    shown = ready.ok("ingest", str(path), "--dataset", "registration", "--provider", PROVIDER)
+    match = re.search(r"gongxin warnings (\S+)", shown.stdout)
+    assert match, shown.stdout  # the summary tells the clerk where to look
+    listed = ready.ok("warnings", match.group(1))
+    assert "DJ_ZCZB" in listed.stdout and "CHI YEE GAVIN" in listed.stdout
+    assert "1 行 rows" in listed.stdout

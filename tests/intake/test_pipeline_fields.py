@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gongxin.intake.rejects import warnings_of
 from tests.intake.helpers import (
     PENALTY,
     REGISTRATION,
@@ -147,6 +148,28 @@ def test_mojibake_in_an_address_is_accepted_with_a_warning(store: Store) -> None
     address = store.subject(uscc=rows[2]["统一社会信用代码"])["address"]
     assert address.startswith("北京市海淀区") and "\ufffd" in address
     assert_reconciles(summary)
+    with store.engine.connect() as conn:
+        flagged = warnings_of(conn, summary.submission_id)
+    assert [n for n, _ in flagged] == [4]  # the third data row is spreadsheet row 4
+    (problem,) = flagged[0][1]
+    assert (problem.field, problem.name, problem.rule) == ("DJ_ZCDZ", "注册地址", "mojibake")
+    assert "乱码" in problem.zh and "undecodable" in problem.en
+
+
+def test_unreadable_capital_is_kept_as_written_with_a_warning(store: Store) -> None:
+    """A shifted real row put a name fragment under 注册资金: the code is valid, so the row is
+    accepted, the text is kept and the clerk is told."""
+    rows = [registration_row(1, 注册资金="CHI YEE GAVIN）"), registration_row(2)]
+    summary = store.ingest(
+        write_registrations(store.folder / "reg.csv", rows), dataset="registration"
+    )
+    assert (summary.accepted, summary.rejected, summary.warnings) == (2, 0, 1)
+    with store.engine.connect() as conn:
+        ((row_no, (problem,)),) = warnings_of(conn, summary.submission_id)
+    assert (row_no, problem.field, problem.rule) == (2, "DJ_ZCZB", "capital_format")
+    assert problem.value == "CHI YEE GAVIN）" and "原文" in problem.zh
+    subject = store.subject(uscc=rows[0]["统一社会信用代码"])
+    assert subject["capital"] is None
 
 
 def test_registration_capital_and_dates_are_normalised(store: Store) -> None:

@@ -207,3 +207,15 @@ def test_the_front_door_leads_to_the_api_documentation(api: Api) -> None:
     response = api.client.get("/", follow_redirects=False)
     assert response.status_code in (302, 307)
     assert response.headers["location"] == "/docs"
+
+
+def test_a_department_reads_the_warnings_of_its_submission(api: Api) -> None:
+    rows = [registration_row(1, 注册资金="CHI YEE GAVIN）"), registration_row(2)]
+    status, body = api.submit(write_registrations(api.folder / "r.csv", rows), "registration")
+    assert (status, body["accepted"], body["warnings"]) == (201, 2, 1)
+    auth = {"Authorization": f"Bearer {api.key}"}
+    response = api.client.get(f"/api/v1/submissions/{body['submission_id']}/warnings", headers=auth)
+    assert response.status_code == 200
+    (flagged,) = response.json()
+    assert flagged["row"] == 2
+    assert [(w["field"], w["rule"]) for w in flagged["warnings"]] == [("DJ_ZCZB", "capital_format")]

@@ -30,6 +30,7 @@ def _register() -> None:
     app.command("ingest")(intake.ingest)
     app.command("rejects")(intake.rejects)
     app.command("unlinked")(intake.unlinked)
+    app.command("warnings")(intake.warnings)
     app.command("demo")(demo.demo)
 
 

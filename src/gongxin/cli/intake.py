@@ -13,7 +13,7 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.intake import rejects as rejects_export
-from gongxin.intake.pipeline import Summary
+from gongxin.intake.pipeline import Summary, get_submission
 from gongxin.intake.pipeline import ingest as ingest_file
 from gongxin.subjects import linkage
 
@@ -49,6 +49,11 @@ def _show(summary: Summary) -> None:
         common.out.print(f"提示 (note): {note}")
     if summary.unknown_columns:
         common.out.print(f"未识别的列 (unknown columns): {'、'.join(summary.unknown_columns)}")
+    if summary.warnings:
+        common.out.print(
+            f"有提示的行 (rows with warnings): {summary.warnings}；"
+            f"查看 (see): gongxin warnings {summary.submission_id}"
+        )
     if summary.rejected:
         common.out.print(
             f"导出退回行 (export rejects): gongxin rejects {summary.submission_id} "
@@ -149,4 +154,27 @@ def unlinked(
             u.submission_id,
             str(u.row_no),
         )
+    common.out.print(table)
+
+
+@common.reports_errors
+def warnings(
+    submission_id: Annotated[str, typer.Argument(help="提交编号 (submission id)")],
+    limit: Annotated[int, typer.Option(help="最多显示行数 (rows to show)")] = 200,
+    offset: Annotated[int, typer.Option(help="跳过行数 (rows to skip)")] = 0,
+) -> None:
+    """列出已接收但有提示的行 (list accepted rows that carry warnings)."""
+    with common.engine().connect() as conn:
+        summary = get_submission(conn, submission_id)
+        flagged = rejects_export.warnings_of(conn, submission_id, limit=limit, offset=offset)
+    table = Table(
+        "行 row",
+        "字段 field",
+        "值 value",
+        "提示 warning",
+        title=f"提示 (warnings): {summary.warnings} 行 rows, {summary.file_name}",
+    )
+    for row_no, problems in flagged:
+        for p in problems:
+            table.add_row(str(row_no), f"{p.name} {p.field}", p.value, f"{p.zh}（{p.en}）")
     common.out.print(table)

@@ -166,6 +166,15 @@ record_history = sa.Table(
     sa.Column("replaced_by", sa.String(32), nullable=False, comment="submission id"),
 )
 
+row_warnings = sa.Table(
+    "row_warnings",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
+    sa.Column("row_no", sa.Integer, nullable=False),
+    sa.Column("warnings", Json, nullable=False, comment="problems of an accepted row"),
+)
+
 rejects = sa.Table(
     "rejects",
     metadata,

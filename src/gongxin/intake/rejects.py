@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gongxin.db.models import rejects, submissions
+from gongxin.db.models import rejects, row_warnings, submissions
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.intake.validate import Problem
 
@@ -124,3 +124,18 @@ def _write_xlsx(header: list[str], rows: Iterator[Rejected], out: Path) -> int:
         count += 1
     book.save(out)
     return count
+
+
+def warnings_of(
+    conn: sa.Connection, submission_id: str, *, limit: int = 1000, offset: int = 0
+) -> list[tuple[int, list[Problem]]]:
+    """Accepted rows of a submission that carry warnings (mojibake kept as written, an
+    organisation code inside a USCC that fails GB 11714, a value kept as written …)."""
+    query = (
+        sa.select(row_warnings.c.row_no, row_warnings.c.warnings)
+        .where(row_warnings.c.submission_id == submission_id)
+        .order_by(row_warnings.c.row_no)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(n, [Problem(**w) for w in found]) for n, found in conn.execute(query)]

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import record_history, record_links, records, rejects
+from gongxin.db.models import record_history, record_links, records, rejects, row_warnings
 from gongxin.intake.readers.table import Row
 from gongxin.intake.validate import Checked, RowValidator
 from gongxin.subjects import registry
@@ -155,7 +155,20 @@ class RecordWriter:
 
     def write_prepared(self, pending: Sequence[Pending]) -> None:
         """Merge prepared rows in file order: a key seen twice is merged twice, in turn."""
-        self.counts.warnings += sum(1 for p in pending if p.checked.warnings)
+        flagged = [
+            (
+                self.submission_id,
+                p.checked.number,
+                orjson.dumps([w.to_dict() for w in p.checked.warnings]).decode(),
+            )
+            for p in pending
+            if p.checked.warnings
+        ]
+        if flagged:
+            dialect.bulk_insert(
+                self.conn, row_warnings, ("submission_id", "row_no", "warnings"), flagged
+            )
+        self.counts.warnings += len(flagged)
         while pending:
             first: dict[str, Pending] = {}
             spill: list[Pending] = []

@@ -13,7 +13,7 @@ from starlette.background import BackgroundTask
 
 from gongxin.errors import InvalidInput
 from gongxin.intake.pipeline import get_submission, ingest
-from gongxin.intake.rejects import export
+from gongxin.intake.rejects import export, warnings_of
 from gongxin.web.deps import CatalogDep, DepartmentDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
@@ -107,3 +107,18 @@ def submission_rejects(
         filename=f"退回-{submission_id}.{format}",
         background=BackgroundTask(out.unlink, missing_ok=True),
     )
+
+
+@router.get("/submissions/{submission_id}/warnings", summary="提示 (accepted rows with warnings)")
+def submission_warnings(
+    submission_id: str,
+    engine: EngineDep,
+    department: DepartmentDep,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Accepted rows that carry warnings, with every warning of each."""
+    with engine.connect() as conn:
+        get_submission(conn, submission_id, department=department)  # the caller's own only
+        flagged = warnings_of(conn, submission_id, limit=limit, offset=offset)
+    return [{"row": n, "warnings": [p.to_dict() for p in ps]} for n, ps in flagged]

@@ -224,6 +224,27 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "row_warnings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("submission_id", sa.String(length=32), nullable=False),
+        sa.Column("row_no", sa.Integer(), nullable=False),
+        sa.Column(
+            "warnings",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+            comment="problems of an accepted row",
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+            name=op.f("fk_row_warnings_submission_id_submissions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_row_warnings")),
+    )
+    op.create_index(
+        op.f("ix_row_warnings_submission_id"), "row_warnings", ["submission_id"], unique=False
+    )
+    op.create_table(
         "rejects",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("submission_id", sa.String(length=32), nullable=False),
@@ -251,6 +272,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_row_warnings_submission_id"), table_name="row_warnings")
+    op.drop_table("row_warnings")
 
     with op.batch_alter_table("rejects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rejects_submission_id"))
