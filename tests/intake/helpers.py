@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog, load_catalog
@@ -289,6 +290,12 @@ def prepare(engine: sa.Engine, *departments_: tuple[str, str]) -> None:
     with engine.begin() as conn:
         for name, kind in departments_ or ((PROVIDER, "provider"),):
             departments.add(conn, name, kind=kind, code=None, now=AS_OF)
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A migrated database (each backend in turn) with the provider department, and a folder."""
+    yield from open_store(db_url, tmp_path)
 
 
 def open_store(db_url: str, folder: Path) -> Iterator[Store]:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,9 @@ from tests.intake.helpers import (
     PROVIDER,
     Store,
     assert_reconciles,
-    open_store,
     penalty_row,
     prepare,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 EMPTY = {"submissions": 0, "records": 0, "rejects": 0, "record_history": 0, "subjects": 0}
 

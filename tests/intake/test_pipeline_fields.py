@@ -3,12 +3,8 @@ codes, null tokens, and undecodable bytes (mojibake)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-
-import pytest
 
 from gongxin.intake.rejects import warnings_of
 from tests.intake.helpers import (
@@ -17,19 +13,12 @@ from tests.intake.helpers import (
     Store,
     assert_reconciles,
     by_row,
-    open_store,
     penalty_row,
     penalty_table,
     registration_row,
     write_registrations,
     write_xlsx,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 DAY = date(2024, 1, 5)
 SERIAL = (DAY - date(1899, 12, 30)).days  # 45296

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,19 +17,12 @@ from tests.intake.helpers import (
     by_row,
     catalog,
     make_uscc,
-    open_store,
     penalty_row,
     penalty_table,
     registration_row,
     write_csv,
     write_registrations,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 NOTHING = {"submissions": 0, "records": 0, "rejects": 0, "record_history": 0, "subjects": 0}
 NAMES = ["北京龙腾鑫源商贸有限公司", "海淀区张记餐馆", "中关村科技发展（集团）股份有限公司"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from gongxin.ids import regno, uscc
-from tests.intake.helpers import Store, assert_reconciles, open_store
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
+from tests.intake.helpers import Store, assert_reconciles
 
 CODE_FIELD = "DJ_TYSHXYDM"
 CSV_ROWS = 46_083

@@ -3,24 +3,15 @@ their history, duplicates are recognised within a file and across files."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.intake.helpers import (
     PENALTY_COLUMNS,
     Store,
     assert_reconciles,
-    open_store,
     penalty_row,
     wrong_check,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
 
 
 def test_mixed_file_reconciles_to_the_rows_read(store: Store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,10 @@ from tests.intake.helpers import (
     Store,
     assert_reconciles,
     by_row,
-    open_store,
     penalty_row,
     write_csv,
     wrong_check,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 BAD_CODE = wrong_check(penalty_row(3)["CF_XDR_SHXYM"])
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]

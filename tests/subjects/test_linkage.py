@@ -3,7 +3,6 @@ code inside a USCC; the rest wait as unlinked until their subject's registration
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,10 @@ from tests.intake.helpers import (
     PENALTY,
     Store,
     make_uscc,
-    open_store,
     penalty_row,
     registration_row,
     write_registrations,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 REG_NO = "110108000000016"
 STRANGER = make_uscc(900)  # valid, but nobody registered it

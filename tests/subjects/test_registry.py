@@ -3,10 +3,8 @@ a code that is neither is rejected."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +14,10 @@ from tests.intake.helpers import (
     Store,
     make_regno,
     make_uscc,
-    open_store,
     registration_row,
     write_registrations,
     wrong_check,
 )
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(db_url, tmp_path)
-
 
 REG_NO = "110108000000016"
 
