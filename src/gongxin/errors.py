@@ -61,6 +61,14 @@ class Forbidden(GongxinError):
     code = "forbidden"
 
 
+class Busy(GongxinError):
+    """The store is busy with other work; the same request may succeed later."""
+
+    status = 503
+    code = "busy"
+    retry_after = 30  # seconds, as the HTTP Retry-After header says
+
+
 class UnknownDataset(NotFound):
     code = "unknown_dataset"
 

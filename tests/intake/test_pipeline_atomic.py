@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,14 +16,19 @@ from typing import Any
 import pytest
 
 from gongxin.db.engine import make_engine
+from gongxin.errors import Busy
+from gongxin.intake import pipeline
+from gongxin.intake.pipeline import ingest
 from gongxin.intake.store import RecordWriter
 from tests.intake.helpers import (
     AS_OF,
     PROVIDER,
     Store,
     assert_reconciles,
+    catalog,
     penalty_row,
     prepare,
+    write_penalties,
 )
 
 EMPTY = {"submissions": 0, "records": 0, "rejects": 0, "record_history": 0, "subjects": 0}
@@ -223,3 +229,47 @@ def test_kill_9_in_the_middle_leaves_nothing_and_a_rerun_completes(tmp_path: Pat
         assert store.count("submissions") == 1
     finally:
         store.engine.dispose()
+
+
+def test_a_busy_sqlite_store_is_reported_as_busy_and_nothing_is_stored(tmp_path: Path) -> None:
+    """Another process holds the write lock for longer than the busy timeout."""
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    engine = make_engine(url, busy_timeout_ms=200)
+    try:
+        prepare(engine)
+        path = write_penalties(tmp_path / "p.csv", [penalty_row(1), penalty_row(2)])
+        blocker = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            with pytest.raises(Busy) as caught:
+                ingest(engine, catalog(), path, dataset="penalty", provider=PROVIDER, as_of=AS_OF)
+            assert caught.value.status == 503
+            assert "稍后" in caught.value.zh and "later" in caught.value.en
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        summary = ingest(engine, catalog(), path, dataset="penalty", provider=PROVIDER, as_of=AS_OF)
+        assert (summary.accepted, summary.already_processed) == (2, False)
+    finally:
+        engine.dispose()
+
+
+def test_the_same_file_twice_at_the_same_moment_stores_it_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two simultaneous uploads loses the race on the unique key (dataset,
+    department, SHA-256) and reports the first one's summary."""
+    path = store.penalties("p.csv", [penalty_row(1), penalty_row(2)])
+    first = store.ingest(path)
+    real = pipeline._previous
+    looks: list[int] = []
+
+    def not_yet(*args: Any) -> Any:  # the check ran before the other upload committed
+        looks.append(1)
+        return None if len(looks) == 1 else real(*args)
+
+    monkeypatch.setattr(pipeline, "_previous", not_yet)
+    again = store.ingest(path)
+    assert again.already_processed is True
+    assert again.submission_id == first.submission_id
+    assert store.count("submissions") == 1 and store.count("records") == 2

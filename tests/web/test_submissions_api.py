@@ -14,6 +14,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, submissions
+from gongxin.errors import Busy
 from gongxin.exchange import keys
 from gongxin.settings import Settings
 from gongxin.web import deps
@@ -219,3 +220,16 @@ def test_a_department_reads_the_warnings_of_its_submission(api: Api) -> None:
     (flagged,) = response.json()
     assert flagged["row"] == 2
     assert [(w["field"], w["rule"]) for w in flagged["warnings"]] == [("DJ_ZCZB", "capital_format")]
+
+
+def test_a_busy_store_answers_503_with_retry_after(api: Api) -> None:
+    app = api.client.app
+
+    @app.get("/test-busy")
+    def busy() -> None:
+        raise Busy("数据库暂时忙，请稍后重试", "the database is busy; retry later")
+
+    response = api.client.get("/test-busy")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == str(Busy.retry_after)
+    assert response.json()["error"] == "busy"

@@ -20,10 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import submissions
-from gongxin.errors import Forbidden, GongxinError, NotFound
+from gongxin.errors import Busy, Forbidden, GongxinError, NotFound
 from gongxin.exchange import departments
 from gongxin.exchange.departments import Department
 from gongxin.intake.mapping import resolve
@@ -151,6 +152,44 @@ def ingest(
     spec = catalog.get(dataset)
     name = file_name or path.name
     sha, size = file_digest(path)
+    try:
+        return _ingest(
+            engine, catalog, path, spec, provider, as_of, name, sha, size,
+            declared_encoding, batch_rows, progress,
+        )  # fmt: skip
+    except sa.exc.IntegrityError:
+        # The same file from the same department, submitted twice at the same moment: the
+        # unique key on (dataset, department, SHA-256) let one through; this is the other.
+        with engine.connect() as conn:
+            previous = _previous(conn, dataset, departments.get(conn, provider).id, sha)
+        if previous is None:
+            raise
+        return _summary_of(previous, provider, already=True)
+    except sa.exc.OperationalError as exc:
+        if "database is locked" in str(exc.orig):
+            raise Busy(
+                "另一批数据正在入库，数据库暂时忙，请稍后重新提交（本次未导入任何数据）",
+                "another submission is being stored and the database is busy; submit again "
+                "later (nothing of this one was stored)",
+            ) from exc
+        raise
+
+
+def _ingest(
+    engine: sa.Engine,
+    catalog: Catalog,
+    path: Path,
+    spec: DatasetSpec,
+    provider: str,
+    as_of: datetime,
+    name: str,
+    sha: str,
+    size: int,
+    declared_encoding: str | None,
+    batch_rows: int,
+    progress: Progress | None,
+) -> Summary:
+    dataset = spec.code
     with engine.begin() as conn:
         dept = departments.get(conn, provider)
         if dept.kind not in ("provider", "centre"):

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
-from gongxin.errors import GongxinError
+from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
 from gongxin.web.api import submissions
 
@@ -36,7 +36,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(GongxinError)
     async def domain_error(_request: Request, exc: GongxinError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if isinstance(exc, Busy):
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
     @app.get("/", include_in_schema=False)
