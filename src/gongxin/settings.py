@@ -38,7 +38,11 @@ class Settings(BaseSettings):
         description="本地数据集定义目录 (folder of YAML dataset specs that add to or replace the "
         "packaged ones, for this deployment).",
     )
-    log_level: str = Field(default="INFO", description="日志级别 (log level).")
+    log_level: str = Field(
+        default="INFO",
+        description="日志级别 (log level). The server logs at this level; commands such as "
+        "gongxin ingest log warnings only, unless this is set explicitly.",
+    )
     log_json: bool = Field(
         default=False, description="以 JSON 输出日志 (write logs as JSON lines, for collectors)."
     )

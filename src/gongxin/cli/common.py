@@ -31,7 +31,9 @@ def settings() -> Settings:
 
 def engine() -> sa.Engine:
     s = settings()
-    logs.configure(s.log_level, s.log_json)
+    # A clerk's terminal shows the command's own output; the event log stays for servers.
+    level = s.log_level if "log_level" in s.model_fields_set else "WARNING"
+    logs.configure(level, s.log_json)
     return make_engine(s.database_url)
 
 
