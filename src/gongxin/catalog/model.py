@@ -113,6 +113,30 @@ class SubjectKeys(BaseModel):
     category: str | None = None  # 行政相对人类别
 
 
+class Visibility(BaseModel):
+    """How the visibility gate judges a record of this dataset (field codes).
+
+    ``always``: shown while the dataset is public (registration, commitments);
+    ``penalty``: within the publicity window of its regime (records/regimes);
+    ``valid_period``: from ``start`` to ``end`` (2099-12-31 = 长期), e.g. licences;
+    ``listing``: from ``start`` (listed) until ``removed`` or the planned ``end``.
+    A ``status`` value in ``withdrawn_values`` (撤销, 无效 …) hides the record from the public.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["always", "penalty", "valid_period", "listing"] = "always"
+    start: str | None = None
+    end: str | None = None
+    removed: str | None = None
+    status: str | None = None
+    withdrawn_values: list[str] = []
+    categories: str | None = None  # penalty categories (处罚类别)
+    fine: str | None = None  # fine in 万元
+    authority: str | None = None  # deciding authority's name
+    person_category: str | None = None  # 行政相对人类别: natural persons are not public
+
+
 class Layout(BaseModel):
     """An alternative column layout of the same dataset (e.g. the 2016 legacy 双公示 layout)."""
 
@@ -144,6 +168,7 @@ class DatasetSpec(BaseModel):
     date_field: str | None = None  # the decision/listing date, for timeliness and ordering
     subject_keys: SubjectKeys = SubjectKeys()
     dedupe_key: list[str]  # field codes; "@subject" means the row's normalised subject code
+    visibility: Visibility = Visibility()
     fields: list[FieldSpec]  # the current layout
     legacy_layouts: list[Layout] = []
 
@@ -160,6 +185,20 @@ class DatasetSpec(BaseModel):
                 for ref in (f.not_before, f.id_type_field):
                     if ref is not None and ref not in codes:
                         raise ValueError(f"{self.code}/{layout_name}/{f.code}: unknown {ref}")
+            for ref in self.visibility.model_dump(
+                include={
+                    "start",
+                    "end",
+                    "removed",
+                    "status",
+                    "categories",
+                    "fine",
+                    "authority",
+                    "person_category",
+                }
+            ).values():
+                if layout_name == "current" and ref is not None and ref not in codes:
+                    raise ValueError(f"{self.code}: visibility names unknown field {ref}")
             for key in self.dedupe_key:
                 if key != "@subject" and key not in codes:
                     raise ValueError(f"{self.code}/{layout_name}: dedupe key {key} not a field")

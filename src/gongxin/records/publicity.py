@@ -75,12 +75,23 @@ def window_of(facts: PenaltyFacts, regime: Regime, default_severity: str) -> Pub
     base, found = regime.window(severity, default_severity)
     reasons: list[tuple[str, str]] = [(f"依据{regime.title}", f"under {regime.key}")]
     if found not in (severity, "*"):
-        reasons.append((f"该规定未设“{severity}”等级，按“{found}”确定期限",
-                        f"{regime.key} has no level {severity}: treated as {found}"))  # fmt: skip
+        reasons.append(
+            (
+                f"该规定未设“{severity}”等级，按“{found}”确定期限",
+                f"{regime.key} has no level {severity}: treated as {found}",
+            )
+        )
     if cats and regime.not_published_when_only and cats <= set(regime.not_published_when_only):
-        return Publicity(regime.key, False, start, None, None, False,
-                         f"依据{regime.title}，仅警告的处罚不公示",
-                         f"{regime.key}: a warning alone is not published")  # fmt: skip
+        return Publicity(
+            regime.key,
+            False,
+            start,
+            None,
+            None,
+            False,
+            f"依据{regime.title}，仅警告的处罚不公示",
+            f"{regime.key}: a warning alone is not published",
+        )
     min_months, max_months = base.min_months, base.max_months
     short = regime.short
     if short and _is_short(cats, facts.fine_wan, short.categories, short.low_fine_max_wan):
@@ -89,11 +100,18 @@ def window_of(facts: PenaltyFacts, regime: Regime, default_severity: str) -> Pub
     for rule in regime.sector_minimums:
         if facts.sector in rule.sectors:
             min_months = max(min_months or 0, rule.min_months)
-            reasons.append((f"{facts.sector}领域最短公示期 {rule.min_months} 个月",
-                            f"{facts.sector}: at least {rule.min_months} months"))  # fmt: skip
+            reasons.append(
+                (
+                    f"{facts.sector}领域最短公示期 {rule.min_months} 个月",
+                    f"{facts.sector}: at least {rule.min_months} months",
+                )
+            )
     end = add_months(start, max_months) if max_months is not None else None
-    if (facts.restriction_until and cats & set(regime.restriction_categories)
-            and (end is None or facts.restriction_until > end)):  # fmt: skip
+    if (
+        facts.restriction_until
+        and cats & set(regime.restriction_categories)
+        and (end is None or facts.restriction_until > end)
+    ):
         end = facts.restriction_until
         reasons.append(("限制期长于公示期，公示至限制期满", "until the restriction ends"))
     earliest = add_months(start, min_months) if min_months is not None else start
@@ -101,8 +119,12 @@ def window_of(facts: PenaltyFacts, regime: Regime, default_severity: str) -> Pub
     if not early_stop:
         reasons.append(("该处罚类别不得提前停止公示", "this penalty may not be unpublished early"))
     if base.may_be_unpublished:
-        reasons.append(("轻微失信信息可不公示，已报送的按此期限公示",
-                        "minor: may be left unpublished; if published, for this long"))  # fmt: skip
+        reasons.append(
+            (
+                "轻微失信信息可不公示，已报送的按此期限公示",
+                "minor: may be left unpublished; if published, for this long",
+            )
+        )
     zh = "；".join(r[0] for r in reasons) + (f"；公示至 {end.isoformat()}" if end else "")
     en = "; ".join(r[1] for r in reasons) + (f"; public until {end.isoformat()}" if end else "")
     return Publicity(regime.key, True, start, earliest, end, early_stop, zh, en)

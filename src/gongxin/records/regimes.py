@@ -77,6 +77,8 @@ class Selection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     market_regulation: str
+    market_regulation_authorities: list[str]
+    publish_natural_persons: bool
     prefer: list[str]
     default_severity: str
 
