@@ -87,5 +87,10 @@ class WrongDataset(InvalidInput):
     code = "wrong_dataset"
 
 
+class TooLarge(GongxinError):
+    status = 413
+    code = "too_large"
+
+
 class UnreadableFile(InvalidInput):
     code = "unreadable_file"

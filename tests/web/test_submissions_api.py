@@ -233,3 +233,15 @@ def test_a_busy_store_answers_503_with_retry_after(api: Api) -> None:
     assert response.status_code == 503
     assert response.headers["retry-after"] == str(Busy.retry_after)
     assert response.json()["error"] == "busy"
+
+
+def test_an_upload_over_the_limit_is_413_and_stores_nothing(api: Api) -> None:
+    app = api.client.app
+    small = Settings(database_url="sqlite://", var_dir=api.folder / "var", upload_max_bytes=200)
+    app.dependency_overrides[deps.get_settings] = lambda: small  # type: ignore[attr-defined]
+    rows = [penalty_row(n) for n in range(1, 5)]
+    status, body = api.submit(write_penalties(api.folder / "big.csv", rows))
+    assert (status, body["error"]) == (413, "too_large")
+    assert "200" in body["message"]
+    assert api.count(submissions) == 0
+    assert not list((api.folder / "var" / "uploads").glob("*"))  # the partial upload is gone

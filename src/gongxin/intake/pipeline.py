@@ -256,7 +256,7 @@ def _ingest(
                 rejected=counts.rejected,
                 unlinked=counts.unlinked,
                 warnings=counts.warnings,
-                finished_at=as_of,
+                finished_at=sa.func.current_timestamp(),  # bookkeeping: the store's clock
             )
         )
     summary = Summary(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
-from gongxin.errors import InvalidInput
+from gongxin.errors import TooLarge
 from gongxin.intake.pipeline import get_submission, ingest
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.web.deps import CatalogDep, DepartmentDep, EngineDep, NowDep, SettingsDep
@@ -28,7 +28,10 @@ def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
             if written > limit:
                 tmp.close()
                 Path(tmp.name).unlink(missing_ok=True)
-                raise InvalidInput(f"文件超过上限 {limit} 字节", f"file larger than {limit} bytes")
+                raise TooLarge(
+                    f"文件超过上限 {limit} 字节，未导入任何数据；请拆分后分批提交",
+                    f"the file is larger than {limit} bytes; nothing was stored: split it",
+                )
             tmp.write(chunk)
     return Path(tmp.name)
 
