@@ -91,3 +91,29 @@ def select_in(
 def mark(conn: sa.Connection) -> str:
     """The driver's placeholder for raw SQL: ``?`` for sqlite3, ``%s`` for psycopg."""
     return "?" if is_sqlite(conn) else "%s"
+
+
+def contains(
+    conn: sa.Connection,
+    column: sa.ColumnElement[str],
+    key: sa.ColumnElement[Any],
+    text: str,
+    fts_table: str,
+) -> sa.ColumnElement[bool]:
+    """Rows whose ``column`` contains ``text``, through the dialect's trigram index.
+
+    SQLite: the FTS5 trigram table ``fts_table`` (external content, rowid = ``key``) for three
+    characters or more, else a scan. PostgreSQL: LIKE, which pg_trgm's GIN index serves.
+    """
+    if is_sqlite(conn):
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            match: sa.Select[Any] = (
+                sa.select(sa.literal_column("rowid"))
+                .select_from(sa.table(fts_table))
+                .where(sa.literal_column(fts_table).op("MATCH")(phrase))
+            )
+            return key.in_(match)
+        return sa.func.instr(column, text) > 0
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")

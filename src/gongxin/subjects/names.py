@@ -7,11 +7,19 @@ import unicodedata
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
 
 
-def normalise_name(name: str) -> str:
-    """NFKC (full-width → half-width), no whitespace, one kind of bracket, upper-case Latin.
+# Spellings of the same legal form: the search key uses the last one.
+LEGAL_FORMS = (("有限责任公司", "有限公司"),)
 
-    >>> normalise_name("北京 某某（集团）有限公司 ")
+
+def normalise_name(name: str) -> str:
+    """The comparable form of an entity name: NFKC (full-width → half-width), no whitespace,
+    one kind of bracket, upper-case Latin, one spelling of the legal form.
+
+    >>> normalise_name("北京 某某（集团）有限责任公司 ")
     '北京某某(集团)有限公司'
     """
     text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
-    return "".join(text.split()).upper()
+    text = "".join(text.split()).upper()
+    for variant, canonical in LEGAL_FORMS:
+        text = text.replace(variant, canonical)
+    return text

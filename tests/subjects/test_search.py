@@ -1,0 +1,90 @@
+"""Finding subjects by code or name fragment, on both databases' trigram indexes."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongxin.errors import InvalidInput
+from gongxin.subjects.search import search
+from tests.intake.helpers import Store, make_regno, make_uscc, registration_row, write_registrations
+
+NAMES = {
+    1: "北京小米科技有限责任公司",
+    2: "北京小米之家商贸有限公司",
+    3: "上海某某(集团)有限公司",
+    4: "北京星河数据服务有限公司",
+    5: "小米",
+    6: "深圳A_B咨询有限公司",
+}
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    rows = [registration_row(n, 企业名称=name) for n, name in NAMES.items()]
+    rows.append(registration_row(7, 统一社会信用代码=make_regno(7), 企业名称="北京老字号食品厂"))
+    summary = store.ingest(write_registrations(store.folder / "reg.csv", rows), "registration")
+    assert summary.accepted == 7
+    return store
+
+
+def found(store: Store, q: str, **kw: int) -> list[str]:
+    with store.engine.connect() as conn:
+        return [hit.name for hit in search(conn, q, **kw).hits]
+
+
+def test_by_code_in_any_spelling(loaded: Store) -> None:
+    code = make_uscc(1)
+    full_width = code.translate({ord(c): ord(c) + 0xFEE0 for c in code})
+    assert found(loaded, code) == found(loaded, f" {full_width.lower()} ") == [NAMES[1]]
+    assert found(loaded, make_regno(7)) == ["北京老字号食品厂"]
+    org = code[8:16] + "-" + code[16]
+    with loaded.engine.connect() as conn:
+        page = search(conn, org)
+    assert (page.matched_by, [h.name for h in page.hits]) == ("org_code", [NAMES[1]])
+
+
+def test_by_name_fragment_long_and_short(loaded: Store) -> None:
+    assert found(loaded, "小米科技") == [NAMES[1]]
+    assert set(found(loaded, "小米")) == {NAMES[1], NAMES[2], NAMES[5]}
+    assert found(loaded, "小米")[0] == "小米"  # the exact name first, then shorter names
+    assert found(loaded, "星河数据") == [NAMES[4]]
+
+
+def test_tolerant_of_legal_form_brackets_and_width(loaded: Store) -> None:
+    assert found(loaded, "北京小米科技有限公司") == [NAMES[1]]  # stored as 有限责任公司
+    assert found(loaded, "某某（集团）") == [NAMES[3]]  # full-width brackets
+    assert found(loaded, "ｓｈａｎｇ") == []  # nothing invented
+
+
+def test_wildcard_characters_are_literal(loaded: Store) -> None:
+    assert found(loaded, "A_B") == [NAMES[6]]
+    assert found(loaded, "%") == []
+
+
+def test_pages(loaded: Store) -> None:
+    with loaded.engine.connect() as conn:
+        first = search(conn, "北京", size=2)
+        beyond = search(conn, "北京", page=9, size=2)
+    assert (first.total, first.pages, len(first.hits)) == (4, 2, 2)
+    assert (beyond.total, beyond.hits) == (4, [])
+
+
+@pytest.mark.parametrize("q", ["", "   ", "北" * 101])
+def test_empty_or_overlong_queries_are_refused(loaded: Store, q: str) -> None:
+    with loaded.engine.connect() as conn, pytest.raises(InvalidInput):
+        search(conn, q)
+
+
+def test_bad_pages_are_refused(loaded: Store) -> None:
+    with loaded.engine.connect() as conn:
+        with pytest.raises(InvalidInput):
+            search(conn, "北京", page=0)
+        with pytest.raises(InvalidInput):
+            search(conn, "北京", size=1000)
+
+
+def test_the_index_follows_a_renamed_subject(loaded: Store) -> None:
+    renamed = [registration_row(4, 企业名称="北京银河数据服务有限公司")]
+    loaded.ingest(write_registrations(loaded.folder / "rename.csv", renamed), "registration")
+    assert found(loaded, "银河数据") == ["北京银河数据服务有限公司"]
+    assert found(loaded, "星河数据") == []
