@@ -13,7 +13,7 @@ from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
-from gongxin.web.api import submissions
+from gongxin.web.api import subjects, submissions
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -51,4 +51,5 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(submissions.router)
+    app.include_router(subjects.router)
     return app

@@ -1,0 +1,113 @@
+"""A subject's profile: found by its code, shown through the visibility gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongxin.catalog.registry import Catalog
+from gongxin.db.models import records, subjects
+from gongxin.errors import InvalidInput, NotFound
+from gongxin.ids import regno, uscc
+from gongxin.ids.exceptions import InvalidIdentifier
+from gongxin.records.gate import Audience, mask_person_name, view
+
+
+def parse_code(code: str) -> tuple[str, str]:
+    """A subject key from a URL or form: (``uscc`` | ``reg_no``, compacted code)."""
+    compact = uscc.compact(code)
+    try:
+        if len(compact) == 15 and compact.isdigit():
+            return "reg_no", regno.validate(compact)
+        return "uscc", uscc.validate(compact)
+    except InvalidIdentifier as exc:
+        raise InvalidInput(
+            f"代码格式有误：{exc.zh}（依据 {exc.rule}）",
+            f"malformed code: {exc.en} (rule {exc.rule})",
+            rule=exc.rule,
+        ) from exc
+
+
+def find(conn: sa.Connection, code: str) -> sa.RowMapping:
+    kind, compact = parse_code(code)
+    column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
+    row = conn.execute(sa.select(subjects).where(column == compact)).mappings().first()
+    if row is None:
+        raise NotFound(
+            f"未找到代码为 {compact} 的主体；请核对代码，或按名称查询",
+            f"no subject with code {compact}; check the code or search by name",
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class Profile:
+    uscc: str | None
+    reg_no: str | None
+    name: str
+    entity_type: str | None
+    legal_rep: str | None
+    capital: str | None
+    capital_unit: str | None
+    reg_date: date | None
+    province: str | None
+    region: str | None
+    address: str | None
+    business_scope: str | None
+    record_counts: dict[str, int]  # visible records by dataset
+
+
+def profile(
+    conn: sa.Connection, catalog: Catalog, code: str, *, audience: Audience, as_of: date
+) -> Profile:
+    row = find(conn, code)
+    counts: dict[str, int] = {}
+    for dataset, data in conn.execute(
+        sa.select(records.c.dataset, records.c.data).where(records.c.subject_id == row["id"])
+    ):
+        if dataset in catalog and view(catalog.get(dataset), data, audience, as_of) is not None:
+            counts[dataset] = counts.get(dataset, 0) + 1
+    legal_rep = row["legal_rep"]
+    if legal_rep and audience is Audience.PUBLIC:
+        legal_rep = mask_person_name(legal_rep)
+    capital = row["capital"]
+    return Profile(
+        row["uscc"], row["reg_no"], row["name"], row["entity_type"], legal_rep,
+        None if capital is None else format(capital.normalize(), "f"), row["capital_unit"],
+        row["reg_date"], row["province"], row["region"], row["address"],
+        row["business_scope"], counts,
+    )  # fmt: skip
+
+
+def visible_records(
+    conn: sa.Connection,
+    catalog: Catalog,
+    code: str,
+    *,
+    audience: Audience,
+    as_of: date,
+    dataset: str | None = None,
+) -> list[dict[str, Any]]:
+    """The subject's records the audience may see on ``as_of``, newest first, each as
+    ``{"id", "dataset", "event_date", "data"}`` with its data masked as the gate says."""
+    if dataset is not None:
+        catalog.get(dataset)  # unknown dataset → 404 with the known ones
+    row = find(conn, code)
+    query = sa.select(records.c.id, records.c.dataset, records.c.event_date, records.c.data).where(
+        records.c.subject_id == row["id"]
+    )
+    if dataset is not None:
+        query = query.where(records.c.dataset == dataset)
+    shown = []
+    for rid, ds, event, data in conn.execute(
+        query.order_by(records.c.event_date.desc(), records.c.id)
+    ):
+        if ds not in catalog:
+            continue
+        masked = view(catalog.get(ds), data, audience, as_of)
+        if masked is not None:
+            shown.append({"id": rid, "dataset": ds, "event_date": event, "data": masked})
+    return shown
