@@ -13,7 +13,7 @@ from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
-from gongxin.web.api import subjects, submissions
+from gongxin.web.api import publicity, subjects, submissions
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -52,4 +52,5 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(submissions.router)
     app.include_router(subjects.router)
+    app.include_router(publicity.router)
     return app
