@@ -8,9 +8,12 @@
 #   chromium            headless browser for end-to-end page tests
 #   fonts-noto-cjk      Chinese glyphs for screenshots and PDF reports
 #   poppler-utils       pdftoppm / pdftotext, to check generated PDF reports
+#   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+#                       the text layout libraries WeasyPrint renders PDF reports with
 set -euo pipefail
 
-PACKAGES=(postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils)
+PACKAGES=(postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 
 say() { printf 'system-deps: %s\n' "$*"; }
 

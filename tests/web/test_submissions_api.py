@@ -204,10 +204,11 @@ def test_another_department_cannot_read_a_submission(api: Api) -> None:
     assert api.client.get(f"/api/v1/submissions/{sid}").status_code == 401
 
 
-def test_the_front_door_leads_to_the_api_documentation(api: Api) -> None:
-    response = api.client.get("/", follow_redirects=False)
-    assert response.status_code in (302, 307)
-    assert response.headers["location"] == "/docs"
+def test_the_front_door_is_the_portal_and_the_api_is_documented(api: Api) -> None:
+    home = api.client.get("/")
+    assert home.status_code == 200 and home.headers["content-type"].startswith("text/html")
+    assert "公共信用信息" in home.text and 'name="q"' in home.text
+    assert api.client.get("/docs").status_code == 200
 
 
 def test_a_department_reads_the_warnings_of_its_submission(api: Api) -> None:

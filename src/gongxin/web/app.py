@@ -6,14 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
-from gongxin.web.api import publicity, subjects, submissions
+from gongxin.web.api import publicity, reports, subjects, submissions
+from gongxin.web.portal import pages
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -41,11 +42,6 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # The public portal comes later; until then the front door is the API documentation.
-        return RedirectResponse("/docs")
-
     @app.get("/health", tags=["运维 operations"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -53,4 +49,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(submissions.router)
     app.include_router(subjects.router)
     app.include_router(publicity.router)
+    app.include_router(pages.router)
+    app.include_router(reports.router)
     return app

@@ -1,0 +1,92 @@
+"""End to end in a real browser (Debian's Chromium, headless): search, open, read the penalty."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
+from tests.conftest import PROJECT_ROOT
+from tests.intake.helpers import open_store
+from tests.portal.fixtures import ANCIENT, NOW, RECENT, load_subject
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "portal"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def portal_url(tmp_path: Path) -> Iterator[str]:
+    """A uvicorn server on a loaded SQLite database, in a background thread."""
+    db_url = f"sqlite:///{tmp_path / 'portal.db'}"
+    for store in open_store(db_url, tmp_path):
+        load_subject(store, tmp_path)
+    app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
+    app.dependency_overrides[deps.get_now] = lambda: NOW  # the recent penalty stays recent
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail(f"the portal did not start on {url}")
+        time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_search_open_the_subject_and_read_its_penalty(portal_url: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport=PHONE, locale="zh-CN")
+            page.goto(portal_url + "/")
+            _shoot(page, "home-phone.png")
+            page.get_by_role("searchbox", name="查询内容").fill("科技有限")
+            page.get_by_role("button", name="查询").click()
+            expect(page).to_have_url(f"{portal_url}/search?q=%E7%A7%91%E6%8A%80%E6%9C%89%E9%99%90")
+            page.get_by_role("link", name="北京<script>alert(1)</script>科技有限公司").click()
+            expect(page.locator("h1")).to_have_text("北京<script>alert(1)</script>科技有限公司")
+            page.get_by_role("link", name="行政处罚（1）").click()
+            expect(page.get_by_text(RECENT["CF_WSH"])).to_be_visible()
+            expect(page.get_by_text(ANCIENT["CF_WSH"])).to_have_count(0)
+            _shoot(page, "subject-penalty-phone.png")
+        finally:
+            browser.close()

@@ -1,0 +1,187 @@
+"""The public credit report: deterministic content, a PDF of what the gate shows, verification."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.exceptions import StarletteDeprecationWarning
+
+from gongxin.catalog.registry import get_catalog
+from gongxin.errors import InvalidInput
+from gongxin.reports import content as report_content
+from gongxin.reports.pdf import render, to_html
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
+from tests.intake.helpers import (
+    Store,
+    make_uscc,
+    penalty_row,
+    registration_row,
+    write_registrations,
+)
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+TODAY = date(2026, 11, 22)
+CODE = make_uscc(1)
+NAME = "北京<script>alert(1)</script>科技有限公司"
+RECENT_WSH = penalty_row(1)["CF_WSH"]
+ANCIENT_WSH = "京海市监罚〔2021〕77号"
+
+
+@pytest.fixture
+def loaded(store: Store, tmp_path: Path) -> Store:
+    reg = [registration_row(1, 企业名称=NAME, 法人代表="欧阳娜娜")]
+    store.ingest(write_registrations(tmp_path / "reg.csv", reg), "registration", as_of=NOW)
+    recent = penalty_row(1, CF_JDRQ=(NOW - timedelta(days=40)).date().isoformat())
+    ancient = penalty_row(2, CF_XDR_SHXYM=CODE, CF_WSH=ANCIENT_WSH, CF_JDRQ="2021-01-05")
+    store.ingest(store.penalties("p.csv", [recent, ancient]), as_of=NOW)
+    return store
+
+
+@pytest.fixture
+def client(loaded: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
+    app.dependency_overrides[deps.get_now] = lambda: NOW
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def build(store: Store, as_of: date, code: str = CODE) -> report_content.ReportContent:
+    with store.engine.connect() as conn:
+        return report_content.build(conn, get_catalog(), code, as_of)
+
+
+def penalty_numbers(content: report_content.ReportContent) -> list[str]:
+    (section,) = [s for s in content.sections if s.dataset == "penalty"]
+    return [e.value for i in section.items for e in i.fields if e.label == "行政处罚决定书文号"]
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    )
+    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))  # lines wrap anywhere in CJK text
+
+
+def test_content_is_deterministic_and_follows_the_gate(loaded: Store) -> None:
+    first, again = build(loaded, TODAY), build(loaded, TODAY)
+    assert first == again
+    assert report_content.digest(first) == report_content.digest(again)
+    assert re.fullmatch(r"XY20261122[0-9a-f]{10}", first.report_no)
+    assert report_content.parse_report_number(first.report_no) == TODAY
+    assert first.subject_name == NAME and first.subject_code == CODE
+    assert penalty_numbers(first) == [RECENT_WSH]  # the ancient one is past every maximum
+    assert ("法定代表人", "欧***") in [(e.label, e.value) for e in first.basics]
+    # the same subject found by a differently spelt code gives the same report
+    assert build(loaded, TODAY, CODE.lower()) == first
+
+
+def test_content_changes_once_the_penalty_expires(loaded: Store) -> None:
+    today, later = build(loaded, TODAY), build(loaded, TODAY + timedelta(days=3 * 365))
+    assert penalty_numbers(later) == []
+    assert report_content.digest(later) != report_content.digest(today)
+    assert report_content.records_digest(later) != report_content.records_digest(today)
+    tomorrow = build(loaded, TODAY + timedelta(days=1))
+    assert tomorrow.report_no != today.report_no
+    assert report_content.records_digest(tomorrow) == report_content.records_digest(today)
+
+
+@pytest.mark.parametrize("bad", ["", "XY2026112", "XY20261340abcdef0123", "XY20261122ABCDEF0123"])
+def test_malformed_report_numbers(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        report_content.parse_report_number(bad)
+
+
+def test_html_escapes_stored_text(loaded: Store) -> None:
+    html = to_html(build(loaded, TODAY), "https://example.org/v?code=1&sha256=2")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "code=1&amp;sha256=2" in html
+    assert 'src="data:image/png;base64,' in html
+
+
+def test_pdf_download_shows_only_what_the_public_may_see(
+    client: TestClient, tmp_path: Path
+) -> None:
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    report_no, sha = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    assert report_no.startswith("XY20261122") and re.fullmatch(r"[0-9a-f]{64}", sha)
+    text = pdf_text(response.content, tmp_path)
+    assert NAME in text  # the stored <script> is printed as text
+    assert report_no in text and sha in text and "2026-11-22" in text
+    assert RECENT_WSH in text
+    assert ANCIENT_WSH not in text
+    assert "欧阳娜娜" not in text and "欧***" in text
+    assert "张三" not in text  # the penalty's legal representative, masked too
+
+
+def test_verify_genuine_and_tampered(client: TestClient) -> None:
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    report_no, sha = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    url = f"/api/v1/reports/verify/{report_no}"
+    genuine = client.get(url, params={"code": CODE, "sha256": sha.upper()}).json()
+    assert genuine["valid"] is True and genuine["sha256_matches"] is True
+    assert genuine["changed_since"] is False and genuine["as_of"] == "2026-11-22"
+    assert genuine["subject"] == {"name": NAME, "code": CODE}
+    assert "真实有效" in genuine["message_zh"] and genuine["message_en"]
+    tampered_sha = ("0" if sha[0] != "0" else "1") + sha[1:]
+    tampered = client.get(url, params={"code": CODE, "sha256": tampered_sha}).json()
+    assert tampered["valid"] is False and tampered["sha256_matches"] is False
+    other = client.get(url, params={"code": make_uscc(2), "sha256": sha})
+    assert other.status_code == 404  # no such subject loaded
+    assert client.get(
+        "/api/v1/reports/verify/XY20261122zzzz", params={"code": CODE, "sha256": sha}
+    ).status_code == 400  # fmt: skip
+
+
+def test_verify_a_report_whose_subject_changed_since(client: TestClient, loaded: Store) -> None:
+    # issued today, checked three years later when the penalty's publicity has ended
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    report_no, sha = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    later = NOW + timedelta(days=3 * 365)
+    client.app.dependency_overrides[deps.get_now] = lambda: later  # type: ignore[attr-defined]
+    verdict = client.get(
+        f"/api/v1/reports/verify/{report_no}", params={"code": CODE, "sha256": sha}
+    ).json()
+    assert verdict["valid"] is True and verdict["changed_since"] is True
+    assert "已有变化" in verdict["message_zh"]
+
+
+def test_verify_rejects_a_future_or_foreign_number(client: TestClient, loaded: Store) -> None:
+    future = build(loaded, TODAY + timedelta(days=5))
+    sha = report_content.digest(future)
+    verdict = client.get(
+        f"/api/v1/reports/verify/{future.report_no}", params={"code": CODE, "sha256": sha}
+    ).json()
+    assert verdict["valid"] is False
+    forged = "XY20261122" + "0" * 10
+    verdict = client.get(
+        f"/api/v1/reports/verify/{forged}", params={"code": CODE, "sha256": sha}
+    ).json()
+    assert verdict["valid"] is False and "不符" in verdict["message_zh"]
+
+
+def test_unknown_subject_is_404(client: TestClient) -> None:
+    response = client.get(f"/api/v1/reports/{make_uscc(99)}.pdf")
+    assert response.status_code == 404 and "未找到" in response.json()["zh"]
+    assert client.get("/api/v1/reports/91110108MA0000000X.pdf").status_code == 400
+
+
+def test_render_directly(loaded: Store, tmp_path: Path) -> None:
+    data = render(build(loaded, TODAY), "https://example.org/verify")
+    assert data.startswith(b"%PDF") and "公共信用信息报告" in pdf_text(data, tmp_path)
