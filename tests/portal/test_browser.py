@@ -1,4 +1,5 @@
-"""End to end in a real browser (Debian's Chromium, headless): search, open, read the penalty."""
+"""End to end in a real browser (Debian's Chromium, headless): search, open, read the penalty,
+download the credit report and verify it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -18,7 +20,7 @@ from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import open_store
-from tests.portal.fixtures import ANCIENT, NOW, RECENT, load_subject
+from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT, load_subject
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "portal"
@@ -88,5 +90,23 @@ def test_search_open_the_subject_and_read_its_penalty(portal_url: str) -> None:
             expect(page.get_by_text(RECENT["CF_WSH"])).to_be_visible()
             expect(page.get_by_text(ANCIENT["CF_WSH"])).to_have_count(0)
             _shoot(page, "subject-penalty-phone.png")
+            link = page.get_by_role("link", name="下载信用报告 (PDF)")
+            with page.expect_download() as download_info:
+                link.click()
+            download = download_info.value
+            pdf = Path(download.path())
+            assert pdf.read_bytes().startswith(b"%PDF")
+            assert download.suggested_filename.endswith(".pdf")
+            # the report's number and fingerprint, as the server issues them for this URL
+            issued = page.request.get(portal_url + link.get_attribute("href", timeout=1000))
+            assert issued.ok and issued.body() == pdf.read_bytes()  # same day, same report
+            number, sha256 = issued.headers["x-report-no"], issued.headers["x-report-sha256"]
+            assert download.suggested_filename == f"{number}.pdf"
+            query = urlencode({"no": number, "code": CODE, "sha256": sha256})
+            page.goto(f"{portal_url}/reports/verify?{query}")
+            expect(page.get_by_role("status")).to_contain_text("有效")
+            expect(page.get_by_role("status")).not_to_contain_text("无效")
+            expect(page.get_by_text("北京<script>alert(1)</script>科技有限公司")).to_be_visible()
+            _shoot(page, "report-verify-phone.png")
         finally:
             browser.close()

@@ -1,10 +1,13 @@
-"""The portal's HTML pages on both databases: search, tabs, masking, escaping, errors."""
+"""The portal's HTML pages on both databases: search, tabs, masking, escaping, errors, the
+双公示 columns and timeliness, and the credit report's download link and verification."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
@@ -12,7 +15,14 @@ from starlette.exceptions import StarletteDeprecationWarning
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
-from tests.intake.helpers import Store, make_uscc, registration_row, write_registrations
+from tests.intake.helpers import (
+    PROVIDER,
+    Store,
+    make_uscc,
+    penalty_row,
+    registration_row,
+    write_registrations,
+)
 from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT, load_subject
 
 with warnings.catch_warnings():
@@ -101,3 +111,171 @@ def test_bad_requests_are_400_pages_naming_the_problem(
     page = client.get(url, params=params)
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
     assert "请求有误" in page.text and zh in page.text and en in page.text
+
+
+# -- 双公示 ------------------------------------------------------------------------------------
+
+
+def test_header_links_the_publicity_columns(client: TestClient) -> None:
+    page = client.get("/")
+    assert 'href="/shuanggongshi"' in page.text and "双公示" in page.text
+
+
+def test_penalty_column_lists_the_public_penalty_linking_its_subject(client: TestClient) -> None:
+    page = client.get("/shuanggongshi", params={"dataset": "penalty"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "行政许可" in page.text and "行政处罚" in page.text
+    assert 'class="active" aria-current="page">行政处罚' in page.text
+    assert RECENT["CF_WSH"] in page.text and ANCIENT["CF_WSH"] not in page.text
+    assert f'<a href="/subjects/{CODE}">{RECENT["CF_XDR_MC"]}</a>' in page.text
+    assert RECENT["CF_JDRQ"] in page.text and RECENT["CF_CFJG"] in page.text
+    assert "张三" not in page.text and "下一页" not in page.text
+    assert client.get("/shuanggongshi").text.count(RECENT["CF_WSH"]) == 1  # penalty by default
+
+
+def test_column_filters_and_the_empty_licence_column(client: TestClient) -> None:
+    other = client.get("/shuanggongshi", params={"dataset": "penalty", "department": "别的部门"})
+    assert other.status_code == 200 and RECENT["CF_WSH"] not in other.text
+    assert 'value="别的部门"' in other.text  # the form keeps the filter
+    own = client.get("/shuanggongshi", params={"department": PROVIDER})
+    assert RECENT["CF_WSH"] in own.text
+    later = client.get("/shuanggongshi", params={"since": NOW.date().isoformat()})
+    assert RECENT["CF_WSH"] not in later.text and "暂无符合条件的公示行政处罚信息" in later.text
+    dated = client.get("/shuanggongshi", params={"since": RECENT["CF_JDRQ"], "until": ""})
+    assert RECENT["CF_WSH"] in dated.text
+    licences = client.get("/shuanggongshi", params={"dataset": "licence"})
+    assert licences.status_code == 200 and "暂无符合条件的公示行政许可信息" in licences.text
+
+
+def test_column_pages_keep_the_filters(client: TestClient, store: Store) -> None:
+    day = (NOW - timedelta(days=60)).date().isoformat()
+    rows = [penalty_row(n, CF_JDRQ=day) for n in range(3, 24)]  # 21 more: 22 public in all
+    store.ingest(store.penalties("more.csv", rows), as_of=NOW)
+    first = client.get("/shuanggongshi", params={"department": PROVIDER})
+    assert first.text.count("<tr>") == 21  # header + 20
+    assert "第 1 页" in first.text and "上一页" not in first.text
+    assert f"dataset=penalty&amp;department={quote(PROVIDER)}&amp;page=2" in first.text
+    second = client.get("/shuanggongshi", params={"department": PROVIDER, "page": "2"})
+    assert second.text.count("<tr>") == 3 and "上一页" in second.text
+    assert "下一页" not in second.text
+
+
+def test_column_escapes_names_and_filters(client: TestClient, store: Store) -> None:
+    row = penalty_row(5, CF_XDR_MC="<b>坏</b>公司", CF_JDRQ=RECENT["CF_JDRQ"])
+    store.ingest(store.penalties("bad.csv", [row]), as_of=NOW)
+    page = client.get("/shuanggongshi", params={"department": '"><script>x</script>'})
+    assert page.status_code == 200
+    assert "&#34;&gt;&lt;script&gt;x&lt;/script&gt;" in page.text and "<script" not in page.text
+    listed = client.get("/shuanggongshi")
+    assert "&lt;b&gt;坏&lt;/b&gt;公司" in listed.text and "<b>" not in listed.text
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "zh", "en"),
+    [
+        ({"dataset": "registration"}, 404, "双公示栏目只有", "the columns are"),
+        ({"page": "0"}, 400, "页码须从 1 开始", "page starts at 1"),
+        ({"page": "x"}, 400, "页码须为正整数", "positive whole number"),
+        ({"page": "9"}, 400, "页码超出范围", "page out of range"),
+        ({"since": "2026-13-01"}, 400, "决定日期起格式有误", "must be a date"),
+        ({"until": "<i>昨天</i>"}, 400, "决定日期止格式有误", "must be a date"),
+    ],
+)
+def test_bad_column_requests_are_error_pages(
+    client: TestClient, params: dict[str, str], status: int, zh: str, en: str
+) -> None:
+    page = client.get("/shuanggongshi", params=params)
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert zh in page.text and en in page.text and "<i>" not in page.text
+
+
+def test_timeliness_page_counts_per_department_without_names(client: TestClient) -> None:
+    page = client.get("/shuanggongshi/timeliness")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert PROVIDER in page.text and "0.0%" in page.text  # both penalties arrived late
+    assert "逾期报送的记录（2）" in page.text
+    assert RECENT["CF_JDRQ"] in page.text and "2021-01-05" in page.text
+    assert NOW.date().isoformat() in page.text  # the arrival date
+    assert RECENT["CF_XDR_MC"] not in page.text and ANCIENT["CF_XDR_MC"] not in page.text
+    recent = client.get("/shuanggongshi/timeliness", params={"since": "2022-01-01"})
+    assert "逾期报送的记录（1）" in recent.text and "2021-01-05" not in recent.text
+    none = client.get("/shuanggongshi/timeliness", params={"until": "2020-01-01"})
+    assert "暂无行政许可、行政处罚记录" in none.text
+    bad = client.get("/shuanggongshi/timeliness", params={"since": "<b>x"})
+    assert bad.status_code == 400 and "决定日期起格式有误" in bad.text and "<b>" not in bad.text
+
+
+def test_timeliness_share_is_a_percentage(client: TestClient, store: Store) -> None:
+    on_time = penalty_row(7, CF_JDRQ=(NOW - timedelta(days=1)).date().isoformat())
+    store.ingest(store.penalties("fresh.csv", [on_time]), as_of=NOW)
+    page = client.get("/shuanggongshi/timeliness")
+    assert "33.3%" in page.text and "逾期报送的记录（2）" in page.text
+
+
+# -- the credit report: download and verification ---------------------------------------------
+
+
+def test_subject_page_links_the_pdf_report(client: TestClient) -> None:
+    page = client.get(f"/subjects/{CODE}", params={"tab": "penalty"})
+    assert f'href="/api/v1/reports/{CODE}.pdf" download>下载信用报告 (PDF)</a>' in page.text
+    pdf = client.get(f"/api/v1/reports/{CODE}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def _issued(client: TestClient) -> dict[str, str]:
+    pdf = client.get(f"/api/v1/reports/{CODE}.pdf")
+    return {
+        "no": pdf.headers["X-Report-No"],
+        "code": CODE,
+        "sha256": pdf.headers["X-Report-SHA256"],
+    }
+
+
+def test_verify_page_shows_a_genuine_report_as_valid(client: TestClient) -> None:
+    issued = _issued(client)
+    page = client.get("/reports/verify", params=issued)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<strong>有效</strong>" in page.text and "valid" in page.text
+    assert "一致" in page.text and "matches" in page.text and "无变化" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text and "<script" not in page.text
+    assert f'value="{issued["sha256"]}"' in page.text  # the form keeps what was checked
+    by_path = client.get(
+        f"/reports/verify/{issued['no']}", params={"code": CODE, "sha256": issued["sha256"]}
+    )
+    assert by_path.status_code == 200 and "<strong>有效</strong>" in by_path.text
+
+
+def test_verify_page_rejects_an_altered_report(client: TestClient) -> None:
+    issued = _issued(client) | {"sha256": "0" * 64}
+    page = client.get("/reports/verify", params=issued)
+    assert page.status_code == 200
+    assert "<strong>无效</strong>" in page.text and "not valid" in page.text
+    assert "不一致" in page.text and "does not match" in page.text
+
+
+def test_verify_page_without_input_is_the_form(client: TestClient) -> None:
+    page = client.get("/reports/verify")
+    assert page.status_code == 200 and 'name="no"' in page.text and 'name="sha256"' in page.text
+    assert "有效" not in page.text and 'role="alert"' not in page.text
+    assert 'href="/reports/verify"' in client.get("/").text
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "zh", "en"),
+    [
+        ({"no": "XY2026", "code": CODE, "sha256": "ab"}, 400, "报告编号格式有误", "malformed"),
+        ({"no": "<b>x</b>", "code": "", "sha256": ""}, 400, "请填写报告编号", "enter the report"),
+    ],
+)
+def test_verify_page_bad_input(
+    client: TestClient, params: dict[str, str], status: int, zh: str, en: str
+) -> None:
+    page = client.get("/reports/verify", params=params)
+    assert page.status_code == status and zh in page.text and en in page.text
+    assert "<b>" not in page.text and 'name="no"' in page.text  # the form stays
+
+
+def test_verify_page_for_an_unknown_subject_is_404(client: TestClient) -> None:
+    issued = _issued(client) | {"code": make_uscc(99)}
+    page = client.get("/reports/verify", params=issued)
+    assert page.status_code == 404 and 'role="alert"' in page.text

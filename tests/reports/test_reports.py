@@ -128,6 +128,9 @@ def test_pdf_download_shows_only_what_the_public_may_see(
     assert ANCIENT_WSH not in text
     assert "欧阳娜娜" not in text and "欧***" in text
     assert "张三" not in text  # the penalty's legal representative, masked too
+    # the printed and QR link opens the human verification page, not the JSON API
+    assert f"/reports/verify/{report_no}?" in text.replace("\n", "")
+    assert "/api/v1/reports/verify" not in text.replace("\n", "")
 
 
 def test_verify_genuine_and_tampered(client: TestClient) -> None:

@@ -48,7 +48,7 @@ def report_pdf(
         built = report_content.build(conn, catalog, code, local_date(now))
     fingerprint = report_content.digest(built)
     query = urlencode({"code": built.subject_code, "sha256": fingerprint})
-    verify_url = f"{request.url_for('verify_report', report_no=built.report_no)}?{query}"
+    verify_url = f"{request.url_for('verify_report_page', report_no=built.report_no)}?{query}"
     return Response(
         pdf.render(built, verify_url),
         media_type="application/pdf",
