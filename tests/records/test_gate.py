@@ -116,3 +116,13 @@ def test_nothing_outside_its_window_and_no_unmasked_identifier_reaches_the_publi
     assert window.published and window.public_on(as_of)
     assert shown["CF_FR_ZJHM"] != record["CF_FR_ZJHM"]
     assert shown["CF_FRDB"] != name and shown["CF_FRDB"][0] == name[0]
+
+
+def test_a_revoked_penalty_is_withdrawn_from_the_public() -> None:
+    record = penalty(AS_OF - timedelta(days=10))
+    assert decide(PENALTY, record, PUBLIC, AS_OF).visible
+    revoked = {**record, "CF_ZT": "撤销"}
+    decision = decide(PENALTY, revoked, PUBLIC, AS_OF)
+    assert not decision.visible and "撤销" in decision.zh
+    assert not decide(PENALTY, revoked, DEPT, AS_OF).visible  # no longer shared either
+    assert decide(PENALTY, revoked, CENTRE, AS_OF).visible  # kept, for the record
