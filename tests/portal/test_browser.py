@@ -3,6 +3,7 @@ download the credit report and verify it."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -86,6 +87,10 @@ def test_search_open_the_subject_and_read_its_penalty(portal_url: str) -> None:
             expect(page).to_have_url(f"{portal_url}/search?q=%E7%A7%91%E6%8A%80%E6%9C%89%E9%99%90")
             page.get_by_role("link", name="北京<script>alert(1)</script>科技有限公司").click()
             expect(page.locator("h1")).to_have_text("北京<script>alert(1)</script>科技有限公司")
+            tabs = page.get_by_role("navigation", name="信用信息分类")
+            for label in ("基础信息", "行政许可", "经营异常", "严重失信", "守信激励", "信用承诺"):
+                tabs.get_by_role("link", name=re.compile(f"^{label}")).click()
+                expect(tabs.locator('[aria-current="page"]')).to_contain_text(label)
             page.get_by_role("link", name="行政处罚（1）").click()
             expect(page.get_by_text(RECENT["CF_WSH"])).to_be_visible()
             expect(page.get_by_text(ANCIENT["CF_WSH"])).to_have_count(0)

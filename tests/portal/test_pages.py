@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -12,9 +11,6 @@ from urllib.parse import quote
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from gongxin.settings import Settings
-from gongxin.web import deps
-from gongxin.web.app import create_app
 from tests.intake.helpers import (
     PROVIDER,
     Store,
@@ -23,20 +19,11 @@ from tests.intake.helpers import (
     registration_row,
     write_registrations,
 )
-from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT, load_subject
+from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient
-
-
-@pytest.fixture
-def client(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    load_subject(store, tmp_path)
-    app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
-    app.dependency_overrides[deps.get_now] = lambda: NOW
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def test_home_is_a_chinese_phone_page_with_a_search_box(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
 from gongxin.web.api import publicity, reports, subjects, submissions
-from gongxin.web.portal import pages
+from gongxin.web.portal import pages, publicity_pages
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -50,5 +50,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(subjects.router)
     app.include_router(publicity.router)
     app.include_router(pages.router)
+    app.include_router(publicity_pages.router)
     app.include_router(reports.router)
     return app

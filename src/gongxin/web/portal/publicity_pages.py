@@ -1,0 +1,218 @@
+"""Portal pages of 双公示: the latest licences and penalties, each department's timeliness, and
+the verification of a credit report. They read through the services, which read through the
+visibility gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from gongxin.clock import local_date
+from gongxin.errors import GongxinError, InvalidInput
+from gongxin.records.latest import latest
+from gongxin.records.timeliness import timeliness
+from gongxin.reports.verify import verify
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A 双公示 column and the fields its list shows."""
+
+    key: str
+    label: str
+    name: str  # 行政相对人名称
+    uscc: str  # 行政相对人代码_1（统一社会信用代码）
+    authority: str  # 许可机关 / 处罚机关
+    number: str  # 决定文书号
+
+
+COLUMNS = (
+    Column("licence", "行政许可", "XK_XDR_MC", "XK_XDR_SHXYM", "XK_XKJG", "XK_WSH"),
+    Column("penalty", "行政处罚", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_CFJG", "CF_WSH"),
+)
+_COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+_DATASET_LABELS = {c.key: c.label for c in COLUMNS}
+
+
+def _date_param(value: str, zh: str, en: str) -> date | None:
+    """An optional YYYY-MM-DD query parameter; anything else is a 400."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{zh}格式有误，应为 YYYY-MM-DD：{value[:20]}",
+            f"{en} must be a date as YYYY-MM-DD: {value[:20]}",
+        ) from None
+
+
+def _text(value: Any) -> str:
+    return shown(value).strip()
+
+
+def _column_entry(column: Column, entry: Any) -> dict[str, str]:
+    data: dict[str, Any] = entry.data
+    uscc = _text(data.get(column.uscc))
+    return {
+        # the masked name from the gated data, never the stored subject name
+        "name": _text(data.get(column.name)) or "（未公示名称）",
+        "uscc": uscc,
+        "date": shown(entry.decision_date),
+        "authority": _text(data.get(column.authority)) or entry.department,
+        "number": _text(data.get(column.number)),
+    }
+
+
+@router.get("/shuanggongshi", response_class=HTMLResponse)
+def shuanggongshi_page(
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    dataset: str = "penalty",
+    department: str = "",
+    since: str = "",
+    until: str = "",
+    page: str = "1",
+) -> HTMLResponse:
+    as_of = local_date(now)
+    department = department.strip()[:100]
+    try:
+        number = page_number(page)
+        start = _date_param(since, "决定日期起", "'since'")
+        end = _date_param(until, "决定日期止", "'until'")
+        where: dict[str, Any] = {
+            "as_of": as_of, "department": department or None, "since": start, "until": end,
+        }  # fmt: skip
+        with engine.connect() as conn:
+            entries = latest(conn, catalog, dataset, page=number, size=PAGE_SIZE, **where)
+            # one more record after this page? skip is (page - 1) * size: page n*20+1 of size 1
+            more = len(entries) == PAGE_SIZE and bool(
+                latest(conn, catalog, dataset, page=number * PAGE_SIZE + 1, size=1, **where)
+            )
+        if number > 1 and not entries:
+            raise InvalidInput(
+                f"页码超出范围：第 {number} 页没有记录",
+                f"page out of range: page {number} is empty",
+            )
+    except GongxinError as exc:
+        return error_page(exc)
+    column = _COLUMN_BY_KEY[dataset]
+    filters = {"department": department, "since": since.strip(), "until": until.strip()}
+
+    def url(key: str, n: int = 1) -> str:
+        kept = {k: v for k, v in filters.items() if v}
+        return "/shuanggongshi?" + urlencode({"dataset": key, **kept, "page": n})
+
+    return render(
+        "shuanggongshi.html",
+        q="",
+        as_of=as_of,
+        columns=COLUMNS,
+        current=column,
+        filters=filters,
+        entries=[_column_entry(column, e) for e in entries],
+        page=number,
+        more=more,
+        url=url,
+    )
+
+
+def _percent(share: float) -> str:
+    return f"{Decimal(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@router.get("/shuanggongshi/timeliness", response_class=HTMLResponse)
+def timeliness_page(engine: EngineDep, since: str = "", until: str = "") -> HTMLResponse:
+    try:
+        start = _date_param(since, "决定日期起", "'since'")
+        end = _date_param(until, "决定日期止", "'until'")
+        with engine.connect() as conn:
+            report = timeliness(conn, since=start, until=end)
+    except GongxinError as exc:
+        return error_page(exc)
+    departments = [
+        {
+            "name": t.department,
+            "total": t.total,
+            "on_time": t.on_time,
+            "share": _percent(t.share),
+            # no subject names: a late natural person's record is not public data
+            "late": [
+                {
+                    "dataset": _DATASET_LABELS.get(x.dataset, x.dataset),
+                    "decided": x.decision_date.isoformat(),
+                    "arrived": x.arrived.isoformat(),
+                    "working_days": x.working_days,
+                }
+                for x in t.late
+            ],
+        }
+        for t in report
+    ]
+    return render(
+        "timeliness.html",
+        q="",
+        departments=departments,
+        filters={"since": since.strip(), "until": until.strip()},
+    )
+
+
+# -- report verification ----------------------------------------------------------------------
+
+
+def _verify(
+    engine: EngineDep, catalog: CatalogDep, now: NowDep, no: str, code: str, sha256: str
+) -> HTMLResponse:
+    form = {"no": no.strip()[:40], "code": code.strip()[:40], "sha256": sha256.strip()[:80]}
+    if not any(form.values()):
+        return render("verify.html", q="", form=form, result=None, error=None)
+    try:
+        if not all(form.values()):
+            raise InvalidInput(
+                "请填写报告编号、主体代码和校验码三项",
+                "enter the report number, the subject's code and the SHA-256",
+            )
+        with engine.connect() as conn:
+            result = verify(
+                conn, catalog, form["no"], form["code"], form["sha256"], local_date(now)
+            )
+    except GongxinError as exc:
+        return render("verify.html", exc.status, q="", form=form, result=None, error=exc)
+    return render("verify.html", q="", form=form, result=result, error=None)
+
+
+@router.get("/reports/verify", response_class=HTMLResponse)
+def verify_page(
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    no: str = "",
+    code: str = "",
+    sha256: str = "",
+) -> HTMLResponse:
+    """The form, and the verdict when all three fields are given."""
+    return _verify(engine, catalog, now, no, code, sha256)
+
+
+@router.get("/reports/verify/{report_no}", name="verify_report_page", response_class=HTMLResponse)
+def verify_number_page(
+    report_no: str,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    code: str = "",
+    sha256: str = "",
+) -> HTMLResponse:
+    """The same page under the JSON endpoint's shape (number in the path), for QR codes."""
+    return _verify(engine, catalog, now, report_no, code, sha256)

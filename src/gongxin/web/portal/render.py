@@ -1,0 +1,54 @@
+"""What every portal page shares: the Jinja2 environment (autoescaped), error pages, and how
+stored values are shown to the public."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from gongxin.errors import GongxinError, InvalidInput
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"], default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+PAGE_SIZE = 20
+LONG_TERM = ("2099-12-31", "2099/12/31")
+
+
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = _templates.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(exc: GongxinError, q: str = "") -> HTMLResponse:
+    heading = {404: "未找到", 400: "请求有误"}.get(exc.status, "出错了")
+    return render("error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en, q=q)
+
+
+def shown(value: Any) -> str:
+    """A stored value as the public reads it: 2099-12-31 is 长期, lists are joined."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "；".join(shown(v) for v in value)
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value)
+    return "长期" if text in LONG_TERM else text
+
+
+def page_number(page: str) -> int:
+    try:
+        return int(page)
+    except ValueError:
+        raise InvalidInput(
+            f"页码须为正整数：{page[:20]}", f"page must be a positive whole number: {page[:20]}"
+        ) from None
