@@ -102,15 +102,25 @@ def test_personal_data_is_masked_for_the_public_only() -> None:
     samr=st.booleans(),
     person=st.sampled_from(["法人及非法人组织", "个体工商户", "自然人"]),
     name=st.text(alphabet="张王李赵欧阳娜伟", min_size=2, max_size=4),
+    status=st.sampled_from([None, "正常", "撤销", "异议"]),
 )
 def test_nothing_outside_its_window_and_no_unmasked_identifier_reaches_the_public(
-    decided: date, as_of: date, cats: list[str], samr: bool, person: str, name: str
+    decided: date,
+    as_of: date,
+    cats: list[str],
+    samr: bool,
+    person: str,
+    name: str,
+    status: str | None,
 ) -> None:
     authority = "某某市市场监督管理局" if samr else "某某市生态环境局"
     record = penalty(decided, *cats, CF_CFJG=authority, CF_XDR_LB=person, CF_FRDB=name)
+    if status is not None:
+        record["CF_ZT"] = status
     shown = view(PENALTY, record, PUBLIC, as_of)
     if shown is None:
         return
+    assert status != "撤销"  # nothing withdrawn
     window = publicity(PenaltyFacts(decided, tuple(cats), fine_wan=None, market_regulation=samr))
     assert person != "自然人"
     assert window.published and window.public_on(as_of)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongxin.records import regimes
@@ -123,3 +123,40 @@ def test_a_severity_the_regime_does_not_know_falls_back_and_says_so() -> None:
     got = publicity(facts(date(2020, 3, 10), severity="轻微"))  # 527号 had no 轻微 level
     assert (got.regime, got.end) == ("NDRC_2019", date(2021, 3, 10))
     assert "未设“轻微”等级" in got.zh and "no level 轻微" in got.en
+
+
+@settings(max_examples=200)
+@given(
+    decided=st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
+    as_of=st.dates(min_value=date(2000, 1, 1), max_value=date(2070, 12, 31)),
+    min_months=st.one_of(st.none(), st.integers(0, 24)),
+    extra=st.integers(0, 60),
+    unbounded=st.booleans(),
+    cats=st.lists(
+        st.sampled_from(["警告", "通报批评", "罚款", "限制从业"]), min_size=1, max_size=3
+    ),
+)
+def test_any_regime_gives_a_window_that_holds_together(
+    decided: date,
+    as_of: date,
+    min_months: int | None,
+    extra: int,
+    unbounded: bool,
+    cats: list[str],
+) -> None:
+    """Regimes are data: whatever windows a deployment configures, a record is public exactly
+    from its decision until its end, and never ends before it may end early."""
+    max_months = None if unbounded else (min_months or 0) + extra
+    regime = regimes.Regime(
+        key="LOCAL_TEST", title="地方规定", basis="测试", effective_from=date(2000, 1, 1),
+        confidence="unverified",
+        windows={"*": regimes.Window(min_months=min_months, max_months=max_months)},
+    )  # fmt: skip
+    got = window_of(PenaltyFacts(decided, tuple(cats)), regime, "一般")
+    assert got.published and got.start == decided
+    assert got.earliest_end is not None and decided <= got.earliest_end
+    if got.end is None:
+        assert max_months is None and got.public_on(as_of) == (decided <= as_of)
+    else:
+        assert got.earliest_end <= got.end == add_months(decided, max_months or 0)
+        assert got.public_on(as_of) == (decided <= as_of < got.end)
