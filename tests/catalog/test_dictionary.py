@@ -77,7 +77,8 @@ def test_legacy_layout_dictionary_and_unknown_layout(penalty: DatasetSpec) -> No
 def test_layout_and_dataset_summary(penalty: DatasetSpec) -> None:
     layouts = layout_summary(penalty)
     assert [row["格式"] for row in layouts] == ["current", "legacy_2016"]
-    assert layouts[0]["字段数"] == "31" and layouts[1]["字段数"] == "20"  # 30 national + 当前状态
+    # 30 national fields + 当前状态, 失信严重程度, 所属领域
+    assert layouts[0]["字段数"] == "33" and layouts[1]["字段数"] == "20"
     assert layouts[0]["去重键"] == "行政处罚决定书文号 + 主体代码 + 处罚决定日期 + 处罚机关"
     meta = dict(dataset_summary(penalty))
     assert meta["公开范围"] == "社会公开" and meta["开放"] == "是"

@@ -262,7 +262,10 @@ def test_shuanggongshi_current_layout(
     fields = [(f.name, f.code) for f in spec.fields]
     assert fields[: len(table)] == table  # the national table, every field, in order
     # then only the platform's own extension fields
-    extensions = {"penalty": [("当前状态", "CF_ZT")], "licence": []}[code]
+    extensions = {
+        "penalty": [("当前状态", "CF_ZT"), ("失信严重程度", "CF_YZCD"), ("所属领域", "CF_SSLY")],
+        "licence": [],
+    }[code]
     assert fields[len(table) :] == extensions
     index = header_index(spec.fields)
     prefix = "CF" if code == "penalty" else "XK"

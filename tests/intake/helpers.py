@@ -93,10 +93,20 @@ PENALTY = {
     "CF_SJLYDM": "数据来源单位统一社会信用代码",
     "BZ": "备注",
     "CF_ZT": "当前状态",
+    "CF_YZCD": "失信严重程度",
+    "CF_SSLY": "所属领域",
 }
 # The columns a generated penalty file has unless a test asks for others: no secondary codes,
 # and not the platform's status column.
-SECONDARY = ("CF_XDR_GSZC", "CF_XDR_ZZJG", "CF_XDR_ZJLX", "CF_XDR_ZJHM", "CF_ZT")
+SECONDARY = (
+    "CF_XDR_GSZC",
+    "CF_XDR_ZZJG",
+    "CF_XDR_ZJLX",
+    "CF_XDR_ZJHM",
+    "CF_ZT",
+    "CF_YZCD",
+    "CF_SSLY",
+)
 PENALTY_COLUMNS = [c for c in PENALTY if c not in SECONDARY]
 
 

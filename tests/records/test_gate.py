@@ -136,3 +136,14 @@ def test_a_revoked_penalty_is_withdrawn_from_the_public() -> None:
     assert not decision.visible and "撤销" in decision.zh
     assert not decide(PENALTY, revoked, DEPT, AS_OF).visible  # no longer shared either
     assert decide(PENALTY, revoked, CENTRE, AS_OF).visible  # kept, for the record
+
+
+def test_severity_and_sector_from_the_record_drive_the_window() -> None:
+    decided = date(2025, 9, 1)  # under 国办发〔2025〕22号
+    general = decide(PENALTY, penalty(decided), PUBLIC, date(2026, 10, 1))
+    assert not general.visible  # 一般: at most one year
+    severe = decide(PENALTY, penalty(decided, CF_YZCD="严重"), PUBLIC, date(2026, 10, 1))
+    assert severe.visible and severe.until == date(2028, 9, 1)  # 严重: three years
+    minor = decide(PENALTY, penalty(decided, CF_YZCD="轻微"), PUBLIC, date(2025, 12, 2))
+    assert not minor.visible  # 轻微: three months at most
+    # (a sector changes only when repair may end publicity early: see test_publicity)

@@ -135,6 +135,8 @@ class Visibility(BaseModel):
     fine: str | None = None  # fine in 万元
     authority: str | None = None  # deciding authority's name
     person_category: str | None = None  # 行政相对人类别: natural persons are not public
+    severity: str | None = None  # 轻微 / 一般 / 严重, which picks the window of a regime
+    sector: str | None = None  # e.g. 安全生产, for sector minimums
 
 
 class Layout(BaseModel):
@@ -195,6 +197,8 @@ class DatasetSpec(BaseModel):
                     "fine",
                     "authority",
                     "person_category",
+                    "severity",
+                    "sector",
                 }
             ).values():
                 if layout_name == "current" and ref is not None and ref not in codes:

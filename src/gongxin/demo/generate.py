@@ -198,11 +198,15 @@ def spoil(spec: DatasetSpec, data: list[Row], rng: random.Random, rate: float) -
         count = 1
     broken = set(rng.sample(range(len(data)), count))
     made = 0
+    used: dict[str, int] = {}  # the kinds take turns, so every kind a file allows shows up
     for i, row in enumerate(data):
         if i in broken:
             kinds = defects.applicable(spec, row)
             if kinds:
-                defects.inject(rng.choice(kinds), spec, row, rng)
+                fewest = min(used.get(k, 0) for k in kinds)
+                kind = rng.choice([k for k in kinds if used.get(k, 0) == fewest])
+                used[kind] = used.get(kind, 0) + 1
+                defects.inject(kind, spec, row, rng)
                 made += 1
         elif rng.random() < VARIATION_RATE:
             defects.vary(spec, row, rng)

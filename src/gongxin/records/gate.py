@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.model import DatasetSpec, Visibility
 from gongxin.ids import ric
 from gongxin.intake.values import LONG_TERM
 from gongxin.records import regimes
@@ -75,7 +75,7 @@ def decide(spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: d
     if start is not None and as_of < start:
         return _hidden(f"{start.isoformat()} 起公示", f"public from {start.isoformat()}")
     if rule.kind == "penalty":
-        return _penalty(rule.categories, rule.fine, rule.authority, data, start, as_of)
+        return _penalty(rule, data, start, as_of)
     end = _date(data, rule.end)
     removed = _date(data, rule.removed) if rule.kind == "listing" else None
     if removed is not None and removed <= as_of:
@@ -91,23 +91,20 @@ def decide(spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: d
     )
 
 
-def _penalty(
-    categories: str | None,
-    fine: str | None,
-    authority: str | None,
-    data: dict[str, Any],
-    start: date | None,
-    as_of: date,
-) -> Decision:
+def _penalty(rule: Visibility, data: dict[str, Any], start: date | None, as_of: date) -> Decision:
     if start is None:
         return _hidden("缺少处罚决定日期，无法确定公示期", "no decision date: window unknown")
     _, selection = regimes.load()
-    cats = data.get(categories) if categories else None
-    name = str(data.get(authority) or "") if authority else ""
+    cats = data.get(rule.categories) if rule.categories else None
+    name = str(data.get(rule.authority) or "") if rule.authority else ""
+    severity = data.get(rule.severity) if rule.severity else None
+    sector = data.get(rule.sector) if rule.sector else None
     facts = PenaltyFacts(
         decision_date=start,
         categories=tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
-        fine_wan=_decimal(data.get(fine)) if fine else None,
+        severity=severity if isinstance(severity, str) else None,
+        sector=sector if isinstance(sector, str) else None,
+        fine_wan=_decimal(data.get(rule.fine)) if rule.fine else None,
         market_regulation=any(m in name for m in selection.market_regulation_authorities),
     )
     window = publicity(facts)
