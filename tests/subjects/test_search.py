@@ -88,3 +88,21 @@ def test_the_index_follows_a_renamed_subject(loaded: Store) -> None:
     loaded.ingest(write_registrations(loaded.folder / "rename.csv", renamed), "registration")
     assert found(loaded, "银河数据") == ["北京银河数据服务有限公司"]
     assert found(loaded, "星河数据") == []
+
+
+def test_a_common_fragment_is_counted_up_to_a_cap_and_paged_by_age(
+    loaded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongxin.subjects import search as module
+
+    monkeypatch.setattr(module, "COUNT_CAP", 3)
+    monkeypatch.setattr(module, "RANK_LIMIT", 3)
+    with loaded.engine.connect() as conn:
+        first = search(conn, "北京", size=2)  # 4 names contain 北京
+        second = search(conn, "北京", page=2, size=2)
+    assert (first.total, first.capped, first.pages) == (3, True, 2)
+    names = [h.name for h in first.hits + second.hits]
+    assert names[:3] == [NAMES[1], NAMES[2], NAMES[4]]  # registration order, not ranked
+    with loaded.engine.connect() as conn:
+        few = search(conn, "小米")  # 3 matches: within the cap, ranked, exact name first
+    assert (few.total, few.capped, few.hits[0].name) == (3, False, "小米")

@@ -16,6 +16,8 @@ from gongxin.subjects.names import normalise_name
 
 MAX_QUERY = 100  # characters
 MAX_PAGE_SIZE = 100
+COUNT_CAP = 10_000  # matches counted at most: past that the total reads "10,000+"
+RANK_LIMIT = 1_000  # up to this many matches are ranked (exact name, then shorter names)
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class Page:
     matched_by: str  # uscc | reg_no | org_code | name
     page: int
     size: int
-    total: int
+    total: int  # at most COUNT_CAP
     hits: list[Hit]
+    capped: bool = False  # there are more matches than ``total``
 
     @property
     def pages(self) -> int:
@@ -74,9 +77,13 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         condition = subjects.c.org_code == uscc.compact(text)
     else:
         condition = dialect.contains(conn, subjects.c.name_norm, subjects.c.id, key, "subjects_fts")
-    total = int(conn.execute(sa.select(sa.func.count()).where(condition)).scalar_one())
+    # Count at most COUNT_CAP + 1 matches: a common fragment matches a large share of a
+    # province, and counting them all would cost more than the page itself.
+    matches = sa.select(subjects.c.id).where(condition).limit(COUNT_CAP + 1).subquery()
+    counted = int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
+    total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     order: list[sa.ColumnElement[Any]] = [subjects.c.id]
-    if kind == "name":
+    if kind == "name" and not capped and total <= RANK_LIMIT:  # ranking reads every match
         exact = sa.case((subjects.c.name_norm == key, 0), else_=1)
         order = [exact, sa.func.length(subjects.c.name_norm), subjects.c.id]
     rows = conn.execute(
@@ -89,4 +96,4 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         .limit(size)
         .offset((page - 1) * size)
     )  # fmt: skip
-    return Page(text, kind, page, size, total, [Hit(*row) for row in rows])
+    return Page(text, kind, page, size, total, [Hit(*row) for row in rows], capped)

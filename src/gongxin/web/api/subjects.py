@@ -34,7 +34,7 @@ def search_subjects(
         )
     return {
         "q": found.q, "matched_by": found.matched_by, "page": found.page, "size": found.size,
-        "total": found.total, "pages": found.pages,
+        "total": found.total, "total_capped": found.capped, "pages": found.pages,
         "results": [
             {k: v for k, v in asdict(h).items() if k != "legal_rep" and k != "id"}
             for h in found.hits
