@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.intake.helpers import Store
 from tests.portal.fixtures import NOW, load_subject
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 
 @pytest.fixture

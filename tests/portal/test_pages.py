@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from tests.intake.helpers import (
     PROVIDER,
@@ -20,10 +18,7 @@ from tests.intake.helpers import (
     write_registrations,
 )
 from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 
 def test_home_is_a_chinese_phone_page_with_a_search_box(client: TestClient) -> None:

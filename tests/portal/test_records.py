@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import timedelta
 
 import sqlalchemy as sa
-from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.db.models import records
 from tests.intake.helpers import Store, penalty_row
 from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 
 def record_id(store: Store, number: str) -> int:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.catalog.registry import get_catalog
 from gongxin.errors import InvalidInput
@@ -26,10 +24,7 @@ from tests.intake.helpers import (
     registration_row,
     write_registrations,
 )
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 TODAY = date(2026, 11, 22)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.exchange import departments
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.intake.helpers import AS_OF, PENALTY_COLUMNS, PROVIDER, Store, penalty_row
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 OTHER = "市生态环境局"
 NOW = datetime(2026, 10, 15, 4, 0, tzinfo=UTC)  # noon in Beijing

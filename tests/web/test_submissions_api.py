@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from starlette.exceptions import StarletteDeprecationWarning
 
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, submissions
@@ -28,12 +26,7 @@ from tests.intake.helpers import (
     write_penalties,
     write_registrations,
 )
-
-with warnings.catch_warnings():
-    # Starlette 1.x warns, on import, that it would rather use httpx2 than the httpx the
-    # project's dev dependencies install.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.support.http import TestClient
 
 USER_DEPT = "市财政局"
 SUMMARY_KEYS = {"submission_id", "rows", "accepted", "updated", "duplicates", "rejected"}

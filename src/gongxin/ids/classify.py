@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from gongxin.ids import orgcode, regno, ric, uscc
 from gongxin.ids.exceptions import Kind
 from gongxin.ids.normalise import normalise
@@ -33,3 +35,13 @@ def classify(value: str) -> Kind | None:
     elif length == orgcode.LENGTH and orgcode.is_valid(code):
         return "org_code"
     return None
+
+
+def subject_key(value: str) -> tuple[Literal["uscc", "reg_no"], str]:
+    """The key a market entity is registered under: a 15-digit registration number when the
+    value is 15 digits, else a USCC; returns (kind, compacted code) or raises the validator's
+    error (which names the rule broken)."""
+    code = uscc.compact(value)
+    if len(code) == regno.LENGTH and code.isdigit():
+        return "reg_no", regno.validate(code)
+    return "uscc", uscc.validate(code)

@@ -15,6 +15,7 @@ from typing import Any
 
 from gongxin.catalog.model import FieldSpec
 from gongxin.ids import orgcode, regno, ric, uscc
+from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.intake import values as v
 
@@ -45,15 +46,11 @@ def _code_parser(validate: Callable[[str], str]) -> Parser:
 
 def parse_subject_code(text: str) -> tuple[str, str]:
     """A registration key: a valid USCC, else a valid 15-digit registration number."""
-    compact = uscc.compact(text)
-    if len(compact) == 15 and compact.isdigit():
-        try:
-            return "reg_no", regno.validate(compact)
-        except InvalidIdentifier as exc:
-            raise _problem_from(exc) from None
     try:
-        return "uscc", uscc.validate(compact)
+        return subject_key(text)
     except InvalidIdentifier as exc:
+        if exc.kind == "reg_no":
+            raise _problem_from(exc) from None
         shown = text[:40]
         raise v.ValueProblem(
             "subject_code",

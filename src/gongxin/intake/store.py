@@ -38,7 +38,6 @@ _RECORD_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ENTITY_LINKS = ("uscc", "reg_no", "org_code")
 
 
 def _digest(payload: bytes) -> str:
@@ -54,10 +53,6 @@ class Counts:
     unlinked: int = 0
     relinked: int = 0
     warnings: int = 0
-
-    def add(self, other: Counts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(slots=True)

@@ -18,7 +18,6 @@ from gongxin.intake.fields import (
     MOJIBAKE,
     Parser,
     compile_field,
-    parse_subject_code,
     validate_id_number,
 )
 from gongxin.intake.mapping import HeaderMap, header_key
@@ -339,8 +338,8 @@ class RowValidator:
         for kind, code in self._links:
             value = data.get(code)
             if value:
-                if self._fields[code].type == "subject_code":
-                    kind = parse_subject_code(value)[0]
+                if self._fields[code].type == "subject_code":  # validated: its length tells
+                    kind = "reg_no" if len(value) == 15 else "uscc"
                 result.link_kind, result.link_code = kind, value
                 return
 

@@ -11,18 +11,15 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, subjects
 from gongxin.errors import InvalidInput, NotFound
-from gongxin.ids import regno, uscc
+from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.records.gate import Audience, mask_person_name, view
 
 
 def parse_code(code: str) -> tuple[str, str]:
     """A subject key from a URL or form: (``uscc`` | ``reg_no``, compacted code)."""
-    compact = uscc.compact(code)
     try:
-        if len(compact) == 15 and compact.isdigit():
-            return "reg_no", regno.validate(compact)
-        return "uscc", uscc.validate(compact)
+        return subject_key(code)
     except InvalidIdentifier as exc:
         raise InvalidInput(
             f"代码格式有误：{exc.zh}（依据 {exc.rule}）",
