@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.support.fixtures", "tests.intake.helpers"]
+pytest_plugins = ["tests.support.fixtures", "tests.intake.helpers", "tests.support.cli"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"

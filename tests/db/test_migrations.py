@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
-from gongxin.db.models import metadata
+from gongxin.db.schema import metadata
 
 
 # SQLAlchemy cannot reflect SQLite's expression index (the one on the organisation code inside

@@ -18,7 +18,7 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from gongxin.cli import admin, catalog, demo, intake
+    from gongxin.cli import admin, audit, catalog, demo, intake
 
     _registered = True
 
@@ -32,6 +32,7 @@ def _register() -> None:
     app.command("unlinked")(intake.unlinked)
     app.command("warnings")(intake.warnings)
     app.command("demo")(demo.demo)
+    app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

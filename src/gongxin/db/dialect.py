@@ -117,3 +117,15 @@ def contains(
         return sa.func.instr(column, text) > 0
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")
+
+
+def serialize_appends(conn: sa.Connection, key: int) -> None:
+    """Make this transaction the only one appending to a chained log until it ends.
+
+    PostgreSQL: a transaction-scoped advisory lock on ``key``. SQLite: take the database write
+    lock now (a write that changes nothing), before the transaction reads the chain's tail.
+    """
+    if is_sqlite(conn):
+        conn.exec_driver_sql("UPDATE audit_log SET seq = seq WHERE 0")
+    else:
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (key,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from gongxin.db.migrate import include_object
-from gongxin.db.models import metadata
+from gongxin.db.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,19 @@
+"""The whole schema: the core tables of ``models`` and every area's own table module.
+
+Alembic's environment and the schema tests read ``metadata`` from here, so that a table is
+modelled exactly once, next to the area that owns it.
+"""
+
+from __future__ import annotations
+
+from gongxin.db import (  # noqa: F401  (imported for their tables)
+    accounts_tables,
+    audit_tables,
+    exchange_tables,
+    opendata_tables,
+    sanctions_tables,
+    workflow_tables,
+)
+from gongxin.db.models import metadata
+
+__all__ = ["metadata"]

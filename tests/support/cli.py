@@ -1,0 +1,68 @@
+"""The ``cli`` and ``ready`` fixtures: run ``gongxin`` commands on a fresh SQLite database.
+
+``cli("ingest", ...)`` returns click's Result; ``cli.ok(...)`` also asserts exit code 0.
+``ready`` is ``cli`` after ``gongxin init`` and one provider department (``PROVIDER``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import structlog
+from click.testing import Result
+from typer.testing import CliRunner
+
+from gongxin import cli as gongxin_cli
+from gongxin.db.engine import make_engine
+from gongxin.settings import get_settings
+from tests.intake.helpers import PROVIDER
+
+
+@dataclass
+class Cli:
+    runner: CliRunner
+    folder: Path
+    url: str
+
+    def __call__(self, *args: str) -> Result:
+        return self.runner.invoke(gongxin_cli.app, list(args))
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+        return result
+
+    def scalar(self, query: sa.Select[tuple[object]]) -> object:
+        engine = make_engine(self.url)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(query).scalar_one()
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("GONGXIN_DATABASE_URL", url)
+    monkeypatch.setenv("GONGXIN_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("COLUMNS", "250")  # rich tables unabridged
+    get_settings.cache_clear()
+    gongxin_cli._register()
+    try:
+        yield Cli(CliRunner(), tmp_path, url)
+    finally:
+        get_settings.cache_clear()
+        structlog.reset_defaults()  # the commands bound logging to the runner's closed stream
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    assert "revision" in cli.ok("init").stdout
+    added = cli.ok("dept", "add", PROVIDER, "--kind", "provider")
+    assert PROVIDER in added.stdout
+    return cli
