@@ -36,7 +36,7 @@ LISTS = {
     "tax_a",
     "red_list",
 }
-OPEN = {"registration", "licence", "penalty", "red_list", "tax_a"}
+OPEN = {"registration", "licence", "penalty", "red_list", "tax_a", "abnormal_list"}
 BASE_CATEGORIES = {
     "登记注册基本信息",
     "司法裁判及执行信息",

@@ -220,4 +220,27 @@ def dataset_summary(spec: DatasetSpec) -> list[tuple[str, str]]:
         ("法律依据", spec.legal_basis),
         ("去重键", _key_names(spec, spec.fields)),
         ("说明", spec.description),
+        *resource_summary(spec),
+    ]
+
+
+def resource_summary(spec: DatasetSpec) -> list[tuple[str, str]]:
+    """The 政务信息资源目录 metadata of the spec's ``resource`` block as (label, value) pairs."""
+    r = spec.resource
+    if r is None:
+        return [("信息资源代码", "（未编目）")]
+    c = r.classification
+    return [
+        ("信息资源分类", f"{c.code} {c.path}"),
+        ("信息资源代码", r.code),
+        ("信息资源提供方", r.provider.name),
+        ("信息资源提供方代码", r.provider.code or ""),
+        ("信息资源格式", r.format),
+        ("共享条件", r.share_conditions),
+        ("共享方式", "、".join(r.share_methods)),
+        ("共享依据", r.share_basis or ""),
+        ("开放条件", r.open_conditions or ""),
+        ("发布日期", r.published.isoformat()),
+        ("关联资源代码", "、".join(r.related)),
+        ("涉密属性", r.secrecy),
     ]

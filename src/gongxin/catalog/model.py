@@ -6,10 +6,13 @@ changes. Field codes are the storage keys of a record's normalised values.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gongxin.ids import uscc
 
 FieldType = Literal[
     "text",  # free text; max_length applies
@@ -28,6 +31,8 @@ FieldType = Literal[
 
 PublicityScope = Literal["社会公开", "政务共享", "授权查询"]
 ShareType = Literal["无条件", "有条件", "不予"]
+# 更新周期 (domain/catalog_and_sharing.md §4): the enum of 发改高技〔2017〕1272号
+UpdateCycle = Literal["实时", "每日", "每周", "每月", "每季度", "每半年", "每年", "其他"]
 SubjectRole = Literal["registration", "counterpart"]
 MaskRule = Literal["id_number", "person_name"]
 
@@ -149,6 +154,102 @@ class Layout(BaseModel):
     fields: list[FieldSpec]
 
 
+ResourceFormat = Literal[
+    "电子文件", "电子表格", "数据库", "图形图像", "流媒体", "自描述格式", "服务接口"
+]  # fmt: skip
+ShareMethod = Literal["数据库", "文件下载", "服务接口"]
+Secrecy = Literal["非涉密", "涉密"]
+_DIGITS = {"class_code": 1, "item_code": 2, "catalog_code": 3}
+
+
+class Classification(BaseModel):
+    """信息资源分类: 类 (1 digit) / 项 (2) / 目 (3) / 细目 (variable length, optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    class_code: str  # 类, e.g. 1 = 基础信息资源
+    class_name: str
+    item_code: str  # 项, e.g. 04 = 社会信用
+    item_name: str
+    catalog_code: str  # 目, e.g. 003 = 行政管理信息
+    catalog_name: str
+    detail_code: str | None = None  # 细目, e.g. 02 = 行政处罚
+    detail_name: str | None = None
+
+    @model_validator(mode="after")
+    def _codes(self) -> Classification:
+        for name, width in _DIGITS.items():
+            value = getattr(self, name)
+            if not (value.isascii() and value.isdigit() and len(value) == width):
+                raise ValueError(f"classification.{name} {value!r}: {width} digit(s) expected")
+        detail = self.detail_code
+        if detail is not None and not (detail.isascii() and detail.isdigit()):
+            raise ValueError(f"classification.detail_code {detail!r}: digits expected")
+        if (detail is None) != (self.detail_name is None):
+            raise ValueError("classification: detail_code and detail_name go together")
+        return self
+
+    @property
+    def code(self) -> str:
+        """分类码: the codes of 类, 项, 目 and 细目 in a row, e.g. 10400302."""
+        return self.class_code + self.item_code + self.catalog_code + (self.detail_code or "")
+
+    @property
+    def path(self) -> str:
+        """The names from 类 down, e.g. 基础信息资源 / 社会信用 / 行政管理信息 / 行政处罚."""
+        names = [self.class_name, self.item_name, self.catalog_name, self.detail_name]
+        return " / ".join(n for n in names if n)
+
+
+class Provider(BaseModel):
+    """信息资源提供方 and its code (usually the provider's 统一社会信用代码)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    code: str | None = None
+
+    @model_validator(mode="after")
+    def _uscc(self) -> Provider:
+        if self.code is not None and not uscc.is_valid(self.code):
+            raise ValueError(f"resource.provider.code {self.code!r}: not a valid USCC")
+        return self
+
+
+class ResourceMeta(BaseModel):
+    """The core metadata of a dataset as a 政务信息资源目录 entry, beyond the spec's own.
+
+    Held elsewhere on the spec: name (信息资源名称), description (摘要), fields (信息项),
+    share_type (共享类型), open (是否向社会开放), update_cycle (更新周期).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    classification: Classification
+    code: str  # 信息资源代码 = 分类码/顺序码, e.g. 10400302/000001
+    provider: Provider
+    format: ResourceFormat = "数据库"
+    share_conditions: str = ""  # 共享条件
+    share_methods: list[ShareMethod] = Field(min_length=1)  # 共享方式
+    share_basis: str | None = None  # required when share_type is 有条件 or 不予
+    open_conditions: str | None = None  # 开放条件, required when open
+    published: date  # 发布日期
+    related: list[str] = []  # 关联资源代码: other resources' codes
+    secrecy: Secrecy = "非涉密"
+
+    @model_validator(mode="after")
+    def _code_fits_classification(self) -> ResourceMeta:
+        prefix, _, seq = self.code.partition("/")
+        if prefix != self.classification.code or not (
+            seq.isascii() and seq.isdigit() and len(seq) == 6
+        ):
+            raise ValueError(
+                f"resource.code {self.code!r}: expected {self.classification.code}/<6-digit "
+                "sequence> (信息资源代码 = 分类码/顺序码)"
+            )
+        return self
+
+
 class DatasetSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -163,7 +264,7 @@ class DatasetSpec(BaseModel):
     publicity_scope: PublicityScope = "社会公开"
     share_type: ShareType = "无条件"
     open: bool = False  # 开放属性: may be published as open data
-    update_cycle: str = "实时"
+    update_cycle: UpdateCycle = "实时"
     legal_basis: str  # 认定依据 / 法律依据
     description: str = ""
     list_type: bool = False  # a list dataset (名单) used by joint reward and punishment
@@ -173,6 +274,24 @@ class DatasetSpec(BaseModel):
     visibility: Visibility = Visibility()
     fields: list[FieldSpec]  # the current layout
     legacy_layouts: list[Layout] = []
+    # 政务信息资源目录 core metadata not held above (发改高技〔2017〕1272号 / GB/T 21063)
+    resource: ResourceMeta | None = None
+
+    @model_validator(mode="after")
+    def _share_basis(self) -> DatasetSpec:
+        r = self.resource
+        if r is None:
+            return self
+        if self.share_type != "无条件" and not (r.share_basis or "").strip():
+            raise ValueError(
+                f"{self.code}: share_type {self.share_type} needs resource.share_basis "
+                "(共享类型为有条件或不予时须写明法律、行政法规或党中央、国务院政策依据)"
+            )
+        if self.share_type == "有条件" and not r.share_conditions.strip():
+            raise ValueError(f"{self.code}: share_type 有条件 needs resource.share_conditions")
+        if self.open and not (r.open_conditions or "").strip():
+            raise ValueError(f"{self.code}: open: true needs resource.open_conditions (开放条件)")
+        return self
 
     @model_validator(mode="after")
     def _references_exist(self) -> DatasetSpec:
@@ -217,3 +336,32 @@ class DatasetSpec(BaseModel):
             if f.code == code:
                 return f
         raise KeyError(code)
+
+
+def check_resources(specs: Iterable[DatasetSpec]) -> list[str]:
+    """Problems across the catalog's resources: duplicate 信息资源代码, unknown 关联资源代码.
+
+    Each problem names the dataset, the field and the value; an empty list means none.
+    """
+    owners: dict[str, str] = {}
+    problems: list[str] = []
+    listed = [s for s in specs if s.resource is not None]
+    for spec in listed:
+        assert spec.resource is not None
+        other = owners.setdefault(spec.resource.code, spec.code)
+        if other != spec.code:
+            problems.append(
+                f"{spec.code}: resource.code {spec.resource.code} is already {other}'s "
+                f"(信息资源代码重复)"
+            )
+    for spec in listed:
+        assert spec.resource is not None
+        for ref in spec.resource.related:
+            if ref not in owners:
+                problems.append(
+                    f"{spec.code}: resource.related {ref} is not a resource of the catalog "
+                    "(关联资源代码不存在)"
+                )
+            elif owners[ref] == spec.code:
+                problems.append(f"{spec.code}: resource.related {ref} is the resource itself")
+    return problems

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.model import DatasetSpec, check_resources
 from gongxin.errors import GongxinError, UnknownDataset
 
 
@@ -24,10 +24,26 @@ class InvalidSpec(GongxinError):
     code = "invalid_spec"
 
 
+def _first_problem(data: object, exc: ValidationError) -> str:
+    """The first validation error as 'dataset: field value: message'."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    code = data.get("code") if isinstance(data, dict) else None
+    value = f" {error['input']!r}" if where and not isinstance(error["input"], dict) else ""
+    return f"{code or '?'}: {where or '(spec)'}{value}: {error['msg']}"
+
+
 def _parse(text: str, origin: str) -> DatasetSpec:
+    data: object = None
     try:
-        return DatasetSpec.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(text)
+        return DatasetSpec.model_validate(data)
+    except ValidationError as exc:
+        first = _first_problem(data, exc)
+        raise InvalidSpec(
+            f"数据集定义文件有误：{origin}：{first}", f"invalid dataset spec {origin}: {exc}"
+        ) from exc
+    except yaml.YAMLError as exc:
         raise InvalidSpec(
             f"数据集定义文件有误：{origin}", f"invalid dataset spec {origin}: {exc}"
         ) from exc
@@ -73,7 +89,15 @@ def load_catalog(extra_dir: Path | None = None) -> Catalog:
     if extra_dir is not None:
         for path in sorted(extra_dir.glob("*.yaml")):
             specs.append(_parse(path.read_text(encoding="utf-8"), str(path)))
-    return Catalog(specs)
+    catalog = Catalog(specs)
+    problems = check_resources(catalog)
+    if problems:
+        raise InvalidSpec(
+            f"数据资源目录有误：{'；'.join(problems)}",
+            f"invalid resource catalog: {'; '.join(problems)}",
+            problems=problems,
+        )
+    return catalog
 
 
 @lru_cache(maxsize=8)
