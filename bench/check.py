@@ -1,0 +1,302 @@
+"""Credit-check benchmark: the bulk check against DuckDB's bare hash join, and the single-subject
+HTTP check against a bare endpoint of the same framework on the same server.
+
+    python bench/check.py [--codes N] [--entries M] [--seconds S] [--clients C] [--db PATH]
+
+1. Builds a SQLite store (``--db``, a temporary folder unless given) with M list entries spread
+   over the list types (half linked to registered subjects, half unlinked), written straight
+   into the record store with ``dialect.bulk_insert`` (intake has its own benchmark), and a
+   CSV of N codes: 10% of them listed, the rest valid USCCs on no list.
+2. Bulk: ``gongxin.sanctions.snapshot.build`` (the entries applying today, judged by the gate)
+   and ``gongxin.sanctions.bulk.run`` + the CSV result file — the path of ``gongxin check
+   --file``. Baseline, in the same process and DuckDB settings: a bare hash join of the same
+   codes CSV with the same entry-keys CSV, materialised. Ratio = bare / gongxin (≥ 0.3 is the
+   target), for the check phase, and with the snapshot included.
+3. HTTP: uvicorn on 127.0.0.1 in a child process serving the real app plus one bare FastAPI
+   route (``POST /bench/bare``: parses the same body, returns a constant JSON) on the same
+   server; C client threads (httpx, keep-alive) post one-subject checks for S seconds, then the
+   same against the bare route. Reports req/s and p50/p99 ms; ratio = gongxin req/s / bare
+   req/s (≥ 0.5 is the target). Every real check is logged and audited, as in production.
+
+A measurement, not a test: it prints figures and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import random
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request  # at module level: the bare route's annotation is resolved here
+
+LISTS = (
+    "dishonest_debtor", "abnormal_list", "serious_dishonest_list", "tax_violation",
+    "gov_procurement_violation", "red_list", "tax_a",
+)  # fmt: skip
+DEPT = "市财政局"
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+def _codes(n: int, start: int) -> list[str]:
+    from gongxin.ids import orgcode, uscc
+
+    out = []
+    for i in range(start, start + n):
+        body = f"{i:08d}"
+        org = body + orgcode.calc_check_digit(body)
+        head = "91110108" + org
+        out.append(head + uscc.calc_check_digit(head))
+    return out
+
+
+def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str], str]:
+    import sqlalchemy as sa
+
+    from gongxin.db import dialect, migrate
+    from gongxin.db.engine import make_engine
+    from gongxin.db.models import records, subjects
+    from gongxin.exchange import departments, keys
+
+    url = f"sqlite:///{folder}/bench.db"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    listed = _codes(entries, 1)
+    rng = random.Random(1)
+    stamp = dialect.timestamp_text
+    with engine.begin() as conn:
+        departments.add(conn, DEPT, kind="user", code=None, now=NOW)
+        key = keys.create(conn, DEPT, now=NOW, scopes=["check"]).key
+        now = stamp(conn, NOW)
+        linked = entries // 2
+        dialect.bulk_insert(
+            conn, subjects, ("id", "uscc", "name", "name_norm", "created_at", "updated_at"),
+            ((i + 1, c, f"测试{i}有限公司", f"测试{i}有限公司", now, now)
+             for i, c in enumerate(listed[:linked])),
+        )  # fmt: skip
+        rows = []
+        for i, code in enumerate(listed):
+            lt = LISTS[i % len(LISTS)]
+            listed_on = date(2020 + rng.randrange(6), 1 + rng.randrange(12), 1).isoformat()
+            data = {"MD_ZTMC": f"测试{i}有限公司", "MD_ZTLB": "法人及非法人组织",
+                    "MD_TYSHXYDM": code, "MD_RDJG": "某认定机关", "MD_RDYJ": "某依据",
+                    "MD_LRYY": "某事由", "MD_LRRQ": listed_on}  # fmt: skip
+            if rng.random() < 0.1:
+                data["MD_SJYCRQ"] = "2026-01-01"
+            rows.append(
+                (lt, hashlib.md5(code.encode()).hexdigest(), "0" * 32, 1,
+                 i + 1 if i < linked else None, "uscc", code, data["MD_ZTMC"], listed_on,
+                 "bench", i, _json(data), now, now)
+            )  # fmt: skip
+        dialect.bulk_insert(
+            conn, records,
+            ("dataset", "dedupe_key", "content_hash", "version", "subject_id", "link_kind",
+             "link_code", "subject_name", "event_date", "submission_id", "row_no", "data",
+             "created_at", "updated_at"),
+            rows,
+        )  # fmt: skip
+        conn.execute(sa.text("ANALYZE"))
+    engine.dispose()
+    clean = _codes(codes - codes // 10, 50_000_000)
+    hits = [rng.choice(listed) for _ in range(codes // 10)]
+    allc = clean + hits
+    rng.shuffle(allc)
+    path = folder / "codes.csv"
+    path.write_text("code\n" + "\n".join(allc) + "\n", encoding="utf-8")
+    return url, path, listed, key
+
+
+def _json(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def bench_bulk(url: str, codes_csv: Path, folder: Path) -> dict[str, float]:
+    import duckdb
+
+    from gongxin.catalog.registry import get_catalog
+    from gongxin.db.engine import make_engine
+    from gongxin.sanctions import bulk, memoranda, scenes, snapshot
+
+    catalog = get_catalog()
+    engine = make_engine(url)
+    as_of = date(2026, 11, 22)
+    scene = scenes.resolve("政府采购")
+    out: dict[str, float] = {}
+    with engine.connect() as conn:
+        t = time.perf_counter()
+        snap = snapshot.build(conn, catalog, as_of, folder)
+        out["snapshot_s"] = time.perf_counter() - t
+        book = memoranda.book(conn, catalog)
+        best, write = float("inf"), float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            with bulk.run(conn, catalog, codes_csv, scene=scene, snapshot=snap, book=book) as r:
+                best = min(best, time.perf_counter() - t)
+                t = time.perf_counter()
+                r.to_csv(folder / "result.csv")
+                write = min(write, time.perf_counter() - t)
+                out["subjects"], out["hits"] = r.subjects, r.hits
+        out["check_s"], out["write_s"] = best, write
+    engine.dispose()
+    bare = float("inf")
+    for _ in range(3):
+        db = duckdb.connect()
+        t = time.perf_counter()
+        db.execute(
+            f"CREATE TABLE r AS SELECT q.column0 AS code, k.entry FROM read_csv('{codes_csv}', "
+            "header=false, all_varchar=true) q JOIN read_csv("
+            f"'{snap.keys_csv}', header=true, all_varchar=true) k ON q.column0 = k.key"
+        )
+        bare = min(bare, time.perf_counter() - t)
+        out["bare_rows"] = db.execute("SELECT count(*) FROM r").fetchone()[0]  # type: ignore[index]
+        db.close()
+    out["bare_s"] = bare
+    out["entries"], out["keys"] = snap.entries, snap.keys
+    return out
+
+
+# -- HTTP ------------------------------------------------------------------------------------
+
+
+def _serve(url: str, port: int) -> None:
+    import uvicorn
+
+    from gongxin.settings import Settings
+    from gongxin.web.app import create_app
+
+    app = create_app(Settings(database_url=url, log_level="WARNING"))
+
+    @app.post("/bench/bare")
+    async def bare(request: Request) -> dict[str, Any]:
+        body = await request.json()
+        return {"results": [{"query": s, "hits": [], "measures": []} for s in body["subjects"]]}
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _load(
+    port: int, path: str, key: str, codes: list[str], clients: int, seconds: float
+) -> dict[str, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker(n: int) -> None:
+        rng = random.Random(n)
+        mine: list[float] = []
+        bad = 0
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            while time.perf_counter() < stop:
+                body = {"subjects": [rng.choice(codes)], "scene": "政府采购",
+                        "requester": "bench", "purpose": "benchmark"}  # fmt: skip
+                t = time.perf_counter()
+                r = client.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
+                mine.append(time.perf_counter() - t)
+                bad += r.status_code != 200
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "requests": len(latencies), "errors": errors[0], "rps": len(latencies) / wall,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+    }  # fmt: skip
+
+
+def bench_http(
+    url: str, key: str, codes: list[str], clients: int, seconds: float
+) -> dict[str, Any]:
+    import httpx
+
+    port = _free_port()
+    ctx = multiprocessing.get_context("spawn")
+    server = ctx.Process(target=_serve, args=(url, port), daemon=True)
+    server.start()
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        _load(port, "/api/v1/checks", key, codes, clients, 1.0)  # warm-up
+        _load(port, "/bench/bare", key, codes, clients, 1.0)
+        real = _load(port, "/api/v1/checks", key, codes, clients, seconds)
+        bare = _load(port, "/bench/bare", key, codes, clients, seconds)
+    finally:
+        server.terminate()
+        server.join(5)
+    return {"real": real, "bare": bare}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--codes", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args()
+    folder = args.db or Path(tempfile.mkdtemp(prefix="gongxin-bench-check-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    url, codes_csv, listed, key = build(folder, args.codes, args.entries)
+    took = time.perf_counter() - t
+    print(f"build: {args.entries:,} entries, {args.codes:,} codes in {took:.1f} s ({folder})")
+    b = bench_bulk(url, codes_csv, folder)
+    print(
+        f"bulk: {b['subjects']:,} subjects, {b['hits']:,} with hits; "
+        f"active entries {b['entries']:,} ({b['keys']:,} keys)\n"
+        f"  snapshot (entries applying today, via the gate): {b['snapshot_s']:.2f} s\n"
+        f"  gongxin bulk check (results table, best of 3): {b['check_s']:.2f} s\n"
+        f"  + writing the CSV result file: {b['write_s']:.2f} s\n"
+        f"  DuckDB bare hash join ({b['bare_rows']:,} rows, best of 3): {b['bare_s']:.3f} s\n"
+        f"  ratio bare/gongxin: {b['bare_s'] / b['check_s']:.2f} (check); "
+        f"{b['bare_s'] / (b['check_s'] + b['write_s']):.2f} (check + file); "
+        f"{b['bare_s'] / (b['check_s'] + b['write_s'] + b['snapshot_s']):.2f} "
+        "(snapshot too); target ≥ 0.3"
+    )
+    sample = listed[: len(listed) // 2] + _codes(len(listed) // 2, 60_000_000)
+    h = bench_http(url, key, sample, args.clients, args.seconds)
+    real, bare = h["real"], h["bare"]
+    for name, r in (("gongxin POST /api/v1/checks", real), ("bare FastAPI endpoint", bare)):
+        print(
+            f"http {name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, "
+            f"p99 {r['p99_ms']:.1f} ms ({r['requests']:,} requests, {r['errors']} errors, "
+            f"{args.clients} clients)"
+        )
+    print(f"  ratio gongxin/bare req/s: {real['rps'] / bare['rps']:.2f}; target ≥ 0.5")
+
+
+if __name__ == "__main__":
+    main()

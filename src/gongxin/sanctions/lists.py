@@ -1,0 +1,213 @@
+"""List types (名单类型) and their entries.
+
+A list type is a catalog dataset whose visibility kind is ``listing`` (its kind — punish or
+reward — comes from ``data/list_types.yaml``), or a type derived from another dataset's records
+(``commitment_breach``: commitments whose 履约状态 is 未履约). An entry is one record of it.
+
+Whether an entry applies on a date is the visibility gate's listing window: listed on or before
+the date, not removed on or before it, not past its planned end. Removal is a field of the
+record (实际移出日期), reported by the listing authority; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import sqlalchemy as sa
+import yaml
+
+from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.registry import Catalog
+from gongxin.clock import local_date
+from gongxin.db.models import records
+from gongxin.errors import InvalidInput, NotFound
+from gongxin.records.gate import Audience, decide, view
+
+Kind = Literal["punish", "reward"]
+KIND_NAMES = {"punish": "惩戒", "reward": "激励"}
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ListType:
+    code: str
+    name: str
+    name_en: str
+    kind: Kind
+    dataset: str  # the catalog dataset its entries are records of
+    spec: DatasetSpec
+    fields: dict[str, str]  # role (name, uscc, listed …) → field code
+    where: dict[str, str] = field(default_factory=dict)  # derived: field → required value
+    window: DatasetSpec | None = None  # the spec whose public window is the listing period
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.where)
+
+    def selects(self, data: dict[str, Any]) -> bool:
+        return all(data.get(k) == v for k, v in self.where.items())
+
+    def value(self, data: dict[str, Any], role: str) -> Any:
+        code = self.fields.get(role)
+        return data.get(code) if code else None
+
+
+@cache
+def _config() -> dict[str, Any]:
+    root = resources.files("gongxin.sanctions").joinpath("data/list_types.yaml")
+    loaded: dict[str, Any] = yaml.safe_load(root.read_text("utf-8"))
+    return loaded
+
+
+def _window_spec(spec: DatasetSpec) -> DatasetSpec:
+    """The spec with only its listing window left: public scope, natural persons included, so
+    that the gate's public decision is the listing period and nothing else."""
+    rule = spec.visibility.model_copy(update={"person_category": None})
+    return spec.model_copy(update={"visibility": rule, "publicity_scope": "社会公开"})
+
+
+def _build(catalog: Catalog) -> dict[str, ListType]:
+    config = _config()
+    found: dict[str, ListType] = {}
+    for spec in catalog:
+        if spec.visibility.kind != "listing":
+            continue
+        kind = config["kinds"].get(spec.code, config["default_kind"])
+        fields = {r: c for r, c in config["fields"].items() if c in {f.code for f in spec.fields}}
+        found[spec.code] = ListType(
+            spec.code, spec.name, spec.name_en, kind, spec.code, spec, fields,
+            window=_window_spec(spec),
+        )  # fmt: skip
+    for code, d in config.get("derived", {}).items():
+        if d["dataset"] in catalog:
+            spec = catalog.get(d["dataset"])
+            found[code] = ListType(
+                code, d["name"], d["name_en"], d["kind"], spec.code, spec, d["fields"], d["where"]
+            )
+    return found
+
+
+_built: dict[int, tuple[Catalog, dict[str, ListType]]] = {}
+
+
+def list_types(catalog: Catalog) -> dict[str, ListType]:
+    """Every list type of this catalog, by code (built once per catalog)."""
+    hit = _built.get(id(catalog))
+    if hit is None or hit[0] is not catalog:
+        hit = (catalog, _build(catalog))
+        _built[id(catalog)] = hit
+    return hit[1]
+
+
+def get(catalog: Catalog, code: str) -> ListType:
+    types = list_types(catalog)
+    if code not in types:
+        raise NotFound(
+            f"未知的名单类型：{code[:64]}；可用的名单：{'、'.join(types)}",
+            f"unknown list type {code[:64]!r}; known: {', '.join(types)}",
+            known=list(types),
+        )
+    return types[code]
+
+
+# -- entries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One subject on one list, as the check reports it."""
+
+    list_type: str
+    list_name: str
+    kind: str
+    record_id: int
+    name: str | None
+    code: str | None
+    authority: str | None
+    basis: str | None
+    reason: str | None
+    doc_no: str | None
+    listed_on: str | None
+    planned_removal: str | None
+    removed_on: str | None
+    removal_reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def entry_of(lt: ListType, record_id: int, data: dict[str, Any], changed: datetime) -> Entry:
+    listed = lt.value(data, "listed") or (local_date(changed).isoformat() if lt.derived else None)
+    code = lt.value(data, "uscc") or lt.value(data, "reg_no") or lt.value(data, "org_code")
+    return Entry(
+        lt.code, lt.name, lt.kind, record_id, _text(lt.value(data, "name")), _text(code),
+        _text(lt.value(data, "authority")), _text(lt.value(data, "basis")),
+        _text(lt.value(data, "reason")), _text(lt.value(data, "doc_no")), _text(listed),
+        _text(lt.value(data, "planned_removal")), _text(lt.value(data, "removed")),
+        _text(lt.value(data, "removal_reason")),
+    )  # fmt: skip
+
+
+def applies(lt: ListType, data: dict[str, Any], changed: datetime, as_of: date) -> bool:
+    """Whether this record puts its subject on the list on ``as_of``, as a department sees it:
+    shared with departments (not withdrawn) and within the listing window of the gate."""
+    if not lt.selects(data):
+        return False
+    if not decide(lt.spec, data, Audience.DEPARTMENT, as_of).visible:
+        return False
+    if lt.window is None:  # derived: from the day the record was last changed
+        return local_date(changed) <= as_of
+    return decide(lt.window, data, Audience.PUBLIC, as_of).visible
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    list_type: ListType
+    page: int
+    size: int
+    entries: list[dict[str, Any]]  # masked record data, with "id"
+    more: bool
+
+
+def _rows(conn: sa.Connection, lt: ListType) -> Iterator[tuple[int, dict[str, Any], datetime]]:
+    query = (
+        sa.select(records.c.id, records.c.data, records.c.updated_at)
+        .where(records.c.dataset == lt.dataset)
+        .order_by(records.c.event_date.desc(), records.c.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    yield from conn.execute(query)
+
+
+def public_entries(
+    conn: sa.Connection, lt: ListType, *, as_of: date, page: int = 1, size: int = 20
+) -> PublicPage:
+    """The entries the public may see on ``as_of``, newest listing first, masked by the gate."""
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(
+            f"页码须从 1 开始，每页 1 至 {MAX_PAGE_SIZE} 条",
+            f"page starts at 1; size must be 1 to {MAX_PAGE_SIZE}",
+        )
+    skip, shown = (page - 1) * size, []
+    for rid, data, changed in _rows(conn, lt):
+        if not lt.selects(data):
+            continue
+        seen = view(lt.spec, data, Audience.PUBLIC, as_of)
+        if seen is None or (lt.derived and local_date(changed) > as_of):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        shown.append({"id": rid, **seen})
+        if len(shown) > size:
+            break
+    return PublicPage(lt, page, size, shown[:size], len(shown) > size)

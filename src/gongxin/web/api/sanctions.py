@@ -1,0 +1,123 @@
+"""联合奖惩 API: list types and their public entries, memoranda and measures, scenes (public),
+and the credit check (信用核查) for departments' systems (an API key with the check scope)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from gongxin.clock import local_date
+from gongxin.db import dialect
+from gongxin.exchange.departments import Department
+from gongxin.exchange.roles import Scope
+from gongxin.records.gate import Audience
+from gongxin.sanctions import check as checks
+from gongxin.sanctions import lists, log, memoranda, scenes
+from gongxin.web.auth import actor_of, require_scope
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["联合奖惩 joint reward and punishment"])
+CheckerDep = Annotated[Department, Depends(require_scope(Scope.CHECK))]
+
+
+@router.get("/lists", summary="名单类型 (list types)")
+def list_types(catalog: CatalogDep) -> dict[str, Any]:
+    """Every list type: its code, name, kind (punish/reward) and the dataset behind it."""
+    return {
+        "lists": [
+            {"code": lt.code, "name": lt.name, "name_en": lt.name_en, "kind": lt.kind,
+             "kind_zh": lists.KIND_NAMES[lt.kind], "dataset": lt.dataset, "derived": lt.derived,
+             "entries": f"/api/v1/lists/{lt.code}/entries"}
+            for lt in lists.list_types(catalog).values()
+        ]
+    }  # fmt: skip
+
+
+@router.get("/lists/{list_type}/entries", summary="名单公示 (public entries of a list)")
+def list_entries(
+    list_type: str,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    page: Annotated[int, Query(description="页码 (page, from 1)")] = 1,
+    size: Annotated[int, Query(description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")] = 20,
+) -> dict[str, Any]:
+    """Entries the public may see today, newest listing first, personal data masked."""
+    lt = lists.get(catalog, list_type)
+    as_of = local_date(now)
+    with engine.connect() as conn:
+        found = lists.public_entries(conn, lt, as_of=as_of, page=page, size=size)
+    return {
+        "list": lt.code, "name": lt.name, "as_of": as_of, "page": page, "size": size,
+        "more": found.more, "entries": found.entries, "audience": Audience.PUBLIC.value,
+    }  # fmt: skip
+
+
+@router.get("/scenes", summary="应用场景 (scenes of a credit check)")
+def scene_list() -> dict[str, Any]:
+    return {"scenes": [s.__dict__ for s in scenes.scenes()]}
+
+
+@router.get("/memoranda", summary="联合奖惩备忘录及措施 (memoranda and measures)")
+def memoranda_list(engine: EngineDep, catalog: CatalogDep) -> dict[str, Any]:
+    with engine.connect() as conn:
+        book = memoranda.book(conn, catalog)
+    return {
+        "memoranda": [
+            {"id": m.id, "title": m.title, "doc_no": m.doc_no, "issued_on": m.issued_on,
+             "issuers": list(m.issuers), "list_types": list(m.list_types), "kind": m.kind,
+             "note": m.note, "version": m.version, "measures": [x.to_dict() for x in m.measures]}
+            for m in book.memoranda
+        ]
+    }  # fmt: skip
+
+
+class CheckBody(BaseModel):
+    subjects: list[Any] = Field(
+        description="统一社会信用代码、注册号、组织机构代码或名称 (codes or names), in order"
+    )
+    scene: str = Field(description="应用场景名称或代码 (scene name or code), e.g. 政府采购")
+    requester: str = Field(description="核查人 (who asks: a person or a system)")
+    purpose: str = Field(description="用途 (why: the business matter)")
+    as_of: date | None = Field(default=None, description="核查日期 (default: today, China time)")
+
+
+@router.post("/checks", summary="信用核查 (credit check of subjects in a scene)")
+def run_check(
+    body: CheckBody,
+    request: Request,
+    department: CheckerDep,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> dict[str, Any]:
+    """One result per subject in order: hits, measures, rewards and an explanation; a malformed
+    item carries an error and does not fail the others. The check is logged."""
+    req = checks.Request(
+        body.subjects, body.scene, body.requester, body.purpose, body.as_of or local_date(now)
+    )
+    with engine.connect() as conn:
+        done, items = checks.evaluate(
+            conn, catalog, req, now=now, max_subjects=settings.check_max_subjects
+        )
+    # the log is written in a short transaction of its own, one writer at a time (dialect)
+    with dialect.one_writer(engine), engine.begin() as conn:
+        checks.record(
+            conn, done, items, req, now=now, actor=actor_of(request), department_id=department.id
+        )
+    return done.to_dict()
+
+
+@router.get("/checks/{check_id}", summary="核查记录 (a logged check of this department)")
+def get_check(check_id: str, department: CheckerDep, engine: EngineDep) -> dict[str, Any]:
+    """The check as logged: who asked, why, and what each subject got. Only the department
+    that ran it may read it."""
+    with engine.connect() as conn:
+        found = log.get_check(conn, check_id)
+    if found["check"].department_id != department.id:
+        log.not_found(check_id)
+    return {"check": found["check"].__dict__, "results": found["results"]}

