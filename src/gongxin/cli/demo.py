@@ -12,6 +12,7 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
+from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
@@ -72,10 +73,14 @@ def demo(
                 as_of=moment,
                 on_file=lambda f: status.update(f"导入 (loading) {f.path.name}…"),
             )
+            status.update("演示核查与反馈 (demo checks and feedback)…")
+            made = demo_checks.run(engine, catalog, now=moment, seed=seed)
     finally:
         engine.dispose()
     # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
     console = common.out if common.out.is_terminal else Console(width=WIDE)
     console.print(_table(files, summaries))
+    if made:
+        common.out.print(f"已生成 {made} 次演示核查及其反馈 (demo credit checks with feedback)")
     if any(s.already_processed for s in summaries):
         common.out.print("部分文件此前已导入，未做更改 (some files were already loaded: unchanged)")

@@ -34,6 +34,7 @@ ENVIRONMENT = _agency("北京市生态环境局", HOME_CODE, "京环")
 FINANCE = _agency("北京市财政局", HOME_CODE, "京财采")
 CUSTOMS = _agency("北京海关", HOME_CODE, "京关")
 HEALTH = _agency("北京市卫生健康委员会", HOME_CODE, "京卫")
+GOV_SERVICE = _agency("北京市政务服务管理局", HOME_CODE, "京政服")
 # The credit centre is a 事业单位: its code starts with 12.
 CREDIT_CENTRE = _agency("北京市公共信用信息服务中心", HOME_CODE, "京信", "1", "2")
 
@@ -54,6 +55,7 @@ DEPARTMENTS: tuple[Department, ...] = (
     Department("市人力资源和社会保障局", "provider", HRSS),
     Department("市生态环境局", "provider", ENVIRONMENT),
     Department("市财政局", "user", FINANCE),
+    Department("市政务服务管理局", "user", GOV_SERVICE),
     Department("市信用中心", "centre", CREDIT_CENTRE),
 )
 BY_NAME = {d.name: d for d in DEPARTMENTS}
@@ -94,6 +96,6 @@ def court(region: Region) -> Agency:
 def service_centre(region: Region) -> Agency:
     """The government service bureau that receives commitments in licensing."""
     if not region.is_home:
-        return _agency("北京市政务服务管理局", HOME_CODE, "京政服")
+        return GOV_SERVICE
     name = f"北京市{region.district}政务服务管理局"
     return _agency(name, region.code, f"{region.abbr}政服")

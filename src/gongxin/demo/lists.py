@@ -147,9 +147,9 @@ def commitment(ctx: Ctx) -> Row:
     ctx.event = ctx.recent(3)
     ctx.end = later(ctx.event, years)
     roll = rng.random()
-    status = (
-        "未履约" if roll < 0.05 else "已履约" if ctx.end < ctx.as_of or roll < 0.3 else "履约中"
-    )
+    # about one in twelve broken (every twelfth row at least, so even a small demo has some)
+    broken = roll < 0.05 or ctx.seq % 12 == 5
+    status = "未履约" if broken else "已履约" if ctx.end < ctx.as_of or roll < 0.3 else "履约中"
     return {
         "CN_CNLX": kind,
         "CN_SX": matter,
