@@ -1,0 +1,291 @@
+"""The change feed: every insert, update and withdrawal of a dataset's records, resumable.
+
+The database fills ``change_log`` itself (triggers of migration 0007): ``insert`` when a record
+is stored, ``update`` when its version rises. ``gongxin exchange sweep`` adds ``expire`` when the
+visibility gate stops showing a record to departments because time passed. Records are never
+deleted, so there are no delete events.
+
+Withdrawals are classified when read: a change whose version the gate does not show to the
+DEPARTMENT audience (status 撤销, removed from a list …) is delivered as ``withdraw``, without
+data. Each change carries that version's data (from ``record_history`` when superseded).
+
+Cursors are opaque: base64url of ``v1:dataset:seq:horizon`` with a checksum. ``seq`` is the last
+change delivered. On PostgreSQL, concurrent writers may commit out of ``seq`` order, so a change
+is delivered only once its transaction id lies below the snapshot's xmin (every transaction
+that could still hold an earlier ``seq`` has ended), and a cursor remembers that ``horizon``:
+changes of transactions at or above it are looked at again even below ``seq``. Nothing is ever
+skipped; a change may rarely come twice (at least once). SQLite has one writer at a time, so
+``seq`` order is commit order there.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from gongxin import clock
+from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.registry import Catalog
+from gongxin.db import dialect
+from gongxin.db.exchange_tables import change_log
+from gongxin.errors import InvalidInput
+from gongxin.exchange import audit
+from gongxin.exchange.grants import Access
+from gongxin.records import gate
+from gongxin.records.gate import Audience
+
+VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    dataset: str
+    seq: int = 0  # the last change delivered
+    horizon: int = 0  # PostgreSQL: the snapshot xmin the cursor was issued at
+
+    def encode(self) -> str:
+        payload = f"{VERSION}:{self.dataset}:{self.seq}:{self.horizon}"
+        check = hashlib.sha256(payload.encode()).hexdigest()[:10]
+        return base64.urlsafe_b64encode(f"{payload}:{check}".encode()).decode().rstrip("=")
+
+
+def _bad(text: str, zh: str, en: str) -> InvalidInput:
+    shown = text if len(text) <= 80 else text[:80] + "…"
+    return InvalidInput(f"游标“{shown}”无效：{zh}", f"invalid cursor {shown!r}: {en}", cursor=shown)
+
+
+def decode(text: str, dataset: str) -> Cursor:
+    """A cursor given by a caller; malformed, tampered or another dataset's → 400."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        version, name, seq, horizon, check = raw.rsplit(":", 4)
+    except (ValueError, UnicodeDecodeError):
+        raise _bad(text, "无法解析", "cannot be read") from None
+    payload = f"{version}:{name}:{seq}:{horizon}"
+    if version != VERSION or hashlib.sha256(payload.encode()).hexdigest()[:10] != check:
+        raise _bad(text, "校验不符（被修改或截断）", "checksum mismatch (edited or truncated)")
+    if name != dataset:
+        raise _bad(text, f"属于数据集 {name}，不是 {dataset}", f"belongs to dataset {name}")
+    if not (seq.isdigit() and horizon.isdigit()):
+        raise _bad(text, "无法解析", "cannot be read")
+    return Cursor(name, int(seq), int(horizon))
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    op: str  # insert | update | withdraw | expire
+    record_id: int
+    version: int
+    at: str
+    data: dict[str, Any] | None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "op": self.op,
+            "record_id": self.record_id,
+            "version": self.version,
+            "at": self.at,
+            "data": self.data,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[Change]
+    next_cursor: str
+    has_more: bool
+
+
+def _json(value: Any) -> dict[str, Any]:
+    return orjson.loads(value) if isinstance(value, str | bytes) else dict(value)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
+
+
+_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data"
+_FROM = "FROM change_log c LEFT JOIN records r ON r.id = c.record_id"
+
+
+def _rows(
+    conn: sa.Connection, cursor: Cursor, limit: int, horizon: tuple[int, int] | None
+) -> list[tuple[Any, ...]]:
+    m = dialect.mark(conn)
+    if horizon is None:  # SQLite: seq order is commit order
+        sql = (
+            f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} "
+            f"ORDER BY c.seq LIMIT {m}"
+        )
+        return [tuple(r) for r in conn.exec_driver_sql(sql, (cursor.dataset, cursor.seq, limit))]
+    xmin = horizon[0]
+    # changes of transactions that were still open when the cursor was issued, below its seq
+    again: list[tuple[Any, ...]] = [
+        tuple(r)
+        for r in conn.exec_driver_sql(
+            f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.txid >= {m} "
+            f"AND c.txid < {m} AND c.seq <= {m} ORDER BY c.seq LIMIT {m}",
+            (cursor.dataset, cursor.horizon, xmin, cursor.seq, limit),
+        )
+    ]
+    if len(again) >= limit:
+        return again
+    after = conn.exec_driver_sql(
+        f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
+        f"ORDER BY c.seq LIMIT {m}",
+        (cursor.dataset, cursor.seq, xmin, limit - len(again)),
+    ).fetchall()
+    return again + [tuple(r) for r in after]
+
+
+def _history(conn: sa.Connection, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """Superseded versions' data, by (record id, version), in one query per chunk."""
+    if not wanted:
+        return {}
+    found = dialect.select_in(
+        conn, "record_history", "record_id", ["version", "data"], sorted({r for r, _ in wanted})
+    )
+    need = set(wanted)
+    return {(r, v): d for r, v, d in found if (r, v) in need}
+
+
+def check_not_future(conn: sa.Connection, cursor: Cursor, horizon: tuple[int, int] | None) -> None:
+    top = conn.execute(sa.select(sa.func.max(change_log.c.seq))).scalar_one() or 0
+    beyond = horizon is not None and cursor.horizon > horizon[1]
+    if cursor.seq > top or beyond:
+        raise InvalidInput(
+            f"游标指向尚未发生的变更（序号 {cursor.seq}，当前最大 {top}）",
+            f"the cursor points beyond the newest change (seq {cursor.seq}, newest {top})",
+            seq=cursor.seq,
+            newest=top,
+        )
+
+
+def read(
+    conn: sa.Connection, access: Access, cursor_text: str | None, limit: int, as_of: date
+) -> Page:
+    """The next ``limit`` changes after the cursor, as the caller may see them."""
+    spec = access.spec
+    cursor = decode(cursor_text, spec.code) if cursor_text else Cursor(spec.code)
+    horizon = dialect.snapshot_horizon(conn)
+    check_not_future(conn, cursor, horizon)
+    rows = _rows(conn, cursor, limit, horizon)
+    old = [(r[1], r[4]) for r in rows if r[2] != "expire" and r[4] != r[5]]
+    history = _history(conn, old)
+    changes = [_change(spec, access, row, history, as_of) for row in rows]
+    last = max((c.seq for c in changes), default=cursor.seq)
+    full = len(rows) >= limit
+    seq = last if full else max(last, cursor.seq)
+    following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
+    return Page(changes, following.encode(), full)
+
+
+def _change(
+    spec: DatasetSpec,
+    access: Access,
+    row: tuple[Any, ...],
+    history: dict[tuple[int, int], Any],
+    as_of: date,
+) -> Change:
+    seq, record_id, op, at, version, current_version, current = row
+    if op == "expire":
+        return Change(seq, op, record_id, version, _iso(at), None, "可见期已结束")
+    raw = current if version == current_version else history.get((record_id, version))
+    if raw is None:  # pragma: no cover - history is kept for every superseded version
+        return Change(seq, "withdraw", record_id, version, _iso(at), None, "版本不存在")
+    data = _json(raw)
+    decision = gate.decide(spec, data, Audience.DEPARTMENT, as_of)
+    if not decision.visible:
+        return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
+    shown = access.cut(gate.masked(spec, data, Audience.DEPARTMENT))
+    return Change(seq, op, record_id, version, _iso(at), shown)
+
+
+# -- the expiry sweep --------------------------------------------------------------------------
+
+
+def _last_changes(conn: sa.Connection, ids: Sequence[int]) -> dict[int, tuple[str, Any]]:
+    latest = (
+        sa.select(sa.func.max(change_log.c.seq))
+        .where(change_log.c.record_id.in_(ids))
+        .group_by(change_log.c.record_id)
+    )
+    query = sa.select(change_log.c.record_id, change_log.c.op, change_log.c.at).where(
+        change_log.c.seq.in_(latest)
+    )
+    return {r.record_id: (r.op, r.at) for r in conn.execute(query)}
+
+
+def sweep(
+    conn: sa.Connection,
+    catalog: Catalog,
+    *,
+    now: datetime,
+    as_of: date | None = None,
+    actor: str = "cli",
+    batch: int = 2000,
+) -> dict[str, int]:
+    """Append ``expire`` for each record the gate showed departments at its last change but no
+    longer shows on ``as_of`` (its window ended). Idempotent: a record expires once, until a
+    later change shows it again. Returns the number of expiries per dataset; audited."""
+    day = as_of or clock.local_date(now)
+    txid = dialect.current_txid(conn)
+    counts: dict[str, int] = {}
+    for spec in catalog:
+        after, expired = 0, 0
+        while True:
+            chunk = conn.execute(
+                sa.text(
+                    "SELECT id, version, data FROM records WHERE dataset = :d AND id > :a "
+                    "ORDER BY id LIMIT :n"
+                ).columns(sa.column("id"), sa.column("version"), sa.column("data")),
+                {"d": spec.code, "a": after, "n": batch},
+            ).fetchall()
+            if not chunk:
+                break
+            after = chunk[-1][0]
+            last = _last_changes(conn, [r[0] for r in chunk])
+            rows = []
+            for record_id, version, raw in chunk:
+                op, at = last.get(record_id, ("insert", now))
+                if op == "expire":
+                    continue
+                data = _json(raw)
+                if gate.decide(spec, data, Audience.DEPARTMENT, day).visible:
+                    continue
+                then = clock.local_date(at) if isinstance(at, datetime) else day
+                if not gate.decide(spec, data, Audience.DEPARTMENT, then).visible:
+                    continue  # hidden already at its last change: delivered as a withdrawal
+                rows.append(
+                    {"record_id": record_id, "dataset": spec.code, "op": "expire", "at": now}
+                    | {"version": version}
+                    | ({"txid": txid} if txid is not None else {})
+                )
+            if rows:
+                for row in rows:
+                    conn.execute(change_log.insert().values(**row))
+                expired += len(rows)
+        if expired:
+            counts[spec.code] = expired
+    audit.record(
+        conn,
+        actor=actor,
+        action="exchange.sweep",
+        target="change_log",
+        now=now,
+        detail={"as_of": day.isoformat(), "expired": counts},
+    )
+    return counts
