@@ -56,6 +56,98 @@ class Settings(BaseSettings):
         default=2 * 1024**3,
         description="上传文件大小上限 (largest file accepted by POST /api/v1/submissions, bytes).",
     )
+    check_max_subjects: int = Field(
+        default=100_000,
+        ge=1,
+        le=1_000_000,
+        description="信用核查单次主体上限 (most subjects one POST /api/v1/checks call may name; "
+        "a larger call is refused with status 413 stating the limit).",
+    )
+
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="后台会话空闲超时 (minutes without a request after which a back-office "
+        "session ends).",
+    )
+    session_absolute_hours: int = Field(
+        default=12,
+        ge=1,
+        description="后台会话最长时间 (hours after login after which a back-office session ends, "
+        "however active).",
+    )
+    session_cookie_secure: bool = Field(
+        default=False,
+        description="会话 Cookie 仅经 HTTPS 发送 (mark the back-office cookies Secure; "
+        "required in production).",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="登录失败锁定阈值 (wrong passwords in a row after which an account is locked).",
+    )
+    login_lockout_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="登录锁定时长 (minutes an account stays locked after too many wrong "
+        "passwords).",
+    )
+    exchange_reply_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="共享申请答复期限 (working days, 调休 included, within which the provider "
+        "answers a conditional-sharing request; later ones are flagged overdue).",
+    )
+    exchange_page_max: int = Field(
+        default=10_000,
+        ge=100,
+        le=100_000,
+        description="共享接口单页上限 (most records or changes one exchange API page returns).",
+    )
+
+    opendata_anonymous_rate_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="开放数据匿名访问频率 (open-data requests per minute per client address "
+        "without a key, per server process).",
+    )
+    opendata_quota_per_day: int = Field(
+        default=10_000,
+        ge=1,
+        description="开放数据密钥默认日配额 (default requests per day of a new open-data key).",
+    )
+    opendata_rate_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="开放数据密钥默认频率 (default requests per minute of a new open-data key).",
+    )
+    opendata_license_id: str = Field(
+        default="cc-by",
+        description="开放数据许可协议代码 (CKAN license_id of the open data).",
+    )
+    opendata_license_title: str = Field(
+        default="知识共享署名 4.0 国际 (CC BY 4.0)",
+        description="开放数据许可协议名称 (title of the open-data licence).",
+    )
+    opendata_license_url: str = Field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        description="开放数据许可协议地址 (URL of the open-data licence).",
+    )
+    opendata_publisher: str = Field(
+        default="公共信用信息中心",
+        description="开放数据发布者 (publisher named in the DCAT catalog and CKAN organisation "
+        "of datasets with several providers).",
+    )
+    opendata_contact_email: str = Field(
+        default="opendata@example.org",
+        description="开放数据联系邮箱 (contact e-mail of the open-data catalog).",
+    )
+    opendata_base_url: str | None = Field(
+        default=None,
+        description="开放数据对外地址 (public base URL used in download links and the DCAT "
+        "catalog, e.g. https://credit.example.gov.cn; default: the request's own).",
+    )
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
@@ -65,6 +157,8 @@ class Settings(BaseSettings):
             and ":memory:" in (self.database_url)
         ):
             raise ValueError("production cannot run on an in-memory database")
+        if self.env == "production" and not self.session_cookie_secure:
+            raise ValueError("production needs GONGXIN_SESSION_COOKIE_SECURE=true (HTTPS only)")
         return self
 
     @property

@@ -18,7 +18,11 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from gongxin.cli import admin, audit, catalog, demo, intake
+    from gongxin.cli import admin, audit, catalog, demo, intake, users
+    from gongxin.cli import exchange as exchange_cli
+    from gongxin.cli import opendata as opendata_cli
+    from gongxin.cli import sanctions as sanctions_cli
+    from gongxin.cli import workflows as workflows_cli
 
     _registered = True
 
@@ -26,6 +30,7 @@ def _register() -> None:
     app.command("serve")(admin.serve)
     app.add_typer(admin.dept_app, name="dept")
     app.add_typer(admin.key_app, name="key")
+    app.add_typer(users.app, name="user")
     app.add_typer(catalog.app, name="catalog")
     app.command("ingest")(intake.ingest)
     app.command("rejects")(intake.rejects)
@@ -33,6 +38,12 @@ def _register() -> None:
     app.command("warnings")(intake.warnings)
     app.command("demo")(demo.demo)
     app.add_typer(audit.app, name="audit")
+    app.add_typer(exchange_cli.app, name="exchange")
+    app.add_typer(opendata_cli.app, name="opendata")
+    app.add_typer(workflows_cli.check_app, name="check")
+    # `gongxin check --file … --scene … --out …` (bulk check) beside its subcommands (stats …)
+    workflows_cli.check_app.callback(invoke_without_command=True)(sanctions_cli.check)
+    app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
 
 
 def main() -> None:

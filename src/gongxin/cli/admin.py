@@ -10,6 +10,7 @@ from rich.table import Table
 from gongxin.cli import common
 from gongxin.db import migrate
 from gongxin.exchange import departments, keys
+from gongxin.exchange.roles import SCOPE_NAMES, Scope
 
 dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
 key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
@@ -40,10 +41,16 @@ def dept_add(
     name: Annotated[str, typer.Argument(help="部门名称 (department name)")],
     code: Annotated[str | None, typer.Option(help="统一社会信用代码 (USCC)")] = None,
     kind: Annotated[str, typer.Option(help="provider | user | centre")] = "provider",
+    parent: Annotated[str | None, typer.Option(help="上级部门名称 (parent department)")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="行政区划代码或名称 (region code or name)")
+    ] = None,
 ) -> None:
     """登记部门 (register a department)."""
     with common.engine().begin() as conn:
-        dept = departments.add(conn, name, kind=kind, code=code, now=common.now())
+        dept = departments.add(
+            conn, name, kind=kind, code=code, now=common.now(), parent=parent, region=region
+        )
     common.out.print(
         f"已登记部门 (registered) {dept.name} ({dept.kind}) id={dept.id}", markup=False
     )
@@ -53,11 +60,18 @@ def dept_add(
 @common.reports_errors
 def dept_list() -> None:
     """列出部门 (list departments)."""
-    table = Table("id", "名称 name", "类型 kind", "代码 code")
+    table = Table("id", "名称 name", "类型 kind", "代码 code", "上级 parent", "区划 region")
     with common.engine().connect() as conn:
-        for d in departments.all_departments(conn):
+        every = departments.all_departments(conn)
+        names = {d.id: d.name for d in every}
+        for d in every:
             table.add_row(
-                str(d.id), d.name, departments.KIND_NAMES.get(d.kind, d.kind), d.code or ""
+                str(d.id),
+                d.name,
+                departments.KIND_NAMES.get(d.kind, d.kind),
+                d.code or "",
+                names.get(d.parent_id, "") if d.parent_id else "",
+                d.region or "",
             )
     common.out.print(table)
 
@@ -67,13 +81,24 @@ def dept_list() -> None:
 def key_create(
     dept: Annotated[str, typer.Option("--dept", help="部门名称 (department name)")],
     expires_days: Annotated[int | None, typer.Option(help="有效天数 (days until expiry)")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="权限范围，可重复；默认全部 (scope, repeatable; default all): "
+            + ", ".join(s.value for s in Scope),
+        ),
+    ] = None,
 ) -> None:
     """创建 API 密钥，只显示一次 (create an API key; it is shown once)."""
     with common.engine().begin() as conn:
-        new = keys.create(conn, dept, now=common.now(), expires_days=expires_days)
+        new = keys.create(
+            conn, dept, now=common.now(), expires_days=expires_days, scopes=scope or None
+        )
     common.err.print(f"部门 {new.department} 的新密钥，仅显示这一次 (shown once; store it safely):")
     print(new.key)
     common.err.print(f"密钥前缀 (prefix, for revoking): {new.prefix}", markup=False)
+    common.err.print(f"权限范围 (scopes): {', '.join(sorted(new.scopes))}", markup=False)
     if new.expires_at:
         common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
 
@@ -89,3 +114,25 @@ def key_revoke(
     with common.engine().begin() as conn:
         keys.revoke(conn, prefix, now=common.now())
     common.out.print(f"已吊销 (revoked) {prefix}")
+
+
+@key_app.command("list")
+@common.reports_errors
+def key_list(
+    dept: Annotated[str | None, typer.Option("--dept", help="只列此部门 (one department)")] = None,
+) -> None:
+    """列出 API 密钥及其权限范围 (list API keys with their scopes; never the secrets)."""
+    now = common.now()
+    table = Table("前缀 prefix", "部门 dept", "权限范围 scopes", "到期 expires", "状态 state")
+    states = {"active": "有效 active", "expired": "已过期 expired", "revoked": "已吊销 revoked"}
+    with common.engine().connect() as conn:
+        department_id = departments.get(conn, dept).id if dept else None
+        for k in keys.all_keys(conn, department_id):
+            table.add_row(
+                k.prefix,
+                k.department.name,
+                "、".join(f"{SCOPE_NAMES[s]} {s}" for s in sorted(k.scopes)),
+                f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "长期 never",
+                states[k.state(now)],
+            )
+    common.out.print(table)

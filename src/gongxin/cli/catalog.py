@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -19,8 +22,12 @@ from gongxin.catalog.dictionary import (
     layout_title,
 )
 from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.quality import DEFAULT_SAMPLE, quality, quality_all
 from gongxin.catalog.registry import Catalog
+from gongxin.catalog.resources import entries, find_spec, write_xlsx
 from gongxin.catalog.template import write_template
+from gongxin.cli.common import reports_errors
+from gongxin.clock import local_date
 from gongxin.errors import GongxinError, UnknownDataset
 
 app = typer.Typer(
@@ -51,22 +58,118 @@ def _spec(code: str) -> DatasetSpec:
 
 
 @app.command("list")
-def list_datasets() -> None:
-    """列出数据目录中的全部数据集 (list every dataset in the catalog)."""
-    table = Table(title="数据目录 (data catalog)")
-    for header in ("代码", "名称", "公开范围", "共享类型", "开放", "字段数", "版本"):
+@reports_errors
+def list_datasets(
+    q: Annotated[
+        str | None, typer.Option("--q", "-q", help="检索：名称、代码、摘要、信息项名称")
+    ] = None,
+    classification: Annotated[
+        str | None, typer.Option(help="分类码前缀或分类名称，如 104006 或 严重失信")
+    ] = None,
+    share_type: Annotated[
+        str | None, typer.Option("--share-type", help="共享类型：无条件 / 有条件 / 不予")
+    ] = None,
+    open_: Annotated[
+        bool | None, typer.Option("--open/--not-open", help="只列向社会开放（或不开放）的")
+    ] = None,
+    provider: Annotated[str | None, typer.Option(help="信息资源提供方名称或代码")] = None,
+) -> None:
+    """列出数据目录中的数据集，可按分类、共享类型、开放、提供方筛选或检索 (list, filter, search)."""
+    found = entries(
+        _catalog(), q=q, classification=classification, share_type=share_type, open=open_,
+        provider=provider,
+    )  # fmt: skip
+    specs = {spec.code: spec for spec in _catalog()}
+    table = Table(title=f"数据目录 (data catalog)：{len(found)} 个信息资源")
+    for header in ("代码", "名称", "信息资源代码", "提供方", "公开范围", "共享类型", "开放"):
         table.add_column(header, overflow="fold")
-    for spec in _catalog().specs():
+    for header in ("更新周期", "字段数", "版本"):
+        table.add_column(header, overflow="fold")
+    for e in found:
+        spec = specs[e.dataset]
         table.add_row(
-            spec.code,
-            spec.name,
-            spec.publicity_scope,
-            spec.share_type,
-            "是" if spec.open else "否",
-            str(len(spec.fields)),
-            spec.version,
-        )
+            e.dataset, e.name, e.code, e.provider, e.publicity_scope, e.share_type,
+            "是" if e.open else "否", e.update_cycle, str(len(e.items)), spec.version,
+        )  # fmt: skip
     Console().print(table)
+
+
+@app.command("export")
+@reports_errors
+def export(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="输出的 .xlsx 文件 (output workbook)")
+    ] = Path("catalog.xlsx"),
+) -> None:
+    """导出政务信息资源目录（xlsx：信息资源目录、信息项两张表）(export the resource catalog)."""
+    written = write_xlsx(entries(_catalog()), out)
+    Console().print(f"已导出目录 (catalog written)：{written}", markup=False, highlight=False)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+@app.command("quality")
+@reports_errors
+def quality_report(
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="数据集代码")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="只算这个提供部门 (provider department)")
+    ] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="截至日期，默认今天")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="只统计此日起收到的报送"),
+    ] = None,
+    sample: Annotated[
+        int, typer.Option(min=0, help="填充率按最近 N 条记录计算，0 为全部")
+    ] = DEFAULT_SAMPLE,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """数据质量：及时性、完整性、有效率、退回与提示行数 (data quality per dataset)."""
+    from gongxin.cli import common
+
+    catalog = _catalog()
+    day = as_of.date() if as_of else local_date(common.now())
+    start = since.date() if since else None
+    with common.engine().connect() as conn:
+        if dataset is not None:
+            code = find_spec(catalog, dataset).code
+            found = [
+                quality(conn, catalog, code, as_of=day, department=department, since=start,
+                        sample=sample)
+            ]  # fmt: skip
+        else:
+            found = quality_all(
+                conn, catalog, as_of=day, department=department, since=start, sample=sample
+            )
+    if as_json:
+        sys.stdout.write(orjson.dumps([q.to_dict() for q in found]).decode() + "\n")
+        return
+    table = Table(title=f"数据质量 (data quality) 截至 {day.isoformat()}")
+    for header in ("代码", "名称", "更新周期", "最近报送", "及时性", "有效率", "退回", "提示"):
+        table.add_column(header, overflow="fold")
+    for header in ("记录数", "完整性"):
+        table.add_column(header, overflow="fold")
+    for q in found:
+        last = q.last_submission.isoformat() if q.last_submission else "—"
+        table.add_row(
+            q.dataset, q.name, q.update_cycle, last, q.status, _percent(q.validity),
+            str(q.rejected), str(q.warnings), str(q.records), _percent(q.completeness),
+        )  # fmt: skip
+    Console().print(table)
+    if dataset is not None:
+        fills = Table(title=f"{found[0].name} 各字段填充率 (fill rate per field)")
+        for header in ("字段代码", "中文名称", "必填", "已填", "填充率"):
+            fills.add_column(header, overflow="fold")
+        for f in found[0].fields:
+            fills.add_row(
+                f.code, f.name, "是" if f.required else "否", str(f.filled), _percent(f.rate)
+            )
+        Console().print(fills)
 
 
 @app.command("show")

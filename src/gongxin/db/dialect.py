@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -129,3 +131,88 @@ def serialize_appends(conn: sa.Connection, key: int) -> None:
         conn.exec_driver_sql("UPDATE audit_log SET seq = seq WHERE 0")
     else:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+
+
+def increment(conn: sa.Connection, table: sa.Table, key: dict[str, Any], column: str) -> int:
+    """Add one to ``column`` of the row of ``table`` whose primary key is ``key``, inserting the
+    row with 1 when it is missing, in one atomic statement; the new value.
+
+    Both dialects: ``INSERT … ON CONFLICT (key) DO UPDATE SET column = column + 1 RETURNING``
+    (SQLite ≥ 3.35), so concurrent callers never lose a count.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
+    statement = (
+        insert.values(**key, **{column: 1})
+        .on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + 1})
+        .returning(table.c[column])
+    )
+    return int(conn.execute(statement).scalar_one())
+
+
+def json_has(
+    conn: sa.Connection, column: sa.ColumnElement[Any], key: str
+) -> sa.ColumnElement[bool]:
+    """Whether the JSON object in ``column`` holds ``key`` (a field code: letters, digits, _).
+
+    PostgreSQL (JSONB): ``column ? key``. SQLite keeps JSON as text, and parsing it per key
+    (``json_type``) costs more than reading the rows: there the test is ``instr(column,
+    '"key":') > 0``, exact for a flat object with such keys (inside a JSON string every quote is
+    escaped, so ``"key":`` can only be a member name).
+    """
+    if not key.replace("_", "").isalnum() or not key.isascii():
+        raise ValueError(f"json_has: {key!r} is not a plain key")
+    if is_sqlite(conn):
+        return sa.func.instr(column, sa.literal(f'"{key}":', sa.String)) > 0
+    return column.op("?", return_type=sa.Boolean)(key)
+
+
+def snapshot_horizon(conn: sa.Connection) -> tuple[int, int] | None:
+    """PostgreSQL: the (xmin, xmax) of the current snapshot — every transaction id below xmin
+    has finished, none at or above xmax had started. SQLite (one writer at a time): None."""
+    if is_sqlite(conn):
+        return None
+    row = conn.exec_driver_sql(
+        "SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s) FROM txid_current_snapshot() s"
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def current_txid(conn: sa.Connection) -> sa.ColumnElement[Any] | None:
+    """The writing transaction's id as a SQL expression (PostgreSQL), None on SQLite."""
+    return None if is_sqlite(conn) else sa.func.txid_current()
+
+
+@contextmanager
+def wait_briefly(conn: sa.Connection, milliseconds: int = 200) -> Iterator[None]:
+    """Within the block, lock waits of this connection give up after ``milliseconds`` (SQLite).
+
+    For optional writes (a session's last-seen time) that must not stall a page while a long
+    submission holds SQLite's one write lock; the caller catches the OperationalError and skips
+    the write. PostgreSQL locks rows, so there is nothing to shorten there.
+    """
+    if not is_sqlite(conn):
+        yield
+        return
+    usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(milliseconds)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(usual)}")
+
+
+_writer_locks: dict[str, threading.Lock] = {}
+
+
+def one_writer(engine: sa.Engine) -> AbstractContextManager[object]:
+    """Serialise short write transactions of this process on SQLite (one writer per file):
+    threads queue on a lock instead of sleeping in SQLite's busy handler. PostgreSQL: nothing."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    key = str(engine.url)
+    lock = _writer_locks.get(key)
+    if lock is None:
+        lock = _writer_locks.setdefault(key, threading.Lock())
+    return lock

@@ -31,6 +31,8 @@ departments = sa.Table(
     sa.Column("code", sa.String(18), nullable=True, comment="统一社会信用代码"),
     sa.Column("kind", sa.String(20), nullable=False, comment="provider | user | centre"),
     sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("parent_id", sa.ForeignKey("departments.id"), nullable=True, comment="上级部门"),
+    sa.Column("region", sa.String(100), nullable=True, comment="行政区划代码或名称"),
 )
 
 api_keys = sa.Table(
@@ -44,6 +46,7 @@ api_keys = sa.Table(
     sa.Column("expires_at", Timestamp, nullable=True),
     sa.Column("revoked_at", Timestamp, nullable=True),
     sa.Column("last_used_at", Timestamp, nullable=True),
+    sa.Column("scopes", Json, nullable=False, comment="list of scope names (submit, check, ...)"),
 )
 
 submissions = sa.Table(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from gongxin.db.models import departments
 from gongxin.errors import Conflict, InvalidInput, NotFound
+from gongxin.exchange import audit
 from gongxin.ids import uscc
 from gongxin.ids.exceptions import InvalidIdentifier
 
@@ -25,18 +26,38 @@ class Department:
     code: str | None
     kind: str
     created_at: datetime
+    parent_id: int | None = None  # 上级部门
+    region: str | None = None  # 行政区划代码或名称
 
 
 def _of(row: sa.Row[object]) -> Department:
     m = row._mapping
-    return Department(m["id"], m["name"], m["code"], m["kind"], m["created_at"])
+    return Department(
+        m["id"], m["name"], m["code"], m["kind"], m["created_at"], m["parent_id"], m["region"]
+    )
 
 
 def add(
-    conn: sa.Connection, name: str, *, kind: str, code: str | None, now: datetime
+    conn: sa.Connection,
+    name: str,
+    *,
+    kind: str,
+    code: str | None,
+    now: datetime,
+    parent: str | None = None,
+    region: str | None = None,
+    actor: str = "cli",
 ) -> Department:
-    """Register a department; its code, when given, must be a valid USCC."""
+    """Register a department; its code, when given, must be a valid USCC; its parent, when
+    given, must be registered already."""
     name = name.strip()
+    region = (region or "").strip() or None
+    if region is not None and len(region) > 100:
+        raise InvalidInput(
+            f"行政区划“{region[:20]}…”过长（最多 100 字）",
+            "the region is longer than 100 characters",
+        )
+    parent_id = get(conn, parent).id if parent else None
     if not name:
         raise InvalidInput("部门名称不能为空", "the department name is empty")
     if kind not in KINDS:
@@ -53,8 +74,22 @@ def add(
             ) from exc
     if conn.execute(sa.select(departments.c.id).where(departments.c.name == name)).first():
         raise Conflict(f"部门“{name}”已存在", f"department {name!r} already exists")
-    conn.execute(departments.insert().values(name=name, code=code, kind=kind, created_at=now))
-    return get(conn, name)
+    conn.execute(
+        departments.insert().values(
+            name=name, code=code, kind=kind, created_at=now, parent_id=parent_id, region=region
+        )
+    )
+    dept = get(conn, name)
+    audit.record(
+        conn,
+        actor=actor,
+        action="department.add",
+        target=f"department:{dept.name}",
+        now=now,
+        department_id=dept.id,
+        detail={"kind": kind, "code": code, "parent_id": parent_id, "region": region},
+    )
+    return dept
 
 
 def get(conn: sa.Connection, name: str) -> Department:

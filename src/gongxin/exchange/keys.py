@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from gongxin.db.models import api_keys
-from gongxin.errors import InvalidInput, NotFound, Unauthorized
-from gongxin.exchange import departments
+from gongxin.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from gongxin.exchange import audit, departments
 from gongxin.exchange.departments import Department
+from gongxin.exchange.roles import ALL_SCOPES, Scope
 
 
 @dataclass(frozen=True)
@@ -27,18 +29,67 @@ class NewKey:
     prefix: str
     department: str
     expires_at: datetime | None
+    scopes: frozenset[Scope] = ALL_SCOPES
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A stored key as the back office lists it (never its secret)."""
+
+    prefix: str
+    department: Department
+    scopes: frozenset[Scope]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and _aware(self.expires_at) <= now:
+            return "expired"
+        return "active"
 
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def parse_scopes(names: Iterable[str] | None) -> frozenset[Scope]:
+    """Scope names as given (CLI, form); none given means all scopes."""
+    names = [n.strip() for n in names or () if n.strip()]
+    if not names:
+        return ALL_SCOPES
+    known = [s.value for s in Scope]
+    for name in names:
+        if name not in known:
+            raise InvalidInput(
+                f"权限范围“{name}”无效，可选：{'、'.join(known)}",
+                f"invalid scope {name!r}; choose from {', '.join(known)}",
+            )
+    return frozenset(Scope(n) for n in names)
+
+
+def _scopes_of(stored: object) -> frozenset[Scope]:
+    names = stored if isinstance(stored, list) else []
+    return frozenset(Scope(n) for n in names if n in Scope.__members__.values())
+
+
 def create(
-    conn: sa.Connection, department: str, *, now: datetime, expires_days: int | None = None
+    conn: sa.Connection,
+    department: str,
+    *,
+    now: datetime,
+    expires_days: int | None = None,
+    scopes: Iterable[str] | None = None,
+    actor: str = "cli",
 ) -> NewKey:
+    """A new key for ``department`` with ``scopes`` (default all); audited as ``actor``."""
     dept = departments.get(conn, department)
     if expires_days is not None and expires_days <= 0:
         raise InvalidInput("有效天数须为正数", "--expires-days must be positive")
+    granted = parse_scopes(scopes)
     prefix = secrets.token_hex(4)
     key = f"gx_{prefix}_{secrets.token_urlsafe(32)}"
     expires = now + timedelta(days=expires_days) if expires_days else None
@@ -49,9 +100,39 @@ def create(
             key_hash=_hash(key),
             created_at=now,
             expires_at=expires,
+            scopes=sorted(granted),
         )
     )
-    return NewKey(key, prefix, dept.name, expires)
+    audit.record(
+        conn,
+        actor=actor,
+        action="key.create",
+        target=f"key:{prefix}",
+        now=now,
+        department_id=dept.id,
+        detail={"scopes": sorted(granted), "expires_at": expires.isoformat() if expires else None},
+    )
+    return NewKey(key, prefix, dept.name, expires, granted)
+
+
+def all_keys(conn: sa.Connection, department_id: int | None = None) -> list[KeyInfo]:
+    """Every stored key (of one department when given), newest first."""
+    query = sa.select(api_keys).order_by(api_keys.c.id.desc())
+    if department_id is not None:
+        query = query.where(api_keys.c.department_id == department_id)
+    depts = {d.id: d for d in departments.all_departments(conn)}
+    return [
+        KeyInfo(
+            r.prefix,
+            depts[r.department_id],
+            _scopes_of(r.scopes),
+            r.created_at,
+            r.expires_at,
+            r.revoked_at,
+            r.last_used_at,
+        )
+        for r in conn.execute(query)
+    ]
 
 
 def prefix_of(key_or_prefix: str) -> str:
@@ -60,15 +141,36 @@ def prefix_of(key_or_prefix: str) -> str:
     return parts[1] if len(parts) >= 2 and parts[0] == "gx" else key_or_prefix.strip()
 
 
-def revoke(conn: sa.Connection, key_or_prefix: str, *, now: datetime) -> None:
+def revoke(
+    conn: sa.Connection,
+    key_or_prefix: str,
+    *,
+    now: datetime,
+    actor: str = "cli",
+    department_id: int | None = None,
+) -> None:
+    """Revoke a key; with ``department_id``, only a key of that department (a dept admin's)."""
     prefix = prefix_of(key_or_prefix)
-    result = conn.execute(
-        api_keys.update()
-        .where(api_keys.c.prefix == prefix, api_keys.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    if result.rowcount == 0:
+    row = conn.execute(
+        sa.select(api_keys.c.department_id).where(
+            api_keys.c.prefix == prefix, api_keys.c.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None:
         raise NotFound(f"没有有效的密钥 {prefix}", f"no active key with prefix {prefix}")
+    if department_id is not None and row.department_id != department_id:
+        raise Forbidden(
+            f"密钥 {prefix} 不属于本部门，不能吊销", f"key {prefix} belongs to another department"
+        )
+    conn.execute(api_keys.update().where(api_keys.c.prefix == prefix).values(revoked_at=now))
+    audit.record(
+        conn,
+        actor=actor,
+        action="key.revoke",
+        target=f"key:{prefix}",
+        now=now,
+        department_id=row.department_id,
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -77,6 +179,11 @@ def _aware(moment: datetime) -> datetime:
 
 def authenticate(conn: sa.Connection, key: str, *, now: datetime) -> Department:
     """The department a key belongs to; Unauthorized when missing, wrong, expired or revoked."""
+    return check(conn, key, now=now).department
+
+
+def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
+    """The stored key behind ``key``; Unauthorized when wrong, unknown, expired or revoked."""
     refused = Unauthorized("API 密钥无效、已过期或已吊销", "API key invalid, expired or revoked")
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "gx":
@@ -88,4 +195,12 @@ def authenticate(conn: sa.Connection, key: str, *, now: datetime) -> Department:
         raise refused
     if row.expires_at is not None and _aware(row.expires_at) <= now:
         raise refused
-    return departments.by_id(conn, row.department_id)
+    return KeyInfo(
+        row.prefix,
+        departments.by_id(conn, row.department_id),
+        _scopes_of(row.scopes),
+        row.created_at,
+        row.expires_at,
+        row.revoked_at,
+        row.last_used_at,
+    )

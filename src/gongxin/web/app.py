@@ -13,8 +13,24 @@ from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
+from gongxin.web import admin, auth
+from gongxin.web.admin import catalog as catalog_pages
+from gongxin.web.admin import feedback as feedback_pages
+from gongxin.web.admin import sharing as sharing_admin
+from gongxin.web.api import catalog as catalog_api
+from gongxin.web.api import commitments as commitments_api
+from gongxin.web.api import exchange as exchange_api
+from gongxin.web.api import feedback as feedback_api
+from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
-from gongxin.web.portal import pages, publicity_pages
+from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.portal import (
+    commitment_pages,
+    opendata_pages,
+    pages,
+    publicity_pages,
+    sanction_pages,
+)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -42,6 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
+    auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
+
     @app.get("/health", tags=["运维 operations"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -52,4 +70,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(publicity_pages.router)
     app.include_router(reports.router)
+    app.include_router(commitments_api.router)
+    app.include_router(feedback_api.router)  # before any /checks/{check_id} route
+    app.include_router(commitment_pages.router)
+    app.include_router(feedback_pages.router)
+    app.include_router(admin.router)
+    app.include_router(sanctions_api.router)
+    app.include_router(sanction_pages.router)
+    app.include_router(opendata_api.router)
+    app.include_router(opendata_pages.router)
+    app.include_router(exchange_api.router)
+    app.include_router(sharing_admin.router)
+    app.include_router(catalog_api.router)
+    app.include_router(catalog_pages.router)
     return app

@@ -7,16 +7,21 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from gongxin.errors import TooLarge
+from gongxin.exchange.departments import Department
+from gongxin.exchange.roles import Scope
 from gongxin.intake.pipeline import get_submission, ingest
 from gongxin.intake.rejects import export, warnings_of
-from gongxin.web.deps import CatalogDep, DepartmentDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.auth import require_scope
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
+
+SubmitterDep = Annotated[Department, Depends(require_scope(Scope.SUBMIT))]
 
 
 def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
@@ -42,7 +47,7 @@ def submit(
     catalog: CatalogDep,
     settings: SettingsDep,
     now: NowDep,
-    department: DepartmentDep,
+    department: SubmitterDep,
     file: Annotated[UploadFile, File(description="CSV / XLSX / XLS / JSON / JSONL")],
     dataset: Annotated[str, Form(description="数据集代码 (dataset code)")],
     encoding: Annotated[str | None, Form(description="声明的编码 (declared encoding)")] = None,
@@ -73,7 +78,7 @@ def submit(
 
 
 @router.get("/submissions/{submission_id}", summary="提交结果 (a submission's summary)")
-def submission(submission_id: str, engine: EngineDep, department: DepartmentDep) -> dict[str, Any]:
+def submission(submission_id: str, engine: EngineDep, department: SubmitterDep) -> dict[str, Any]:
     """The summary of one of the caller's own submissions (the credit centre sees all)."""
     with engine.connect() as conn:
         return get_submission(conn, submission_id, department=department).to_dict()
@@ -88,7 +93,7 @@ def submission_rejects(
     submission_id: str,
     engine: EngineDep,
     settings: SettingsDep,
-    department: DepartmentDep,
+    department: SubmitterDep,
     format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv")] = "xlsx",
 ) -> FileResponse:
     """The rejected rows in the file's own layout plus 原行号 and 错误说明, to fix and resubmit
@@ -116,7 +121,7 @@ def submission_rejects(
 def submission_warnings(
     submission_id: str,
     engine: EngineDep,
-    department: DepartmentDep,
+    department: SubmitterDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:

@@ -1,0 +1,70 @@
+"""What every back-office page shares: the Jinja2 environment (autoescaped), the logged-in user
+and the CSRF field in every template, error pages.
+
+Pages call ``render(request, "admin/<page>.html", **context)``; templates extend
+``admin/base.html`` and put ``{{ csrf_field() }}`` inside every form that posts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from gongxin.errors import GongxinError
+from gongxin.exchange.departments import KIND_NAMES
+from gongxin.exchange.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
+from gongxin.web.auth import CSRF_FIELD
+
+
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """The hidden input carrying the session's (or the login form's) CSRF token."""
+    token = context.get("csrf_token") or ""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
+
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"], default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_templates.globals.update(
+    csrf_field=csrf_field,
+    ROLE_NAMES=ROLE_NAMES,
+    SCOPE_NAMES=SCOPE_NAMES,
+    KIND_NAMES=KIND_NAMES,
+    Role=Role,
+    Scope=Scope,
+)
+
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",  # back-office pages hold personal data and one-time keys
+    "X-Frame-Options": "DENY",  # no framing: no clickjacking of the forms
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A back-office page; ``user``, ``csrf_token`` and ``path`` come from the request."""
+    session = getattr(request.state, "session", None)
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("csrf_token", session.csrf_token if session else "")
+    context.setdefault("path", request.url.path)
+    html = _templates.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+def render_error(request: Request, exc: GongxinError) -> HTMLResponse:
+    heading = {401: "请先登录", 403: "无权访问", 404: "未找到", 409: "冲突"}.get(
+        exc.status, "请求有误"
+    )
+    return render(request, "admin/error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en)

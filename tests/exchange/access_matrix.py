@@ -1,0 +1,146 @@
+"""Who may call each route of the app: the one declaration tests/exchange/test_access_matrix.py
+checks against ``create_app(...)``.
+
+Every route (method + path template, as FastAPI lists it) maps to one of:
+
+* ``PUBLIC`` — anyone, with or without credentials;
+* a ``Scope`` — a system with a valid, unexpired, unrevoked API key carrying that scope
+  (``require_scope``); nobody else;
+* a frozenset of ``Role`` — a logged-in back-office user holding at least one of them
+  (``require_roles``); nobody else, and never an API key.
+
+ADDING A ROUTE? Declare it here, next to its neighbours, with the same guard its code uses.
+If a path parameter needs a particular harmless value (one that matches nothing), add it to
+``SAMPLES``. If calling the route as an allowed principal would change state even with an
+empty body, list it in ``SIDE_EFFECTS`` and say why.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from gongxin.exchange.roles import Role, Scope
+
+Public = Literal["public"]
+Access = Public | Scope | frozenset[Role]
+
+PUBLIC: Public = "public"
+ANY_ROLE: frozenset[Role] = frozenset(Role)
+CENTRE = frozenset({Role.CENTRE_ADMIN})
+ADMINS = frozenset({Role.CENTRE_ADMIN, Role.DEPT_ADMIN})
+
+ACCESS: dict[tuple[str, str], Access] = {
+    # operations and the API's own documentation
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    # intake API (归集): department systems with a key
+    ("POST", "/api/v1/submissions"): Scope.SUBMIT,
+    ("GET", "/api/v1/submissions/{submission_id}"): Scope.SUBMIT,
+    ("GET", "/api/v1/submissions/{submission_id}/rejects"): Scope.SUBMIT,
+    ("GET", "/api/v1/submissions/{submission_id}/warnings"): Scope.SUBMIT,
+    # public API: subjects, 双公示, report verification
+    ("GET", "/api/v1/subjects"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
+    ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
+    ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
+    ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,
+    ("GET", "/api/v1/reports/{code}.pdf"): PUBLIC,
+    # 联合奖惩 (gongxin.web.api.sanctions): lists, memoranda public; checks need a key
+    ("GET", "/api/v1/lists"): PUBLIC,
+    ("GET", "/api/v1/lists/{list_type}/entries"): PUBLIC,
+    ("GET", "/api/v1/scenes"): PUBLIC,
+    ("GET", "/api/v1/memoranda"): PUBLIC,
+    ("POST", "/api/v1/checks"): Scope.CHECK,
+    ("GET", "/api/v1/checks/{check_id}"): Scope.CHECK,
+    ("GET", "/lists"): PUBLIC,
+    ("GET", "/lists/{list_type}"): PUBLIC,
+    ("GET", "/memoranda"): PUBLIC,
+    # 信用承诺 (gongxin.web.api.commitments): accepting departments with a commitment key
+    ("POST", "/api/v1/commitments"): Scope.COMMITMENT,
+    ("POST", "/api/v1/commitments/{commitment_id}/outcome"): Scope.COMMITMENT,
+    ("GET", "/api/v1/commitments"): PUBLIC,
+    ("GET", "/api/v1/commitments/{commitment_id}"): PUBLIC,
+    ("GET", "/commitments"): PUBLIC,
+    ("GET", "/commitments/{commitment_id}"): PUBLIC,
+    # check feedback and statistics (gongxin.web.api.feedback): the checking department's key
+    ("GET", "/api/v1/checks/stats"): Scope.CHECK,
+    ("POST", "/api/v1/checks/{check_id}/feedback"): Scope.CHECK,
+    ("GET", "/api/v1/checks/{check_id}/feedback"): Scope.CHECK,
+    # 共享交换 (gongxin.web.api.exchange): department systems with an exchange key
+    ("GET", "/api/v1/exchange/datasets"): Scope.EXCHANGE,
+    ("POST", "/api/v1/exchange/requests"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/requests"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/requests/{request_id}"): Scope.EXCHANGE,
+    ("POST", "/api/v1/exchange/requests/{request_id}/approve"): Scope.EXCHANGE,
+    ("POST", "/api/v1/exchange/requests/{request_id}/refuse"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/{dataset}/records"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/{dataset}/changes"): Scope.EXCHANGE,
+    # 政务信息资源目录 and data quality (gongxin.web.api.catalog): department systems
+    ("GET", "/api/v1/catalog"): Scope.EXCHANGE,
+    ("GET", "/api/v1/catalog/{code}"): Scope.EXCHANGE,
+    ("GET", "/api/v1/catalog/{code}/quality"): Scope.EXCHANGE,
+    # public portal pages
+    ("GET", "/"): PUBLIC,
+    ("GET", "/search"): PUBLIC,
+    ("GET", "/subjects/{code}"): PUBLIC,
+    ("GET", "/records/{record_id}"): PUBLIC,
+    ("GET", "/shuanggongshi"): PUBLIC,
+    ("GET", "/shuanggongshi/timeliness"): PUBLIC,
+    ("GET", "/reports/verify"): PUBLIC,
+    ("GET", "/reports/verify/{report_no}"): PUBLIC,
+    # open data (gongxin.web.api.opendata, gongxin.web.portal.opendata_pages): anyone; an
+    # open-data key (X-API-Key) only lifts the anonymous rate limit
+    ("GET", "/opendata"): PUBLIC,
+    ("GET", "/opendata/{code}.csv"): PUBLIC,
+    ("GET", "/opendata/{code}.json"): PUBLIC,
+    ("GET", "/catalog.ttl"): PUBLIC,
+    ("GET", "/catalog.jsonld"): PUBLIC,
+    ("GET", "/api/3/action/{name}"): PUBLIC,
+    ("POST", "/api/3/action/{name}"): PUBLIC,
+    ("GET", "/api/action/{name}"): PUBLIC,
+    ("POST", "/api/action/{name}"): PUBLIC,
+    # back office: accounts (gongxin.web.admin)
+    ("GET", "/admin/login"): PUBLIC,
+    ("POST", "/admin/login"): PUBLIC,
+    ("POST", "/admin/logout"): ANY_ROLE,
+    ("GET", "/admin"): ANY_ROLE,
+    ("GET", "/admin/api/me"): ANY_ROLE,
+    ("GET", "/admin/departments"): ADMINS,
+    ("POST", "/admin/departments"): CENTRE,
+    ("GET", "/admin/users"): ADMINS,
+    ("POST", "/admin/users"): ADMINS,
+    ("POST", "/admin/users/{username}/password"): ADMINS,
+    ("POST", "/admin/users/{username}/roles"): ADMINS,
+    ("POST", "/admin/users/{username}/active"): ADMINS,
+    # back office: sharing requests (gongxin.web.admin.sharing)
+    ("GET", "/admin/requests"): ANY_ROLE,
+    ("POST", "/admin/requests/{request_id}/approve"): ADMINS,
+    ("POST", "/admin/requests/{request_id}/refuse"): ADMINS,
+    ("GET", "/admin/keys"): ADMINS,
+    # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
+    ("GET", "/admin/catalog"): ANY_ROLE,
+    ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,
+    ("GET", "/admin/catalog/{code}"): ANY_ROLE,
+    # back office: check feedback and statistics (gongxin.web.admin.feedback)
+    ("GET", "/admin/checks"): ANY_ROLE,
+    ("GET", "/admin/checks/stats"): ANY_ROLE,
+    ("GET", "/admin/checks/{check_id}"): ANY_ROLE,
+    ("POST", "/admin/checks/{check_id}/feedback"): frozenset({Role.DEPT_CLERK, Role.DEPT_ADMIN}),
+    ("POST", "/admin/keys"): ADMINS,
+    ("POST", "/admin/keys/{prefix}/revoke"): ADMINS,
+}
+
+SAMPLES: dict[str, str] = {
+    # path parameter → a harmless value that matches nothing stored; others get "0"
+    "code": "91110000000000000X",
+    "username": "no-such-user",
+    "prefix": "00000000",
+}
+
+SIDE_EFFECTS: dict[tuple[str, str], str] = {
+    ("POST", "/admin/logout"): "ends the caller's session: called with a throwaway session",
+}
