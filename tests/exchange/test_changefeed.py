@@ -6,19 +6,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import records
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit, changefeed
+from gongxin.exchange import audit, expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
 from gongxin.records import gate
 from tests.exchange.sharing import TODAY, World, moment, open_world, row
-from tests.intake.helpers import AS_OF
+from tests.intake.helpers import (
+    AS_OF,
+    AUTHORITY,
+    AUTHORITY_USCC,
+    PROVIDER,
+    make_uscc,
+    penalty_row,
+    write_csv,
+    write_penalties,
+)
+from tests.support.cli import Cli
 
 
 @pytest.fixture
@@ -106,23 +116,100 @@ def test_bad_cursors_are_refused(world: World) -> None:
     assert "penalty" in other.value.zh
 
 
-def test_sweep_appends_expiry_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def sweep(w: World, day: date) -> dict[str, int]:
+    with w.engine.begin() as conn:
+        return expiry.sweep(conn, w.catalog, now=moment(day), as_of=day)
+
+
+def test_penalty_expires_when_its_publicity_window_ends(world: World) -> None:
+    world.penalties("p.csv", row(1), row(2))  # decided 2026-11-02 by a 市场监督管理局: 3 years
+    before = pull(world, dataset="penalty")
+    assert sweep(world, TODAY) == {}
+    assert sweep(world, date(2029, 11, 1)) == {}  # the last day of the window
+    assert sweep(world, date(2029, 11, 2)) == {"penalty": 2}
+    assert sweep(world, date(2029, 11, 2)) == {}  # idempotent
+    assert sweep(world, date(2031, 1, 1)) == {}  # a record expires once
+    changes = feed(world)
+    assert [c.op for c in changes] == ["insert", "insert", "expire", "expire"]
+    expired = changes[2]
+    assert expired.ends_on == date(2029, 11, 2) and expired.record_id == changes[0].record_id
+    assert expired.reason and "公示期已于 2029-11-02 届满" in expired.reason
+    assert expired.data is not None and expired.data["CF_WSH"] == row(1)["CF_WSH"]  # history
+    assert expired.to_dict()["ends_on"] == "2029-11-02"
+    resumed = pull(world, before.next_cursor, dataset="penalty")  # a cursor from before the sweep
+    assert [c.op for c in resumed.changes] == ["expire", "expire"]
+    with world.engine.connect() as conn:
+        entry = audit.entries(conn, action="exchange.sweep", newest_first=True, limit=1)[0]
+    assert entry.detail["as_of"] == "2031-01-01" and entry.detail["expired"] == {}
+
+
+def test_withdrawn_record_is_not_expired_and_a_correction_expires_again(world: World) -> None:
     world.penalties("p.csv", row(1), row(2))
-    real = gate.decide
+    assert sweep(world, date(2030, 1, 1)) == {"penalty": 2}
+    world.penalties("p2.csv", {**row(1), "CF_ZT": "撤销"}, {**row(2), "CF_NR": "罚款壹万元整"})
+    assert sweep(world, date(2030, 1, 2)) == {"penalty": 1}  # the correction, not the withdrawal
+    ops = [(c.op, c.version) for c in feed(world)]
+    assert ops[:4] == [("insert", 1), ("insert", 1), ("expire", 1), ("expire", 1)]
+    assert sorted(ops[4:6]) == [("update", 2), ("withdraw", 2)]  # the withdrawal: no expiry
+    assert ops[6:] == [("expire", 2)]
 
-    def ends_2027(spec: Any, data: Any, audience: Any, as_of: date) -> gate.Decision:
-        if as_of >= date(2027, 1, 1):  # a window that ends for departments too
-            return gate.Decision(False, "可见期已结束", "window ended")
-        return real(spec, data, audience, as_of)
 
-    monkeypatch.setattr(gate, "decide", ends_2027)
-    with world.engine.begin() as conn:
-        assert changefeed.sweep(conn, world.catalog, now=AS_OF, as_of=TODAY) == {}
-        assert changefeed.sweep(conn, world.catalog, now=AS_OF, as_of=date(2027, 1, 1)) == {
-            "penalty": 2
-        }
-        assert changefeed.sweep(conn, world.catalog, now=AS_OF, as_of=date(2027, 1, 2)) == {}
-    assert [c.op for c in feed(world)] == ["insert", "insert", "expire", "expire"]
+def list_rows(path: Path, w: World, rows: list[dict[str, str]]) -> Path:
+    spec = w.catalog.get("serious_dishonest_list")
+    codes = list(dict.fromkeys(code for r in rows for code in r))
+    return write_csv(
+        path, [spec.field(c).name for c in codes], ([r.get(c, "") for c in codes] for r in rows)
+    )
+
+
+def entry(n: int, listed: str, planned: str, **values: str) -> dict[str, str]:
+    return {
+        "MD_ZTMC": f"北京测试{n}商贸有限公司",
+        "MD_ZTLB": "法人及非法人组织",
+        "MD_TYSHXYDM": make_uscc(n),
+        "MD_WSH": f"京市监严列〔2025〕{n}号",
+        "MD_LRRQ": listed,
+        "MD_LRYY": "提交虚假材料取得登记",
+        "MD_RDYJ": "《市场监督管理严重违法失信名单管理办法》第十条",
+        "MD_RDJG": AUTHORITY,
+        "MD_RDJGDM": AUTHORITY_USCC,
+        "MD_JHYCRQ": planned,
+        **values,
+    }
+
+
+def test_list_removal_and_planned_end_expire_long_term_never(world: World) -> None:
+    removed = entry(1, "2025/03/01", "2028/03/01")
+    rows = [removed, entry(2, "2023/01/01", "2026/01/01"), entry(3, "2025/05/01", "2099/12/31")]
+    dataset = "serious_dishonest_list"
+    world.store.ingest(list_rows(world.store.folder / "l1.csv", world, rows), dataset=dataset)
+    fix = {**removed, "MD_SJYCRQ": "2026/11/10", "MD_YCYY": "信用修复，提前移出"}
+    world.store.ingest(list_rows(world.store.folder / "l2.csv", world, [fix]), dataset=dataset)
+    assert sweep(world, TODAY) == {dataset: 2}
+    assert sweep(world, TODAY) == {}
+    assert sweep(world, date(2200, 1, 1)) == {}  # 2099/12/31 = 长期: never expires
+    changes = pull(world, dataset=dataset).changes
+    assert [c.op for c in changes] == ["insert"] * 3 + ["update", "expire", "expire"]
+    ends = {c.record_id: c for c in changes if c.op == "expire"}
+    first, second = changes[0].record_id, changes[1].record_id
+    assert set(ends) == {first, second}
+    assert ends[first].ends_on == date(2026, 11, 10) and ends[first].version == 2
+    assert ends[first].reason and "移出名单" in ends[first].reason
+    assert ends[second].ends_on == date(2026, 1, 2)  # the day after the planned end
+    assert ends[second].reason and "到期" in ends[second].reason
+
+
+def test_in_force_ignores_that_natural_persons_are_never_public(world: World) -> None:
+    spec = world.catalog.get("penalty")
+    data = {"CF_JDRQ": "2026-11-02", "CF_CFLB": ["罚款"], "CF_NR_FK": "1", "CF_CFJG": AUTHORITY}
+    person = {**data, "CF_XDR_LB": "自然人"}
+    assert not gate.decide(spec, person, gate.Audience.PUBLIC, TODAY).visible
+    assert expiry.in_force(spec, person, TODAY).visible
+    assert expiry.ends_on(spec, person, TODAY) == expiry.ends_on(spec, data, TODAY)
+    assert expiry.ends_on(spec, data, TODAY) == date(2029, 11, 2)
+    warning = {**data, "CF_CFLB": ["警告"]}  # never published: out of force from the start
+    assert expiry.ends_on(spec, warning, TODAY) == date(2026, 11, 2)
+    assert expiry.ends_on(world.catalog.get("registration"), {}, TODAY) == expiry.NEVER
 
 
 def _insert_record(conn: sa.Connection, n: int) -> None:
@@ -183,3 +270,13 @@ def test_commit_out_of_seq_order_is_delivered_later(pg_url: str, tmp_path: Path)
         finally:
             older.close()
             newer.close()
+
+
+def test_cli_sweep_reports_expiries_and_is_idempotent(ready: Cli) -> None:
+    path = write_penalties(ready.folder / "p.csv", [penalty_row(1)])  # decided 2024-01-05
+    ready.ok("ingest", str(path), "--dataset", "penalty", "--provider", PROVIDER)
+    assert "0（无）" in ready.ok("exchange", "sweep", "--as-of", "2027-01-04").stdout
+    assert "1（penalty 1）" in ready.ok("exchange", "sweep", "--as-of", "2027-01-05").stdout
+    assert "0（无）" in ready.ok("exchange", "sweep", "--as-of", "2027-01-05").stdout
+    expires = sa.select(sa.func.count()).where(change_log.c.op == "expire")
+    assert ready.scalar(expires.select_from(change_log)) == 1

@@ -12,7 +12,7 @@ from rich.table import Table
 from gongxin import clock
 from gongxin.cli import common
 from gongxin.errors import NotFound
-from gongxin.exchange import changefeed, departments, grants, providers, sharing_requests
+from gongxin.exchange import departments, expiry, grants, providers, sharing_requests
 
 app = typer.Typer(help="共享交换 (data sharing and exchange)", no_args_is_help=True)
 provider_app = typer.Typer(help="数据集提供部门 (providers of datasets)", no_args_is_help=True)
@@ -25,11 +25,19 @@ def sweep(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="按此日期判断 (judge as of YYYY-MM-DD)")
     ] = None,
+    recompute: Annotated[
+        bool,
+        typer.Option(
+            "--recompute", help="公示规则变更后重新判断 (judge again after publicity rules change)"
+        ),
+    ] = False,
 ) -> None:
-    """为可见期已结束的记录追加 expire 变更 (append expiries to the change feed; idempotent)."""
+    """为不再有效的记录追加 expire 变更 (append expiries to the change feed; daily, idempotent)."""
     day = date.fromisoformat(as_of) if as_of else None
     with common.engine().begin() as conn:
-        counts = changefeed.sweep(conn, common.catalog(), now=common.now(), as_of=day)
+        counts = expiry.sweep(
+            conn, common.catalog(), now=common.now(), as_of=day, recompute=recompute
+        )
     total = sum(counts.values())
     detail = "，".join(f"{k} {v}" for k, v in counts.items()) or "无"
     common.out.print(f"新增到期变更 (expiries added): {total}（{detail}）", markup=False)

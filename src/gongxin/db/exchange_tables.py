@@ -59,6 +59,10 @@ grants = sa.Table(
 )
 
 # One row per change of a record, in commit-safe order (see gongxin.exchange.changefeed).
+# ``ends_on`` is the expiry sweep's (gongxin.exchange.expiry): on an ``expire`` row the day the
+# record stopped being in force; on insert/update rows the expiry still due (null: not looked
+# at yet, 9999-12-31: none due).
+ENDS_ON_COMMENT = "expire: day it stopped being in force; insert/update: expiry due (sweep)"
 change_log = sa.Table(
     "change_log",
     metadata,
@@ -69,6 +73,8 @@ change_log = sa.Table(
     sa.Column("at", Timestamp, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("txid", sa.BigInteger, nullable=True, comment="PostgreSQL: the writer's txid"),
+    sa.Column("ends_on", sa.Date, nullable=True, comment=ENDS_ON_COMMENT),
     sa.Index("ix_change_log_dataset_seq", "dataset", "seq"),
     sa.Index("ix_change_log_dataset_txid", "dataset", "txid"),
+    sa.Index("ix_change_log_dataset_op_ends_on_seq", "dataset", "op", "ends_on", "seq"),
 )

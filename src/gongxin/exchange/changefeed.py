@@ -1,13 +1,15 @@
-"""The change feed: every insert, update and withdrawal of a dataset's records, resumable.
+"""The change feed: every insert, update, withdrawal and expiry of a dataset's records, resumable.
 
 The database fills ``change_log`` itself (triggers of migration 0007): ``insert`` when a record
-is stored, ``update`` when its version rises. ``gongxin exchange sweep`` adds ``expire`` when the
-visibility gate stops showing a record to departments because time passed. Records are never
-deleted, so there are no delete events.
+is stored, ``update`` when its version rises. ``gongxin exchange sweep`` (gongxin.exchange.expiry)
+adds ``expire`` when a record stops being in force (its publicity window ended, a list entry was
+removed or reached its planned end, repair): it carries that day (``ends_on``) and the gate's
+reason, and departments may still read the record as history. Records are never deleted, so
+there are no delete events.
 
 Withdrawals are classified when read: a change whose version the gate does not show to the
-DEPARTMENT audience (status 撤销, removed from a list …) is delivered as ``withdraw``, without
-data. Each change carries that version's data (from ``record_history`` when superseded).
+DEPARTMENT audience (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data.
+Each other change carries that version's data (from ``record_history`` when superseded).
 
 Cursors are opaque: base64url of ``v1:dataset:seq:horizon`` with a checksum. ``seq`` is the last
 change delivered. On PostgreSQL, concurrent writers may commit out of ``seq`` order, so a change
@@ -30,13 +32,11 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from gongxin import clock
 from gongxin.catalog.model import DatasetSpec
-from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit
+from gongxin.exchange import expiry
 from gongxin.exchange.grants import Access
 from gongxin.records import gate
 from gongxin.records.gate import Audience
@@ -87,6 +87,7 @@ class Change:
     at: str
     data: dict[str, Any] | None
     reason: str | None = None
+    ends_on: date | None = None  # expire: the day the record stopped being in force
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +98,7 @@ class Change:
             "at": self.at,
             "data": self.data,
             "reason": self.reason,
+            "ends_on": self.ends_on.isoformat() if self.ends_on else None,
         }
 
 
@@ -117,7 +119,7 @@ def _iso(value: Any) -> str:
     return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
 
 
-_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data"
+_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data, c.ends_on"
 _FROM = "FROM change_log c LEFT JOIN records r ON r.id = c.record_id"
 
 
@@ -183,7 +185,7 @@ def read(
     horizon = dialect.snapshot_horizon(conn)
     check_not_future(conn, cursor, horizon)
     rows = _rows(conn, cursor, limit, horizon)
-    old = [(r[1], r[4]) for r in rows if r[2] != "expire" and r[4] != r[5]]
+    old = [(r[1], r[4]) for r in rows if r[4] != r[5]]
     history = _history(conn, old)
     changes = [_change(spec, access, row, history, as_of) for row in rows]
     last = max((c.seq for c in changes), default=cursor.seq)
@@ -200,9 +202,7 @@ def _change(
     history: dict[tuple[int, int], Any],
     as_of: date,
 ) -> Change:
-    seq, record_id, op, at, version, current_version, current = row
-    if op == "expire":
-        return Change(seq, op, record_id, version, _iso(at), None, "可见期已结束")
+    seq, record_id, op, at, version, current_version, current, ends = row
     raw = current if version == current_version else history.get((record_id, version))
     if raw is None:  # pragma: no cover - history is kept for every superseded version
         return Change(seq, "withdraw", record_id, version, _iso(at), None, "版本不存在")
@@ -211,81 +211,8 @@ def _change(
     if not decision.visible:
         return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
     shown = access.cut(gate.masked(spec, data, Audience.DEPARTMENT))
+    if op == "expire":
+        day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
+        reason = expiry.in_force(spec, data, day).zh
+        return Change(seq, op, record_id, version, _iso(at), shown, reason, day)
     return Change(seq, op, record_id, version, _iso(at), shown)
-
-
-# -- the expiry sweep --------------------------------------------------------------------------
-
-
-def _last_changes(conn: sa.Connection, ids: Sequence[int]) -> dict[int, tuple[str, Any]]:
-    latest = (
-        sa.select(sa.func.max(change_log.c.seq))
-        .where(change_log.c.record_id.in_(ids))
-        .group_by(change_log.c.record_id)
-    )
-    query = sa.select(change_log.c.record_id, change_log.c.op, change_log.c.at).where(
-        change_log.c.seq.in_(latest)
-    )
-    return {r.record_id: (r.op, r.at) for r in conn.execute(query)}
-
-
-def sweep(
-    conn: sa.Connection,
-    catalog: Catalog,
-    *,
-    now: datetime,
-    as_of: date | None = None,
-    actor: str = "cli",
-    batch: int = 2000,
-) -> dict[str, int]:
-    """Append ``expire`` for each record the gate showed departments at its last change but no
-    longer shows on ``as_of`` (its window ended). Idempotent: a record expires once, until a
-    later change shows it again. Returns the number of expiries per dataset; audited."""
-    day = as_of or clock.local_date(now)
-    txid = dialect.current_txid(conn)
-    counts: dict[str, int] = {}
-    for spec in catalog:
-        after, expired = 0, 0
-        while True:
-            chunk = conn.execute(
-                sa.text(
-                    "SELECT id, version, data FROM records WHERE dataset = :d AND id > :a "
-                    "ORDER BY id LIMIT :n"
-                ).columns(sa.column("id"), sa.column("version"), sa.column("data")),
-                {"d": spec.code, "a": after, "n": batch},
-            ).fetchall()
-            if not chunk:
-                break
-            after = chunk[-1][0]
-            last = _last_changes(conn, [r[0] for r in chunk])
-            rows = []
-            for record_id, version, raw in chunk:
-                op, at = last.get(record_id, ("insert", now))
-                if op == "expire":
-                    continue
-                data = _json(raw)
-                if gate.decide(spec, data, Audience.DEPARTMENT, day).visible:
-                    continue
-                then = clock.local_date(at) if isinstance(at, datetime) else day
-                if not gate.decide(spec, data, Audience.DEPARTMENT, then).visible:
-                    continue  # hidden already at its last change: delivered as a withdrawal
-                rows.append(
-                    {"record_id": record_id, "dataset": spec.code, "op": "expire", "at": now}
-                    | {"version": version}
-                    | ({"txid": txid} if txid is not None else {})
-                )
-            if rows:
-                for row in rows:
-                    conn.execute(change_log.insert().values(**row))
-                expired += len(rows)
-        if expired:
-            counts[spec.code] = expired
-    audit.record(
-        conn,
-        actor=actor,
-        action="exchange.sweep",
-        target="change_log",
-        now=now,
-        detail={"as_of": day.isoformat(), "expired": counts},
-    )
-    return counts

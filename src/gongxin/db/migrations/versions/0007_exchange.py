@@ -154,11 +154,22 @@ def upgrade() -> None:
         sa.Column("at", stamp, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("txid", sa.BigInteger(), nullable=True, comment="PostgreSQL: the writer's txid"),
+        sa.Column(
+            "ends_on",
+            sa.Date(),
+            nullable=True,
+            comment="expire: day it stopped being in force; insert/update: expiry due (sweep)",
+        ),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_change_log")),
     )
     op.create_index(op.f("ix_change_log_record_id"), "change_log", ["record_id"])
     op.create_index(op.f("ix_change_log_dataset_seq"), "change_log", ["dataset", "seq"])
     op.create_index(op.f("ix_change_log_dataset_txid"), "change_log", ["dataset", "txid"])
+    op.create_index(
+        op.f("ix_change_log_dataset_op_ends_on_seq"),
+        "change_log",
+        ["dataset", "op", "ends_on", "seq"],
+    )
 
     postgres = op.get_bind().dialect.name == "postgresql"
     # Records stored before this migration enter the feed as inserts, in id order.

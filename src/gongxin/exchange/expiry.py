@@ -1,0 +1,233 @@
+"""When a record stops being in force, and the sweep that tells the change feed.
+
+Departments keep reading a record after its public window ends — government sharing keeps
+history — so the feed's ``withdraw`` (the DEPARTMENT audience may no longer see it) never says
+that a penalty's publicity period is over or that a list entry was removed. ``expire`` does:
+the record stopped being **in force** on a date, and departments may still read it as history.
+An implementing department stops joint punishment measures from that date on.
+
+In force is asked of the visibility gate, never computed here: see :func:`in_force`. The sweep
+(``gongxin exchange sweep``, daily) works incrementally on the change log itself:
+
+1. every insert/update it has not looked at yet (``ends_on`` null) gets the day that version
+   stops being in force (:func:`ends_on`), or 9999-12-31 (``NEVER``) when none is due: it stays
+   in force, was superseded by a later version, or departments may not see it (a withdrawal);
+2. every insert/update whose day has come (``ends_on`` ≤ as_of) and is still its record's
+   current version gets one ``expire`` row (``ends_on`` = that day), and is set to ``NEVER``.
+
+So a record expires once per version, each change is judged once, and a day's run reads only
+new changes and the expiries due (index ``ix_change_log_dataset_op_ends_on_seq``), however large
+the dataset. A correction of an expired record comes as ``update`` and expires again at the
+next run. Publicity rules are applied when a version is first looked at; after changing them,
+``recompute`` judges again every current version not yet expired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongxin import clock
+from gongxin.catalog.model import DatasetSpec
+from gongxin.catalog.registry import Catalog
+from gongxin.db import dialect
+from gongxin.db.exchange_tables import change_log
+from gongxin.db.models import records
+from gongxin.exchange import audit
+from gongxin.records import gate
+from gongxin.records.gate import Audience, Decision
+
+NEVER = date(9999, 12, 31)  # ``ends_on`` of a change with no expiry due
+_LOCK_KEY = 0x67786578  # serialises sweeps (PostgreSQL advisory lock)
+_CHANGED = ("insert", "update")
+
+
+def in_force(spec: DatasetSpec, data: dict[str, Any], day: date) -> Decision:
+    """Whether the record is in force on ``day``: within its window (a penalty's publicity
+    period, a licence's validity, a list entry from listing until removal or planned end), as
+    the gate decides it for the public — the one place that knows windows and repair.
+
+    The public rule hides two things that are not about time and would make every record of
+    them look expired: natural persons' records (never public) and datasets that are not
+    社会公开. So the gate is asked about the record as if its subject were not a natural person
+    (the person-category field left out) in the dataset made 社会公开. Nothing else changes: a
+    withdrawn status still reads as not in force (the feed delivers those as ``withdraw``).
+    """
+    rule = spec.visibility
+    if rule.person_category and data.get(rule.person_category) == gate.NATURAL_PERSON:
+        data = {k: v for k, v in data.items() if k != rule.person_category}
+    if spec.publicity_scope != "社会公开":
+        spec = spec.model_copy(update={"publicity_scope": "社会公开"})
+    return gate.decide(spec, data, Audience.PUBLIC, day)
+
+
+def _field_date(data: dict[str, Any], code: str | None) -> date | None:
+    value = data.get(code) if code else None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def ends_on(spec: DatasetSpec, data: dict[str, Any], since: date) -> date:
+    """The first day the record is not in force, from its start (its window's start field, else
+    ``since``); the start itself when it is never in force (a warning not published, a list
+    entry removed on the day listed); ``NEVER`` when it stays in force.
+
+    The days in force are one interval, so the end is found by asking :func:`in_force` at a few
+    days: around the dates the record names (the gate's ``until``, the window's end and removal
+    fields — hints only, each checked) and then, if needed, by halving between the last day in
+    force and the first one out of force.
+    """
+    rule = spec.visibility
+    first = _field_date(data, rule.start) or since
+    decision = in_force(spec, data, first)
+    if not decision.visible:
+        return first
+    hints = {decision.until, _field_date(data, rule.end), _field_date(data, rule.removed)}
+    probes = sorted(
+        {h + timedelta(days=d) for h in hints if h and h < NEVER for d in (-1, 0, 1)} | {NEVER}
+    )
+    low, high = first, NEVER
+    for day in (p for p in probes if p > first):
+        if not in_force(spec, data, day).visible:
+            high = day
+            break
+        low = day
+    else:
+        return NEVER
+    while (high - low).days > 1:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if in_force(spec, data, middle).visible:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _judge(spec: DatasetSpec, row: sa.Row[Any]) -> date:
+    """The ``ends_on`` of one insert/update not looked at yet."""
+    if row.current != row.version or row.data is None:
+        return NEVER  # superseded: the later version's change is judged instead
+    data = dict(row.data)
+    if not gate.decide(spec, data, Audience.DEPARTMENT, clock.local_date(row.at)).visible:
+        return NEVER  # not shared with departments: the feed delivers a withdrawal
+    return ends_on(spec, data, clock.local_date(row.at))
+
+
+def _joined() -> Any:
+    return change_log.outerjoin(records, records.c.id == change_log.c.record_id)
+
+
+def _look(conn: sa.Connection, spec: DatasetSpec, batch: int) -> int:
+    """Judge every insert/update of ``spec`` not looked at yet; how many."""
+    c = change_log.c
+    mark = change_log.update().where(c.seq == sa.bindparam("s")).values(ends_on=sa.bindparam("e"))
+    looked = 0
+    for op in _CHANGED:
+        after = 0
+        while True:
+            chunk = conn.execute(
+                sa.select(c.seq, c.version, c.at, records.c.version.label("current"))
+                .add_columns(records.c.data)
+                .select_from(_joined())
+                .where(c.dataset == spec.code, c.op == op, c.ends_on.is_(None), c.seq > after)
+                .order_by(c.seq)
+                .limit(batch)
+            ).fetchall()
+            if not chunk:
+                break
+            after = chunk[-1].seq
+            conn.execute(mark, [{"s": row.seq, "e": _judge(spec, row)} for row in chunk])
+            looked += len(chunk)
+    return looked
+
+
+def _expire(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime, batch: int) -> int:
+    """Append ``expire`` for every current version of ``spec`` due by ``day``; how many."""
+    c = change_log.c
+    mark = change_log.update().where(c.seq == sa.bindparam("s")).values(ends_on=NEVER)
+    txid = dialect.current_txid(conn)  # PostgreSQL: stamped for the commit-safe feed
+    append = change_log.insert() if txid is None else change_log.insert().values(txid=txid)
+    expired = 0
+    for op in _CHANGED:
+        after: tuple[date, int] = (date.min, 0)
+        while True:
+            chunk = conn.execute(
+                sa.select(c.seq, c.record_id, c.version, c.ends_on)
+                .add_columns(records.c.version.label("current"))
+                .select_from(_joined())
+                .where(c.dataset == spec.code, c.op == op, c.ends_on <= day)
+                .where(sa.tuple_(c.ends_on, c.seq) > sa.tuple_(*_bound(after)))
+                .order_by(c.ends_on, c.seq)
+                .limit(batch)
+            ).fetchall()
+            if not chunk:
+                break
+            after = (chunk[-1].ends_on, chunk[-1].seq)
+            conn.execute(mark, [{"s": row.seq} for row in chunk])
+            due = [row for row in chunk if row.current == row.version]
+            if due:
+                conn.execute(append, [_expiry(spec, row, now) for row in due])
+            expired += len(due)
+    return expired
+
+
+def _bound(after: tuple[date, int]) -> Sequence[Any]:
+    return [sa.literal(after[0], sa.Date), sa.literal(after[1], sa.BigInteger)]
+
+
+def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime) -> dict[str, Any]:
+    values = {"record_id": row.record_id, "dataset": spec.code, "op": "expire", "at": now}
+    return values | {"version": row.version, "ends_on": row.ends_on}
+
+
+def _recompute(conn: sa.Connection, spec: DatasetSpec) -> None:
+    """Forget the judgement of every current, not yet expired version of ``spec``."""
+    c = change_log.c
+    later = change_log.alias("later")
+    newer = sa.exists().where(later.c.record_id == c.record_id, later.c.seq > c.seq)
+    conn.execute(
+        change_log.update()
+        .where(c.dataset == spec.code, c.op.in_(_CHANGED), c.ends_on.is_not(None), ~newer)
+        .values(ends_on=None)
+    )
+
+
+def sweep(
+    conn: sa.Connection,
+    catalog: Catalog,
+    *,
+    now: datetime,
+    as_of: date | None = None,
+    actor: str = "cli",
+    recompute: bool = False,
+    batch: int = 2000,
+) -> dict[str, int]:
+    """Append ``expire`` for every record whose current version stopped being in force on or
+    before ``as_of`` (default: today in China) and has not expired yet. Idempotent; concurrent
+    runs wait for each other. Returns the expiries per dataset; audited."""
+    day = as_of or clock.local_date(now)
+    dialect.serialize_appends(conn, _LOCK_KEY)
+    counts: dict[str, int] = {}
+    looked = 0
+    for spec in catalog:
+        if recompute:
+            _recompute(conn, spec)
+        looked += _look(conn, spec, batch)
+        expired = _expire(conn, spec, day, now, batch)
+        if expired:
+            counts[spec.code] = expired
+    audit.record(
+        conn,
+        actor=actor,
+        action="exchange.sweep",
+        target="change_log",
+        now=now,
+        detail={"as_of": day.isoformat(), "expired": counts, "looked_at": looked}
+        | ({"recompute": True} if recompute else {}),
+    )
+    return counts
