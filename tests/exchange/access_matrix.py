@@ -28,6 +28,7 @@ PUBLIC: Public = "public"
 ANY_ROLE: frozenset[Role] = frozenset(Role)
 CENTRE = frozenset({Role.CENTRE_ADMIN})
 ADMINS = frozenset({Role.CENTRE_ADMIN, Role.DEPT_ADMIN})
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.CENTRE_ADMIN})
 
 ACCESS: dict[tuple[str, str], Access] = {
     # operations and the API's own documentation
@@ -121,6 +122,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/requests/{request_id}/approve"): ADMINS,
     ("POST", "/admin/requests/{request_id}/refuse"): ADMINS,
     ("GET", "/admin/keys"): ADMINS,
+    # back office: the audit log (gongxin.web.admin.audit_pages), auditors and centre admins
+    ("GET", "/admin/audit"): AUDIT_READERS,
+    ("GET", "/admin/audit/export.csv"): AUDIT_READERS,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

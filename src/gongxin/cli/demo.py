@@ -14,6 +14,7 @@ from gongxin.cli import common
 from gongxin.db import migrate
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
+from gongxin.demo import sharing as demo_sharing
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
 
@@ -75,6 +76,10 @@ def demo(
             )
             status.update("演示核查与反馈 (demo checks and feedback)…")
             made = demo_checks.run(engine, catalog, now=moment, seed=seed)
+            status.update("演示共享申请 (demo sharing requests)…")
+            shared = demo_sharing.run(
+                engine, catalog, now=moment, reply_days=settings.exchange_reply_working_days
+            )
     finally:
         engine.dispose()
     # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
@@ -82,5 +87,10 @@ def demo(
     console.print(_table(files, summaries))
     if made:
         common.out.print(f"已生成 {made} 次演示核查及其反馈 (demo credit checks with feedback)")
+    if shared:
+        common.out.print(
+            f"已生成 {len(shared)} 件演示共享申请：待答复（超期）、已同意（含授权）、已拒绝 "
+            "(demo sharing requests: pending and overdue, approved with a grant, refused)"
+        )
     if any(s.already_processed for s in summaries):
         common.out.print("部分文件此前已导入，未做更改 (some files were already loaded: unchanged)")

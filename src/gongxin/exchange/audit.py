@@ -119,7 +119,8 @@ def record(
     return int(seq)
 
 
-def _entry(row: sa.Row[Any]) -> Entry:
+def entry_of(row: sa.Row[Any]) -> Entry:
+    """An Entry from a row of ``audit_log``."""
     m = row._mapping
     return Entry(
         m["seq"],
@@ -153,7 +154,7 @@ def entries(
     query = query.order_by(audit_log.c.seq.desc() if newest_first else audit_log.c.seq)
     if limit is not None:
         query = query.limit(limit)
-    return [_entry(row) for row in conn.execute(query)]
+    return [entry_of(row) for row in conn.execute(query)]
 
 
 def _walk(conn: sa.Connection, batch: int = 5000) -> Iterator[Entry]:

@@ -312,6 +312,12 @@ def listing(
     return _load(conn, [share_requests.c.dataset.in_(provided)]) if provided else []
 
 
+def pending(conn: sa.Connection) -> list[Request]:
+    """Every unanswered request, whoever provides its dataset (the centre's overview; the
+    centre may answer each in its provider's stead)."""
+    return _load(conn, [share_requests.c.status == "pending"])
+
+
 def visible_to(conn: sa.Connection, request: Request, department: Department) -> bool:
     """The requester, a provider of the dataset and the centre may read a request."""
     return request.department.id == department.id or providers.may_decide(

@@ -1,5 +1,8 @@
 """/admin/requests: conditional-sharing requests — my department's, and those it must answer
-(overdue ones flagged), with approve/refuse forms for provider admins and the centre."""
+(overdue ones flagged), with approve/refuse forms for provider admins and the centre.
+
+Centre admins also get the centre's overview: every provider's pending requests, overdue ones
+first, which the credit centre may answer in the provider's stead."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from gongxin import clock
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import GongxinError
-from gongxin.exchange import sharing_requests
+from gongxin.exchange import providers, sharing_requests
 from gongxin.exchange.accounts import User
 from gongxin.exchange.roles import Role
 from gongxin.web.admin.render import render
@@ -36,16 +39,31 @@ def _page(
     error: GongxinError | None = None,
     done: str = "",
 ) -> HTMLResponse:
+    today = clock.local_date(now)
+    centre_view = user.has(Role.CENTRE_ADMIN)
     with engine.connect() as conn:
         mine = sharing_requests.listing(conn, catalog, user.department, "mine")
         to_decide = sharing_requests.listing(conn, catalog, user.department, "to_decide")
+        every: list[sharing_requests.Request] = []
+        if centre_view:  # every provider's pending requests, the overdue ones first
+            every = sorted(sharing_requests.pending(conn), key=lambda r: (r.deadline, r.id))
+            to_decide = [r for r in to_decide if r.stored_status != "pending"]
+        shown = {r.dataset for r in [*every, *to_decide]}
+        provider_names = {
+            d: "、".join(p.name for p in providers.providers_of(conn, d)) for d in shown
+        }
+        decidable = {d for d in shown if providers.may_decide(conn, user.department, d)}
     return render(
         request,
         "admin/requests.html",
         status,
         mine=mine,
         to_decide=to_decide,
-        today=clock.local_date(now),
+        every=every,
+        centre_view=centre_view,
+        provider_names=provider_names,
+        decidable=decidable,
+        today=today,
         may_decide=user.has(Role.CENTRE_ADMIN, Role.DEPT_ADMIN),
         names=sharing_requests.STATUS_NAMES,
         error=error,
