@@ -88,6 +88,13 @@ def test_personal_data_is_masked_for_the_public_only() -> None:
     assert masked(PENALTY, record, CENTRE)["CF_FR_ZJHM"] == "11010519491231002X"
 
 
+def test_an_id_number_in_both_layouts_is_masked_once() -> None:
+    """CF_XDR_ZJHM is in the current and the 2016 layout: the public sees its first 12 digits,
+    as for every other ID number, not a number masked twice."""
+    record = {**penalty(AS_OF - timedelta(days=5)), "CF_XDR_ZJHM": "11010519491231002X"}
+    assert masked(PENALTY, record, PUBLIC)["CF_XDR_ZJHM"] == "110105194912******"
+
+
 @settings(max_examples=300)
 @given(
     decided=st.dates(min_value=date(2018, 1, 1), max_value=date(2030, 12, 31)),

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db.models import records
-from gongxin.records.gate import Audience, view
+from gongxin.records.gate import Audience, Gate
 
 BATCH = 1000  # records fetched per round trip
 CHUNK_BYTES = 64 * 1024  # bytes written out at a time
@@ -40,9 +40,9 @@ def public_records(engine: sa.Engine, spec: DatasetSpec, as_of: date) -> Iterato
         .order_by(records.c.id)
         .execution_options(stream_results=True, yield_per=BATCH)
     )
+    gate = Gate(spec, Audience.PUBLIC, as_of)
     with engine.connect() as conn:
-        for (data,) in conn.execute(query):
-            shown = view(spec, data, Audience.PUBLIC, as_of)
+        for shown in gate.view_many(data for (data,) in conn.execute(query)):
             if shown is not None:
                 yield shown
 
@@ -65,7 +65,7 @@ def csv_chunks(
     writer.writerow([f.name if header == "name" else f.code for f in spec.fields])
     yield "\ufeff".encode()
     for row in rows:
-        writer.writerow([_cell(row.get(code)) for code in codes])
+        writer.writerow([v if type(v) is str else _cell(v) for v in map(row.get, codes)])
         if buffer.tell() * 3 >= CHUNK_BYTES:  # tell() counts characters, UTF-8 ≤ 3 bytes
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -6,10 +6,16 @@ Public: only datasets whose 公开范围 is 社会公开, only within the record
 publicity window, a licence's validity, a listing's listed period), never a withdrawn record,
 never a natural person's record unless configured, and personal identifiers masked.
 Departments: 社会公开 and 政务共享 datasets, withdrawn records excepted. The credit centre: all.
+
+Bulk reads (open-data downloads, the change feed, snapshots) build a :class:`Gate` once per
+dataset, audience and day and pass every record through it; ``decide``/``masked``/``view`` give
+the same answers record by record. What the gate needs of a spec (its rule, scope and masked
+fields) is read once per spec object: specs are loaded data, never changed in place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,10 +25,11 @@ from typing import Any
 from gongxin.catalog.model import DatasetSpec, Visibility
 from gongxin.ids import ric
 from gongxin.intake.values import LONG_TERM
-from gongxin.records import regimes
-from gongxin.records.publicity import PenaltyFacts, publicity
+from gongxin.records.publicity import Publicity, windows
 
 NATURAL_PERSON = "自然人"
+SPEC_CACHE_LIMIT = 1024  # spec objects whose rules are kept before the cache starts afresh
+SAID_KEPT = 65536  # publicity windows whose decisions are kept before starting afresh
 
 
 class Audience(StrEnum):
@@ -50,27 +57,142 @@ def _hidden(zh: str, en: str) -> Decision:
 
 def decide(spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: date) -> Decision:
     """Whether ``audience`` may see this record of ``spec`` on ``as_of``."""
+    return _decide(_rules_of(spec), data, audience, as_of)
+
+
+def masked(spec: DatasetSpec, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
+    """The record as ``audience`` may read it: personal data masked for the public."""
+    return _masked(_rules_of(spec), data, audience)
+
+
+def view(
+    spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: date
+) -> dict[str, Any] | None:
+    """The record as shown to ``audience`` on ``as_of``, or None when it may not be shown."""
+    rules = _rules_of(spec)
+    if not _decide(rules, data, audience, as_of).visible:
+        return None
+    return _masked(rules, data, audience)
+
+
+class Gate:
+    """The gate for one dataset, audience and day, built once for many records: the same
+    answers as ``decide``/``masked``/``view``, without looking the spec up per record."""
+
+    __slots__ = ("_rules", "as_of", "audience", "spec")
+
+    def __init__(self, spec: DatasetSpec, audience: Audience, as_of: date) -> None:
+        self.spec, self.audience, self.as_of = spec, audience, as_of
+        self._rules = _rules_of(spec)
+
+    def decide(self, data: dict[str, Any]) -> Decision:
+        return _decide(self._rules, data, self.audience, self.as_of)
+
+    def masked(self, data: dict[str, Any]) -> dict[str, Any]:
+        return _masked(self._rules, data, self.audience)
+
+    def view(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        rules, audience = self._rules, self.audience
+        if not _decide(rules, data, audience, self.as_of).visible:
+            return None
+        return _masked(rules, data, audience)
+
+    def view_many(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any] | None]:
+        """``view`` of each record, in order: None where it may not be shown."""
+        rules, audience, as_of = self._rules, self.audience, self.as_of
+        for data in rows:
+            if _decide(rules, data, audience, as_of).visible:
+                yield _masked(rules, data, audience)
+            else:
+                yield None
+
+
+def view_many(
+    spec: DatasetSpec, rows: Iterable[dict[str, Any]], audience: Audience, as_of: date
+) -> Iterator[dict[str, Any] | None]:
+    """``view`` of each record of ``spec``, in order: None where it may not be shown."""
+    return Gate(spec, audience, as_of).view_many(rows)
+
+
+# --- what a spec asks of the gate, read once per spec -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    spec: DatasetSpec  # held, so that its id is not reused while cached
+    rule: Visibility
+    status: str | None
+    withdrawn: tuple[str, ...]
+    public: bool  # 社会公开
+    by_consent: bool  # 授权查询
+    not_public: Decision
+    # (field, mask) of every masked field of every layout, each field once (CF_XDR_ZJHM is in
+    # the current and the 2016 layout: masking it twice would hide the visible digits too)
+    masks: tuple[tuple[str, Callable[[str], str]], ...]
+
+
+_rules: dict[int, _Rules] = {}
+
+
+def _rules_of(spec: DatasetSpec) -> _Rules:
+    found = _rules.get(id(spec))
+    if found is None or found.spec is not spec:
+        if len(_rules) >= SPEC_CACHE_LIMIT:
+            _rules.clear()
+        found = _rules[id(spec)] = _read_rules(spec)
+    return found
+
+
+def _read_rules(spec: DatasetSpec) -> _Rules:
+    rule, scope = spec.visibility, spec.publicity_scope
+    by_code: dict[str, Callable[[str], str]] = {}
+    for _, fields in spec.layouts():  # legacy layouts too; the first layout naming a field wins
+        for f in fields:
+            if f.mask is not None and f.code not in by_code:
+                by_code[f.code] = mask_person_name if f.mask == "person_name" else mask_id_number
+    masks = tuple(by_code.items())
+    return _Rules(
+        spec=spec,
+        rule=rule,
+        status=rule.status or None,
+        withdrawn=tuple(rule.withdrawn_values),
+        public=scope == "社会公开",
+        by_consent=scope == "授权查询",
+        not_public=_hidden(f"公开范围为{scope}，不向社会公开", "not public data"),
+        masks=masks,
+    )
+
+
+_CENTRE = Decision(True, "信用中心可见全部记录", "the credit centre sees every record")
+_SHARED = Decision(True, "政务共享", "shared with government departments")
+_BY_CONSENT = Decision(
+    False, "授权查询的信息须经主体授权", "shared only with the subject's consent"
+)
+_NATURAL = Decision(False, "自然人信息不向社会公开", "natural persons' records are not public")
+_ALWAYS = Decision(True, "公开信息", "public record")
+_NO_DATE = Decision(False, "缺少处罚决定日期，无法确定公示期", "no decision date: window unknown")
+
+
+def _decide(rules: _Rules, data: dict[str, Any], audience: Audience, as_of: date) -> Decision:
     if audience is Audience.CENTRE:
-        return Decision(True, "信用中心可见全部记录", "the credit centre sees every record")
-    rule = spec.visibility
-    status = data.get(rule.status) if rule.status else None
-    if status is not None and status in rule.withdrawn_values:
-        return _hidden(f"记录状态为“{status}”，已撤回", f"withdrawn (status {status})")
+        return _CENTRE
+    if rules.status is not None:
+        status = data.get(rules.status)
+        if status is not None and status in rules.withdrawn:
+            return _hidden(f"记录状态为“{status}”，已撤回", f"withdrawn (status {status})")
     if audience is Audience.DEPARTMENT:
-        if spec.publicity_scope == "授权查询":
-            return _hidden("授权查询的信息须经主体授权", "shared only with the subject's consent")
-        return Decision(True, "政务共享", "shared with government departments")
-    if spec.publicity_scope != "社会公开":
-        return _hidden(f"公开范围为{spec.publicity_scope}，不向社会公开", "not public data")
-    _, selection = regimes.load()
+        return _BY_CONSENT if rules.by_consent else _SHARED
+    if not rules.public:
+        return rules.not_public
+    rule = rules.rule
     if (
         rule.person_category
         and data.get(rule.person_category) == NATURAL_PERSON
-        and not selection.publish_natural_persons
+        and not windows().selection.publish_natural_persons
     ):
-        return _hidden("自然人信息不向社会公开", "natural persons' records are not public")
+        return _NATURAL
     if rule.kind == "always":
-        return Decision(True, "公开信息", "public record")
+        return _ALWAYS
     start = _date(data, rule.start)
     if start is not None and as_of < start:
         return _hidden(f"{start.isoformat()} 起公示", f"public from {start.isoformat()}")
@@ -93,27 +215,42 @@ def decide(spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: d
 
 def _penalty(rule: Visibility, data: dict[str, Any], start: date | None, as_of: date) -> Decision:
     if start is None:
-        return _hidden("缺少处罚决定日期，无法确定公示期", "no decision date: window unknown")
-    _, selection = regimes.load()
+        return _NO_DATE
+    regimes = windows()
     cats = data.get(rule.categories) if rule.categories else None
     name = str(data.get(rule.authority) or "") if rule.authority else ""
     severity = data.get(rule.severity) if rule.severity else None
     sector = data.get(rule.sector) if rule.sector else None
-    facts = PenaltyFacts(
-        decision_date=start,
-        categories=tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
-        severity=severity if isinstance(severity, str) else None,
-        sector=sector if isinstance(sector, str) else None,
-        fine_wan=_decimal(data.get(rule.fine)) if rule.fine else None,
-        market_regulation=any(m in name for m in selection.market_regulation_authorities),
+    window = regimes.penalty(  # as publicity(PenaltyFacts(...)) with these facts
+        start,
+        tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
+        severity if isinstance(severity, str) else None,
+        sector if isinstance(sector, str) else None,
+        _decimal(data.get(rule.fine)) if rule.fine else None,
+        regimes.market_regulation(name),
     )
-    window = publicity(facts)
+    said = _said.get(id(window))
+    if said is None or said[0] is not window:
+        if len(_said) >= SAID_KEPT:
+            _said.clear()
+        said = _said[id(window)] = (window, *_sayings(window))
+    _, shown, ended = said
+    return shown if window.public_on(as_of) else ended
+
+
+# what the gate says of a window, shown and once ended: windows are kept and shared
+_said: dict[int, tuple[Publicity, Decision, Decision]] = {}
+
+
+def _sayings(window: Publicity) -> tuple[Decision, Decision]:
     if not window.published:
-        return _hidden(window.zh, window.en)
-    if not window.public_on(as_of):
-        end = window.end.isoformat() if window.end else ""
-        return _hidden(f"公示期已于 {end} 届满；{window.zh}", f"publicity ended {end}; {window.en}")
-    return Decision(True, window.zh, window.en, window.end)
+        hidden = _hidden(window.zh, window.en)
+        return hidden, hidden
+    end = window.end.isoformat() if window.end else ""
+    return (
+        Decision(True, window.zh, window.en, window.end),
+        _hidden(f"公示期已于 {end} 届满；{window.zh}", f"publicity ended {end}; {window.en}"),
+    )
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -135,21 +272,12 @@ def mask_id_number(number: str) -> str:
     return number[:keep] + "*" * (len(number) - keep)
 
 
-def masked(spec: DatasetSpec, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
-    """The record as ``audience`` may read it: personal data masked for the public."""
-    if audience is not Audience.PUBLIC:
-        return dict(data)
+def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
     out = dict(data)
-    for f in (f for _, fields in spec.layouts() for f in fields):  # legacy layouts too
-        value = out.get(f.code)
-        if f.mask is None or not isinstance(value, str) or not value:
-            continue
-        out[f.code] = mask_person_name(value) if f.mask == "person_name" else mask_id_number(value)
+    if audience is not Audience.PUBLIC:
+        return out
+    for code, mask in rules.masks:
+        value = out.get(code)
+        if isinstance(value, str) and value:
+            out[code] = mask(value)
     return out
-
-
-def view(
-    spec: DatasetSpec, data: dict[str, Any], audience: Audience, as_of: date
-) -> dict[str, Any] | None:
-    """The record as shown to ``audience`` on ``as_of``, or None when it may not be shown."""
-    return masked(spec, data, audience) if decide(spec, data, audience, as_of).visible else None
