@@ -13,7 +13,7 @@ from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.settings import Settings
-from gongxin.web import admin, auth
+from gongxin.web import admin, auth, validation
 from gongxin.web.admin import audit_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
@@ -48,7 +48,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="公信 gongxin 公共信用信息平台 API",
         version=__version__,
-        description="公共信用信息平台 API: department data intake (归集).",
+        description="公共信用信息平台 API: intake (归集), public credit queries, credit checks and "
+        "feedback (联合奖惩), commitments, data sharing (共享交换), open data (CKAN-compatible).",
         lifespan=lifespan,
     )
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
+    validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
 
     @app.get("/health", tags=["运维 operations"])

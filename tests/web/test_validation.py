@@ -1,0 +1,65 @@
+"""Malformed requests get the platform's error shape: Chinese, English, where and what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from gongxin.db import migrate
+from gongxin.db.engine import make_engine
+from gongxin.exchange import departments, keys
+from gongxin.settings import Settings
+from gongxin.web.app import create_app
+from tests.support.http import TestClient
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    with TestClient(create_app(Settings(database_url=url, var_dir=tmp_path / "var"))) as c:
+        yield c
+
+
+def test_a_parameter_of_the_wrong_type_is_named_in_chinese_and_english(
+    client: TestClient,
+) -> None:
+    answer = client.get("/api/v1/subjects", params={"q": "公司", "page": "第二页"})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"] == "invalid_request"
+    assert "query.page" in body["zh"] and "应为整数" in body["zh"]
+    assert "query.page" in body["en"]
+    [problem] = body["details"]["problems"]
+    assert problem == {
+        "where": "query.page",
+        "rule": "int_parsing",
+        "zh": "应为整数",
+        "en": problem["en"],
+        "value": "第二页",
+    }
+
+
+def test_every_problem_of_a_body_is_listed(client: TestClient, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    with engine.begin() as conn:
+        departments.add(conn, "市财政局", kind="user", code=None, now=NOW)
+        key = keys.create(conn, "市财政局", now=NOW).key
+    engine.dispose()
+    answer = client.post(
+        "/api/v1/checks",
+        json={"subjects": "91110000MA0000000X", "scene": "政府采购"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status_code == 422
+    where = {p["where"]: p for p in answer.json()["details"]["problems"]}
+    assert {"body.subjects", "body.requester", "body.purpose"} <= set(where)
+    assert where["body.requester"]["zh"] == "缺少必填项" and "value" not in where["body.requester"]
+    assert where["body.subjects"]["value"] == "91110000MA0000000X"
