@@ -1,0 +1,139 @@
+"""One demo city for the browser journeys: a SQLite database loaded the way ``gongxin demo``
+loads it (files, checks with feedback, sharing requests) on a fixed day, a few back-office
+users, a uvicorn server on loopback in a thread, and one headless Chromium."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from gongxin.catalog.registry import load_catalog
+from gongxin.db import migrate
+from gongxin.db.engine import make_engine
+from gongxin.demo import checks as demo_checks
+from gongxin.demo import generate, load
+from gongxin.demo import sharing as demo_sharing
+from gongxin.exchange import accounts
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
+from tests.conftest import PROJECT_ROOT
+from tests.support.passwords import fast_argon2
+
+__all__ = ["fast_argon2"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "journeys"
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+SUBJECTS = 400  # enough for more than one page of 经营异常名录
+PASSWORD = "Journey-2026-ok"
+CENTRE = "市信用中心"
+FINANCE = "市财政局"  # runs demo checks, one of them left awaiting feedback
+USERS = {  # username → (department, roles, display name)
+    "zhou": (CENTRE, ["centre_admin"], "周主任"),
+    "qian": (FINANCE, ["dept_clerk"], "钱经办"),
+    "shen": (CENTRE, ["auditor"], "沈审计"),
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _load_demo(db_url: str, folder: Path, settings: Settings) -> None:
+    """What ``gongxin demo --subjects 400`` does, with the journeys' clock, plus the users."""
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine)
+        catalog = load_catalog()
+        files = generate(folder, subjects=SUBJECTS, seed=1, as_of=NOW.date(), catalog=catalog)
+        load(engine, catalog, files, as_of=NOW)
+        assert demo_checks.run(engine, catalog, now=NOW, seed=1) == demo_checks.CHECKS
+        shared = demo_sharing.run(
+            engine, catalog, now=NOW, reply_days=settings.exchange_reply_working_days
+        )
+        assert len(shared) == 3
+        with engine.begin() as conn:
+            for username, (dept, roles, name) in USERS.items():
+                accounts.add_user(
+                    conn, username, department=dept, roles=roles, password=PASSWORD,
+                    display_name=name, now=NOW,
+                )  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("journeys")
+    db_url = f"sqlite:///{folder / 'journeys.db'}"
+    settings = Settings(database_url=db_url, var_dir=folder / "var")
+    _load_demo(db_url, folder / "demo", settings)
+    app = create_app(settings)
+    app.dependency_overrides[deps.get_now] = lambda: NOW
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail(f"the server did not start on {url}")
+        time.sleep(0.1)
+    try:
+        yield Site(url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shoot(page: Page, journey: str, step: str) -> None:
+    """A full-page screenshot, test-artifacts/journeys/<journey>-<step>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{journey}-{step}.png"), full_page=True)
+
+
+def log_in(page: Page, url: str, username: str) -> None:
+    page.goto(url + "/admin/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
