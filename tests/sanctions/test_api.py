@@ -62,6 +62,21 @@ def test_a_check_over_http(api: Api) -> None:
     assert logged["check"]["requester"] == "张三" and len(logged["results"]) == 4
 
 
+def test_a_malformed_body_is_refused_after_the_key(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/checks", content=b'{"subjects": "x"}',
+        headers={"Authorization": f"Bearer {api.world.key}"},
+    )  # fmt: skip
+    assert r.status_code == 422
+    problems = r.json()["details"]["problems"]
+    missing = {p["where"] for p in problems if p["rule"] == "missing"}
+    assert {"body.scene", "body.requester", "body.purpose"} <= missing
+    assert any(p["where"] == "body.subjects" for p in problems)
+    assert api.client.post("/api/v1/checks", content=b"").status_code == 401
+    bad_key = {"Authorization": "Bearer gx_nope_nope"}
+    assert api.client.post("/api/v1/checks", content=b"", headers=bad_key).status_code == 401
+
+
 def test_unknown_scene_lists_the_valid_ones(api: Api) -> None:
     status, body = api.check(subjects=["x"], scene="买菜")
     assert status == 400

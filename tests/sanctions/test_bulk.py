@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import orjson
 import pytest
+import sqlalchemy as sa
 
+from gongxin.db.models import records
 from gongxin.ids import uscc
 from gongxin.sanctions import bulk, scenes, snapshot
 from gongxin.sanctions.memoranda import book
@@ -41,7 +44,7 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
     source.write_text("代码\n" + "\n".join(items) + "\n", encoding="utf-8")
     single = world.check(items, scene="政府采购").results
     with world.engine.connect() as conn:
-        snap = snapshot.build(conn, catalog(), TODAY, tmp_path)
+        snap, _ = snapshot.current(conn, catalog(), TODAY)
         scene = scenes.resolve("政府采购")
         with bulk.run(
             conn, catalog(), source, scene=scene, snapshot=snap, book=book(conn, catalog())
@@ -65,17 +68,69 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
         assert ("未列入" in b["explanation"]) == (not hits)
 
 
-def test_the_sql_uscc_rule_matches_python(tmp_path: Path) -> None:
+def test_the_sql_uscc_rule_matches_python() -> None:
     import duckdb
 
     rng = random.Random(7)
     codes = [make_uscc(n) for n in range(200)]
+    for _ in range(300):  # letters anywhere they are allowed, authorities A, N, Y
+        body = (
+            rng.choice("".join(uscc.AUTHORITIES)) + str(rng.randrange(10))
+            + "".join(rng.choice("0123456789") for _ in range(6))
+            + "".join(rng.choice(uscc.ALPHABET) for _ in range(9))
+        )  # fmt: skip
+        codes.append(body + uscc.calc_check_digit(body))
     codes += [c[:-1] + rng.choice(uscc.ALPHABET) for c in codes]  # mostly wrong check chars
     codes += ["B" + c[1:] for c in codes[:50]]  # authority B does not exist
+    codes += ["0" + c[1:] for c in codes[:50]]  # nor 0
     codes += ["91110108MA0" + c[11:] for c in codes[:50]]
+    codes += [c[:5] + "I" + c[6:] for c in codes[:50]] + [c[:12] + "O" + c[13:] for c in codes]
+    codes += [c.lower() for c in codes[:300]] + [f" {c} " for c in codes[:50]]
+    codes += [c[:17] for c in codes[:20]] + [c + "1" for c in codes[:20]] + ["", "+" + "1" * 17]
     db = duckdb.connect()
     db.execute("CREATE TABLE t (c VARCHAR)")
     db.executemany("INSERT INTO t VALUES (?)", [(c,) for c in codes])
-    sql = f"SELECT c, {bulk._uscc_sql('c')} FROM t"
-    for c, ok in db.execute(sql).fetchall():
-        assert bool(ok) == uscc.is_valid(c), c
+    source = "SELECT rowid AS pos, c AS text FROM t"
+    got = db.execute(f"SELECT code FROM ({bulk._valid_sql(source)}) ORDER BY pos").fetchall()
+    assert len(got) == len(codes)
+    for c, (code,) in zip(codes, got, strict=True):
+        valid = uscc.is_valid(c.strip().upper())
+        assert (code is not None) == valid, c
+        assert code is None or code == c.strip().upper()
+    queries = db.execute(f"SELECT query FROM ({bulk._valid_sql(source)}) ORDER BY pos")
+    assert [q for (q,) in queries.fetchall()] == [c.strip() for c in codes]
+
+
+def _hits(world: World, source: Path) -> int:
+    with world.engine.connect() as conn:
+        snap, _ = snapshot.current(conn, catalog(), TODAY)
+        scene = scenes.resolve("政府采购")
+        with bulk.run(
+            conn, catalog(), source, scene=scene, snapshot=snap, book=book(conn, catalog())
+        ) as result:
+            return result.hits
+
+
+def test_the_snapshot_is_reused_until_the_store_changes(world: World, tmp_path: Path) -> None:
+    sid, code = world.subject(1, "甲公司")
+    world.entry("dishonest_debtor", code, subject_id=sid)
+    later = make_uscc(700)
+    source = tmp_path / "codes.csv"
+    source.write_text(f"{code}\n{later}\n", encoding="utf-8")
+    with world.engine.connect() as conn:
+        first, cached = snapshot.current(conn, catalog(), TODAY)
+        again, cached_again = snapshot.current(conn, catalog(), TODAY)
+    assert not cached and cached_again and again is first
+    assert _hits(world, source) == 1
+    world.entry("abnormal_list", later, name="后列入公司")  # a new entry: rebuilt at once
+    assert _hits(world, source) == 2
+    new, _ = world.subject(700, "后列入公司")
+    with world.engine.connect() as conn:
+        before, _ = snapshot.current(conn, catalog(), TODAY)
+    with world.engine.begin() as conn:  # linking a waiting record changes no version
+        conn.execute(sa.update(records).where(records.c.link_code == later).values(subject_id=new))
+    with world.engine.connect() as conn:
+        linked, cached = snapshot.current(conn, catalog(), TODAY)
+        other_day, _ = snapshot.current(conn, catalog(), date(2024, 1, 1))
+    assert not cached and linked is not before
+    assert linked.entries == 2 and other_day.entries == 0

@@ -6,8 +6,9 @@
 - :mod:`~gongxin.sanctions.memoranda`: memoranda and measures, packaged and loaded;
 - :mod:`~gongxin.sanctions.match`: reading a check item (a code or a name) and finding its subject;
 - :mod:`~gongxin.sanctions.check`: the credit check of a few subjects (indexed lookups);
-- :mod:`~gongxin.sanctions.snapshot`: the entries applying on a date, written out for DuckDB;
+- :mod:`~gongxin.sanctions.snapshot`: the entries applying on a date, in DuckDB, cached;
 - :mod:`~gongxin.sanctions.bulk`: the credit check of a file of codes (a DuckDB join);
 - :mod:`~gongxin.sanctions.files`: ``gongxin check --file``: bulk check, result file, log;
-- :mod:`~gongxin.sanctions.log`: the check log.
+- :mod:`~gongxin.sanctions.log`: the check log;
+- :mod:`~gongxin.sanctions.writer`: group commit of the API's check log.
 """

@@ -2,13 +2,17 @@
 
 The single check (``sanctions.check``) looks each subject up through the store's indexes; a
 file of a million codes is instead joined, as sets, against the entries that apply on the date
-(``sanctions.snapshot``) and the measures of the scene, on DuckDB. USCCs are validated in SQL
-(the GB 32100 check character, the same rule as ``gongxin.ids.uscc``); anything else — other
-codes, names, malformed items — goes through ``sanctions.match`` in Python, one by one, and
-joins the rest. Every result, the explanation included, is built in SQL.
+(``sanctions.snapshot``, cached per store state) and the measures of the scene, on DuckDB.
+USCCs are validated in SQL (the GB 32100 check character, the same rule as
+``gongxin.ids.uscc``): a code whose first 17 characters are digits — most codes — as one
+integer (17 divisions, no character cut out), any other by its characters; anything that is not
+a valid USCC — other codes, names, malformed items — goes through ``sanctions.match`` in Python,
+one by one, and joins the rest.
 
-Names of subjects that are on no list are not looked up (the code is the answer); a subject
-with a hit is named from the registry, else from the list entry.
+The results are a view (``out``) over the queries and the hits: the explanation of each
+subject is built in SQL as the result file (or the log) reads it, never as Python objects per
+subject. Names of subjects that are on no list are not looked up (the code is the answer); a
+subject with a hit is named from the registry, else from the list entry.
 """
 
 from __future__ import annotations
@@ -45,20 +49,57 @@ OUT_COLUMNS = (
 )  # fmt: skip
 
 
-def _uscc_sql(col: str) -> str:
-    """SQL true when ``col`` is a valid USCC in machine form (same rule as uscc.is_valid)."""
-    alpha = uscc.ALPHABET
-    first = "".join(uscc.AUTHORITIES)
-    pattern = f"^[{first}][0-9]{{7}}[{alpha}]{{10}}$"
-    total = " + ".join(
-        f"{w} * (instr('{alpha}', substr({col}, {i + 1}, 1)) - 1)"
+_CHECK = "".join(uscc.ALPHABET[(31 - r) % 31] for r in range(31))  # check char by sum mod 31
+_CHECKS = "[" + ", ".join(f"'{c}'" for c in _CHECK) + "]"
+_SHAPE = f"[{''.join(uscc.AUTHORITIES)}][0-9]{{7}}[{uscc.ALPHABET}]{{10}}"
+_DIGITS = f"[1-9][0-9]{{16}}[{uscc.ALPHABET}]"  # most codes: 17 digits and a check character
+
+
+def _weighted(col: str, weights: tuple[int, ...]) -> str:
+    """SQL for Σ weight × digit (mod 31 equivalent) over the digits of the integer ``col``,
+    ``weights[0]`` for its leftmost digit. Digit k from the right is F(k) − 10·F(k+1) with
+    F(k) = col // 10^k, so the sum is Σ F(k)·(c(k) − 10·c(k−1)): one division per digit."""
+    size = len(weights)
+    by_right = [weights[size - 1 - k] for k in range(size)]
+    coef = [(by_right[k] - 10 * (by_right[k - 1] if k else 0)) % 31 for k in range(size)]
+    terms = [col if k == 0 else f"({col} // {10**k})" for k in range(size)]
+    return " + ".join(f"{c} * {t}" for c, t in zip(coef, terms, strict=True) if c)
+
+
+def _by_character(col: str) -> str:
+    """SQL for the weighted sum of the values of characters 1–17 of ``col``, one by one."""
+    return " + ".join(
+        f"{w} * (instr('{uscc.ALPHABET}', substr({col}, {i + 1}, 1)) - 1)"
         for i, w in enumerate(uscc.WEIGHTS)
     )
-    check = "".join(alpha[(31 - r) % 31] for r in range(31))
-    return (
-        f"(regexp_full_match({col}, '{pattern}') AND "
-        f"substr('{check}', (({total}) % 31) + 1, 1) = substr({col}, 18, 1))"
-    )
+
+
+def _valid_sql(relation: str) -> str:
+    """A SELECT of ``(pos, query, code)`` from ``relation`` (pos, raw text): ``query`` is the
+    text trimmed, ``code`` the query as a USCC in machine form (upper case) when it is one, by
+    the rule of uscc.is_valid: the characters allowed at each position, then the GB 32100
+    weighted sum of the values of characters 1–17 (A = 10 … Y = 30) mod 31 naming the check
+    character. A code whose first 17 characters are digits (most codes) is read as one integer
+    (its digits by division, nothing cut out); any other by its characters."""
+    hi, lo = uscc.WEIGHTS[:8], uscc.WEIGHTS[8:]
+    digits = f"{_CHECKS}[CAST(({_weighted('nh', hi)} + {_weighted('nl', lo)}) % 31 AS INTEGER) + 1]"
+    chars = f"{_CHECKS}[CAST(({_by_character('x')}) % 31 AS INTEGER) + 1]"
+    return f"""
+        SELECT pos, query,
+               CASE WHEN fast THEN CASE WHEN suffix(x, {digits}) THEN x END
+                    WHEN x IS NOT NULL AND suffix(x, {chars}) THEN x END AS code
+        FROM (SELECT pos, query, fast, x, n // 1000000000 AS nh, n % 1000000000 AS nl
+              FROM (SELECT pos, query, fast,
+                           CASE WHEN fast THEN query
+                                WHEN regexp_full_match(upper(query), '{_SHAPE}')
+                                THEN upper(query) END AS x,
+                           CASE WHEN fast THEN CAST(left(query, 17) AS BIGINT) END AS n
+                    FROM (SELECT pos, fast,
+                                 CASE WHEN fast THEN text ELSE trim(coalesce(text, '')) END
+                                     AS query
+                          FROM (SELECT pos, text, regexp_full_match(text, '{_DIGITS}') AS fast
+                                FROM ({relation})))))
+    """
 
 
 def _q(text: str) -> str:
@@ -134,16 +175,14 @@ def _load_queries(db: duckdb.DuckDBPyConnection, source: Path, folder: Path) -> 
                 text = source.read_bytes().decode("gb18030", "replace")
                 path.write_text(text, encoding="utf-8")
     db.execute(
-        f"CREATE TABLE raw AS SELECT * FROM read_csv({_q(str(path))}, header=false, "
+        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_q(str(path))}, header=false, "
         "all_varchar=true, auto_detect=true, null_padding=true)"
     )
     first = db.execute("SELECT trim(column0) FROM raw WHERE rowid = 0").fetchone()
     skip = int(first is not None and str(first[0] or "").lower() in HEADERS)
-    db.execute(
-        f"CREATE TABLE q AS SELECT pos, query, CASE WHEN {_uscc_sql('u')} THEN u END AS code "
-        f"FROM (SELECT rowid - {skip} AS pos, trim(coalesce(column0, '')) AS query, "
-        f"upper(trim(coalesce(column0, ''))) AS u FROM raw WHERE rowid >= {skip})"
-    )
+    texts = f"SELECT rowid - {skip} AS pos, column0 AS text FROM raw WHERE rowid >= {skip}"
+    db.execute(f"CREATE TEMP TABLE q AS {_valid_sql(texts)}")
+    db.execute("DROP TABLE raw")
 
 
 def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
@@ -159,7 +198,7 @@ def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> N
         for it in items:
             writer.writerow(_slow_row(it))
     db.execute(
-        f"CREATE TABLE slow AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
+        f"CREATE TEMP TABLE slow AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
         "columns={'pos': 'BIGINT', 'code': 'VARCHAR', 'match': 'VARCHAR', 'confidence': "
         "'DOUBLE', 'subject_code': 'VARCHAR', 'subject_name': 'VARCHAR', 'error': 'VARCHAR'})"
     )
@@ -173,15 +212,16 @@ def _slow_row(it: Item) -> tuple[Any, ...]:
 
 def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene: str) -> None:
     db.execute(
-        "CREATE TABLE m (list_type VARCHAR, id VARCHAR, kind VARCHAR, text VARCHAR, json VARCHAR)"
+        "CREATE TEMP TABLE m"
+        " (seq INTEGER, list_type VARCHAR, id VARCHAR, kind VARCHAR, text VARCHAR, json VARCHAR)"
     )
-    rows = []
+    rows: list[tuple[int, str, str, str, str, str]] = []
     for lt in list_types(catalog).values():
         for x in book.measures_for(lt.code, scene, lt.kind):
             d = x.to_dict() | {"scene": scenes.by_code(scene).name}
-            rows.append((lt.code, x.id, x.kind, x.text, orjson.dumps(d).decode()))
+            rows.append((len(rows), lt.code, x.id, x.kind, x.text, orjson.dumps(d).decode()))
     if rows:
-        db.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def run(
@@ -196,25 +236,17 @@ def run(
 ) -> BulkCheck:
     """Check every subject of the file ``source`` against ``snapshot`` in ``scene``."""
     folder = Path(tempfile.mkdtemp(prefix="gongxin-bulk-"))
-    db = duckdb.connect()
+    db = snapshot.db.cursor()  # its own connection: the temporary tables are this run's
     if threads:
         db.execute(f"SET threads = {int(threads)}")
     try:
         _load_queries(db, source, folder)
         _slow(db, conn, folder)
-        db.execute(
-            "CREATE TABLE e AS SELECT * REPLACE (CAST(entry AS BIGINT) AS entry) FROM "
-            f"read_csv({_q(str(snapshot.entries_csv))}, header=true, all_varchar=true)"
-        )
-        db.execute(
-            f"CREATE TABLE k AS SELECT key, via, CAST(entry AS BIGINT) AS entry FROM "
-            f"read_csv({_q(str(snapshot.keys_csv))}, header=true, all_varchar=true)"
-        )
         _measures(db, catalog, book, scene.code)
         _join(db, scene, snapshot.as_of)
         subjects, hits, errors = db.execute(
-            "SELECT count(*), count(*) FILTER (WHERE lists IS NOT NULL),"
-            " count(*) FILTER (WHERE error IS NOT NULL) FROM out"
+            "SELECT (SELECT count(*) FROM q), (SELECT count(*) FROM hx),"
+            " (SELECT count(*) FROM slow WHERE error IS NOT NULL)"
         ).fetchone() or (0, 0, 0)
     except BaseException:
         db.close()
@@ -224,39 +256,60 @@ def run(
 
 
 def _join(db: duckdb.DuckDBPyConnection, scene: scenes.Scene, as_of: date) -> None:
-    how = " ".join(f"WHEN {_q(k)} THEN {_q(v[0])}" for k, v in MATCH_NAMES.items())
+    """Tables ``h`` (position → entry), ``hx`` and ``mx`` (per position with hits: the lists,
+    the measures) and the view ``out``: every result, its explanation built as it is read."""
+    day = as_of.isoformat()
+    tail = f"未列入联合奖惩名单，在“{scene.name}”场景无须采取惩戒或激励措施。"
+    clear = " ".join(
+        f"WHEN {_q(k)} THEN {_q(f'（按{v[0]}匹配）截至 {day} {tail}')}"
+        for k, v in MATCH_NAMES.items()
+    )
+    how = " ".join(
+        f"WHEN {_q(k)} THEN {_q(f'（按{v[0]}匹配）截至 {day} 列入')}"
+        for k, v in MATCH_NAMES.items()
+    )
+    found = db.execute("SELECT count(*) FROM keys WHERE via = 'org_in_uscc'").fetchone()
+    org_keys = "TRUE" if found and found[0] else "FALSE"  # no such key: that join is skipped
     db.execute(f"""
-        CREATE TABLE h AS
+        CREATE TEMP TABLE h AS
         WITH c AS (SELECT pos, code FROM q WHERE code IS NOT NULL
                    UNION ALL SELECT pos, code FROM slow WHERE code IS NOT NULL)
         SELECT DISTINCT pos, entry FROM (
-            SELECT c.pos, k.entry FROM c JOIN k ON k.key = c.code AND k.via = 'code'
+            SELECT c.pos, k.entry FROM c JOIN keys k ON k.key = c.code AND k.via = 'code'
             UNION ALL
             SELECT c.pos, k.entry FROM c
-            JOIN k ON k.key = substr(c.code, 9, 9) AND k.via = 'org_in_uscc'
-            WHERE length(c.code) = 18
+            JOIN keys k ON k.key = substr(c.code, 9, 9) AND k.via = 'org_in_uscc'
+            WHERE length(c.code) = 18 AND {org_keys}
         );
-        CREATE TABLE hx AS
+        CREATE TEMP TABLE hx AS
+        WITH n AS (SELECT pos, count(*) AS n, min(entry) AS entry FROM h GROUP BY pos)
+        SELECT n.pos, e.list_name AS lists, e.listed_text, e.subject_name AS registry_name,
+               e.name AS entry_name, '[' || e.json || ']' AS hits_json, e.list_type AS combo
+        FROM n JOIN entries e ON e.entry = n.entry WHERE n.n = 1
+        UNION ALL
         SELECT h.pos,
                string_agg(DISTINCT e.list_name, '；') AS lists,
-               string_agg('“' || e.list_name || '”（' || coalesce(e.authority, '认定机关未载明')
-                          || '，' || coalesce(e.listed_on, '日期不详') || ' 列入）', '、')
-                   AS listed_text,
-               first(e.subject_name) FILTER (WHERE e.subject_name IS NOT NULL) AS registry_name,
-               first(e.name) AS entry_name,
-               '[' || string_agg(e.json, ',') || ']' AS hits_json
-        FROM h JOIN e ON e.entry = h.entry GROUP BY h.pos;
-        CREATE TABLE mx AS
-        SELECT pos,
-               string_agg(text, '；') FILTER (WHERE kind = 'punish') AS measures,
-               string_agg(text, '；') FILTER (WHERE kind = 'reward') AS rewards,
+               string_agg(e.listed_text, '、' ORDER BY e.entry) AS listed_text,
+               first(e.subject_name ORDER BY e.entry) FILTER (WHERE e.subject_name IS NOT NULL)
+                   AS registry_name,
+               first(e.name ORDER BY e.entry) AS entry_name,
+               '[' || string_agg(e.json, ',' ORDER BY e.entry) || ']' AS hits_json,
+               string_agg(DISTINCT e.list_type, ',' ORDER BY e.list_type) AS combo
+        FROM h JOIN entries e ON e.entry = h.entry
+        WHERE h.pos IN (SELECT pos FROM n WHERE n > 1) GROUP BY h.pos;
+        CREATE TEMP TABLE mx AS
+        SELECT combo,
+               string_agg(text, '；' ORDER BY seq) FILTER (WHERE kind = 'punish') AS measures,
+               string_agg(text, '；' ORDER BY seq) FILTER (WHERE kind = 'reward') AS rewards,
                count(*) FILTER (WHERE kind = 'punish') AS np,
                count(*) FILTER (WHERE kind = 'reward') AS nr,
-               '[' || string_agg(json, ',') || ']' AS measures_json
-        FROM (SELECT DISTINCT h.pos, m.id, m.kind, m.text, m.json
-              FROM h JOIN e ON e.entry = h.entry JOIN m ON m.list_type = e.list_type)
-        GROUP BY pos;
-        CREATE TABLE out AS
+               '[' || string_agg(json, ',' ORDER BY seq) || ']' AS measures_json
+        FROM (SELECT c.combo, min(m.seq) AS seq, m.id, m.kind, m.text, m.json
+              FROM (SELECT DISTINCT combo FROM hx) c
+              JOIN m ON list_contains(string_split(c.combo, ','), m.list_type)
+              GROUP BY c.combo, m.id, m.kind, m.text, m.json)
+        GROUP BY combo;
+        CREATE TEMP VIEW out AS
         WITH i AS (
             SELECT q.pos, q.query,
                    CASE WHEN q.code IS NOT NULL THEN 'code' ELSE s.match END AS match,
@@ -274,24 +327,22 @@ def _join(db: duckdb.DuckDBPyConnection, scene: scenes.Scene, as_of: date) -> No
                CASE
                  WHEN i.error IS NOT NULL
                  THEN CAST(json_extract_string(i.error, '$.message') AS VARCHAR)
+                 WHEN hx.pos IS NULL
+                 THEN coalesce(i.subject_name, i.subject_code, i.query)
+                      || CASE i.match {clear} END
                  ELSE coalesce(i.subject_name, hx.registry_name, i.subject_code, i.query)
-                      || '（按' || (CASE i.match {how} END) || '匹配）截至 {as_of.isoformat()} '
-                      || CASE WHEN hx.pos IS NULL
-                              THEN '未列入联合奖惩名单，在“{scene.name}”场景'
-                                   || '无须采取惩戒或激励措施。'
-                              ELSE '列入' || hx.listed_text || '；在“{scene.name}”场景'
-                                   || CASE WHEN coalesce(mx.np, 0) > 0 AND coalesce(mx.nr, 0) > 0
-                                           THEN '应采取 ' || mx.np || ' 项惩戒措施，可给予 '
-                                                || mx.nr || ' 项激励措施'
-                                           WHEN coalesce(mx.np, 0) > 0
-                                           THEN '应采取 ' || mx.np || ' 项惩戒措施'
-                                           WHEN coalesce(mx.nr, 0) > 0
-                                           THEN '可给予 ' || mx.nr || ' 项激励措施'
-                                           ELSE '无备忘录规定的措施' END || '。'
-                         END
+                      || CASE i.match {how} END || hx.listed_text || {_q(f"；在“{scene.name}”场景")}
+                      || CASE WHEN coalesce(mx.np, 0) > 0 AND coalesce(mx.nr, 0) > 0
+                              THEN '应采取 ' || mx.np || ' 项惩戒措施，可给予 '
+                                   || mx.nr || ' 项激励措施'
+                              WHEN coalesce(mx.np, 0) > 0
+                              THEN '应采取 ' || mx.np || ' 项惩戒措施'
+                              WHEN coalesce(mx.nr, 0) > 0
+                              THEN '可给予 ' || mx.nr || ' 项激励措施'
+                              ELSE '无备忘录规定的措施' END || '。'
                END AS explanation,
                i.error, hx.hits_json,
                coalesce(mx.measures_json, CASE WHEN hx.pos IS NOT NULL THEN '[]' END)
                    AS measures_json
-        FROM i LEFT JOIN hx ON hx.pos = i.pos LEFT JOIN mx ON mx.pos = i.pos
+        FROM i LEFT JOIN hx ON hx.pos = i.pos LEFT JOIN mx ON mx.combo = hx.combo
     """)  # values are quoted by _q or are constants

@@ -7,7 +7,6 @@ The result file is ``.xlsx`` (opens in Excel/WPS; at most 1,048,575 subjects), `
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -113,42 +112,38 @@ def check_file(
     if not source.is_file():
         raise InvalidInput(f"找不到文件：{source}", f"no such file: {source}")
     seconds: dict[str, float] = {}
-    folder = Path(tempfile.mkdtemp(prefix="gongxin-snapshot-"))
-    try:
+    start = tick()
+    with engine.connect() as conn:
+        snap, _cached = snapshot.current(conn, catalog, as_of)
+        measures = book(conn, catalog)
+        seconds["snapshot"] = tick() - start
         start = tick()
-        with engine.connect() as conn:
-            snap = snapshot.build(conn, catalog, as_of, folder)
-            measures = book(conn, catalog)
-            seconds["snapshot"] = tick() - start
-            start = tick()
-            result = bulk.run(conn, catalog, source, scene=found, snapshot=snap, book=measures)
-        with result:
-            seconds["check"] = tick() - start
-            start = tick()
-            _write(result, out)
-            seconds["write"] = tick() - start
-            start = tick()
-            check_id = new_id(now)
-            with engine.begin() as conn:
-                conn.execute(
-                    checks.insert().values(
-                        id=check_id, department_id=department_id, actor=actor,
-                        requester=requester[:200], purpose=purpose, scene=found.code,
-                        as_of=as_of, created_at=now, subjects=result.subjects,
-                        hits=result.hits, errors=result.errors,
-                    )
-                )  # fmt: skip
-                dialect.bulk_insert(conn, check_results, RESULT_COLUMNS, result.log_rows(check_id))
-                audit.record(
-                    conn, actor=actor, action="sanctions.check", target=f"check:{check_id}",
-                    now=now, department_id=department_id, purpose=purpose,
-                    detail={"scene": found.code, "as_of": as_of.isoformat(), "file": source.name,
-                            "subjects": result.subjects, "hits": result.hits,
-                            "errors": result.errors, "requester": requester[:200]},
-                )  # fmt: skip
-            seconds["log"] = tick() - start
-            return FileCheck(
-                check_id, found, as_of, result.subjects, result.hits, result.errors, out, seconds
-            )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        result = bulk.run(conn, catalog, source, scene=found, snapshot=snap, book=measures)
+    with result:
+        seconds["check"] = tick() - start
+        start = tick()
+        _write(result, out)
+        seconds["write"] = tick() - start
+        start = tick()
+        check_id = new_id(now)
+        with engine.begin() as conn:
+            conn.execute(
+                checks.insert().values(
+                    id=check_id, department_id=department_id, actor=actor,
+                    requester=requester[:200], purpose=purpose, scene=found.code,
+                    as_of=as_of, created_at=now, subjects=result.subjects,
+                    hits=result.hits, errors=result.errors,
+                )
+            )  # fmt: skip
+            dialect.bulk_insert(conn, check_results, RESULT_COLUMNS, result.log_rows(check_id))
+            audit.record(
+                conn, actor=actor, action="sanctions.check", target=f"check:{check_id}",
+                now=now, department_id=department_id, purpose=purpose,
+                detail={"scene": found.code, "as_of": as_of.isoformat(), "file": source.name,
+                        "subjects": result.subjects, "hits": result.hits,
+                        "errors": result.errors, "requester": requester[:200]},
+            )  # fmt: skip
+        seconds["log"] = tick() - start
+        return FileCheck(
+            check_id, found, as_of, result.subjects, result.hits, result.errors, out, seconds
+        )

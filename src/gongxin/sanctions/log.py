@@ -35,6 +35,22 @@ def _json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One evaluated check to log: its results and who asked, why, when."""
+
+    check_id: str
+    items: Sequence[Item]
+    results: Sequence[dict[str, Any]]
+    scene: str
+    as_of: date
+    now: datetime
+    actor: str
+    department_id: int | None
+    requester: str
+    purpose: str
+
+
 def write(
     conn: sa.Connection,
     check_id: str,
@@ -50,31 +66,49 @@ def write(
     purpose: str,
 ) -> None:
     """Log a check and its results, and audit it, in the caller's transaction."""
-    hits = sum(1 for it in items if it.hits)
-    errors = sum(1 for it in items if it.error is not None)
+    write_many(
+        conn,
+        [Entry(check_id, items, results, scene, as_of, now, actor, department_id, requester,
+               purpose)],
+    )  # fmt: skip
+
+
+def write_many(conn: sa.Connection, entries: Sequence[Entry]) -> None:
+    """Log several checks (one statement per table for all of them) and audit each, in order,
+    in the caller's transaction."""
+    counts = [
+        (sum(1 for it in e.items if it.hits), sum(1 for it in e.items if it.error is not None))
+        for e in entries
+    ]
     conn.execute(
         _INSERT_CHECK,
-        {"id": check_id, "department_id": department_id, "actor": actor,
-         "requester": requester[:200], "purpose": purpose, "scene": scene, "as_of": as_of,
-         "created_at": now, "subjects": len(items), "hits": hits, "errors": errors},
+        [
+            {"id": e.check_id, "department_id": e.department_id, "actor": e.actor,
+             "requester": e.requester[:200], "purpose": e.purpose, "scene": e.scene,
+             "as_of": e.as_of, "created_at": e.now, "subjects": len(e.items), "hits": hits,
+             "errors": errors}
+            for e, (hits, errors) in zip(entries, counts, strict=True)
+        ],
     )  # fmt: skip
     rows = (
         (
-            check_id, it.position, it.query[:500], it.subject_id, it.subject_code,
+            e.check_id, it.position, it.query[:500], it.subject_id, it.subject_code,
             (it.subject_name or "")[:500] or None, it.match, it.confidence,
             _json(r.get("hits")) if it.hits else None,
             _json(r.get("measures", []) + r.get("rewards", [])) if it.hits else None,
             _json(it.error),
         )
-        for it, r in zip(items, results, strict=True)
+        for e in entries
+        for it, r in zip(e.items, e.results, strict=True)
     )  # fmt: skip
     dialect.bulk_insert(conn, check_results, RESULT_COLUMNS, rows)
-    audit.record(
-        conn, actor=actor, action="sanctions.check", target=f"check:{check_id}", now=now,
-        department_id=department_id, purpose=purpose,
-        detail={"scene": scene, "as_of": as_of.isoformat(), "subjects": len(items),
-                "hits": hits, "errors": errors, "requester": requester[:200]},
-    )  # fmt: skip
+    for e, (hits, errors) in zip(entries, counts, strict=True):
+        audit.record(
+            conn, actor=e.actor, action="sanctions.check", target=f"check:{e.check_id}",
+            now=e.now, department_id=e.department_id, purpose=e.purpose,
+            detail={"scene": e.scene, "as_of": e.as_of.isoformat(), "subjects": len(e.items),
+                    "hits": hits, "errors": errors, "requester": e.requester[:200]},
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ field and the value. Measure ids are ``<memorandum id>-<n>`` (n from 1, in file 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -230,19 +230,21 @@ class Book:
     """The memoranda in force and an index of their measures by (list type, scene)."""
 
     memoranda: tuple[Memorandum, ...]
+    _index: dict[tuple[str, str, str], list[Measure]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
-    def measures_for(self, list_type: str, scene: str, kind: str) -> list[Measure]:
-        return self._index().get((list_type, scene, kind), [])
-
-    @cache  # noqa: B019  (a Book is immutable and kept by _books)
-    def _index(self) -> dict[tuple[str, str, str], list[Measure]]:
+    def __post_init__(self) -> None:
         index: dict[tuple[str, str, str], list[Measure]] = {}
         for memo in self.memoranda:
             for m in memo.measures:
                 for lt in memo.list_types:
                     for s in m.scenes:
                         index.setdefault((lt, s, m.kind), []).append(m)
-        return index
+        object.__setattr__(self, "_index", index)  # built once: a Book is immutable
+
+    def measures_for(self, list_type: str, scene: str, kind: str) -> list[Measure]:
+        return self._index.get((list_type, scene, kind), [])
 
     def measure(self, measure_id: str) -> Measure | None:
         for memo in self.memoranda:

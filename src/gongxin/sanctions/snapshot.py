@@ -1,19 +1,32 @@
-"""The entries that apply on a date, written out for the bulk engine.
+"""The entries that apply on a date, held in DuckDB for the bulk engine, cached per store state.
 
 One pass over the list datasets' records (joined to their subjects), judged by the visibility
-gate exactly as the single check judges them; the result is two CSV files DuckDB reads: the
-entries, and the codes each entry answers to (a linked record answers to its subject's USCC,
+gate exactly as the single check judges them, gives two DuckDB tables: ``entries`` and
+``keys``, the codes each entry answers to (a linked record answers to its subject's USCC,
 registration number and organisation code; an unlinked one to the code it gave, and one given
 as an organisation code also to USCCs that embed it).
+
+Building it judges every record in Python (seconds for 100,000 entries), so ``current`` keeps
+the snapshots of the last two (store, catalog, date, store state) in this process. The store
+state is a fingerprint read in one cheap query: count, highest id, sum of versions and number of
+linked records of the list datasets' records, and count, highest id and latest change of the
+subjects. Intake raises a record's version on every correction or status change, linking sets
+``subject_id``, a new subject raises the count and a changed one its ``updated_at``, so any
+change that could alter an answer changes the fingerprint and the next check rebuilds.
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
+import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import orjson
 import sqlalchemy as sa
 
@@ -26,23 +39,44 @@ ENTRY_COLUMNS = (
     "json",
 )  # fmt: skip
 # ``json``: the entry as the check reports it (``lists.Entry.to_dict``), ready to aggregate
+CACHED = 2  # snapshots kept per process (each holds every entry that applies on its day)
 
 
 @dataclass(frozen=True)
 class Snapshot:
+    """Tables ``entries`` (ENTRY_COLUMNS and ``listed_text``, the entry as the explanation
+    names it) and ``keys`` (key, via, entry) in ``db``; open
+    ``db.cursor()`` to use them (a cursor is a connection of its own to the same database)."""
+
     as_of: date
-    entries_csv: Path
-    keys_csv: Path
+    db: duckdb.DuckDBPyConnection
     entries: int
     keys: int
+    fingerprint: tuple[Any, ...] = ()
 
 
-def build(conn: sa.Connection, catalog: Catalog, as_of: date, folder: Path) -> Snapshot:
-    """Write the entries applying on ``as_of`` and their codes to CSV files in ``folder``."""
+def _datasets(catalog: Catalog) -> list[str]:
+    return sorted({lt.dataset for lt in list_types(catalog).values()})
+
+
+def fingerprint(conn: sa.Connection, catalog: Catalog) -> tuple[Any, ...]:
+    """What the snapshot depends on, in two aggregate queries (see the module docstring)."""
+    names = _datasets(catalog)
+    r = conn.execute(
+        sa.select(
+            sa.func.count(), sa.func.max(records.c.id), sa.func.sum(records.c.version),
+            sa.func.count(records.c.subject_id),
+        ).where(records.c.dataset.in_(names))
+    ).one()  # fmt: skip
+    s = conn.execute(
+        sa.select(sa.func.count(), sa.func.max(subjects.c.id), sa.func.max(subjects.c.updated_at))
+    ).one()
+    return (*(int(v or 0) for v in r), int(s[0] or 0), int(s[1] or 0), str(s[2]))
+
+
+def build(conn: sa.Connection, catalog: Catalog, as_of: date) -> Snapshot:
+    """Judge every list record on ``as_of`` and load the entries and keys into a new DuckDB."""
     types = list_types(catalog)
-    by_dataset: dict[str, list[object]] = {}
-    for lt in types.values():
-        by_dataset.setdefault(lt.dataset, []).append(lt)
     query = (
         sa.select(
             records.c.id, records.c.dataset, records.c.data, records.c.updated_at,
@@ -50,37 +84,84 @@ def build(conn: sa.Connection, catalog: Catalog, as_of: date, folder: Path) -> S
             subjects.c.org_code, subjects.c.name,
         )
         .select_from(records.outerjoin(subjects, records.c.subject_id == subjects.c.id))
-        .where(records.c.dataset.in_(sorted(by_dataset)))
+        .where(records.c.dataset.in_(_datasets(catalog)))
         .execution_options(yield_per=5000)
     )  # fmt: skip
+    by_dataset: dict[str, list[Any]] = {}
+    for lt in types.values():
+        by_dataset.setdefault(lt.dataset, []).append(lt)
+    folder = Path(tempfile.mkdtemp(prefix="gongxin-snapshot-"))
     entries_csv, keys_csv = folder / "entries.csv", folder / "keys.csv"
     n_entries = n_keys = 0
-    with (
-        entries_csv.open("w", newline="", encoding="utf-8") as ef,
-        keys_csv.open("w", newline="", encoding="utf-8") as kf,
-    ):
-        ew, kw = csv.writer(ef), csv.writer(kf)
-        ew.writerow(ENTRY_COLUMNS)
-        kw.writerow(("key", "via", "entry"))
-        for rid, ds, data, changed, lkind, lcode, s_uscc, s_reg, s_org, s_name in conn.execute(
-            query
+    try:
+        with (
+            entries_csv.open("w", newline="", encoding="utf-8") as ef,
+            keys_csv.open("w", newline="", encoding="utf-8") as kf,
         ):
-            for lt in types.values():
-                if lt.dataset != ds or not applies(lt, data, changed, as_of):
-                    continue
-                e = entry_of(lt, rid, data, changed)
-                ew.writerow(
-                    (n_entries, e.list_type, e.list_name, e.kind, e.authority, e.listed_on,
-                     e.name, s_name, orjson.dumps(e.to_dict()).decode())
-                )  # fmt: skip
-                codes = [c for c in (s_uscc, s_reg, s_org) if c] if s_uscc or s_reg else []
-                if not codes and lcode:
-                    codes = [lcode]
-                for c in dict.fromkeys(codes):
-                    kw.writerow((c, "code", n_entries))
-                    n_keys += 1
-                if not (s_uscc or s_reg) and lkind == "org_code" and lcode:
-                    kw.writerow((lcode, "org_in_uscc", n_entries))
-                    n_keys += 1
-                n_entries += 1
-    return Snapshot(as_of, entries_csv, keys_csv, n_entries, n_keys)
+            ew, kw = csv.writer(ef), csv.writer(kf)
+            ew.writerow(ENTRY_COLUMNS)
+            kw.writerow(("key", "via", "entry"))
+            for rid, ds, data, changed, lkind, lcode, s_uscc, s_reg, s_org, s_name in conn.execute(
+                query
+            ):
+                for lt in by_dataset.get(ds, ()):
+                    if not applies(lt, data, changed, as_of):
+                        continue
+                    e = entry_of(lt, rid, data, changed)
+                    ew.writerow(
+                        (n_entries, e.list_type, e.list_name, e.kind, e.authority, e.listed_on,
+                         e.name, s_name, orjson.dumps(e.to_dict()).decode())
+                    )  # fmt: skip
+                    codes = [c for c in (s_uscc, s_reg, s_org) if c] if s_uscc or s_reg else []
+                    if not codes and lcode:
+                        codes = [lcode]
+                    for c in dict.fromkeys(codes):
+                        kw.writerow((c, "code", n_entries))
+                        n_keys += 1
+                    if not (s_uscc or s_reg) and lkind == "org_code" and lcode:
+                        kw.writerow((lcode, "org_in_uscc", n_entries))
+                        n_keys += 1
+                    n_entries += 1
+        db = duckdb.connect()
+        db.execute(
+            "CREATE TABLE entries AS SELECT * REPLACE (CAST(entry AS BIGINT) AS entry),"
+            " '“' || list_name || '”（' || coalesce(authority, '认定机关未载明') || '，'"
+            " || coalesce(listed_on, '日期不详') || ' 列入）' AS listed_text"
+            " FROM read_csv(?, header=true, all_varchar=true)",
+            [str(entries_csv)],
+        )
+        db.execute(
+            "CREATE TABLE keys AS SELECT key, via, CAST(entry AS BIGINT) AS entry FROM "
+            "read_csv(?, header=true, all_varchar=true)",
+            [str(keys_csv)],
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Snapshot(as_of, db, n_entries, n_keys)
+
+
+_cache: dict[tuple[Any, ...], Snapshot] = {}
+_lock = threading.Lock()
+
+
+def current(conn: sa.Connection, catalog: Catalog, as_of: date) -> tuple[Snapshot, bool]:
+    """The snapshot for ``as_of`` of the store as it is now, and whether it came from the
+    cache; built (and cached) when the store changed since, or never built for this date."""
+    key = (str(conn.engine.url), id(catalog), as_of, fingerprint(conn, catalog))
+    with _lock:
+        found = _cache.get(key)
+    if found is not None:
+        return found, True
+    snap = build(conn, catalog, as_of)
+    snap = Snapshot(snap.as_of, snap.db, snap.entries, snap.keys, key)
+    with _lock:
+        while len(_cache) >= CACHED:
+            _cache.pop(next(iter(_cache)))  # oldest first; open cursors keep their database
+        _cache[key] = snap
+    return snap, False
+
+
+def forget() -> None:
+    """Drop every cached snapshot (tests; a deployment never needs it)."""
+    with _lock:
+        _cache.clear()
