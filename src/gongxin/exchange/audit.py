@@ -79,6 +79,11 @@ def digest(
     return hashlib.sha256(prev_hash.encode() + body).hexdigest()
 
 
+# Built once: appending is on the path of every audited request.
+_TAIL = sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_APPEND = audit_log.insert()
+
+
 def record(
     conn: sa.Connection,
     *,
@@ -96,25 +101,26 @@ def record(
     two concurrent writers never chain onto the same predecessor.
     """
     dialect.serialize_appends(conn, _LOCK_KEY)
-    last = conn.execute(
-        sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_TAIL).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     detail = orjson.loads(orjson.dumps(detail or {}))  # what the database will give back
     at = _utc(now)
     conn.execute(
-        audit_log.insert().values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            department_id=department_id,
-            action=action,
-            target=target[:300],
-            purpose=purpose,
-            detail=detail,
-            prev_hash=prev,
-            hash=digest(prev, seq, at, actor, department_id, action, target[:300], purpose, detail),
-        )
+        _APPEND,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "department_id": department_id,
+            "action": action,
+            "target": target[:300],
+            "purpose": purpose,
+            "detail": detail,
+            "prev_hash": prev,
+            "hash": digest(
+                prev, seq, at, actor, department_id, action, target[:300], purpose, detail
+            ),
+        },
     )
     return int(seq)
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from gongxin.db.models import api_keys
+from gongxin.db.models import departments as departments_table
 from gongxin.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from gongxin.exchange import audit, departments
 from gongxin.exchange.departments import Department
@@ -182,22 +183,42 @@ def authenticate(conn: sa.Connection, key: str, *, now: datetime) -> Department:
     return check(conn, key, now=now).department
 
 
+# One indexed query per authenticated call: the key and its department together.
+_BY_PREFIX = (
+    sa.select(
+        api_keys,
+        *(c.label(f"d_{c.name}") for c in departments_table.c if c.name != "id"),
+    )
+    .join(departments_table, departments_table.c.id == api_keys.c.department_id)
+    .where(api_keys.c.prefix == sa.bindparam("prefix"))
+)
+
+
 def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
     """The stored key behind ``key``; Unauthorized when wrong, unknown, expired or revoked."""
     refused = Unauthorized("API 密钥无效、已过期或已吊销", "API key invalid, expired or revoked")
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "gx":
         raise refused
-    row = conn.execute(sa.select(api_keys).where(api_keys.c.prefix == parts[1])).first()
+    row = conn.execute(_BY_PREFIX, {"prefix": parts[1]}).first()
     if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
         raise refused
     if row.revoked_at is not None:
         raise refused
     if row.expires_at is not None and _aware(row.expires_at) <= now:
         raise refused
+    dept = Department(
+        row.department_id,
+        row.d_name,
+        row.d_code,
+        row.d_kind,
+        row.d_created_at,
+        row.d_parent_id,
+        row.d_region,
+    )
     return KeyInfo(
         row.prefix,
-        departments.by_id(conn, row.department_id),
+        dept,
         _scopes_of(row.scopes),
         row.created_at,
         row.expires_at,

@@ -23,7 +23,7 @@ from gongxin.sanctions import check as checks
 from gongxin.sanctions import lists, log, memoranda, scenes, writer
 from gongxin.sanctions.match import Item
 from gongxin.web.auth import actor_of, require_scope
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, get_catalog, get_engine, get_settings
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩 joint reward and punishment"])
 CheckerDep = Annotated[Department, Depends(require_scope(Scope.CHECK))]
@@ -127,7 +127,7 @@ async def run_check(
         department.id, req.requester, req.purpose,
     )  # fmt: skip
     # logged with the checks of concurrent requests in one transaction; answered once committed
-    await asyncio.wrap_future(writer.for_engine(get_engine(request)).submit(entry))
+    await asyncio.wrap_future(writer.for_engine(engine_of(request)).submit(entry))
     return Response(orjson.dumps(done.to_dict()), media_type="application/json")
 
 
@@ -137,7 +137,7 @@ def _check(
     now: datetime,
     raw: bytes,
 ) -> tuple[Department, checks.Request, checks.Check, list[Item]]:
-    engine = get_engine(request)
+    engine = engine_of(request)
     department = _check_guard(request, engine, now, credentials)
     try:
         body = CheckBody.model_validate_json(raw)
@@ -147,9 +147,9 @@ def _check(
     req = checks.Request(
         body.subjects, body.scene, body.requester, body.purpose, body.as_of or local_date(now)
     )
-    limit = get_settings(request).check_max_subjects
+    limit = settings_of(request).check_max_subjects
     with engine.connect() as conn:
-        done, items = checks.evaluate(conn, get_catalog(request), req, now=now, max_subjects=limit)
+        done, items = checks.evaluate(conn, catalog_of(request), req, now=now, max_subjects=limit)
     return department, req, done, items
 
 
