@@ -24,10 +24,15 @@ CHINA_TZ = timezone(timedelta(hours=8), "CST")
 log = get_logger(__name__)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive one is taken as UTC already (SQLite hands stored timestamps
+    back without their zone)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def local_date(moment: datetime) -> date:
     """The calendar date in China at ``moment`` (a naive moment is taken as UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(CHINA_TZ).date()
+    return as_utc(moment).astimezone(CHINA_TZ).date()
 
 
 @lru_cache(maxsize=64)

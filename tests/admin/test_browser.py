@@ -3,15 +3,10 @@ the new user log in with only their own rights."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 
 from gongxin.db import migrate
@@ -22,18 +17,11 @@ from gongxin.web.app import create_app
 from tests.admin.conftest import CENTRE, PASSWORD
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import AS_OF, PROVIDER
+from tests.support.live import chromium, live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "admin"
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -55,26 +43,8 @@ def admin_url(tmp_path: Path) -> Iterator[str]:
         )
     engine.dispose()
     app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the server did not start on {url}")
-        time.sleep(0.1)
-    try:
+    with live_server(app) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -89,13 +59,8 @@ def _log_in(page: Page, url: str, username: str, password: str) -> None:
 
 
 def test_log_in_and_add_a_user(admin_url: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
             page.goto(admin_url + "/admin/users")

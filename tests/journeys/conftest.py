@@ -4,17 +4,12 @@ users, a uvicorn server on loopback in a thread, and one headless Chromium."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from gongxin.catalog.registry import load_catalog
@@ -28,11 +23,11 @@ from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.conftest import PROJECT_ROOT
+from tests.support.live import chromium, live_server
 from tests.support.passwords import fast_argon2
 
 __all__ = ["fast_argon2"]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "journeys"
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 SUBJECTS = 400  # enough for more than one page of 经营异常名录
@@ -49,13 +44,6 @@ USERS = {  # username → (department, roles, display name)
 @dataclass(frozen=True)
 class Site:
     url: str
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _load_demo(db_url: str, folder: Path, settings: Settings) -> None:
@@ -89,41 +77,18 @@ def site(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Iterato
     _load_demo(db_url, folder / "demo", settings)
     app = create_app(settings)
     app.dependency_overrides[deps.get_now] = lambda: NOW
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the server did not start on {url}")
-        time.sleep(0.1)
-    try:
+    with live_server(app) as url:
         yield Site(url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = chromium(p)
         try:
-            yield chromium
+            yield browser
         finally:
-            chromium.close()
+            browser.close()
 
 
 def shoot(page: Page, journey: str, step: str) -> None:

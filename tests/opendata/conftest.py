@@ -4,18 +4,13 @@ fixed. Module-scoped: each test module starts one server."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
 from gongxin.demo.generate import generate
 from gongxin.demo.load import load
@@ -23,6 +18,7 @@ from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.intake.helpers import PENALTY, catalog, open_store, penalty_row
+from tests.support.live import live_server
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 AS_OF = date(2026, 11, 22)
@@ -55,13 +51,6 @@ class Server:
     settings: Settings
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _load(db_url: str, folder: Path) -> None:
     for store in open_store(db_url, folder):
         files = generate(folder / "demo", subjects=120, seed=5, as_of=AS_OF)
@@ -81,25 +70,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     app = create_app(settings)
     app.dependency_overrides[deps.get_now] = lambda: NOW
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the server did not start on {url}")
-        time.sleep(0.1)
     engine = sa.create_engine(db_url)
     try:
-        yield Server(url, db_url, engine, settings)
+        with live_server(app) as url:
+            yield Server(url, db_url, engine, settings)
     finally:
         engine.dispose()
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -9,16 +9,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import catalog
 from tests.opendata.conftest import Server
+from tests.support.live import chromium
 
 OPEN = [spec for spec in catalog() if spec.open]
 CLOSED = [spec for spec in catalog() if not spec.open]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "opendata"
 
 
@@ -54,13 +53,8 @@ def test_the_page_lists_every_open_dataset_with_downloads(server: Server) -> Non
 
 
 def test_download_from_the_page_in_a_browser(server: Server) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
             page.goto(f"{server.url}/opendata")

@@ -4,16 +4,11 @@ download the credit report and verify it."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 
 from gongxin.settings import Settings
@@ -22,17 +17,10 @@ from gongxin.web.app import create_app
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import open_store
 from tests.portal.fixtures import ANCIENT, CODE, NOW, RECENT, load_subject
+from tests.support.live import chromium, live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "portal"
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -43,26 +31,8 @@ def portal_url(tmp_path: Path) -> Iterator[str]:
         load_subject(store, tmp_path)
     app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
     app.dependency_overrides[deps.get_now] = lambda: NOW  # the recent penalty stays recent
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the portal did not start on {url}")
-        time.sleep(0.1)
-    try:
+    with live_server(app) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -71,13 +41,8 @@ def _shoot(page: Page, name: str) -> None:
 
 
 def test_search_open_the_subject_and_read_its_penalty(portal_url: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`", pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport=PHONE, locale="zh-CN")
             page.goto(portal_url + "/")

@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from gongxin.clock import as_utc
 from gongxin.db.accounts_tables import sessions, users
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from gongxin.exchange import audit, departments
@@ -56,7 +57,7 @@ class User:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if moment is None else as_utc(moment)
 
 
 def _user(conn: sa.Connection, row: sa.Row[object]) -> User:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 
+from gongxin.clock import as_utc
 from gongxin.db import dialect
 from gongxin.db.audit_tables import audit_log
 
@@ -47,10 +48,6 @@ class Verdict:
     en: str = ""
 
 
-def _utc(moment: datetime) -> datetime:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def digest(
     prev_hash: str,
     seq: int,
@@ -66,7 +63,7 @@ def digest(
     body = orjson.dumps(
         [
             seq,
-            _utc(at).isoformat(timespec="microseconds"),
+            as_utc(at).isoformat(timespec="microseconds"),
             actor,
             department_id,
             action,
@@ -104,7 +101,7 @@ def record(
     last = conn.execute(_TAIL).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     detail = orjson.loads(orjson.dumps(detail or {}))  # what the database will give back
-    at = _utc(now)
+    at = as_utc(now)
     conn.execute(
         _APPEND,
         {
@@ -130,7 +127,7 @@ def entry_of(row: sa.Row[Any]) -> Entry:
     m = row._mapping
     return Entry(
         m["seq"],
-        _utc(m["at"]),
+        as_utc(m["at"]),
         m["actor"],
         m["department_id"],
         m["action"],

@@ -12,10 +12,11 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from gongxin.clock import as_utc
 from gongxin.db.models import api_keys
 from gongxin.db.models import departments as departments_table
 from gongxin.errors import Forbidden, InvalidInput, NotFound, Unauthorized
@@ -48,7 +49,7 @@ class KeyInfo:
     def state(self, now: datetime) -> str:
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and _aware(self.expires_at) <= now:
+        if self.expires_at is not None and as_utc(self.expires_at) <= now:
             return "expired"
         return "active"
 
@@ -174,10 +175,6 @@ def revoke(
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def authenticate(conn: sa.Connection, key: str, *, now: datetime) -> Department:
     """The department a key belongs to; Unauthorized when missing, wrong, expired or revoked."""
     return check(conn, key, now=now).department
@@ -205,7 +202,7 @@ def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
         raise refused
     if row.revoked_at is not None:
         raise refused
-    if row.expires_at is not None and _aware(row.expires_at) <= now:
+    if row.expires_at is not None and as_utc(row.expires_at) <= now:
         raise refused
     dept = Department(
         row.department_id,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from gongxin.clock import as_utc
 from gongxin.db.accounts_tables import sessions
 from gongxin.exchange import accounts
 from gongxin.exchange.accounts import User
@@ -42,10 +43,6 @@ def session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def create(conn: sa.Connection, user: User, *, now: datetime, absolute: timedelta) -> NewSession:
     token = secrets.token_urlsafe(32)
     session = Session(session_id(token), user, secrets.token_urlsafe(32), now, now, now + absolute)
@@ -69,7 +66,7 @@ def lookup(conn: sa.Connection, token: str, *, now: datetime, idle: timedelta) -
     row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id(token))).first()
     if row is None or row.ended_at is not None:
         return None
-    if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + idle <= now:
+    if as_utc(row.expires_at) <= now or as_utc(row.last_seen_at) + idle <= now:
         return None
     user = accounts.by_id(conn, row.user_id)
     if not user.active:
@@ -78,9 +75,9 @@ def lookup(conn: sa.Connection, token: str, *, now: datetime, idle: timedelta) -
         row.id,
         user,
         row.csrf_token,
-        _aware(row.created_at),
-        _aware(row.last_seen_at),
-        _aware(row.expires_at),
+        as_utc(row.created_at),
+        as_utc(row.last_seen_at),
+        as_utc(row.expires_at),
     )
 
 

@@ -13,11 +13,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from gongxin.clock import CHINA_TZ, local_date
+from gongxin.clock import CHINA_TZ, as_utc, local_date
 from gongxin.db.opendata_tables import opendata_keys, opendata_usage
 from gongxin.errors import Forbidden, InvalidInput, NotFound
 from gongxin.exchange import audit
@@ -50,17 +50,13 @@ class KeyInfo:
     def state(self, now: datetime) -> str:
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and _aware(self.expires_at) <= now:
+        if self.expires_at is not None and as_utc(self.expires_at) <= now:
             return "expired"
         return "active"
 
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _positive(value: int, zh: str, option: str) -> None:
@@ -181,4 +177,4 @@ def seconds_to_next_day(now: datetime) -> int:
     """Seconds from ``now`` until the next China calendar day starts (when quotas renew)."""
     today: date = local_date(now)
     midnight = datetime.combine(today + timedelta(days=1), datetime.min.time(), CHINA_TZ)
-    return max(1, int((midnight - _aware(now)).total_seconds()) + 1)
+    return max(1, int((midnight - as_utc(now)).total_seconds()) + 1)

@@ -7,12 +7,8 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gongxin.catalog.registry import Catalog
-from gongxin.errors import Unauthorized
-from gongxin.exchange import keys
-from gongxin.exchange.departments import Department
 from gongxin.settings import Settings
 
 # The dependencies below do no I/O, so they are coroutines: FastAPI runs a plain ``def``
@@ -52,26 +48,7 @@ async def get_now() -> datetime:
     return datetime.now(UTC)
 
 
-_bearer = HTTPBearer(auto_error=False)
-
-
-def get_department(
-    engine: Annotated[sa.Engine, Depends(get_engine)],
-    now: Annotated[datetime, Depends(get_now)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Department:
-    """The department whose API key signed the request (``Authorization: Bearer <key>``)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized(
-            "缺少 API 密钥：请使用 Authorization: Bearer <密钥>",
-            "missing API key: send Authorization: Bearer <key>",
-        )
-    with engine.connect() as conn:
-        return keys.authenticate(conn, credentials.credentials, now=now)
-
-
 EngineDep = Annotated[sa.Engine, Depends(get_engine)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
-DepartmentDep = Annotated[Department, Depends(get_department)]
