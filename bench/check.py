@@ -72,7 +72,7 @@ def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str],
     from gongxin.db import dialect, migrate
     from gongxin.db.engine import make_engine
     from gongxin.db.models import records, subjects
-    from gongxin.exchange import departments, keys
+    from gongxin.identity import departments, keys
 
     url = f"sqlite:///{folder}/bench.db"
     engine = make_engine(url)
@@ -202,9 +202,9 @@ def _serve(url: str, port: int) -> None:
     import uvicorn
     from fastapi import Depends
 
+    from gongxin.audit import log as audit
     from gongxin.db import dialect
-    from gongxin.exchange import audit
-    from gongxin.exchange.roles import Scope
+    from gongxin.identity.roles import Scope
     from gongxin.settings import Settings
     from gongxin.web.app import create_app
     from gongxin.web.auth import actor_of, require_scope

@@ -41,7 +41,7 @@ def _build(folder: Path, rows: int) -> dict[str, Any]:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.fast import write_penalty_csv
-    from gongxin.exchange import departments
+    from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
     logs.configure("WARNING")
@@ -76,8 +76,8 @@ def _build(folder: Path, rows: int) -> dict[str, Any]:
 def _feed(db: Path, page: int) -> tuple[int, float, int]:
     from gongxin.catalog.registry import load_catalog
     from gongxin.db.engine import make_engine
-    from gongxin.exchange import departments
     from gongxin.exchange.exchange_view import Caller, read_changes
+    from gongxin.identity import departments
 
     catalog = load_catalog()
     engine = make_engine(f"sqlite:///{db}")

@@ -45,7 +45,7 @@ def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.agencies import SAMR
-    from gongxin.exchange import departments
+    from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
     logs.configure("WARNING")  # the figures, not the progress log

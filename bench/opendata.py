@@ -35,7 +35,7 @@ def build(folder: Path, rows: int) -> str:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.fast import write_penalty_csv
-    from gongxin.exchange import departments
+    from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
     url = f"sqlite:///{folder / 'bench.db'}"

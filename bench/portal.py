@@ -108,7 +108,7 @@ def _build(folder: Path, subjects: int) -> dict[str, Any]:
     from gongxin.db.engine import make_engine
     from gongxin.demo.agencies import SAMR
     from gongxin.demo.fast import write_penalty_csv
-    from gongxin.exchange import departments
+    from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
     logs.configure("WARNING")

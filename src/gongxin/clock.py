@@ -21,6 +21,7 @@ import chinese_calendar
 from gongxin.logs import get_logger
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
+LONG_TERM = date(2099, 12, 31)  # the 双公示 convention: 2099/12/31 means 长期 (long-term)
 log = get_logger(__name__)
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
-from gongxin.exchange import accounts, departments
+from gongxin.identity import accounts, departments
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

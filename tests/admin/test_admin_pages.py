@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from gongxin.db.audit_tables import audit_log
-from gongxin.exchange import accounts, keys
+from gongxin.identity import accounts, keys
 from tests.admin.conftest import PASSWORD, Office
 from tests.intake.helpers import PROVIDER
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.audit_tables import audit_log
-from gongxin.exchange import audit, departments
+from gongxin.identity import departments
 from tests.admin.conftest import CENTRE, OTHER, Office
 from tests.intake.helpers import AS_OF
 

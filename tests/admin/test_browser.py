@@ -11,7 +11,7 @@ from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
-from gongxin.exchange import accounts, departments
+from gongxin.identity import accounts, departments
 from gongxin.settings import Settings
 from gongxin.web.app import create_app
 from tests.admin.conftest import CENTRE, PASSWORD

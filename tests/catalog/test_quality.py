@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from gongxin.catalog.quality import ALLOWED_GAP, by_department, quality, quality_all
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.ids import uscc
 from tests.intake.helpers import (
     AS_OF,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gongxin.exchange import accounts, keys, sessions
-from gongxin.exchange.roles import Role, Scope
+from gongxin.identity import accounts, keys, sessions
+from gongxin.identity.roles import Role, Scope
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

@@ -17,8 +17,8 @@ from gongxin.db.models import records
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
 from gongxin.records.gate import Audience, decide
+from gongxin.sanctions import check_stats
 from gongxin.sanctions.lists import applies, list_types
-from gongxin.workflows import check_stats
 from tests.demo.helpers import AS_OF, AS_OF_DATE
 
 

@@ -18,7 +18,7 @@ from gongxin.db.engine import make_engine
 from gongxin.db.models import records, subjects, submissions
 from gongxin.demo import generate, load
 from gongxin.demo.agencies import DEPARTMENTS
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.settings import get_settings
 from tests.demo.helpers import AS_OF, AS_OF_DATE
 

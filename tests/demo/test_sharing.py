@@ -14,8 +14,9 @@ from gongxin.db.engine import make_engine
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.errors import Forbidden
-from gongxin.exchange import departments, exchange_view, providers
+from gongxin.exchange import exchange_view, providers
 from gongxin.exchange.exchange_view import Caller
+from gongxin.identity import departments
 from tests.demo.helpers import AS_OF, AS_OF_DATE
 
 

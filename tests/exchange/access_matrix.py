@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from gongxin.exchange.roles import Role, Scope
+from gongxin.identity.roles import Role, Scope
 
 Public = Literal["public"]
 Access = Public | Scope | frozenset[Role]

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 import yaml
 
 from gongxin.catalog.registry import Catalog, load_catalog
-from gongxin.exchange import departments
-from gongxin.exchange.departments import Department
 from gongxin.exchange.exchange_view import Caller
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
 from tests.intake.helpers import AS_OF, PENALTY_COLUMNS, PROVIDER, Store, open_store, penalty_row
 
 USER = "市财政局"

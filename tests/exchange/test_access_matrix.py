@@ -20,8 +20,8 @@ from fastapi.routing import iter_route_contexts
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
-from gongxin.exchange import accounts, departments, keys, sessions
-from gongxin.exchange.roles import Role, Scope
+from gongxin.identity import accounts, departments, keys, sessions
+from gongxin.identity.roles import Role, Scope
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

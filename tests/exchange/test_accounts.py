@@ -8,14 +8,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db import migrate
 from gongxin.db.accounts_tables import users
 from gongxin.db.audit_tables import audit_log
 from gongxin.db.engine import make_engine
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from gongxin.exchange import accounts, audit, departments
-from gongxin.exchange.accounts import User
-from gongxin.exchange.roles import Role
+from gongxin.identity import accounts, departments
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from tests.intake.helpers import AS_OF, PROVIDER
 
 CENTRE = "市信用中心"

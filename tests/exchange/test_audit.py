@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db import migrate
 from gongxin.db.audit_tables import audit_log
 from gongxin.db.engine import make_engine
-from gongxin.exchange import audit
 from tests.intake.helpers import AS_OF
 from tests.support.cli import Cli
 

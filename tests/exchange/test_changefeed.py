@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import records
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit, expiry
+from gongxin.exchange import expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
 from gongxin.records import gate

@@ -12,7 +12,7 @@ from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.models import api_keys
 from gongxin.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from gongxin.exchange import departments, keys
+from gongxin.identity import departments, keys
 from tests.intake.helpers import AS_OF, AUTHORITY_USCC, PROVIDER, wrong_check
 
 

@@ -11,8 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from gongxin.exchange import accounts, audit, keys, sessions
+from gongxin.audit import log as audit
 from gongxin.exchange.changefeed import Cursor
+from gongxin.identity import accounts, keys, sessions
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from gongxin.audit import log as audit
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongxin.exchange import audit, grants, providers, sharing_requests
+from gongxin.exchange import grants, providers, sharing_requests
 from gongxin.exchange.exchange_view import read_records
 from tests.exchange.sharing import ASKED, BASIS, OTHER, TODAY, World, moment, open_world, row
 

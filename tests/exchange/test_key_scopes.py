@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.models import api_keys
 from gongxin.errors import Forbidden, InvalidInput, Unauthorized
-from gongxin.exchange import audit, departments, keys
-from gongxin.exchange.roles import ALL_SCOPES, Scope
+from gongxin.identity import departments, keys
+from gongxin.identity.roles import ALL_SCOPES, Scope
 from tests.intake.helpers import AS_OF, PROVIDER
 
 OTHER = "市税务局"

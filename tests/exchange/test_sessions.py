@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from gongxin.db import migrate
 from gongxin.db.accounts_tables import sessions as sessions_table
 from gongxin.db.engine import make_engine
-from gongxin.exchange import accounts, departments, sessions
-from gongxin.exchange.accounts import User
+from gongxin.identity import accounts, departments, sessions
+from gongxin.identity.accounts import User
 from tests.intake.helpers import AS_OF, PROVIDER
 
 IDLE = timedelta(minutes=30)

@@ -25,7 +25,7 @@ from gongxin.catalog.registry import Catalog, load_catalog
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.models import record_history, records, rejects, subjects, submissions
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.ids import orgcode, regno, uscc
 from gongxin.intake.pipeline import Summary, ingest
 

@@ -18,7 +18,7 @@ from gongxin.db.engine import make_engine
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
-from gongxin.exchange import accounts
+from gongxin.identity import accounts
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

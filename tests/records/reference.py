@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gongxin.catalog.model import DatasetSpec, Visibility
-from gongxin.intake.values import LONG_TERM
+from gongxin.clock import LONG_TERM
 from gongxin.records import regimes
 from gongxin.records.gate import (
     NATURAL_PERSON,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.records.timeliness import timeliness
 from tests.intake.helpers import AS_OF, PROVIDER, Store, penalty_row
 

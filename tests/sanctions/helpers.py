@@ -17,7 +17,7 @@ import yaml
 
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, subjects
-from gongxin.exchange import departments, keys
+from gongxin.identity import departments, keys
 from gongxin.sanctions import check, scenes
 from gongxin.subjects.names import normalise_name
 from tests.intake.helpers import AS_OF, catalog, make_uscc, prepare

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongxin.exchange import keys
+from gongxin.identity import keys
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

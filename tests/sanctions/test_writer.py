@@ -9,9 +9,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.audit_tables import audit_log
 from gongxin.db.sanctions_tables import check_results, checks
-from gongxin.exchange import audit
 from gongxin.sanctions import check, log, writer
 from tests.intake.helpers import AS_OF, catalog
 from tests.sanctions.helpers import TODAY, World, open_world

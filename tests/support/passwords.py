@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
-from gongxin.exchange import accounts
+from gongxin.identity import accounts
 
 
 @pytest.fixture(scope="session", autouse=True)

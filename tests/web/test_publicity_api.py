@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, submissions
 from gongxin.errors import Busy
-from gongxin.exchange import keys
+from gongxin.identity import keys
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

@@ -10,7 +10,7 @@ import pytest
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
-from gongxin.exchange import departments, keys
+from gongxin.identity import departments, keys
 from gongxin.settings import Settings
 from gongxin.web.app import create_app
 from tests.support.http import TestClient

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
 from gongxin.db.engine import make_engine
-from gongxin.exchange import departments
-from gongxin.exchange.departments import Department
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
 from gongxin.ids import ric
 from tests.intake.helpers import (
     AS_OF,
@@ -102,7 +102,7 @@ def commitment_fields(**values: Any) -> dict[str, Any]:
 
 def api_key(world: World, department: str, *scopes: str) -> dict[str, str]:
     """The Authorization header of a new key of ``department`` with ``scopes``."""
-    from gongxin.exchange import keys
+    from gongxin.identity import keys
 
     with world.engine.begin() as conn:
         made = keys.create(conn, department, now=AS_OF, scopes=list(scopes) or None)

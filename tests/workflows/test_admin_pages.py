@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from gongxin.exchange import accounts, sessions
-from gongxin.exchange.roles import Role
+from gongxin.identity import accounts, sessions
+from gongxin.identity.roles import Role
+from gongxin.sanctions import feedback
 from gongxin.web.auth import SESSION_COOKIE
-from gongxin.workflows import feedback
 from tests.intake.helpers import AS_OF
 from tests.workflows.helpers import APPROVALS, CENTRE, COMPANY, ELSEWHERE, World, breach, run_check
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gongxin.workflows import check_stats, feedback
-from gongxin.workflows.check_stats import Stats, Tally
+from gongxin.sanctions import check_stats, feedback
+from gongxin.sanctions.check_stats import Stats, Tally
 from tests.workflows.helpers import (
     APPROVALS,
     COMPANY,

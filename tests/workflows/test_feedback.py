@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from gongxin.db.audit_tables import audit_log
 from gongxin.errors import InvalidInput, NotFound
-from gongxin.workflows import feedback
+from gongxin.sanctions import feedback
 from tests.intake.helpers import AS_OF
 from tests.workflows.helpers import (
     APPROVALS,

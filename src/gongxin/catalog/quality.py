@@ -31,7 +31,7 @@ from gongxin.catalog.registry import Catalog
 from gongxin.clock import CHINA_TZ, local_date, working_days_between
 from gongxin.db import dialect
 from gongxin.db.models import departments, records, submissions
-from gongxin.exchange import departments as depts
+from gongxin.identity import departments as depts
 
 DEFAULT_SAMPLE = 20_000  # fill rates within about ±0.7 percentage points (95%)
 

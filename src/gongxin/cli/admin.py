@@ -9,8 +9,8 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
-from gongxin.exchange import departments, keys
-from gongxin.exchange.roles import SCOPE_NAMES, Scope
+from gongxin.identity import departments, keys
+from gongxin.identity.roles import SCOPE_NAMES, Scope
 
 dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
 key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)

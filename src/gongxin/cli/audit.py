@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from gongxin.audit import log as audit
 from gongxin.cli import common
-from gongxin.exchange import audit
 
 app = typer.Typer(help="审计日志 (audit log)", no_args_is_help=True)
 

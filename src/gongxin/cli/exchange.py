@@ -12,7 +12,8 @@ from rich.table import Table
 from gongxin import clock
 from gongxin.cli import common
 from gongxin.errors import NotFound
-from gongxin.exchange import departments, expiry, grants, providers, sharing_requests
+from gongxin.exchange import expiry, grants, providers, sharing_requests
+from gongxin.identity import departments
 
 app = typer.Typer(help="共享交换 (data sharing and exchange)", no_args_is_help=True)
 provider_app = typer.Typer(help="数据集提供部门 (providers of datasets)", no_args_is_help=True)

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.errors import InvalidInput
-from gongxin.exchange import accounts, departments
-from gongxin.exchange.roles import ROLE_NAMES, Role
+from gongxin.identity import accounts, departments
+from gongxin.identity.roles import ROLE_NAMES, Role
 
 app = typer.Typer(help="后台用户 (back-office users)", no_args_is_help=True)
 

@@ -13,8 +13,8 @@ from rich.table import Table
 from gongxin.cli import common
 from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
-from gongxin.exchange import departments
-from gongxin.workflows import check_stats
+from gongxin.identity import departments
+from gongxin.sanctions import check_stats
 
 WIDE = 160
 check_app = typer.Typer(help="信用核查 (credit checks)", no_args_is_help=True)

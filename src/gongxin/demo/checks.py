@@ -17,10 +17,9 @@ from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import records, subjects
 from gongxin.db.sanctions_tables import checks
-from gongxin.exchange import departments
-from gongxin.sanctions import check
+from gongxin.identity import departments
+from gongxin.sanctions import check, feedback
 from gongxin.sanctions.lists import applies, list_types
-from gongxin.workflows import feedback
 
 # (department, scene, purpose) of the demo checks, in turn
 RUNS = (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.demo.agencies import DEPARTMENTS
 from gongxin.demo.generate import DemoFile
-from gongxin.exchange import departments
+from gongxin.identity import departments
 from gongxin.intake.pipeline import Summary, ingest
 
 

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from gongxin import clock
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import share_requests
-from gongxin.exchange import departments, providers, sharing_requests
+from gongxin.exchange import providers, sharing_requests
 from gongxin.exchange.sharing_requests import Request
+from gongxin.identity import departments
 
 DATASET = "dishonest_debtor"
 PROVIDER = "市中级人民法院"

@@ -15,12 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from gongxin import clock
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, InvalidInput
-from gongxin.exchange import audit, changefeed, grants, providers
-from gongxin.exchange.departments import Department
+from gongxin.exchange import changefeed, grants, providers
 from gongxin.exchange.sharing_requests import Request, listing
+from gongxin.identity.departments import Department
 from gongxin.records import gate
 from gongxin.records.gate import Audience
 

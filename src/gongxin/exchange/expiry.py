@@ -31,12 +31,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from gongxin import clock
+from gongxin.audit import log as audit
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import records
-from gongxin.exchange import audit
 from gongxin.records import gate
 from gongxin.records.gate import Audience, Decision
 

@@ -13,12 +13,12 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import grants
 from gongxin.errors import Forbidden, InvalidInput, NotFound
-from gongxin.exchange import audit
-from gongxin.exchange.departments import Department
+from gongxin.identity.departments import Department
 
 HOW_TO_REQUEST = "POST /api/v1/exchange/requests"
 

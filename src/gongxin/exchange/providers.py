@@ -11,11 +11,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import dataset_providers
 from gongxin.db.models import submissions
-from gongxin.exchange import audit, departments
-from gongxin.exchange.departments import Department
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
 
 
 def providers_of(conn: sa.Connection, dataset: str) -> list[Department]:

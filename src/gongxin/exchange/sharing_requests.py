@@ -18,12 +18,14 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from gongxin import clock
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import grants as grant_table
 from gongxin.db.exchange_tables import share_requests
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongxin.exchange import audit, departments, grants, providers
-from gongxin.exchange.departments import Department
+from gongxin.exchange import grants, providers
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
 
 Side = Literal["mine", "to_decide", "all"]
 STATUS_NAMES = {

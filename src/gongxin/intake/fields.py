@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from gongxin.catalog.model import FieldSpec
+from gongxin.clock import LONG_TERM
 from gongxin.ids import orgcode, regno, ric, uscc
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
@@ -94,7 +95,7 @@ def _date_parser(spec: FieldSpec) -> Parser:
         if text is None:
             return None
         if long_term and text in ("长期", "永久", "长期有效"):
-            return v.LONG_TERM.isoformat()
+            return LONG_TERM.isoformat()
         return v.parse_date(raw if not isinstance(raw, str) else text).isoformat()
 
     return parse

@@ -25,8 +25,8 @@ from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import submissions
 from gongxin.errors import Busy, Forbidden, GongxinError, NotFound
-from gongxin.exchange import departments
-from gongxin.exchange.departments import Department
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
 from gongxin.intake.mapping import resolve
 from gongxin.intake.readers import open_table
 from gongxin.intake.readers.table import Row

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-LONG_TERM = date(2099, 12, 31)  # the 双公示 convention: 2099/12/31 means 长期 (long-term)
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's serial day 0 (its 1900 leap-year bug included)
 
 # Values departments send to say "no value".

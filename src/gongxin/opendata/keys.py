@@ -3,24 +3,22 @@
 A key looks like ``od_<8-char prefix>_<secret>``; it is shown once and stored as the SHA-256 of
 the whole key (256-bit random keys need no slow hash). Each key carries its own quota of
 requests per China calendar day and rate of requests per minute. Unlike the departments' keys
-(``gx_…``, gongxin.exchange.keys) an open-data key grants no access to anything non-public: it
+(``gx_…``, gongxin.identity.keys) an open-data key grants no access to anything non-public: it
 only lifts the anonymous limits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.clock import CHINA_TZ, as_utc, local_date
 from gongxin.db.opendata_tables import opendata_keys, opendata_usage
 from gongxin.errors import Forbidden, InvalidInput, NotFound
-from gongxin.exchange import audit
+from gongxin.identity import tokens
 
 KEY_PREFIX = "od"
 
@@ -48,15 +46,7 @@ class KeyInfo:
     used_today: int = 0
 
     def state(self, now: datetime) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at is not None and as_utc(self.expires_at) <= now:
-            return "expired"
-        return "active"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+        return tokens.state(self.revoked_at, self.expires_at, now)
 
 
 def _positive(value: int, zh: str, option: str) -> None:
@@ -84,13 +74,13 @@ def create(
     _positive(rate_per_minute, "每分钟请求数", "--rate-per-minute")
     if expires_days is not None:
         _positive(expires_days, "有效天数", "--expires-days")
-    prefix = secrets.token_hex(4)
-    key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    minted = tokens.mint(KEY_PREFIX)
+    key, prefix = minted.key, minted.prefix
     expires = now + timedelta(days=expires_days) if expires_days else None
     conn.execute(
         opendata_keys.insert().values(
             prefix=prefix,
-            key_hash=_hash(key),
+            key_hash=minted.digest,
             holder=holder,
             quota_per_day=quota_per_day,
             rate_per_minute=rate_per_minute,
@@ -136,8 +126,7 @@ def all_keys(conn: sa.Connection, *, now: datetime) -> list[KeyInfo]:
 
 def prefix_of(key_or_prefix: str) -> str:
     """The prefix of a key, given the key itself, ``od_<prefix>`` or the bare prefix."""
-    parts = key_or_prefix.strip().split("_")
-    return parts[1] if len(parts) >= 2 and parts[0] == KEY_PREFIX else key_or_prefix.strip()
+    return tokens.prefix_of(key_or_prefix, KEY_PREFIX)
 
 
 def revoke(conn: sa.Connection, key_or_prefix: str, *, now: datetime, actor: str = "cli") -> None:
@@ -161,11 +150,11 @@ def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
     refused = Forbidden(
         "开放数据密钥无效、已过期或已吊销", "open-data key invalid, expired or revoked"
     )
-    parts = key.strip().split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+    prefix = tokens.parse(key.strip(), KEY_PREFIX)
+    if prefix is None:
         raise refused
-    row = conn.execute(sa.select(opendata_keys).where(opendata_keys.c.prefix == parts[1])).first()
-    if row is None or not hmac.compare_digest(row.key_hash, _hash(key.strip())):
+    row = conn.execute(sa.select(opendata_keys).where(opendata_keys.c.prefix == prefix)).first()
+    if row is None or not tokens.proves(key.strip(), row.key_hash):
         raise refused
     info = _info(row)
     if info.state(now) != "active":

@@ -23,8 +23,8 @@ from enum import StrEnum
 from typing import Any
 
 from gongxin.catalog.model import DatasetSpec, Visibility
+from gongxin.clock import LONG_TERM
 from gongxin.ids import ric
-from gongxin.intake.values import LONG_TERM
 from gongxin.records.publicity import Publicity, windows
 
 NATURAL_PERSON = "自然人"

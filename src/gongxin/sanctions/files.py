@@ -15,11 +15,11 @@ from pathlib import Path
 import orjson
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.db.sanctions_tables import check_results, checks
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit
 from gongxin.sanctions import bulk, scenes, snapshot
 from gongxin.sanctions.check import new_id
 from gongxin.sanctions.log import RESULT_COLUMNS

@@ -16,10 +16,10 @@ from typing import Any, NoReturn
 import orjson
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db import dialect
 from gongxin.db.sanctions_tables import check_results, checks
 from gongxin.errors import NotFound
-from gongxin.exchange import audit
 from gongxin.sanctions.match import Item
 
 RESULT_COLUMNS = (

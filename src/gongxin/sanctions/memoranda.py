@@ -20,10 +20,10 @@ import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db.sanctions_tables import memoranda as table
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit
 from gongxin.sanctions import scenes
 from gongxin.sanctions.lists import KIND_NAMES, list_types
 

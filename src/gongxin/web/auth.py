@@ -31,11 +31,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, GongxinError, Unauthorized
-from gongxin.exchange import keys, sessions
-from gongxin.exchange.accounts import User
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
-from gongxin.exchange.sessions import Session
+from gongxin.identity import keys, sessions
+from gongxin.identity.accounts import User
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
+from gongxin.identity.sessions import Session
 from gongxin.settings import Settings
 from gongxin.web.deps import get_engine, get_now, get_settings
 

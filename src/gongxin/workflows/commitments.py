@@ -21,13 +21,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import record_history, records, subjects
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongxin.exchange import audit
-from gongxin.exchange.departments import Department
+from gongxin.identity.departments import Department
 from gongxin.records.gate import Audience, view
 from gongxin.workflows.submission import check_row, store_row
 

@@ -24,7 +24,7 @@ from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, submissions
 from gongxin.errors import InvalidInput
-from gongxin.exchange.departments import Department
+from gongxin.identity.departments import Department
 from gongxin.intake.mapping import resolve
 from gongxin.intake.pipeline import new_submission_id
 from gongxin.intake.readers.table import Row

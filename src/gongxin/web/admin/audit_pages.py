@@ -15,11 +15,13 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from gongxin.audit import log as audit
+from gongxin.audit import query as audit_query
+from gongxin.audit.query import Filters
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.exchange import audit, audit_query, departments
-from gongxin.exchange.accounts import User
-from gongxin.exchange.audit_query import Filters
-from gongxin.exchange.roles import Role
+from gongxin.identity import departments
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import PAGE_HEADERS, render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import EngineDep, NowDep

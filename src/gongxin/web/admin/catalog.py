@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, Response
 from gongxin.catalog.quality import by_department, quality, quality_all
 from gongxin.catalog.resources import entries, get_entry, labelled, related_names, write_xlsx
 from gongxin.clock import local_date
-from gongxin.exchange.accounts import User
-from gongxin.exchange.roles import Role
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep

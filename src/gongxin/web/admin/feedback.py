@@ -15,15 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.exchange import departments
-from gongxin.exchange.accounts import User
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Role
+from gongxin.identity import departments
+from gongxin.identity.accounts import User
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Role
+from gongxin.sanctions import check_stats, feedback
 from gongxin.sanctions.scenes import by_code
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import EngineDep, NowDep
-from gongxin.workflows import check_stats, feedback
 
 router = APIRouter(prefix="/admin/checks", tags=["后台 back office"], include_in_schema=False)
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.errors import Forbidden, GongxinError
-from gongxin.exchange import departments, keys
-from gongxin.exchange.accounts import User
-from gongxin.exchange.keys import NewKey
-from gongxin.exchange.roles import Role
+from gongxin.identity import departments, keys
+from gongxin.identity.accounts import User
+from gongxin.identity.keys import NewKey
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.admin.user_pages import managed_department
 from gongxin.web.auth import require_roles

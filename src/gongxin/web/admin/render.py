@@ -17,8 +17,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from gongxin.errors import GongxinError
-from gongxin.exchange.departments import KIND_NAMES
-from gongxin.exchange.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
+from gongxin.identity.departments import KIND_NAMES
+from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
 from gongxin.web.auth import CSRF_FIELD
 
 

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.errors import Forbidden, Unauthorized
-from gongxin.exchange import accounts, sessions
-from gongxin.exchange.accounts import User
-from gongxin.exchange.roles import Role
+from gongxin.identity import accounts, sessions
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render, render_error
 from gongxin.web.auth import (
     LOGIN_CSRF_COOKIE,

@@ -16,8 +16,8 @@ from gongxin import clock
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import GongxinError
 from gongxin.exchange import providers, sharing_requests
-from gongxin.exchange.accounts import User
-from gongxin.exchange.roles import Role
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.errors import GongxinError
-from gongxin.exchange import accounts, departments
-from gongxin.exchange.accounts import User
-from gongxin.exchange.roles import Role
+from gongxin.identity import accounts, departments
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import EngineDep, NowDep

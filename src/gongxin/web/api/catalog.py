@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Query
 from gongxin.catalog.quality import DEFAULT_SAMPLE, quality
 from gongxin.catalog.resources import entries, find_spec, get_entry, related_names
 from gongxin.clock import local_date
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
 from gongxin.web.auth import require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
 

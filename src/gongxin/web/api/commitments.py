@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gongxin.clock import local_date
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
 from gongxin.records.gate import Audience
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep

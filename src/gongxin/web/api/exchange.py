@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 from gongxin import clock
 from gongxin.errors import Forbidden, InvalidInput
 from gongxin.exchange import exchange_view, sharing_requests
-from gongxin.exchange.departments import Department
 from gongxin.exchange.exchange_view import Caller
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 

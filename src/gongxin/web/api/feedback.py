@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gongxin.clock import local_date
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
+from gongxin.sanctions import check_stats, feedback
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import EngineDep, NowDep
-from gongxin.workflows import check_stats, feedback
 
 router = APIRouter(prefix="/api/v1", tags=["信用核查反馈 check feedback"])
 CheckKey = Annotated[Department, Depends(require_scope(Scope.CHECK))]

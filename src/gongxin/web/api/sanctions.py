@@ -16,8 +16,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
 from gongxin.clock import local_date
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
 from gongxin.records.gate import Audience
 from gongxin.sanctions import check as checks
 from gongxin.sanctions import lists, log, memoranda, scenes, writer

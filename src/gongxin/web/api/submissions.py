@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from gongxin.errors import TooLarge
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import Scope
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import Scope
 from gongxin.intake.pipeline import get_submission, ingest
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.web.auth import require_scope

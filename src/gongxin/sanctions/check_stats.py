@@ -24,7 +24,7 @@ from gongxin.db.sanctions_tables import check_results, checks
 from gongxin.db.workflow_tables import check_feedback
 from gongxin.errors import InvalidInput
 from gongxin.sanctions import scenes
-from gongxin.workflows.feedback import measure_ids
+from gongxin.sanctions.feedback import measure_ids
 
 NO_DEPARTMENT = "（未登记部门）"
 MAX_DAYS = 3660

@@ -19,11 +19,11 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
+from gongxin.audit.log import Entry
 from gongxin.clock import CHINA_TZ
 from gongxin.db.audit_tables import audit_log
 from gongxin.errors import InvalidInput
-from gongxin.exchange import audit
-from gongxin.exchange.audit import Entry
 
 READ_ACTION = "audit.read"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from gongxin.clock import as_utc
 from gongxin.db.accounts_tables import sessions
-from gongxin.exchange import accounts
-from gongxin.exchange.accounts import User
+from gongxin.identity import accounts
+from gongxin.identity.accounts import User
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
 

@@ -21,12 +21,13 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from gongxin.audit import log as audit
 from gongxin.clock import as_utc
 from gongxin.db.accounts_tables import sessions, users
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from gongxin.exchange import audit, departments
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import ROLE_NAMES, Role
+from gongxin.identity import departments
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import ROLE_NAMES, Role
 
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")

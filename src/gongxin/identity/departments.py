@@ -8,9 +8,9 @@ from typing import Literal, get_args
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.models import departments
 from gongxin.errors import Conflict, InvalidInput, NotFound
-from gongxin.exchange import audit
 from gongxin.ids import uscc
 from gongxin.ids.exceptions import InvalidIdentifier
 

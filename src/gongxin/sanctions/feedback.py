@@ -20,11 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.sanctions_tables import check_results, checks
 from gongxin.db.workflow_tables import check_feedback
 from gongxin.errors import InvalidInput, NotFound
-from gongxin.exchange import audit
-from gongxin.exchange.departments import Department
+from gongxin.identity.departments import Department
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.sanctions import log

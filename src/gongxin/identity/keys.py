@@ -7,22 +7,21 @@ get argon2).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from gongxin.clock import as_utc
+from gongxin.audit import log as audit
 from gongxin.db.models import api_keys
 from gongxin.db.models import departments as departments_table
 from gongxin.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from gongxin.exchange import audit, departments
-from gongxin.exchange.departments import Department
-from gongxin.exchange.roles import ALL_SCOPES, Scope
+from gongxin.identity import departments, tokens
+from gongxin.identity.departments import Department
+from gongxin.identity.roles import ALL_SCOPES, Scope
+
+KIND = "gx"  # what a department key starts with
 
 
 @dataclass(frozen=True)
@@ -47,15 +46,7 @@ class KeyInfo:
     last_used_at: datetime | None
 
     def state(self, now: datetime) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at is not None and as_utc(self.expires_at) <= now:
-            return "expired"
-        return "active"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+        return tokens.state(self.revoked_at, self.expires_at, now)
 
 
 def parse_scopes(names: Iterable[str] | None) -> frozenset[Scope]:
@@ -92,14 +83,14 @@ def create(
     if expires_days is not None and expires_days <= 0:
         raise InvalidInput("有效天数须为正数", "--expires-days must be positive")
     granted = parse_scopes(scopes)
-    prefix = secrets.token_hex(4)
-    key = f"gx_{prefix}_{secrets.token_urlsafe(32)}"
+    minted = tokens.mint(KIND)
+    key, prefix = minted.key, minted.prefix
     expires = now + timedelta(days=expires_days) if expires_days else None
     conn.execute(
         api_keys.insert().values(
             department_id=dept.id,
             prefix=prefix,
-            key_hash=_hash(key),
+            key_hash=minted.digest,
             created_at=now,
             expires_at=expires,
             scopes=sorted(granted),
@@ -139,8 +130,7 @@ def all_keys(conn: sa.Connection, department_id: int | None = None) -> list[KeyI
 
 def prefix_of(key_or_prefix: str) -> str:
     """The prefix of a key, given the key itself, ``gx_<prefix>`` or the bare prefix."""
-    parts = key_or_prefix.strip().split("_")
-    return parts[1] if len(parts) >= 2 and parts[0] == "gx" else key_or_prefix.strip()
+    return tokens.prefix_of(key_or_prefix, KIND)
 
 
 def revoke(
@@ -194,15 +184,13 @@ _BY_PREFIX = (
 def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
     """The stored key behind ``key``; Unauthorized when wrong, unknown, expired or revoked."""
     refused = Unauthorized("API 密钥无效、已过期或已吊销", "API key invalid, expired or revoked")
-    parts = key.split("_")
-    if len(parts) < 3 or parts[0] != "gx":
+    prefix = tokens.parse(key, KIND)
+    if prefix is None:
         raise refused
-    row = conn.execute(_BY_PREFIX, {"prefix": parts[1]}).first()
-    if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
+    row = conn.execute(_BY_PREFIX, {"prefix": prefix}).first()
+    if row is None or not tokens.proves(key, row.key_hash):
         raise refused
-    if row.revoked_at is not None:
-        raise refused
-    if row.expires_at is not None and as_utc(row.expires_at) <= now:
+    if tokens.state(row.revoked_at, row.expires_at, now) != "active":
         raise refused
     dept = Department(
         row.department_id,
