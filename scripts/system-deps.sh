@@ -10,10 +10,12 @@
 #   poppler-utils       pdftoppm / pdftotext, to check generated PDF reports
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 #                       the text layout libraries WeasyPrint renders PDF reports with
+#   openjdk-17-jre-headless
+#                       Java for Apache Spark (pyspark), the batch engine beside DuckDB
 set -euo pipefail
 
 PACKAGES=(postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless)
 
 say() { printf 'system-deps: %s\n' "$*"; }
 

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     log_json: bool = Field(
         default=False, description="以 JSON 输出日志 (write logs as JSON lines, for collectors)."
     )
+    analytics_engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="批量分析引擎 (engine of batch jobs: duckdb, embedded, or spark).",
+    )
+    spark_master: str = Field(
+        default="local[*]",
+        description="Spark 主节点 (Spark master URL: local[*] on this machine, or spark://host:7077).",
+    )
     intake_batch_rows: int = Field(
         default=5000,
         ge=100,

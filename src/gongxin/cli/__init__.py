@@ -19,6 +19,7 @@ def _register() -> None:
     if _registered:
         return
     from gongxin.cli import admin, audit, catalog, demo, intake, users
+    from gongxin.cli import analytics as analytics_cli
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
@@ -44,6 +45,7 @@ def _register() -> None:
     # `gongxin check --file … --scene … --out …` (bulk check) beside its subcommands (stats …)
     workflows_cli.check_app.callback(invoke_without_command=True)(sanctions_cli.check)
     app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
+    app.add_typer(analytics_cli.app, name="analytics")
 
 
 def main() -> None:

@@ -1,0 +1,45 @@
+"""A demo store per database kind, its snapshot, and one Spark session for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gongxin.analytics import snapshot
+from gongxin.analytics.engines import SparkEngine
+from gongxin.catalog.registry import load_catalog
+from gongxin.db import migrate
+from gongxin.db.engine import make_engine
+from gongxin.demo import generate, load
+from tests.demo.helpers import AS_OF, AS_OF_DATE
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path) -> Iterator[sa.Engine]:
+    """A store holding a small demo (every dataset, linked and unlinked records)."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    catalog = load_catalog()
+    files = generate(tmp_path / "demo", subjects=120, seed=5, as_of=AS_OF_DATE, catalog=catalog)
+    load(engine, catalog, files, as_of=AS_OF)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def taken(store: sa.Engine, tmp_path: Path) -> snapshot.Snapshot:
+    return snapshot.take(store, tmp_path / "snapshot", batch=97, now=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkEngine]:
+    engine = SparkEngine("local[2]", partitions=2)
+    try:
+        yield engine
+    finally:
+        engine.close()
