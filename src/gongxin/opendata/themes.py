@@ -4,6 +4,7 @@ scheme, mapped to a theme of the EU data-theme vocabulary."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -13,6 +14,20 @@ from typing import Any
 import yaml
 
 _NS = uuid.UUID("0b7f3c1e-2d4a-5b6c-8e9f-1a2b3c4d5e6f")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{1,99}")  # CKAN's rule for group names
+
+# The EU data themes (their English labels, and Chinese ones)
+EU_THEMES = {
+    "AGRI": ("Agriculture, fisheries, forestry and food", "农业、渔业、林业和食品"),
+    "ECON": ("Economy and finance", "经济和金融"),
+    "EDUC": ("Education, culture and sport", "教育、文化和体育"),
+    "ENER": ("Energy", "能源"), "ENVI": ("Environment", "环境"),
+    "GOVE": ("Government and public sector", "政府和公共部门"), "HEAL": ("Health", "卫生"),
+    "INTR": ("International issues", "国际事务"),
+    "JUST": ("Justice, legal system and public safety", "司法、法律制度和公共安全"),
+    "REGI": ("Regions and cities", "地区和城市"), "SOCI": ("Population and society", "人口和社会"),
+    "TECH": ("Science and technology", "科学和技术"), "TRAN": ("Transport", "交通"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,5 +79,12 @@ def taxonomy() -> Taxonomy:
         t["category"]: Theme(t["name"], t["category"], t["title_en"], t["eu"])
         for t in data["themes"]
     }
+    for theme in themes.values():
+        if not _NAME.fullmatch(theme.name):
+            raise ValueError(f"themes.yaml: {theme.name!r} is not a CKAN group name")
+    for code in (data["default_eu"], *(t.eu for t in themes.values())):
+        if code not in EU_THEMES:
+            known = ", ".join(EU_THEMES)
+            raise ValueError(f"themes.yaml: {code!r} is not an EU data theme ({known})")
     scheme = data["scheme"]
     return Taxonomy(scheme["title"], scheme["title_en"], data["default_eu"], themes)
