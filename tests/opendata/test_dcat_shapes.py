@@ -13,6 +13,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, SKOS, XSD
 
+from gongxin.clock import local_date
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import catalog
 from tests.opendata.conftest import Server
@@ -68,6 +69,19 @@ def test_the_catalog_conforms_to_the_base_and_range_shapes(
     assert violations(graphs[syntax], shapes) == []
 
 
+def test_the_recommended_properties_are_there(graphs: dict[str, Graph]) -> None:
+    """The recommended shapes (warnings) find nothing missing but the licence's type, which
+    depends on the licence a deployment configures."""
+    recommended = Graph().parse(SHAPES / "3.0.1-shapes-recommended.ttl", format="turtle")
+    _, report, _ = validate(graphs["turtle"], shacl_graph=recommended, inference="rdfs")
+    assert isinstance(report, Graph)
+    missing = {
+        (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
+    assert missing == {("https://creativecommons.org/licenses/by/4.0/", str(DCTERMS.type))}
+
+
 def test_the_shapes_catch_what_dcat_ap_forbids(graphs: dict[str, Graph], shapes: Graph) -> None:
     """The check is live: a literal conformsTo, an untyped theme and a missing title are
     each reported."""
@@ -120,6 +134,10 @@ def test_themes_standards_and_agents_are_typed_resources(graphs: dict[str, Graph
     assert graph.value(period, DCAT.startDate) == Literal(
         OPEN["penalty"].effective_from, datatype=XSD.date
     )
+    modified = graph.value(penalty, DCTERMS.modified)
+    assert isinstance(modified, Literal)
+    end = local_date(modified.toPython())  # the day in China of the latest update
+    assert graph.value(period, DCAT.endDate) == Literal(end, datatype=XSD.date)
     availability = URIRef("http://data.europa.eu/r5r/availability")
     for dist in graph.objects(penalty, DCAT.distribution):
         assert graph.value(dist, availability) is not None

@@ -3,14 +3,15 @@
 It conforms to the DCAT-AP 3.0.1 SHACL shapes, base and range (tests/opendata/
 test_dcat_shapes.py): the mandatory classes and properties are all there, and every linked
 resource is typed with the class DCAT-AP expects (dcat_vocab). Recommended properties are
-added where gongxin knows them: keywords, themes (the platform's theme scheme, the EU data
+added where gongxin knows them: keywords; themes (the platform's theme scheme, the EU data
 themes and the 政务信息资源分类 classification, each a skos:ConceptScheme named as a theme
-taxonomy of the catalog), contact point (vCard), publisher (foaf:Agent with its ADMS publisher
-type), accrual periodicity (EU frequency vocabulary), issued (the publication date, a calendar
-date in China) and modified, spatial (dct:Location), temporal (dct:PeriodOfTime from the date
-the dataset's standard took effect), the standard it conforms to (dct:Standard), landing page,
-access rights, and per distribution the download URL, format (EU file types), media type
-(IANA), licence and availability. Chinese literals carry the language tag ``zh``.
+taxonomy of the catalog); contact point (vCard); publisher (foaf:Agent with its ADMS publisher
+type); accrual periodicity (EU frequency vocabulary); issued (the publication date, a calendar
+date in China) and modified; spatial (dct:Location); temporal (dct:PeriodOfTime from the day
+the dataset's standard took effect to its latest update); the standard it conforms to
+(dct:Standard); landing page; access rights; and per distribution the download URL, format
+(EU file types), media type (IANA), licence and availability. Chinese literals carry the
+language tag ``zh``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date, datetime
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
+from gongxin.clock import local_date
 from gongxin.opendata import dcat_vocab as vocab
 from gongxin.opendata.packages import FORMATS, Organization, Package, publisher
 from gongxin.settings import Settings
@@ -29,6 +31,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 CONTEXT = {
     "dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "vcard": str(VCARD),
     "skos": str(SKOS), "xsd": str(XSD), "dcatap": str(vocab.DCATAP), "owl": str(OWL),
+    "gsp": str(vocab.GSP),
 }  # fmt: skip
 
 
@@ -102,6 +105,7 @@ def catalog_graph(pkgs: list[Package], base: str, settings: Settings) -> Graph:
     if any(p.spec.resource for p in pkgs):
         graph.add((catalog, DCAT.themeTaxonomy, _classifications(graph, base)))
     if pkgs:
+        graph.add((catalog, DCTERMS.issued, _day(min(p.issued for p in pkgs))))
         graph.add((catalog, DCTERMS.modified, _moment(max(p.modified for p in pkgs))))
 
     for pkg in pkgs:
@@ -129,10 +133,14 @@ def _standard(graph: Graph, pkg: Package, base: str) -> URIRef:
 
 
 def _period(graph: Graph, pkg: Package) -> BNode:
-    """The time the records cover: from the day the dataset's standard took effect."""
+    """The time the records cover: from the day the dataset's standard took effect to the day
+    (in China) of its latest update."""
     node = BNode(f"period-{pkg.spec.code}")
     graph.add((node, RDF.type, DCTERMS.PeriodOfTime))
     graph.add((node, DCAT.startDate, _day(pkg.spec.effective_from)))
+    end = local_date(pkg.modified)
+    if end >= pkg.spec.effective_from:
+        graph.add((node, DCAT.endDate, _day(end)))
     return node
 
 

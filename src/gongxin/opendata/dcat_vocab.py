@@ -7,7 +7,7 @@ theme scheme (themes.yaml) as a skos:ConceptScheme."""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 
 from gongxin.opendata.themes import EU_THEMES, Theme, taxonomy
 
@@ -22,6 +22,7 @@ STABLE = URIRef(EU + "planned-availability/STABLE")
 CHINA = URIRef(EU + "country/CHN")
 IANA = "https://www.iana.org/assignments/media-types/"
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 # ADMS publisher type of the departments and the credit centre: city-level authorities
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 
@@ -76,7 +77,12 @@ def stable(graph: Graph) -> URIRef:
 
 
 def china(graph: Graph) -> URIRef:
-    return typed(graph, CHINA, DCTERMS.Location, "中国")
+    """China as dct:Location, with its bounding box and centroid (WGS 84, longitude first)."""
+    typed(graph, CHINA, DCTERMS.Location, "中国")
+    box = "POLYGON((73.5 18.2, 135.1 18.2, 135.1 53.6, 73.5 53.6, 73.5 18.2))"
+    graph.add((CHINA, DCAT.bbox, Literal(box, datatype=GSP.wktLiteral)))
+    graph.add((CHINA, DCAT.centroid, Literal("POINT(104.2 35.9)", datatype=GSP.wktLiteral)))
+    return CHINA
 
 
 def local_authority(graph: Graph) -> URIRef:
