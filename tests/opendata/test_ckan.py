@@ -139,6 +139,9 @@ def test_bad_parameter_values_raise_validation_error(ckan: ckanapi.RemoteCKAN) -
     assert "yesterday" in str(when.value.error_dict["fq"])
     with pytest.raises(ckanapi.ValidationError):
         ckan.action.package_search(sort="colour desc")
+    with pytest.raises(ckanapi.ValidationError) as deep:  # hostile nesting: 409, not a 500
+        ckan.action.package_search(q="(" * 5000 + "x" + ")" * 5000)
+    assert "q" in deep.value.error_dict
 
 
 def test_unknown_action_is_a_ckan_error(ckan: ckanapi.RemoteCKAN) -> None:

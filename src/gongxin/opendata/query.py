@@ -20,6 +20,7 @@ from typing import NoReturn
 from gongxin.opendata.packages import FORMATS, Package
 
 Predicate = Callable[[Package], bool]
+MAX_DEPTH = 32  # nested parentheses and NOTs
 
 
 class BadQuery(ValueError):
@@ -113,6 +114,7 @@ class _Parser:
             self.tokens.append(match)
             pos = match.end()
         self.at = 0
+        self.depth = 0
         self.words: list[str] = []
 
     def fail(self, near: str) -> NoReturn:
@@ -156,6 +158,19 @@ class _Parser:
         if self.at >= len(self.tokens):
             self.fail(self.text[-20:] or "(空)")
         token = self.tokens[self.at]
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise BadQuery(
+                self.parameter,
+                f"查询嵌套过深（括号或 NOT 超过 {MAX_DEPTH} 层）",
+                f"the query nests too deep (more than {MAX_DEPTH} parentheses or NOTs)",
+            )
+        try:
+            return self._unary(token)
+        finally:
+            self.depth -= 1
+
+    def _unary(self, token: re.Match[str]) -> Predicate:
         if token.group("op") in ("NOT",):
             self.at += 1
             inner = self.unary()
