@@ -114,6 +114,16 @@ def test_search_clauses_combine(ckan: ckanapi.RemoteCKAN) -> None:
     assert names(fq="name:tax*") == {n for n in OPEN if n.startswith("tax")}
     facets = ckan.action.package_search(**{"facet.field": '["groups"]'})["facets"]
     assert facets["groups"]["administrative-decisions"] == 2
+    # Solr date math on the server's clock; every entry was published on 2025-01-15
+    assert names(fq="metadata_created:[NOW-2YEARS TO NOW]") == set(OPEN)
+    assert names(fq="metadata_created:[NOW/DAY-1YEAR TO *]") == set()
+    assert names(fq="metadata_created:{NOW-2YEARS TO NOW-1YEAR}") == set(OPEN)
+
+
+def test_search_returns_the_fields_asked_for(ckan: ckanapi.RemoteCKAN) -> None:
+    found = ckan.action.package_search(fl="id,name", rows=1000)
+    assert sorted(p["name"] for p in found["results"]) == OPEN
+    assert all(set(p) == {"id", "name"} for p in found["results"])
 
 
 def test_groups_are_the_catalog_themes(ckan: ckanapi.RemoteCKAN) -> None:

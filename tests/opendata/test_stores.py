@@ -28,7 +28,7 @@ def test_packages_groups_and_catalog_on_each_store(db_url: str, tmp_path: Path) 
         assert store.ingest(path).accepted == 2
         with store.engine.connect() as conn:
             pkgs = packages(conn, catalog(), settings)
-    context = ckan.Context(pkgs, settings, BASE)
+    context = ckan.Context(pkgs, settings, BASE, datetime.now(UTC))
 
     def call(name: str, **data: Any) -> Any:
         return ckan.call(name, context, data)

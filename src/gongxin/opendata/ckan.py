@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from gongxin import __version__
@@ -63,6 +64,7 @@ class Context:
     packages: list[Package]
     settings: Settings
     base: str  # the public base URL, without a trailing slash
+    now: datetime  # the moment of the request: NOW in search queries
 
     def show(self, pkg: Package) -> dict[str, Any]:
         """A package as package_show gives it."""

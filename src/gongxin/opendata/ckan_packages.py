@@ -37,7 +37,8 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     res_format:, name:, id:, license_id:, metadata_modified:[2020-01-01T00:00:00Z TO *] …,
     joined by spaces or AND, OR, NOT, parentheses), rows (default 10, at most 1000: more are
     capped), start, sort (score, id, name, title, metadata_created, metadata_modified; asc or
-    desc), facet, facet.field, facet.limit, facet.mincount."""
+    desc), fl (the fields of each result, e.g. id,name), facet, facet.field, facet.limit,
+    facet.mincount."""
     p = Params(data)
     rows = p.number("rows", DEFAULT_ROWS, cap=MAX_ROWS)
     start = p.number("start", 0)
@@ -45,8 +46,9 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     licence = ctx.settings.opendata_license_id
     try:
         hits = searching.search(
-            ctx.packages, q=p.text("q"), fq=p.text("fq"), sort=sort, license_id=licence
-        )
+            ctx.packages, q=p.text("q"), fq=p.text("fq"), sort=sort, license_id=licence,
+            now=ctx.now,
+        )  # fmt: skip
         wanted = p.names("facet.field") if p.flag("facet", True) else []
         plain, rich = searching.facets(
             hits, wanted, licence, p.number("facet.limit", 50, -1),
@@ -54,13 +56,26 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         )  # fmt: skip
     except searching.BadQuery as exc:
         raise validation_error({exc.parameter: f"{exc.zh} ({exc.en})"}) from None
+    results = [ctx.show(pkg) for pkg in hits[start : start + rows]]
+    fields = _fields(p)
+    if fields:
+        results = [{k: v for k, v in pkg.items() if k in fields} for pkg in results]
     return {
         "count": len(hits),
-        "results": [ctx.show(pkg) for pkg in hits[start : start + rows]],
+        "results": results,
         "sort": sort or searching.DEFAULT_SORT,
         "facets": plain,
         "search_facets": rich,
     }
+
+
+def _fields(p: Params) -> set[str]:
+    """``fl``: the fields of each result, comma- or space-separated or a list; empty for all
+    (``*`` too)."""
+    value = p.data.get("fl")
+    names = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    fields = {str(n).strip() for n in names if str(n).strip()}
+    return set() if "*" in fields else fields
 
 
 @action

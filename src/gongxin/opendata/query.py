@@ -1,7 +1,8 @@
 """The Solr-style query language of package_search's ``q`` and ``fq``, over packages in memory.
 
 A query is clauses: ``field:value``, ``field:"quoted value"``, ``field:[FROM TO UNTIL]`` (a
-range, ``{…}`` for exclusive ends, ``*`` for an open end), a bare word or ``"phrase"`` (free
+range, ``{…}`` for exclusive ends, ``*`` for an open end, ``NOW-7DAYS``, ``NOW/DAY`` … for
+Solr's date math), a bare word or ``"phrase"`` (free
 text), or ``*:*`` (everything). ``-clause`` or ``NOT clause`` negates; a leading ``+`` is allowed.
 Clauses separated by spaces or ``AND`` must all hold; ``OR`` joins the clauses on either side
 into one alternative, so ``organization:a OR organization:b metadata_modified:[X TO *]`` (the
@@ -12,9 +13,10 @@ A value ending in ``*`` matches by prefix; ``field:*`` means the field has a val
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NoReturn
 
 from gongxin.opendata.packages import FORMATS, Package
@@ -70,19 +72,63 @@ _TOKEN = re.compile(
 )
 
 
-def _date_bound(text: str, parameter: str) -> datetime | None:
+_MATH = re.compile(r"([+-])(\d{1,6})(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?|/(YEAR|MONTH|DAY|HOUR)S?")
+
+
+def _shift(moment: datetime, sign: str, n: int, unit: str) -> datetime:
+    n = n if sign == "+" else -n
+    if unit in ("YEAR", "MONTH"):
+        months = moment.year * 12 + moment.month - 1 + (n * 12 if unit == "YEAR" else n)
+        year, month = divmod(months, 12)
+        if not 1 <= year <= 9999:
+            raise OverflowError(year)
+        day = min(moment.day, monthrange(year, month + 1)[1])
+        return moment.replace(year=year, month=month + 1, day=day)
+    return moment + timedelta(**{unit.lower() + "s": n})
+
+
+def _round(moment: datetime, unit: str) -> datetime:
+    moment = moment.replace(microsecond=0, second=0, minute=0)
+    if unit in ("DAY", "MONTH", "YEAR"):
+        moment = moment.replace(hour=0)
+    if unit in ("MONTH", "YEAR"):
+        moment = moment.replace(day=1)
+    return moment.replace(month=1) if unit == "YEAR" else moment
+
+
+def _date_math(text: str, now: datetime) -> datetime | None:
+    """Solr's date math on NOW (in UTC): ``NOW``, ``NOW-7DAYS``, ``NOW/DAY-1MONTH`` …; None
+    when ``text`` is not date math."""
+    if not text.startswith("NOW"):
+        return None
+    moment = now.astimezone(UTC)
+    pos = 3
+    while pos < len(text):
+        step = _MATH.match(text, pos)
+        if step is None:
+            return None
+        sign, number, unit, rounding = step.groups()
+        moment = _round(moment, rounding) if rounding else _shift(moment, sign, int(number), unit)
+        pos = step.end()
+    return moment
+
+
+def _date_bound(text: str, parameter: str, now: datetime) -> datetime | None:
     if text == "*":
         return None
     try:
+        shifted = _date_math(text, now)
+        if shifted is not None:
+            return shifted
         if "T" not in text:
             moment = datetime.combine(date.fromisoformat(text), time())
         else:
             moment = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadQuery(
             parameter,
-            f"无法识别的时间“{text}”；格式为 2020-01-01T00:00:00Z 或 *",
-            f"cannot read the time {text!r}; use 2020-01-01T00:00:00Z or *",
+            f"无法识别的时间“{text}”；格式为 2020-01-01T00:00:00Z、NOW-7DAYS 或 *",
+            f"cannot read the time {text!r}; use 2020-01-01T00:00:00Z, NOW-7DAYS or *",
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -101,10 +147,11 @@ class _Term:
 
 
 class _Parser:
-    def __init__(self, text: str, parameter: str, license_id: str) -> None:
+    def __init__(self, text: str, parameter: str, license_id: str, now: datetime) -> None:
         self.text = text
         self.parameter = parameter
         self.license_id = license_id
+        self.now = now
         self.tokens: list[re.Match[str]] = []
         pos = 0
         while text[pos:].strip():
@@ -213,7 +260,7 @@ class _Parser:
         if field in DATE_FIELDS:
             if value == "*":
                 return lambda pkg: True
-            moment = _date_bound(value, self.parameter)
+            moment = _date_bound(value, self.parameter, self.now)
             return lambda pkg: _moment(pkg, field) == moment
         return self.match(field, value.casefold())
 
@@ -237,8 +284,8 @@ class _Parser:
                 f"只有 {'、'.join(DATE_FIELDS)} 可按范围查询，“{field}”不可",
                 f"only {', '.join(DATE_FIELDS)} take a range, not {field!r}",
             )
-        start = _date_bound(token.group("start"), self.parameter)
-        end = _date_bound(token.group("end"), self.parameter)
+        start = _date_bound(token.group("start"), self.parameter, self.now)
+        end = _date_bound(token.group("end"), self.parameter, self.now)
         open_start, open_end = token.group("lo") == "{", token.group("hi") == "}"
 
         def keeps(pkg: Package) -> bool:
@@ -250,9 +297,9 @@ class _Parser:
         return keeps
 
 
-def parse(text: str, parameter: str, license_id: str) -> tuple[Predicate, list[str]]:
+def parse(text: str, parameter: str, license_id: str, now: datetime) -> tuple[Predicate, list[str]]:
     """The predicate of a ``q`` or ``fq`` text, and the free-text words it asks for (for
-    ranking)."""
-    parser = _Parser(text, parameter, license_id)
+    ranking); ``now`` is NOW in date math."""
+    parser = _Parser(text, parameter, license_id, now)
     keeps = parser.parse()
     return keeps, parser.words

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from gongxin.opendata import query
@@ -53,10 +54,11 @@ def search(
     fq: str,
     sort: str | None,
     license_id: str,
+    now: datetime,
 ) -> list[Package]:
-    """The packages that match, in the requested order."""
-    matches, words = query.parse(q, "q", license_id)
-    filters, _ = query.parse(fq, "fq", license_id)
+    """The packages that match, in the requested order; ``now`` is NOW in date math."""
+    matches, words = query.parse(q, "q", license_id, now)
+    filters, _ = query.parse(fq, "fq", license_id, now)
     order = parse_sort(sort)
     hits = [p for p in pkgs if matches(p) and filters(p)]
     for field, descending in reversed(order):  # stable sorts, last key first

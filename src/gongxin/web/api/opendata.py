@@ -126,7 +126,7 @@ async def _action(
                 raise ckan.from_domain(exc) from None
             with engine.connect() as conn:
                 pkgs = packages(conn, catalog, settings)
-            return ckan.call(name, ckan.Context(pkgs, settings, base), data)
+            return ckan.call(name, ckan.Context(pkgs, settings, base, now), data)
 
         result = await run_in_threadpool(run)
     except ckan.CkanError as exc:
