@@ -26,8 +26,6 @@ from gongxin.errors import NotFound as GxNotFound
 from gongxin.opendata.packages import Package
 from gongxin.settings import Settings
 
-MAX_ROWS = 1000
-DEFAULT_ROWS = 10
 CKAN_VERSION = "2.10.4"  # the API version gongxin's answers follow
 
 
