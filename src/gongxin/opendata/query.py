@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NoReturn
 
@@ -136,14 +135,6 @@ def _date_bound(text: str, parameter: str, now: datetime) -> datetime | None:
 def _moment(pkg: Package, field: str) -> datetime:
     moment = pkg.modified if field == "metadata_modified" else pkg.created
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class _Term:
-    """A clause read from the query: a predicate, and the free-text words it asks for."""
-
-    keeps: Predicate
-    words: tuple[str, ...] = ()
 
 
 class _Parser:
