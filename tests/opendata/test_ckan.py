@@ -111,21 +111,37 @@ def test_unknown_ids_raise_not_found(ckan: ckanapi.RemoteCKAN) -> None:
         ckan.action.organization_show(id="no-such-organization")
 
 
-def test_bad_parameters_raise_validation_error(ckan: ckanapi.RemoteCKAN) -> None:
-    with pytest.raises(ckanapi.ValidationError) as unknown:
-        ckan.action.package_search(q="处罚", colour="red")
-    assert "colour" in unknown.value.error_dict
+def test_unknown_parameters_are_ignored_and_rows_capped(ckan: ckanapi.RemoteCKAN) -> None:
+    """As real CKAN: a parameter an action does not know changes nothing, and rows above
+    1000 are capped to 1000 instead of refused."""
+    plain = ckan.action.package_search(q="处罚")
+    assert ckan.action.package_search(q="处罚", colour="red") == plain
+    assert ckan.action.package_show(id="penalty", include_password_hash=True)["name"] == ("penalty")
+    assert ckan.action.package_search(rows=5000)["count"] == len(OPEN)
+    assert len(ckan.action.package_search(rows=5000)["results"]) == len(OPEN)
+
+
+def test_bad_parameter_values_raise_validation_error(ckan: ckanapi.RemoteCKAN) -> None:
     with pytest.raises(ckanapi.ValidationError) as missing:
         ckan.action.package_show()
     assert "id" in missing.value.error_dict
     with pytest.raises(ckanapi.ValidationError) as rows:
-        ckan.action.package_search(rows=5000)
+        ckan.action.package_search(rows=-1)
     assert "rows" in rows.value.error_dict
     with pytest.raises(ckanapi.ValidationError) as fq:
         ckan.action.package_search(fq="colour:red")
-    assert "fq" in fq.value.error_dict
+    assert "colour" in str(fq.value.error_dict["fq"])
+    with pytest.raises(ckanapi.ValidationError) as unbalanced:
+        ckan.action.package_search(fq="(organization:x OR tags:y")
+    assert "fq" in unbalanced.value.error_dict
+    with pytest.raises(ckanapi.ValidationError) as when:
+        ckan.action.package_search(fq="metadata_modified:[yesterday TO *]")
+    assert "yesterday" in str(when.value.error_dict["fq"])
     with pytest.raises(ckanapi.ValidationError):
         ckan.action.package_search(sort="colour desc")
+    with pytest.raises(ckanapi.ValidationError) as deep:  # hostile nesting: 409, not a 500
+        ckan.action.package_search(q="(" * 5000 + "x" + ")" * 5000)
+    assert "q" in deep.value.error_dict
 
 
 def test_unknown_action_is_a_ckan_error(ckan: ckanapi.RemoteCKAN) -> None:

@@ -60,6 +60,7 @@ def test_cli_creates_lists_and_revokes_keys(ready: Cli) -> None:
     assert "opendata.key.create" in audited and "opendata.key.revoke" in audited
     datasets = ready.ok("opendata", "list").stdout
     assert "penalty" in datasets and "行政处罚" in datasets
+    assert "administrative-decisions" in datasets  # its CKAN group
 
 
 def test_daily_quota_answers_429_with_retry_after(server: Server) -> None:

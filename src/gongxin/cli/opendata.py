@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from gongxin.cli import common
+from gongxin.clock import local_date
 from gongxin.opendata import keys
 from gongxin.opendata.packages import packages
 
@@ -21,17 +22,21 @@ _STATES = {"active": "有效 active", "expired": "已过期 expired", "revoked":
 @app.command("list")
 @common.reports_errors
 def list_datasets() -> None:
-    """列出开放数据集 (list the open datasets with their organisation and last update)."""
+    """列出开放数据集 (list the open datasets with their organisation, group and last update)."""
     s = common.settings()
-    table = Table("代码 code", "名称 title", "组织 organization", "更新周期 cycle", "更新 modified")
+    table = Table(
+        "代码 code", "名称 title", "组织 organization", "分组 group", "更新周期 cycle",
+        "更新 modified",
+    )  # fmt: skip
     with common.engine().connect() as conn:
         for pkg in packages(conn, common.catalog(), s):
             table.add_row(
                 pkg.name,
                 pkg.spec.name,
                 pkg.organization.title,
+                pkg.theme.name,
                 pkg.spec.update_cycle,
-                f"{pkg.modified:%Y-%m-%d}",
+                local_date(pkg.modified).isoformat(),
             )
     common.out.print(table)
 

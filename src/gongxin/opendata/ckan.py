@@ -1,12 +1,15 @@
-"""CKAN's Action API over the open datasets (read-only): package_list, package_show,
-package_search, organization_list, organization_show, tag_list, license_list, status_show,
-help_show.
+"""CKAN's Action API over the open datasets (read-only): the dispatcher, the envelope and the
+errors, and the site-wide actions (status_show, site_read, license_list, help_show). The
+dataset, resource and tag actions are in ckan_packages, the organisation and group actions in
+ckan_groups.
 
 Answers and errors have CKAN's own shape, so CKAN clients (ckanapi, CKAN harvesters) work
 unchanged: ``{"help", "success": true, "result"}``, or ``{"help", "success": false, "error":
 {"__type", "message" | field messages}}`` with CKAN's status and ``__type`` — 404 Not Found
-Error, 409 Validation Error (an unknown or invalid parameter, a missing id), 403 Authorization
+Error, 409 Validation Error (an invalid parameter value, a missing id), 403 Authorization
 Error (a bad key), 400 Bad Request (an unknown action), and 429 when a limit is exceeded.
+As in CKAN, parameters an action does not know are ignored, and ``rows``/``limit`` above the
+maximum are capped to it.
 """
 
 from __future__ import annotations
@@ -14,17 +17,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from gongxin import __version__
 from gongxin.errors import GongxinError
 from gongxin.errors import NotFound as GxNotFound
-from gongxin.opendata import search as searching
-from gongxin.opendata.packages import Package, find, organizations
+from gongxin.opendata.packages import Package
 from gongxin.settings import Settings
 
-MAX_ROWS = 1000
-DEFAULT_ROWS = 10
 CKAN_VERSION = "2.10.4"  # the API version gongxin's answers follow
 
 
@@ -61,22 +62,21 @@ class Context:
     packages: list[Package]
     settings: Settings
     base: str  # the public base URL, without a trailing slash
+    now: datetime  # the moment of the request: NOW in search queries
+
+    def show(self, pkg: Package) -> dict[str, Any]:
+        """A package as package_show gives it."""
+        return pkg.as_dict(self.base, self.settings)
+
+    def not_found(self, zh: str, en: str) -> CkanError:
+        return from_domain(GxNotFound(zh, en))
 
 
 class Params:
-    """An action's parameters (query string or JSON body), checked against what it accepts."""
+    """An action's parameters (query string or JSON body). Those an action does not read are
+    ignored, as CKAN ignores them."""
 
-    def __init__(self, data: dict[str, Any], accepted: tuple[str, ...]) -> None:
-        unknown = sorted(k for k in data if k not in accepted)
-        if unknown:
-            known = "、".join(accepted) if accepted else "（无）"
-            raise validation_error(
-                {
-                    k: f"未知参数；可用参数：{known} (unknown parameter; accepted: "
-                    f"{', '.join(accepted) or 'none'})"
-                    for k in unknown
-                }
-            )
+    def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
 
     def text(self, name: str, default: str = "", *, required: bool = False) -> str:
@@ -89,7 +89,8 @@ class Params:
             raise validation_error({name: "须为文本 (must be a string)"})
         return str(value)
 
-    def number(self, name: str, default: int, low: int, high: int) -> int:
+    def number(self, name: str, default: int, low: int = 0, cap: int = 10**9) -> int:
+        """A whole number of at least ``low``; one above ``cap`` is taken as ``cap``."""
         value = self.data.get(name)
         if value is None or value == "":
             return default
@@ -97,11 +98,11 @@ class Params:
             number = int(value)
         except (TypeError, ValueError):
             number = low - 1
-        if isinstance(value, bool) or not low <= number <= high:
+        if isinstance(value, bool) or number < low:
             raise validation_error(
-                {name: f"须为 {low} 至 {high} 的整数 (must be a whole number {low}..{high})"}
+                {name: f"须为不小于 {low} 的整数 (must be a whole number of at least {low})"}
             )
-        return number
+        return min(number, cap)
 
     def flag(self, name: str, default: bool = False) -> bool:
         value = self.data.get(name)
@@ -142,127 +143,9 @@ def action(fn: Action) -> Action:
     return fn
 
 
-def _show(ctx: Context, pkg: Package) -> dict[str, Any]:
-    return pkg.as_dict(ctx.base, ctx.settings)
-
-
-@action
-def package_list(ctx: Context, data: dict[str, Any]) -> list[str]:
-    """The names of the open datasets, sorted. Parameters: limit, offset."""
-    p = Params(data, ("limit", "offset"))
-    names = sorted(pkg.name for pkg in ctx.packages)
-    offset = p.number("offset", 0, 0, 10**9)
-    limit = p.number("limit", len(names), 0, 10**9)
-    return names[offset : offset + limit]
-
-
-@action
-def package_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """One open dataset by id or name (its dataset code). Parameters: id."""
-    p = Params(data, ("id", "use_default_schema", "include_tracking", "include_plugin_data"))
-    return _show(ctx, find(ctx.packages, p.text("id", required=True)))
-
-
-@action
-def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """Search the open datasets. Parameters: q (free text over name, title, description and
-    tags, or field:value), fq (organization:, tags:, res_format:, name:, license_id: …),
-    rows (default 10, at most 1000), start, sort, facet.field, facet.limit, facet.mincount."""
-    p = Params(
-        data,
-        ("q", "fq", "rows", "start", "sort", "facet", "facet.field", "facet.limit",
-         "facet.mincount", "include_private", "include_drafts"),
-    )  # fmt: skip
-    rows = p.number("rows", DEFAULT_ROWS, 0, MAX_ROWS)
-    start = p.number("start", 0, 0, 10**9)
-    sort = p.text("sort") or None
-    licence = ctx.settings.opendata_license_id
-    try:
-        hits = searching.search(
-            ctx.packages, q=p.text("q"), fq=p.text("fq"), sort=sort, license_id=licence
-        )
-        wanted = p.names("facet.field") if p.flag("facet", True) else []
-        plain, rich = searching.facets(
-            hits, wanted, licence, p.number("facet.limit", 50, -1, 10**6),
-            p.number("facet.mincount", 1, 0, 10**6),
-        )  # fmt: skip
-    except searching.BadQuery as exc:
-        raise validation_error({exc.parameter: f"{exc.zh} ({exc.en})"}) from None
-    return {
-        "count": len(hits),
-        "results": [_show(ctx, pkg) for pkg in hits[start : start + rows]],
-        "sort": sort or searching.DEFAULT_SORT,
-        "facets": plain,
-        "search_facets": rich,
-    }
-
-
-@action
-def organization_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
-    """The organisations that publish open datasets. Parameters: all_fields, sort, limit,
-    offset, include_dataset_count, q."""
-    p = Params(
-        data, ("all_fields", "sort", "limit", "offset", "include_dataset_count", "q", "type")
-    )
-    orgs = list(organizations(ctx.packages).values())
-    sort = p.text("sort", "name asc").split()
-    if (
-        len(sort) not in (1, 2)
-        or sort[0] not in ("name", "title", "package_count")
-        or (len(sort) == 2 and sort[1] not in ("asc", "desc"))
-    ):
-        raise validation_error({"sort": "可用：name、title、package_count，加 asc 或 desc"})
-    keys: dict[str, Callable[[Any], Any]] = {
-        "name": lambda o: o[0].name, "title": lambda o: o[0].title,
-        "package_count": lambda o: len(o[1]),
-    }  # fmt: skip
-    orgs.sort(key=keys[sort[0]], reverse=len(sort) == 2 and sort[1] == "desc")
-    q = p.text("q").casefold()
-    if q:
-        orgs = [o for o in orgs if q in o[0].name.casefold() or q in o[0].title.casefold()]
-    offset = p.number("offset", 0, 0, 10**9)
-    orgs = orgs[offset : offset + p.number("limit", len(orgs), 0, 10**9)]
-    if not p.flag("all_fields"):
-        return [org.name for org, _ in orgs]
-    counted = p.flag("include_dataset_count", True)
-    return [org.as_dict(len(pkgs) if counted else None) for org, pkgs in orgs]
-
-
-@action
-def organization_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """One organisation by id or name. Parameters: id, include_datasets (default false)."""
-    p = Params(
-        data,
-        ("id", "include_datasets", "include_dataset_count", "include_extras", "include_users",
-         "include_tags", "include_groups", "include_followers"),
-    )  # fmt: skip
-    wanted = p.text("id", required=True)
-    for org, pkgs in organizations(ctx.packages).values():
-        if wanted in (org.name, org.id):
-            out = org.as_dict(len(pkgs))
-            if p.flag("include_datasets"):
-                out["packages"] = [_show(ctx, pkg) for pkg in pkgs]
-            out["users"] = []
-            out["extras"] = []
-            return out
-    raise from_domain(
-        GxNotFound(f"没有名为“{wanted}”的组织", f"no organization with id or name {wanted!r}")
-    )
-
-
-@action
-def tag_list(ctx: Context, data: dict[str, Any]) -> list[str]:
-    """The tags of the open datasets. Parameters: query (a fragment), all_fields."""
-    p = Params(data, ("query", "all_fields", "vocabulary_id"))
-    fragment = p.text("query").casefold()
-    tags = sorted({t for pkg in ctx.packages for t in pkg.tags if fragment in t.casefold()})
-    return tags
-
-
 @action
 def license_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The licence of the open data."""
-    Params(data, ())
     s = ctx.settings
     licence = {"id": s.opendata_license_id, "title": s.opendata_license_title,
                "url": s.opendata_license_url, "od_conformance": "approved"}  # fmt: skip
@@ -272,7 +155,6 @@ def license_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
 @action
 def status_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """What this site is: its CKAN API version and gongxin's own."""
-    Params(data, ())
     return {
         "site_title": f"{ctx.settings.opendata_publisher} 开放数据", "site_url": ctx.base,
         "site_description": "公共信用信息开放数据 (gongxin)", "ckan_version": CKAN_VERSION,
@@ -281,9 +163,15 @@ def status_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @action
+def site_read(ctx: Context, data: dict[str, Any]) -> bool:
+    """Whether this site may be read: always true for the open data."""
+    return True
+
+
+@action
 def help_show(ctx: Context, data: dict[str, Any]) -> str:
     """An action's documentation. Parameters: name."""
-    name = Params(data, ("name",)).text("name", required=True)
+    name = Params(data).text("name", required=True)
     fn = ACTIONS.get(name)
     if fn is None:
         raise from_domain(GxNotFound(f"没有动作“{name}”", f"no action {name!r}"))
@@ -316,3 +204,7 @@ def error_envelope(base: str, name: str, exc: CkanError) -> dict[str, Any]:
         "success": False,
         "error": exc.error,
     }
+
+
+# The actions of these modules register themselves with @action.
+from gongxin.opendata import ckan_groups, ckan_packages  # noqa: E402, F401

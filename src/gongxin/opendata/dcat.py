@@ -1,42 +1,37 @@
-"""The open-data catalog as DCAT-AP (RDF, built with rdflib), served as Turtle and JSON-LD.
+"""The open-data catalog as DCAT-AP 3 (RDF, built with rdflib), served as Turtle and JSON-LD.
 
-DCAT-AP's mandatory classes and properties are all present: the dcat:Catalog with dct:title,
-dct:description, dct:publisher and dcat:dataset; every dcat:Dataset with dct:title and
-dct:description; every dcat:Distribution with dcat:accessURL; every foaf:Agent with foaf:name.
-Recommended ones are added where gongxin knows them: keywords, themes, contact point (vCard),
-publisher, accrual periodicity (EU frequency vocabulary), issued/modified, landing page, access
-rights, distributions' download URL, format (EU file types), media type (IANA) and licence.
-Chinese literals carry the language tag ``zh``.
+It conforms to the DCAT-AP 3.0.1 SHACL shapes, base and range (tests/opendata/
+test_dcat_shapes.py): the mandatory classes and properties are all there, and every linked
+resource is typed with the class DCAT-AP expects (dcat_vocab). Recommended properties are
+added where gongxin knows them: keywords; themes (the platform's theme scheme, the EU data
+themes and the 政务信息资源分类 classification, each a skos:ConceptScheme named as a theme
+taxonomy of the catalog); contact point (vCard); publisher (foaf:Agent with its ADMS publisher
+type); accrual periodicity (EU frequency vocabulary); issued (the publication date, a calendar
+date in China) and modified; spatial (dct:Location); temporal (dct:PeriodOfTime from the day
+the dataset's standard took effect to its latest update); the standard it conforms to
+(dct:Standard); landing page; access rights; and per distribution the download URL, format
+(EU file types), media type (IANA), licence and availability. Chinese literals carry the
+language tag ``zh``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
+from gongxin.clock import local_date
+from gongxin.opendata import dcat_vocab as vocab
 from gongxin.opendata.packages import FORMATS, Organization, Package, publisher
 from gongxin.settings import Settings
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-EU = "http://publications.europa.eu/resource/authority/"
-FREQUENCY = Namespace(EU + "frequency/")
-FILE_TYPE = Namespace(EU + "file-type/")
-DATA_THEME = Namespace(EU + "data-theme/")
-LANGUAGE = URIRef(EU + "language/ZHO")
-PUBLIC = URIRef(EU + "access-right/PUBLIC")
-IANA = "https://www.iana.org/assignments/media-types/"
-
-# 更新周期 (GB/T 21063 update cycle) → EU frequency vocabulary
-FREQUENCIES = {
-    "实时": "UPDATE_CONT", "每日": "DAILY", "每周": "WEEKLY", "每月": "MONTHLY",
-    "每季度": "QUARTERLY", "每半年": "BIANNUAL", "每年": "ANNUAL", "其他": "OTHER",
-}  # fmt: skip
 
 CONTEXT = {
     "dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "vcard": str(VCARD),
-    "skos": str(SKOS), "xsd": str(XSD),
+    "skos": str(SKOS), "xsd": str(XSD), "dcatap": str(vocab.DCATAP), "owl": str(OWL),
+    "gsp": str(vocab.GSP),
 }  # fmt: skip
 
 
@@ -48,6 +43,14 @@ def _moment(value: datetime) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.dateTime)
 
 
+def _day(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _document(graph: Graph, url: str) -> URIRef:
+    return vocab.typed(graph, URIRef(url), FOAF.Document)
+
+
 def _agent(graph: Graph, base: str, org: Organization, uri: str | None = None) -> URIRef:
     """An organisation as foaf:Agent; its URI answers with CKAN's organization_show."""
     node = URIRef(uri or f"{base}/api/3/action/organization_show?id={org.name}")
@@ -55,11 +58,13 @@ def _agent(graph: Graph, base: str, org: Organization, uri: str | None = None) -
     graph.add((node, RDF.type, FOAF.Organization))
     graph.add((node, FOAF.name, _zh(org.title)))
     graph.add((node, DCTERMS.identifier, Literal(org.name)))
+    graph.add((node, DCTERMS.type, vocab.local_authority(graph)))
     return node
 
 
 def _contact(graph: Graph, base: str, settings: Settings) -> BNode:
     node = BNode("contact")
+    graph.add((node, RDF.type, VCARD.Kind))
     graph.add((node, RDF.type, VCARD.Organization))
     graph.add((node, VCARD.fn, _zh(settings.opendata_publisher)))
     graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{settings.opendata_contact_email}")))
@@ -91,15 +96,52 @@ def catalog_graph(pkgs: list[Package], base: str, settings: Settings) -> Graph:
              "仅含下载当日处于公示期内的记录。")),
     )  # fmt: skip
     graph.add((catalog, DCTERMS.publisher, platform))
-    graph.add((catalog, DCTERMS.language, LANGUAGE))
+    graph.add((catalog, DCTERMS.language, vocab.language(graph)))
     graph.add((catalog, DCTERMS.license, licence))
-    graph.add((catalog, FOAF.homepage, URIRef(f"{base}/opendata")))
+    graph.add((catalog, DCTERMS.spatial, vocab.china(graph)))
+    graph.add((catalog, FOAF.homepage, _document(graph, f"{base}/opendata")))
+    for scheme in vocab.theme_schemes(graph, base):
+        graph.add((catalog, DCAT.themeTaxonomy, scheme))
+    if any(p.spec.resource for p in pkgs):
+        graph.add((catalog, DCAT.themeTaxonomy, _classifications(graph, base)))
     if pkgs:
+        graph.add((catalog, DCTERMS.issued, _day(min(p.issued for p in pkgs))))
         graph.add((catalog, DCTERMS.modified, _moment(max(p.modified for p in pkgs))))
 
     for pkg in pkgs:
         graph.add((catalog, DCAT.dataset, _dataset(graph, pkg, base, contact, licence)))
     return graph
+
+
+def _classifications(graph: Graph, base: str) -> URIRef:
+    """政务信息资源分类 (the resource catalog's classification) as a concept scheme."""
+    scheme = vocab.typed(graph, URIRef(f"{base}/catalog#classification"), SKOS.ConceptScheme)
+    graph.add((scheme, DCTERMS.title, _zh("政务信息资源分类")))
+    return scheme
+
+
+def _standard(graph: Graph, pkg: Package, base: str) -> URIRef:
+    """The dataset's data standard (its catalog spec and version) as dct:Standard."""
+    spec = pkg.spec
+    node = URIRef(f"{base}/catalog#standard-{spec.code}-{spec.version}")
+    graph.add((node, RDF.type, DCTERMS.Standard))
+    graph.add((node, DCTERMS.title, _zh(f"{spec.name}数据规范（{spec.version}）")))
+    graph.add((node, DCTERMS.identifier, Literal(f"{spec.code} {spec.version}")))
+    graph.add((node, OWL.versionInfo, Literal(spec.version)))
+    graph.add((node, DCTERMS.issued, _day(spec.effective_from)))
+    return node
+
+
+def _period(graph: Graph, pkg: Package) -> BNode:
+    """The time the records cover: from the day the dataset's standard took effect to the day
+    (in China) of its latest update."""
+    node = BNode(f"period-{pkg.spec.code}")
+    graph.add((node, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((node, DCAT.startDate, _day(pkg.spec.effective_from)))
+    end = local_date(pkg.modified)
+    if end >= pkg.spec.effective_from:
+        graph.add((node, DCAT.endDate, _day(end)))
+    return node
 
 
 def _dataset(graph: Graph, pkg: Package, base: str, contact: BNode, licence: URIRef) -> URIRef:
@@ -113,23 +155,26 @@ def _dataset(graph: Graph, pkg: Package, base: str, contact: BNode, licence: URI
     graph.add((node, DCTERMS.identifier, Literal(spec.code)))
     graph.add((node, DCTERMS.publisher, _agent(graph, base, pkg.organization)))
     graph.add((node, DCAT.contactPoint, contact))
-    graph.add((node, DCAT.landingPage, URIRef(pkg.landing_page(base))))
-    graph.add((node, DCTERMS.accessRights, PUBLIC))
-    graph.add((node, DCTERMS.language, LANGUAGE))
-    graph.add((node, DCTERMS.issued, _moment(pkg.created)))
+    graph.add((node, DCAT.landingPage, _document(graph, pkg.landing_page(base))))
+    graph.add((node, DCTERMS.accessRights, vocab.public_access(graph)))
+    graph.add((node, DCTERMS.language, vocab.language(graph)))
+    graph.add((node, DCTERMS.issued, _day(pkg.issued)))
     graph.add((node, DCTERMS.modified, _moment(pkg.modified)))
-    graph.add((node, DCTERMS.conformsTo, Literal(f"{spec.code} {spec.version}")))
-    graph.add((node, DCAT.theme, DATA_THEME.GOVE))
-    graph.add((node, DCTERMS.accrualPeriodicity, FREQUENCY[FREQUENCIES.get(spec.update_cycle,
-                                                                          "OTHER")]))  # fmt: skip
+    graph.add((node, DCTERMS.conformsTo, _standard(graph, pkg, base)))
+    graph.add((node, DCTERMS.spatial, vocab.china(graph)))
+    graph.add((node, DCTERMS.temporal, _period(graph, pkg)))
+    graph.add((node, DCTERMS.accrualPeriodicity, vocab.frequency(graph, spec.update_cycle)))
+    for theme in vocab.themes(graph, base, pkg.theme):
+        graph.add((node, DCAT.theme, theme))
     if spec.resource is not None:
         klass = spec.resource.classification
-        theme = BNode(f"classification-{spec.code}")
+        theme = vocab.concept(
+            graph, URIRef(f"{base}/catalog#classification-{klass.code}"),
+            _classifications(graph, base), klass.path,
+        )  # fmt: skip
+        graph.add((theme, SKOS.notation, Literal(klass.code)))
         graph.add((node, DCTERMS.identifier, Literal(spec.resource.code)))
         graph.add((node, DCAT.theme, theme))
-        graph.add((theme, RDF.type, SKOS.Concept))
-        graph.add((theme, SKOS.notation, Literal(klass.code)))
-        graph.add((theme, SKOS.prefLabel, _zh(klass.path)))
     for tag in pkg.tags:
         graph.add((node, DCAT.keyword, _zh(tag)))
     for fmt, (mimetype, ext, description) in FORMATS.items():
@@ -140,11 +185,13 @@ def _dataset(graph: Graph, pkg: Package, base: str, contact: BNode, licence: URI
         graph.add((dist, DCTERMS.description, _zh(description)))
         graph.add((dist, DCAT.accessURL, dist))
         graph.add((dist, DCAT.downloadURL, dist))
-        graph.add((dist, DCTERMS.format, FILE_TYPE[fmt]))
-        graph.add((dist, DCAT.mediaType, URIRef(IANA + mimetype)))
+        graph.add((dist, DCTERMS.format, vocab.file_type(graph, fmt)))
+        graph.add((dist, DCAT.mediaType, vocab.media_type(graph, mimetype)))
         graph.add((dist, DCTERMS.license, licence))
         graph.add((dist, DCTERMS.modified, _moment(pkg.modified)))
         graph.add((dist, DCTERMS.identifier, Literal(f"{spec.code}.{ext}")))
+        graph.add((dist, vocab.DCATAP.availability, vocab.stable(graph)))
+        graph.add((dist, DCTERMS.language, vocab.language(graph)))
     return node
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from gongxin.catalog.registry import Catalog
 from gongxin.clock import CHINA_TZ
 from gongxin.db.models import departments, submissions
 from gongxin.errors import NotFound
+from gongxin.opendata.themes import Theme, taxonomy
 from gongxin.settings import Settings
 
 _NS = uuid.UUID("6f2b1e7c-4a59-5d0e-9a41-0d8f3c2b7a10")  # gongxin's open-data namespace
@@ -71,6 +72,8 @@ class Package:
     providers: tuple[str, ...]
     created: datetime
     modified: datetime
+    issued: date  # the publication date (发布日期), a calendar date in China
+    theme: Theme  # its CKAN group and DCAT theme
     tags: tuple[str, ...] = field(default=())
 
     @property
@@ -92,18 +95,25 @@ class Package:
         s = self.spec
         return " ".join((s.code, s.name, s.name_en, s.description, *self.tags)).lower()
 
+    def resource_dict(self, base: str, fmt: str, position: int) -> dict[str, Any]:
+        """One download format of the package as CKAN's resource dictionary."""
+        s = self.spec
+        return {
+            "id": stable_id("resource", s.code, fmt), "package_id": self.id,
+            "name": f"{s.name}（{fmt}）", "description": FORMATS[fmt][2], "format": fmt,
+            "mimetype": FORMATS[fmt][0], "url": self.resource_url(base, fmt),
+            "created": _stamp(self.created), "last_modified": _stamp(self.modified),
+            "metadata_modified": _stamp(self.modified), "position": position,
+            "state": "active", "url_type": None, "size": None, "hash": "",
+            "datastore_active": False,
+        }  # fmt: skip
+
+    def resources(self, base: str) -> list[dict[str, Any]]:
+        return [self.resource_dict(base, fmt, n) for n, fmt in enumerate(FORMATS)]
+
     def as_dict(self, base: str, settings: Settings) -> dict[str, Any]:
         s = self.spec
-        resources = [
-            {
-                "id": stable_id("resource", s.code, fmt), "package_id": self.id,
-                "name": f"{s.name}（{fmt}）", "description": FORMATS[fmt][2], "format": fmt,
-                "mimetype": FORMATS[fmt][0], "url": self.resource_url(base, fmt),
-                "created": _stamp(self.created), "last_modified": _stamp(self.modified),
-                "position": position, "state": "active", "url_type": None,
-            }
-            for position, fmt in enumerate(FORMATS)
-        ]  # fmt: skip
+        resources = self.resources(base)
         extras = {
             "update_cycle": s.update_cycle, "category": s.category, "info_class": s.info_class,
             "publicity_scope": s.publicity_scope, "share_type": s.share_type,
@@ -134,7 +144,7 @@ class Package:
                 {"id": stable_id("tag", t), "name": t, "display_name": t, "state": "active"}
                 for t in self.tags
             ],
-            "num_tags": len(self.tags), "groups": [],
+            "num_tags": len(self.tags), "groups": [self.theme.as_dict()],
             "resources": resources, "num_resources": len(resources),
             "extras": [{"key": k, "value": v} for k, v in extras.items()],
         }  # fmt: skip
@@ -217,7 +227,11 @@ def packages(conn: sa.Connection, catalog: Catalog, settings: Settings) -> list[
         tags = tuple(
             dict.fromkeys(t for t in (spec.category, spec.info_class, "公共信用信息") if t)
         )
-        out.append(Package(spec, org, tuple(r.name for r in rows), created, modified, tags))
+        theme = taxonomy().of(spec.category)
+        out.append(
+            Package(spec, org, tuple(r.name for r in rows), created, modified, published, theme,
+                    tags)
+        )  # fmt: skip
     return out
 
 
@@ -228,6 +242,14 @@ def find(pkgs: list[Package], id_or_name: str) -> Package:
     raise NotFound(
         f"没有名为“{id_or_name}”的开放数据集", f"no open dataset with id or name {id_or_name!r}"
     )
+
+
+def groups(pkgs: list[Package]) -> dict[str, tuple[Theme, list[Package]]]:
+    """The themes (CKAN groups) that hold at least one open dataset, with their packages."""
+    found: dict[str, tuple[Theme, list[Package]]] = {}
+    for pkg in pkgs:
+        found.setdefault(pkg.theme.name, (pkg.theme, []))[1].append(pkg)
+    return found
 
 
 def organizations(pkgs: list[Package]) -> dict[str, tuple[Organization, list[Package]]]:

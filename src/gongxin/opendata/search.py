@@ -8,117 +8,20 @@ Validation Error.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from gongxin.opendata.packages import FORMATS, Package
+from gongxin.opendata import query
+from gongxin.opendata.packages import Package
+from gongxin.opendata.query import BadQuery
 
-FACETS = ("organization", "tags", "res_format", "license_id")
-_TERM = re.compile(r'\s*(?:(AND|OR)\s+)?([+-]?)([A-Za-z_.]+):(?:"([^"]*)"|(\S+))\s*')
-_WORD = re.compile(r'\s*(?:"([^"]+)"|(\S+))\s*')
-SORTABLE = ("score", "name", "title", "metadata_created", "metadata_modified")
+__all__ = ["DEFAULT_SORT", "FACETS", "BadQuery", "facets", "parse_sort", "search"]
+
+FACETS = ("organization", "groups", "tags", "res_format", "license_id")
+SORTABLE = ("score", "id", "name", "title", "metadata_created", "metadata_modified")
 DEFAULT_SORT = "score desc, metadata_modified desc"
-
-
-class BadQuery(ValueError):
-    def __init__(self, parameter: str, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.parameter = parameter
-        self.zh = zh
-        self.en = en
-
-
-def _values(pkg: Package, field: str, license_id: str) -> tuple[str, ...]:
-    """The values of a filterable field of a package."""
-    getters: dict[str, Callable[[], tuple[str, ...]]] = {
-        "organization": lambda: (pkg.organization.name,),
-        "owner_org": lambda: (pkg.organization.id,),
-        "tags": lambda: pkg.tags,
-        "res_format": lambda: tuple(FORMATS),
-        "name": lambda: (pkg.name,),
-        "id": lambda: (pkg.id,),
-        "license_id": lambda: (license_id,),
-        "title": lambda: (pkg.spec.name,),
-    }
-    return getters[field]()
-
-
-FILTERABLE = (
-    "organization",
-    "owner_org",
-    "tags",
-    "res_format",
-    "name",
-    "id",
-    "license_id",
-    "title",
-)
-
-
-@dataclass(frozen=True)
-class Filter:
-    field: str
-    value: str
-    negate: bool = False
-
-    def keeps(self, pkg: Package, license_id: str) -> bool:
-        hit = self.value.casefold() in {v.casefold() for v in _values(pkg, self.field, license_id)}
-        return hit != self.negate
-
-
-def parse_fq(fq: str, parameter: str = "fq") -> list[Filter]:
-    """``organization:dept-1 tags:"行政管理" -res_format:JSON`` → filters (all must hold)."""
-    filters: list[Filter] = []
-    pos = 0
-    while pos < len(fq):
-        match = _TERM.match(fq, pos)
-        if match is None or match.end() == pos:
-            if not fq[pos:].strip():
-                break
-            raise BadQuery(
-                parameter,
-                f"无法解析的筛选条件：{fq[pos:][:40]}；格式为 字段:值",
-                f"cannot parse filter {fq[pos:][:40]!r}; use field:value",
-            )
-        joiner, sign, name, quoted, bare = match.groups()
-        if joiner == "OR":
-            raise BadQuery(parameter, "筛选条件不支持 OR", "OR is not supported in filters")
-        if name not in FILTERABLE:
-            raise BadQuery(
-                parameter,
-                f"不能按“{name}”筛选；可用字段：{'、'.join(FILTERABLE)}",
-                f"cannot filter on {name!r}; filterable fields: {', '.join(FILTERABLE)}",
-            )
-        filters.append(Filter(name, quoted if quoted is not None else bare, sign == "-"))
-        pos = match.end()
-    return filters
-
-
-def parse_q(q: str) -> tuple[list[str], list[Filter]]:
-    """Free-text words (all must occur) and any ``field:value`` terms written into ``q``."""
-    q = q.strip()
-    if q in ("", "*:*", "*"):
-        return [], []
-    words: list[str] = []
-    filters: list[Filter] = []
-    pos = 0
-    while pos < len(q):
-        term = _TERM.match(q, pos)
-        if term is not None and term.group(3) in FILTERABLE:
-            filters.extend(parse_fq(term.group(0), "q"))
-            pos = term.end()
-            continue
-        word = _WORD.match(q, pos)
-        if word is None or word.end() == pos:
-            break
-        text = word.group(1) or word.group(2)
-        if text not in ("AND", "+"):
-            words.append(text.casefold())
-        pos = word.end()
-    return words, filters
 
 
 def parse_sort(sort: str | None) -> list[tuple[str, bool]]:
@@ -151,19 +54,17 @@ def search(
     fq: str,
     sort: str | None,
     license_id: str,
+    now: datetime,
 ) -> list[Package]:
-    """The packages that match, in the requested order."""
-    words, filters = parse_q(q)
-    filters += parse_fq(fq)
+    """The packages that match, in the requested order; ``now`` is NOW in date math."""
+    matches, words = query.parse(q, "q", license_id, now)
+    filters, _ = query.parse(fq, "fq", license_id, now)
     order = parse_sort(sort)
-    hits = [
-        p
-        for p in pkgs
-        if all(w in p.text() for w in words) and all(f.keeps(p, license_id) for f in filters)
-    ]
+    hits = [p for p in pkgs if matches(p) and filters(p)]
     for field, descending in reversed(order):  # stable sorts, last key first
         key: Callable[[Package], Any] = {
             "score": lambda p: _score(p, words),
+            "id": lambda p: p.id,
             "name": lambda p: p.name,
             "title": lambda p: p.spec.name,
             "metadata_created": lambda p: p.created,
@@ -189,10 +90,12 @@ def facets(
         counts: Counter[str] = Counter()
         titles: dict[str, str] = {}
         for pkg in pkgs:
-            for value in _values(pkg, field, license_id):
+            for value in query.values(pkg, field, license_id):
                 counts[value] += 1
             if field == "organization":
                 titles[pkg.organization.name] = pkg.organization.title
+            elif field == "groups":
+                titles[pkg.theme.name] = pkg.theme.title
         top = [(v, n) for v, n in counts.most_common() if n >= mincount]
         top = top[:limit] if limit >= 0 else top
         plain[field] = dict(top)

@@ -111,8 +111,10 @@ async def _action(
     now: NowDep,
 ) -> JSONResponse:  # fmt: skip
     """CKAN's Action API: ``GET /api/3/action/<name>?param=…`` or ``POST`` with a JSON body.
-    Actions: package_list, package_show, package_search, organization_list, organization_show,
-    tag_list, license_list, status_show, help_show."""
+    Actions: package_list/show/search, current_package_list_with_resources, resource_show,
+    resource_search, tag_list/show, organization_list/show, group_list/show,
+    group_package_show, the autocompletes, license_list, status_show, help_show (see
+    docs/opendata.md). Unknown parameters are ignored and rows capped, as in CKAN."""
     base = base_url(request, settings)
     try:
         data = await _params(request)
@@ -124,7 +126,7 @@ async def _action(
                 raise ckan.from_domain(exc) from None
             with engine.connect() as conn:
                 pkgs = packages(conn, catalog, settings)
-            return ckan.call(name, ckan.Context(pkgs, settings, base), data)
+            return ckan.call(name, ckan.Context(pkgs, settings, base, now), data)
 
         result = await run_in_threadpool(run)
     except ckan.CkanError as exc:
