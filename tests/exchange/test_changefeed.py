@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.db.exchange_tables import change_log
-from gongxin.db.models import records
+from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput
 from gongxin.exchange import audit, expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
@@ -227,6 +227,9 @@ def _insert_record(conn: sa.Connection, n: int) -> None:
             data=row(n),
             created_at=now,
             updated_at=now,
+            department_id=sa.select(departments.c.id)
+            .where(departments.c.name == PROVIDER)
+            .scalar_subquery(),
         )
     )
 
