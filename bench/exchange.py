@@ -41,6 +41,7 @@ def _build(folder: Path, rows: int) -> dict[str, Any]:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.fast import write_penalty_csv
+    from gongxin.demo.load import ensure_assignments
     from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
@@ -56,6 +57,7 @@ def _build(folder: Path, rows: int) -> dict[str, Any]:
         with engine.begin() as conn:
             departments.add(conn, PROVIDER, kind="provider", code=None, now=now)
             departments.add(conn, READER, kind="user", code=None, now=now)
+            ensure_assignments(conn, load_catalog(), now)  # its district bureaus' names
         csv_path = folder / "penalties.csv"
         started = time.perf_counter()
         write_penalty_csv(csv_path, rows, seed=1, as_of=date(2026, 11, 1))

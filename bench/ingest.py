@@ -45,6 +45,7 @@ def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.agencies import SAMR
+    from gongxin.demo.load import ensure_assignments
     from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
@@ -54,6 +55,7 @@ def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
     migrate.upgrade(engine)
     with engine.begin() as conn:
         departments.add(conn, PROVIDER, kind="provider", code=SAMR.code, now=moment)
+        ensure_assignments(conn, load_catalog(), moment)  # its district bureaus' names
     catalog = load_catalog()
     started = time.perf_counter()
     summary = ingest(

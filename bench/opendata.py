@@ -35,6 +35,7 @@ def build(folder: Path, rows: int) -> str:
     from gongxin.db import migrate
     from gongxin.db.engine import make_engine
     from gongxin.demo.fast import write_penalty_csv
+    from gongxin.demo.load import ensure_assignments
     from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
@@ -43,6 +44,7 @@ def build(folder: Path, rows: int) -> str:
     migrate.upgrade(engine)
     with engine.begin() as conn:
         departments.add(conn, "市市场监督管理局", kind="provider", code=None, now=NOW)
+        ensure_assignments(conn, get_catalog(), NOW)  # its district bureaus' names
     path = folder / "penalty.csv"
     write_penalty_csv(path, rows, seed=1, as_of=AS_OF, subjects=max(1, rows // 2))
     ingest(engine, get_catalog(), path, dataset="penalty", provider="市市场监督管理局", as_of=NOW)

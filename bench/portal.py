@@ -108,6 +108,7 @@ def _build(folder: Path, subjects: int) -> dict[str, Any]:
     from gongxin.db.engine import make_engine
     from gongxin.demo.agencies import SAMR
     from gongxin.demo.fast import write_penalty_csv
+    from gongxin.demo.load import ensure_assignments
     from gongxin.identity import departments
     from gongxin.intake.pipeline import ingest
 
@@ -122,6 +123,8 @@ def _build(folder: Path, subjects: int) -> dict[str, Any]:
     with engine.begin() as conn:
         departments.add(conn, PROVIDER, kind="provider", code=SAMR.code, now=as_of)
     catalog = load_catalog()
+    with engine.begin() as conn:  # the register's provider; its district bureaus' names
+        ensure_assignments(conn, catalog, as_of)
     figures: dict[str, Any] = {"as_of": as_of.isoformat()}
 
     reg_csv, pen_csv = folder / "registration.csv", folder / "penalty.csv"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from gongxin.catalog import providers
 from gongxin.catalog.registry import load_catalog
-from gongxin.exchange import providers, sharing_requests
+from gongxin.exchange import sharing_requests
 from gongxin.identity import accounts
 from gongxin.identity import departments as depts
 from tests.admin.conftest import OTHER, PASSWORD, Office

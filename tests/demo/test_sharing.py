@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from gongxin.catalog import providers
 from gongxin.catalog.registry import load_catalog
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.errors import Forbidden
-from gongxin.exchange import exchange_view, providers
+from gongxin.exchange import exchange_view
 from gongxin.exchange.exchange_view import Caller
 from gongxin.identity import departments
 from tests.demo.helpers import AS_OF, AS_OF_DATE

@@ -78,6 +78,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/exchange/requests/{request_id}"): Scope.EXCHANGE,
     ("POST", "/api/v1/exchange/requests/{request_id}/approve"): Scope.EXCHANGE,
     ("POST", "/api/v1/exchange/requests/{request_id}/refuse"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/providers"): Scope.EXCHANGE,
+    ("POST", "/api/v1/exchange/providers"): Scope.EXCHANGE,  # and the centre only (403 else)
+    ("DELETE", "/api/v1/exchange/providers/{dataset}/{name}"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/{dataset}/records"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/{dataset}/changes"): Scope.EXCHANGE,
     # 政务信息资源目录 and data quality (gongxin.web.api.catalog): department systems

@@ -1,5 +1,6 @@
 """Shared setup of the sharing tests: a catalog where penalties are 有条件共享 and tax violations
-不予共享, a provider, a user department and the credit centre, penalties stored through intake."""
+不予共享, a provider (assigned to penalties by the centre), a user department, the credit centre,
+another provider department, penalties stored through intake."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog, load_catalog
 from gongxin.exchange.exchange_view import Caller
 from gongxin.identity import departments
@@ -72,6 +74,8 @@ def open_world(db_url: str, folder: Path) -> Iterator[World]:
             other = departments.add(conn, OTHER, kind="provider", code=None, now=AS_OF)
             provider = departments.get(conn, PROVIDER)
         catalog = load_catalog(write_override(folder / "specs"))
+        with store.engine.begin() as conn:  # the credit centre names the penalty's provider
+            providers.assign(conn, catalog, "penalty", PROVIDER, now=AS_OF)
         yield World(store, catalog, provider, user, centre, other)
 
 

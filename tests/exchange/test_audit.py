@@ -94,8 +94,9 @@ def test_cli_audit_verify_exits_1_on_tampering(ready: Cli) -> None:
     engine = make_engine(ready.url)
     try:
         _fill(engine, 3)
-        # the department that `ready` registered is audited too: 1 + 3 entries
-        assert "共 4 条" in ready.ok("audit", "verify").stdout
+        # what `ready` set up is audited too (the department, the authorities it may file for,
+        # its assignment as the register's provider): 3 + 3 entries
+        assert "共 6 条" in ready.ok("audit", "verify").stdout
         assert "clerk2" in ready.ok("audit", "list").stdout
         with engine.begin() as conn:
             conn.execute(sa.update(audit_log).where(audit_log.c.seq == 1).values(target="x"))

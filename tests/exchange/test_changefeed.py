@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from gongxin.audit import log as audit
 from gongxin.db.exchange_tables import change_log
-from gongxin.db.models import records
+from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput
 from gongxin.exchange import expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
@@ -228,6 +228,9 @@ def _insert_record(conn: sa.Connection, n: int) -> None:
             data=row(n),
             created_at=now,
             updated_at=now,
+            department_id=sa.select(departments.c.id)
+            .where(departments.c.name == PROVIDER)
+            .scalar_subquery(),
         )
     )
 

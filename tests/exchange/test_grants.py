@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from gongxin.audit import log as audit
+from gongxin.catalog import providers
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongxin.exchange import grants, providers, sharing_requests
+from gongxin.exchange import grants, sharing_requests
 from gongxin.exchange.exchange_view import read_records
 from tests.exchange.sharing import ASKED, BASIS, OTHER, TODAY, World, moment, open_world, row
+from tests.intake.helpers import PROVIDER
 
 
 @pytest.fixture
@@ -127,7 +129,8 @@ def test_refusal_needs_reasons_and_grants_nothing(world: World) -> None:
 def test_deadline_counts_statutory_working_days_and_flags_overdue(world: World) -> None:
     # Friday 26 Sep 2025: the National Day holiday (1–8 Oct) lies ahead, with the make-up
     # working days Sunday 28 Sep and Saturday 11 Oct.
-    with world.engine.begin() as conn:  # no submissions yet: the centre names the provider
+    with world.engine.begin() as conn:  # the centre hands the dataset to another provider
+        providers.unassign(conn, "penalty", PROVIDER, now=moment(TODAY))
         providers.assign(conn, world.catalog, "penalty", OTHER, now=moment(TODAY))
     filed = ask(world, date(2025, 9, 26))
     assert filed.deadline == date(2025, 10, 16)
@@ -135,7 +138,7 @@ def test_deadline_counts_statutory_working_days_and_flags_overdue(world: World) 
     assert filed.overdue(date(2025, 10, 17))
     listed = [r.to_dict(date(2025, 10, 17)) for r in _to_decide(world)]
     assert listed[0]["overdue"] is True
-    with world.engine.connect() as conn:  # the assigned provider replaces the submitters
+    with world.engine.connect() as conn:  # only the assigned provider, not the submitter
         assert [p.name for p in providers.providers_of(conn, "penalty")] == [OTHER]
 
 

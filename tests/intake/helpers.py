@@ -21,11 +21,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog, load_catalog
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.models import record_history, records, rejects, subjects, submissions
-from gongxin.identity import departments
+from gongxin.identity import authorities, departments
 from gongxin.ids import orgcode, regno, uscc
 from gongxin.intake.pipeline import Summary, ingest
 
@@ -296,12 +297,27 @@ class Store:
             return dict(conn.execute(query).one()._mapping)
 
 
+# The authorities the test files name (处罚机关 …): every submitting test department may file
+# for them, as the credit centre would let a city bureau file for its district bureaus.
+TEST_AUTHORITIES = [AUTHORITY, "北京市海淀区工商行政管理局", "北京市生态环境局", "某认定机关"]
+
+
 def prepare(engine: sa.Engine, *departments_: tuple[str, str]) -> None:
-    """Migrate and register departments given as (name, kind); the provider when none."""
+    """Migrate and register departments given as (name, kind); the provider when none.
+
+    Each submitting department may file for :data:`TEST_AUTHORITIES`; the first one (the
+    provider by default) is the assigned provider, and so the writer, of the register.
+    """
     migrate.upgrade(engine)
     with engine.begin() as conn:
+        writers = []
         for name, kind in departments_ or ((PROVIDER, "provider"),):
             departments.add(conn, name, kind=kind, code=None, now=AS_OF)
+            if kind != "user":
+                authorities.add(conn, name, TEST_AUTHORITIES, now=AS_OF)
+                writers.append(name)
+        if writers:
+            providers.assign(conn, catalog(), "registration", writers[0], now=AS_OF)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import yaml
 
 from gongxin.db.engine import make_engine
+from gongxin.db.models import departments as departments_table
 from gongxin.db.models import records, subjects
 from gongxin.identity import departments, keys
 from gongxin.sanctions import check, scenes
@@ -81,6 +82,9 @@ class World:
                     link_code=code, subject_name=name, event_date=date.fromisoformat(listed),
                     submission_id="test", row_no=n, data=data, created_at=changed,
                     updated_at=changed,
+                    department_id=sa.select(departments_table.c.id)
+                    .where(departments_table.c.name == "市市场监督管理局")
+                    .scalar_subquery(),
                 ).returning(records.c.id)
             ).scalar_one()  # fmt: skip
         return int(rid)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from gongxin import cli as gongxin_cli
 from gongxin.db.engine import make_engine
 from gongxin.settings import get_settings
-from tests.intake.helpers import PROVIDER
+from tests.intake.helpers import PROVIDER, TEST_AUTHORITIES
 
 
 @dataclass
@@ -65,4 +65,6 @@ def ready(cli: Cli) -> Cli:
     assert "revision" in cli.ok("init").stdout
     added = cli.ok("dept", "add", PROVIDER, "--kind", "provider")
     assert PROVIDER in added.stdout
+    cli.ok("dept", "authority", "add", PROVIDER, *TEST_AUTHORITIES)
+    cli.ok("exchange", "provider", "set", "registration", PROVIDER)
     return cli

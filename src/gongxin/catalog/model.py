@@ -271,6 +271,14 @@ class DatasetSpec(BaseModel):
     date_field: str | None = None  # the decision/listing date, for timeliness and ordering
     subject_keys: SubjectKeys = SubjectKeys()
     dedupe_key: list[str]  # field codes; "@subject" means the row's normalised subject code
+    # Record ownership (docs/intake.md): the field naming the authority that decided a record
+    # (处罚机关, 许可机关, 作出决定机关 …): it must be the submitting department or one it may file
+    # for. ``shared_records``: several departments may each hold their own record under the same
+    # dedupe key (else another department's matching row is refused). ``writers``: ``providers``
+    # lets only the dataset's assigned providers submit (the registration dataset).
+    authority_field: str | None = None
+    shared_records: bool = False
+    writers: Literal["any", "providers"] = "any"
     visibility: Visibility = Visibility()
     fields: list[FieldSpec]  # the current layout
     legacy_layouts: list[Layout] = []
@@ -322,6 +330,8 @@ class DatasetSpec(BaseModel):
             ).values():
                 if layout_name == "current" and ref is not None and ref not in codes:
                     raise ValueError(f"{self.code}: visibility names unknown field {ref}")
+            if layout_name == "current" and self.authority_field not in (None, *codes):
+                raise ValueError(f"{self.code}: authority_field {self.authority_field} not a field")
             for key in self.dedupe_key:
                 if key != "@subject" and key not in codes:
                     raise ValueError(f"{self.code}/{layout_name}: dedupe key {key} not a field")

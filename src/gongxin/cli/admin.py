@@ -9,7 +9,7 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
-from gongxin.identity import departments, keys
+from gongxin.identity import authorities, departments, keys
 from gongxin.identity.roles import SCOPE_NAMES, Scope
 
 dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
@@ -74,6 +74,48 @@ def dept_list() -> None:
                 d.region or "",
             )
     common.out.print(table)
+
+
+authority_app = typer.Typer(
+    help="部门可代为报送的机关 (authorities a department files records for)", no_args_is_help=True
+)
+dept_app.add_typer(authority_app, name="authority")
+
+
+@authority_app.command("add")
+@common.reports_errors
+def authority_add(
+    department: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+    names: Annotated[list[str], typer.Argument(help="机关名称 (authority names)")],
+) -> None:
+    """允许部门以这些机关的名义报送记录 (let a department file records for these authorities)."""
+    with common.engine().begin() as conn:
+        added = authorities.add(conn, department, names, now=common.now())
+    common.out.print(f"{department} 新增可报送机关 (authorities added): {len(added)}", markup=False)
+
+
+@authority_app.command("remove")
+@common.reports_errors
+def authority_remove(
+    department: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+    names: Annotated[list[str], typer.Argument(help="机关名称 (authority names)")],
+) -> None:
+    """取消部门代为报送的机关 (withdraw authorities from a department)."""
+    with common.engine().begin() as conn:
+        gone = authorities.remove(conn, department, names, now=common.now())
+    common.out.print(f"{department} 已取消 (removed): {gone}", markup=False)
+
+
+@authority_app.command("list")
+@common.reports_errors
+def authority_list(
+    department: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+) -> None:
+    """列出部门可代为报送的机关，本部门名称除外 (authorities assigned to a department)."""
+    with common.engine().connect() as conn:
+        names = authorities.assigned(conn, department)
+    for name in names:
+        common.out.print(name, markup=False)
 
 
 @key_app.command("create")

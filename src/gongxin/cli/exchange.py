@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from gongxin import clock
+from gongxin.catalog import providers
 from gongxin.cli import common
 from gongxin.errors import NotFound
-from gongxin.exchange import expiry, grants, providers, sharing_requests
+from gongxin.exchange import expiry, grants, sharing_requests
 from gongxin.identity import departments
 
 app = typer.Typer(help="共享交换 (data sharing and exchange)", no_args_is_help=True)

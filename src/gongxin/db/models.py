@@ -119,7 +119,11 @@ records = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
-    sa.UniqueConstraint("dataset", "dedupe_key"),
+    sa.Column(
+        "department_id", sa.ForeignKey("departments.id"), nullable=False, comment="owner: 提交部门"
+    ),
+    # Dedupe keys are per owner: another department's row never matches this record.
+    sa.UniqueConstraint("dataset", "dedupe_key", "department_id"),
 )
 # What a waiting (unlinked) record waits on: the organisation code inside its USCC, or else its
 # own code. A subject that arrives later finds its waiting records through this one index: by
@@ -167,6 +171,17 @@ record_history = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Column("replaced_at", Timestamp, nullable=False),
     sa.Column("replaced_by", sa.String(32), nullable=False, comment="submission id"),
+)
+
+# The authority names (处罚机关, 许可机关, 作出决定机关 …) a department may file records for,
+# besides its own name; set by the credit centre (``gongxin dept authority add``).
+department_authorities = sa.Table(
+    "department_authorities",
+    metadata,
+    sa.Column("department_id", sa.ForeignKey("departments.id"), primary_key=True),
+    sa.Column("authority", sa.String(200), primary_key=True, comment="机关名称"),
+    sa.Column("assigned_at", Timestamp, nullable=False),
+    sa.Column("assigned_by", sa.String(200), nullable=False, comment="actor"),
 )
 
 row_warnings = sa.Table(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from gongxin.demo import agencies, texts
 from gongxin.demo.fill import Ctx, Row
 from gongxin.demo.names import person_name
-from gongxin.demo.rows import expire_or_remove, fill_text, later, remove_some
+from gongxin.demo.rows import Builder, expire_or_remove, fill_text, later, remove_some
 
 # The identifying authority of each red list of texts.RED_LISTS, in order.
 _RED_LIST_AUTHORITIES = (
@@ -135,6 +135,10 @@ def red_list(ctx: Ctx) -> Row:
     ctx.end = later(ctx.event, 3)
     expire_or_remove(ctx, "有效期届满", 0.08, "有效期内发生严重失信行为，撤销认定")
     return {"MD_MDLX": kind}
+
+
+# Builders that name authorities of their own rather than their plan's (see demo.load).
+OWN_AUTHORITIES: dict[Builder, tuple[agencies.Agency, ...]] = {red_list: _RED_LIST_AUTHORITIES}
 
 
 def commitment(ctx: Ctx) -> Row:

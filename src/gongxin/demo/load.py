@@ -7,11 +7,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog
+from gongxin.demo import lists
 from gongxin.demo.agencies import DEPARTMENTS
-from gongxin.demo.generate import DemoFile
-from gongxin.identity import departments
+from gongxin.demo.generate import PLANS, DemoFile
+from gongxin.demo.regions import REGIONS
+from gongxin.identity import authorities, departments
 from gongxin.intake.pipeline import Summary, ingest
+
+ACTOR = "cli"
 
 
 def ensure_departments(conn: sa.Connection, now: datetime) -> int:
@@ -23,6 +28,32 @@ def ensure_departments(conn: sa.Connection, now: datetime) -> int:
             departments.add(conn, dept.name, kind=dept.kind, code=dept.agency.code, now=now)
             added += 1
     return added
+
+
+def filing_authorities() -> dict[str, set[str]]:
+    """The authorities each demo department files records for: those its plans decide by."""
+    out: dict[str, set[str]] = {}
+    for plan in PLANS:
+        names = out.setdefault(plan.provider, set())
+        names.update(plan.authority(r).name for r in REGIONS)
+        names.update(a.name for a in lists.OWN_AUTHORITIES.get(plan.builder, ()))
+    return out
+
+
+def ensure_assignments(conn: sa.Connection, catalog: Catalog, now: datetime) -> None:
+    """What the credit centre sets up before departments submit, for the registered demo
+    departments: the authorities each may file for, and the providers of the datasets they
+    submit (the provider departments, not the centre). Idempotent."""
+    registered = {d.name: d for d in departments.all_departments(conn)}
+    for name, names in filing_authorities().items():
+        if name in registered:
+            authorities.add(conn, name, sorted(names), now=now, actor=ACTOR)
+    for plan in PLANS:
+        dept = registered.get(plan.provider)
+        if dept is None or dept.kind == "centre" or plan.dataset not in catalog:
+            continue
+        if all(p.id != dept.id for p in providers.providers_of(conn, plan.dataset)):
+            providers.assign(conn, catalog, plan.dataset, dept.name, now=now, actor=ACTOR)
 
 
 def load(
@@ -37,6 +68,7 @@ def load(
     registration files first (so records can link to the subjects they create)."""
     with engine.begin() as conn:
         ensure_departments(conn, as_of)
+        ensure_assignments(conn, catalog, as_of)
     ordered = sorted(files, key=lambda f: catalog.get(f.dataset).subject_role != "registration")
     summaries = []
     for f in ordered:

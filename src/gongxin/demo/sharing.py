@@ -16,9 +16,10 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from gongxin import clock
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import share_requests
-from gongxin.exchange import providers, sharing_requests
+from gongxin.exchange import sharing_requests
 from gongxin.exchange.sharing_requests import Request
 from gongxin.identity import departments
 

@@ -16,10 +16,11 @@ import sqlalchemy as sa
 
 from gongxin import clock
 from gongxin.audit import log as audit
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, InvalidInput
-from gongxin.exchange import changefeed, grants, providers
+from gongxin.exchange import changefeed, grants
 from gongxin.exchange.sharing_requests import Request, listing
 from gongxin.identity.departments import Department
 from gongxin.records import gate

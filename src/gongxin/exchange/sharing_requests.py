@@ -10,7 +10,7 @@ deadline is flagged ``overdue``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -19,11 +19,12 @@ import sqlalchemy as sa
 
 from gongxin import clock
 from gongxin.audit import log as audit
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import grants as grant_table
 from gongxin.db.exchange_tables import share_requests
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongxin.exchange import grants, providers
+from gongxin.exchange import grants
 from gongxin.identity import departments
 from gongxin.identity.departments import Department
 
@@ -199,13 +200,43 @@ def submit(
     return get(conn, int(rid))
 
 
+class DecisionRefused(Forbidden):
+    """A department tried to answer a request it may not answer: its own, or one for a dataset
+    it is not the assigned provider of. :func:`decide` audits the attempt."""
+
+    code = "not_the_decider"
+
+    def __init__(self, zh: str, en: str, *, request: Request, decider: Department, rule: str):
+        super().__init__(zh, en, rule=rule, request=request.id, dataset=request.dataset)
+        self.request = request
+        self.decider = decider
+        self.rule = rule
+
+
 def _decidable(conn: sa.Connection, request_id: int, decider: Department) -> Request:
     request = get(conn, request_id)
+    if request.department.id == decider.id:
+        raise DecisionRefused(
+            f"共享申请 {request_id} 是本部门（{decider.name}）提出的，不能由本部门自己答复；"
+            "请等待数据集的提供部门或信用中心答复",
+            f"sharing request {request_id} was filed by your own department: nobody decides "
+            "their own request; the dataset's provider or the credit centre answers it",
+            request=request,
+            decider=decider,
+            rule="own_request",
+        )
     if not providers.may_decide(conn, decider, request.dataset):
-        names = "、".join(p.name for p in providers.providers_of(conn, request.dataset)) or "无"
-        raise Forbidden(
-            f"只有数据集 {request.dataset} 的提供部门（{names}）或信用中心可以答复此申请",
-            f"only a provider of {request.dataset} or the credit centre may answer this request",
+        assigned = [p.name for p in providers.providers_of(conn, request.dataset)]
+        names = "、".join(assigned) or "尚未指定"
+        raise DecisionRefused(
+            f"部门“{decider.name}”不是数据集 {request.dataset} 的指定提供部门（{names}），"
+            "不能答复此申请；提供部门由信用中心指定",
+            f"{decider.name!r} is not an assigned provider of {request.dataset} "
+            f"({', '.join(assigned) or 'none assigned'}) and may not answer this request; "
+            "the credit centre assigns providers",
+            request=request,
+            decider=decider,
+            rule="not_provider",
         )
     if request.stored_status != "pending":
         raise Conflict(
@@ -297,6 +328,37 @@ def refuse(
         detail={"to": request.department.name, "reasons": reasons},
     )
     return get(conn, request_id)
+
+
+def decide(
+    engine: sa.Engine,
+    decision: Callable[[sa.Connection], Request],
+    *,
+    now: datetime,
+    actor: str,
+) -> Request:
+    """Run ``decision`` (an :func:`approve` or :func:`refuse` call) in a transaction of its own.
+
+    A decision refused because the decider may not answer the request (its own request, or a
+    dataset it does not provide) rolls back, is recorded in the audit log in a transaction of
+    its own, and is raised (403). API, back office and CLI decide through here.
+    """
+    try:
+        with engine.begin() as conn:
+            return decision(conn)
+    except DecisionRefused as exc:
+        with engine.begin() as conn:
+            audit.record(
+                conn,
+                actor=actor,
+                action="exchange.request.decision_refused",
+                target=f"request:{exc.request.id} dataset:{exc.request.dataset}",
+                now=now,
+                department_id=exc.decider.id,
+                purpose=exc.request.purpose,
+                detail={"rule": exc.rule, "requester": exc.request.department.name},
+            )
+        raise
 
 
 def listing(

@@ -27,6 +27,7 @@ from gongxin.db.models import submissions
 from gongxin.errors import Busy, Forbidden, GongxinError, NotFound
 from gongxin.identity import departments
 from gongxin.identity.departments import Department
+from gongxin.intake import ownership
 from gongxin.intake.mapping import resolve
 from gongxin.intake.readers import open_table
 from gongxin.intake.readers.table import Row
@@ -201,6 +202,7 @@ def _ingest(
         if previous is not None:
             log.info("submission.repeat", submission=previous.id, file=name)
             return _summary_of(previous, provider, already=True)
+        owner = ownership.filer(conn, spec, dept)
         with open_table(path, filename=name, declared_encoding=declared_encoding) as table:
             hmap = resolve(catalog, spec, table.headers)
             notes = list(table.notes)
@@ -238,7 +240,7 @@ def _ingest(
                     received_at=as_of,
                 )
             )
-            writer = RecordWriter(conn, spec, submission_id, as_of, table.headers)
+            writer = RecordWriter(conn, spec, submission_id, as_of, table.headers, owner)
             validator = RowValidator(hmap, as_of)
             with _cyclic_gc_paused():
                 rows = _run(table.rows, validator, writer, batch_rows, progress)
@@ -316,7 +318,7 @@ def _run(
     """
     rows = 0
     for batch in _batches(source, batch_rows, progress):
-        good, bad = check_and_prepare(validator, writer.spec, batch)
+        good, bad = check_and_prepare(validator, writer.spec, batch, writer.owner)
         rows += len(good) + len(bad)
         writer.write_prepared(good)
         writer.reject(bad)

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
 from gongxin.db.models import record_history, record_links, records, rejects, row_warnings
+from gongxin.intake.ownership import Filer, authority_problem, owned_elsewhere
 from gongxin.intake.readers.table import Row
-from gongxin.intake.validate import Checked, RowValidator
+from gongxin.intake.validate import Checked, Problem, RowValidator
 from gongxin.subjects import registry
 
 _RECORD_COLUMNS = (
@@ -37,6 +38,7 @@ _RECORD_COLUMNS = (
     "data",
     "created_at",
     "updated_at",
+    "department_id",
 )
 
 
@@ -64,6 +66,7 @@ class Pending:
     content: str
     content_hash: str
     subject_id: int | None = None
+    row: Row | None = None  # the row as read, kept to quarantine it if its owner check fails
 
 
 def prepare(spec: DatasetSpec, checked: Checked) -> Pending:
@@ -77,16 +80,24 @@ def prepare(spec: DatasetSpec, checked: Checked) -> Pending:
 
 
 def check_and_prepare(
-    validator: RowValidator, spec: DatasetSpec, rows: list[Row]
+    validator: RowValidator, spec: DatasetSpec, rows: list[Row], who: Filer
 ) -> tuple[list[Pending], list[tuple[Row, Checked]]]:
-    """Validate a batch; key and serialise its accepted rows; keep the rejected with their row."""
+    """Validate a batch; key and serialise its accepted rows; keep the rejected with their row.
+    A row naming an authority ``who`` may not file for is rejected too."""
     good: list[Pending] = []
     bad: list[tuple[Row, Checked]] = []
     for row, checked in zip(rows, validator.check_batch(rows), strict=True):
+        if checked.data is not None:
+            problem = authority_problem(spec, checked.data, who)
+            if problem is not None:
+                checked.data = None
+                checked.errors.append(problem)
         if checked.data is None:
             bad.append((row, checked))
         else:
-            good.append(prepare(spec, checked))
+            pending = prepare(spec, checked)
+            pending.row = row
+            good.append(pending)
     return good, bad
 
 
@@ -99,7 +110,9 @@ class RecordWriter:
     submission_id: str
     now: datetime
     headers: list[str]
+    owner: Filer  # the submitting department: it owns every record this writer stores
     counts: Counts = field(default_factory=Counts)
+    refused: list[Problem] = field(default_factory=list)  # rows refused by the owner check
 
     def __post_init__(self) -> None:
         self._now_text = dialect.timestamp_text(self.conn, self.now)
@@ -177,28 +190,37 @@ class RecordWriter:
 
     def _merge(self, batch: list[Pending]) -> None:
         mark = dialect.mark(self.conn)
-        existing = {
-            key: (rid, h)
-            for key, rid, h in dialect.select_in(
-                self.conn,
-                "records",
-                "dedupe_key",
-                ("id", "content_hash"),
-                [p.key for p in batch],
-                f"dataset = {mark}",
-                (self.spec.code,),
-            )
-        }
+        existing: dict[str, tuple[int, str]] = {}  # this department's own records
+        others: dict[str, int] = {}  # another department owns a record with this key
+        for key, rid, h, dept in dialect.select_in(
+            self.conn,
+            "records",
+            "dedupe_key",
+            ("id", "content_hash", "department_id"),
+            [p.key for p in batch],
+            f"dataset = {mark}",
+            (self.spec.code,),
+        ):
+            if dept == self.owner.id:
+                existing[key] = (rid, h)
+            else:
+                others.setdefault(key, dept)
         new: list[Pending] = []
         changed: list[tuple[int, Pending]] = []
+        foreign: list[tuple[Pending, int]] = []
         for p in batch:
             found = existing.get(p.key)
             if found is None:
-                new.append(p)
+                if p.key in others and not self.spec.shared_records:
+                    foreign.append((p, others[p.key]))
+                else:
+                    new.append(p)
             elif found[1] == p.content_hash:
                 self.counts.duplicates += 1
             else:
                 changed.append((found[0], p))
+        if foreign:
+            self._refuse_foreign(foreign)
         self._link([*new, *(p for _, p in changed)])
         if new:
             dialect.bulk_insert(
@@ -208,6 +230,22 @@ class RecordWriter:
         if changed:
             self._correct(changed)
             self.counts.updated += len(changed)
+
+    def _refuse_foreign(self, foreign: list[tuple[Pending, int]]) -> None:
+        """Quarantine rows matching another department's record, naming its owner."""
+        owners = dict(
+            dialect.select_in(
+                self.conn, "departments", "id", ("name",), sorted({d for _, d in foreign})
+            )
+        )
+        quarantined: list[tuple[Row, Checked]] = []
+        for p, dept in foreign:
+            data = p.checked.data or {}
+            problem = owned_elsewhere(self.spec, data, owners.get(dept, f"部门 {dept}"))
+            self.refused.append(problem)
+            row = p.row or Row(p.checked.number, [_text(data.get(h)) for h in self.headers])
+            quarantined.append((row, Checked(p.checked.number, None, [problem])))
+        self.reject(quarantined)
 
     def _record_row(self, p: Pending) -> tuple[Any, ...]:
         c = p.checked
@@ -228,6 +266,7 @@ class RecordWriter:
             p.content,
             self._now_text,
             self._now_text,
+            self.owner.id,
         )
 
     def _correct(self, changed: list[tuple[int, Pending]]) -> None:
@@ -360,6 +399,10 @@ class RecordWriter:
         if out and out[0][0] == "uscc":
             out.append(("org_code", out[0][1][8:17]))  # the organisation code inside the USCC
         return out
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _as_date(value: str | None) -> date | None:

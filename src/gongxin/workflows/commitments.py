@@ -27,6 +27,7 @@ from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.db.models import record_history, records, subjects
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gongxin.identity import departments
 from gongxin.identity.departments import Department
 from gongxin.records.gate import Audience, view
 from gongxin.workflows.submission import check_row, store_row
@@ -143,7 +144,9 @@ def make(
     pending = check_row(catalog, spec, values, now)
     existing = conn.execute(
         sa.select(records.c.id).where(
-            records.c.dataset == DATASET, records.c.dedupe_key == pending.key
+            records.c.dataset == DATASET,
+            records.c.dedupe_key == pending.key,
+            records.c.department_id == department.id,
         )
     ).scalar()
     if existing is not None:
@@ -225,7 +228,9 @@ def record_outcome(
     if pending.key != row["dedupe_key"]:  # the identifying fields are not touched
         raise Conflict("承诺的识别字段不一致", "the commitment's key fields changed")
     label = f"信用承诺履约结果：{status}（接口）"
-    stored = store_row(conn, spec, pending, department, now=now, label=label)
+    # The record stays its accepting department's, also when the centre acts in its stead.
+    owner = departments.by_id(conn, row["department_id"])
+    stored = store_row(conn, spec, pending, department, now=now, label=label, owner=owner)
     audit.record(
         conn, actor=actor, action="commitment.outcome", target=f"commitment:{commitment_id}",
         now=now, department_id=department.id,
@@ -243,7 +248,7 @@ def _raw(spec: DatasetSpec, data: Mapping[str, Any]) -> dict[str, Any]:
 def _record(conn: sa.Connection, commitment_id: int) -> sa.RowMapping:
     row = conn.execute(
         sa.select(records.c.id, records.c.version, records.c.data, records.c.dedupe_key,
-                  records.c.updated_at)
+                  records.c.updated_at, records.c.department_id)
         .where(records.c.id == commitment_id, records.c.dataset == DATASET)
     ).mappings().first()  # fmt: skip
     if row is None:

@@ -23,13 +23,14 @@ import sqlalchemy as sa
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, submissions
-from gongxin.errors import InvalidInput
+from gongxin.errors import Forbidden, InvalidInput
 from gongxin.identity.departments import Department
+from gongxin.intake import ownership
 from gongxin.intake.mapping import resolve
 from gongxin.intake.pipeline import new_submission_id
 from gongxin.intake.readers.table import Row
 from gongxin.intake.store import Pending, RecordWriter, prepare
-from gongxin.intake.validate import RowValidator
+from gongxin.intake.validate import Problem, RowValidator
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,16 @@ def check_row(
     return prepare(spec, checked)
 
 
+def _refused(problem: Problem) -> Forbidden:
+    return Forbidden(
+        f"字段“{problem.name}”（{problem.field}）值“{problem.value}”：{problem.zh}",
+        f"{problem.field} {problem.value!r}: {problem.en}",
+        field=problem.field,
+        value=problem.value,
+        rule=problem.rule,
+    )
+
+
 def _cell(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
@@ -77,8 +88,18 @@ def store_row(
     *,
     now: datetime,
     label: str,
+    owner: Department | None = None,
 ) -> Stored:
-    """Store a checked row as a one-row submission of ``department``."""
+    """Store a checked row as a one-row submission of ``department``.
+
+    The record is ``department``'s own (``owner``'s, when ``department`` acts in the owner's
+    stead, e.g. the credit centre recording a commitment's outcome). A row naming an authority
+    the owner may not file for, or matching another department's record, is Forbidden.
+    """
+    who = ownership.filer(conn, spec, owner or department)
+    problem = ownership.authority_problem(spec, pending.checked.data or {}, who)
+    if problem is not None:
+        raise _refused(problem)
     submission_id = new_submission_id(now)
     content = orjson.dumps([submission_id, pending.checked.data], option=orjson.OPT_SORT_KEYS)
     headers = [f.code for f in spec.fields]
@@ -101,8 +122,10 @@ def store_row(
             received_at=now,
         )
     )  # fmt: skip
-    writer = RecordWriter(conn, spec, submission_id, now, headers)
+    writer = RecordWriter(conn, spec, submission_id, now, headers, who)
     writer.write_prepared([pending])
+    if writer.refused:
+        raise _refused(writer.refused[0])
     counts = writer.counts
     conn.execute(
         submissions.update()
@@ -119,7 +142,9 @@ def store_row(
     )
     record_id = conn.execute(
         sa.select(records.c.id).where(
-            records.c.dataset == spec.code, records.c.dedupe_key == pending.key
+            records.c.dataset == spec.code,
+            records.c.dedupe_key == pending.key,
+            records.c.department_id == who.id,
         )
     ).scalar_one()
     outcome = "accepted" if counts.accepted else "updated" if counts.updated else "duplicate"

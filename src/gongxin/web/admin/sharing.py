@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin import clock
+from gongxin.catalog import providers
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import GongxinError
-from gongxin.exchange import providers, sharing_requests
+from gongxin.exchange import sharing_requests
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
@@ -94,10 +95,14 @@ def approve(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        with engine.begin() as conn:
-            sharing_requests.approve(
+        sharing_requests.decide(
+            engine,
+            lambda conn: sharing_requests.approve(
                 conn, request_id, user.department, now=now, actor=user.actor, note=note
-            )
+            ),
+            now=now,
+            actor=user.actor,
+        )
     except GongxinError as exc:
         return _page(request, engine, catalog, user, now, exc.status, exc)
     return RedirectResponse("/admin/requests?done=approved", status_code=303)
@@ -114,10 +119,14 @@ def refuse(
     reasons: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        with engine.begin() as conn:
-            sharing_requests.refuse(
+        sharing_requests.decide(
+            engine,
+            lambda conn: sharing_requests.refuse(
                 conn, request_id, user.department, reasons=reasons, now=now, actor=user.actor
-            )
+            ),
+            now=now,
+            actor=user.actor,
+        )
     except GongxinError as exc:
         return _page(request, engine, catalog, user, now, exc.status, exc)
     return RedirectResponse("/admin/requests?done=refused", status_code=303)

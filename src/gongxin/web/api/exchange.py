@@ -11,10 +11,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 
 from gongxin import clock
+from gongxin.catalog import providers
 from gongxin.errors import Forbidden, InvalidInput
 from gongxin.exchange import exchange_view, sharing_requests
 from gongxin.exchange.exchange_view import Caller
@@ -129,15 +131,15 @@ def approve(
     department: ExchangeKey,
     body: ApproveIn | None = None,
 ) -> dict[str, Any]:
-    with engine.begin() as conn:
-        done = sharing_requests.approve(
-            conn,
-            request_id,
-            department,
-            now=now,
-            actor=actor_of(request),
-            note=body.note if body else None,
-        )
+    actor = actor_of(request)
+    done = sharing_requests.decide(
+        engine,
+        lambda conn: sharing_requests.approve(
+            conn, request_id, department, now=now, actor=actor, note=body.note if body else None
+        ),
+        now=now,
+        actor=actor,
+    )
     return done.to_dict(clock.local_date(now))
 
 
@@ -150,11 +152,81 @@ def refuse(
     now: NowDep,
     department: ExchangeKey,
 ) -> dict[str, Any]:
-    with engine.begin() as conn:
-        done = sharing_requests.refuse(
-            conn, request_id, department, reasons=body.reasons, now=now, actor=actor_of(request)
-        )
+    actor = actor_of(request)
+    done = sharing_requests.decide(
+        engine,
+        lambda conn: sharing_requests.refuse(
+            conn, request_id, department, reasons=body.reasons, now=now, actor=actor
+        ),
+        now=now,
+        actor=actor,
+    )
     return done.to_dict(clock.local_date(now))
+
+
+class ProviderIn(BaseModel):
+    dataset: str = Field(max_length=64, description="数据集代码")
+    department: str = Field(max_length=200, description="部门名称")
+
+
+class ProvidersOut(BaseModel):
+    dataset: str = Field(description="数据集代码")
+    providers: list[str] = Field(description="信用中心指定的提供部门")
+
+
+def _providers_out(conn: sa.Connection, dataset: str) -> ProvidersOut:
+    return ProvidersOut(
+        dataset=dataset, providers=[p.name for p in providers.providers_of(conn, dataset)]
+    )
+
+
+@router.get(
+    "/providers", response_model=list[ProvidersOut], summary="各数据集的提供部门 (providers)"
+)
+def provider_list(engine: EngineDep, catalog: CatalogDep, department: ExchangeKey) -> Any:
+    with engine.connect() as conn:
+        return [_providers_out(conn, spec.code) for spec in catalog]
+
+
+@router.post(
+    "/providers",
+    response_model=ProvidersOut,
+    summary="指定提供部门 (assign a provider; credit centre only)",
+)
+def provider_assign(
+    body: ProviderIn,
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    department: ExchangeKey,
+) -> Any:
+    with engine.begin() as conn:
+        providers.assign(
+            conn, catalog, body.dataset, body.department, now=now,
+            actor=actor_of(request), by=department,
+        )  # fmt: skip
+        return _providers_out(conn, body.dataset)
+
+
+@router.delete(
+    "/providers/{dataset}/{name}",
+    response_model=ProvidersOut,
+    summary="取消提供部门 (withdraw a provider; credit centre only)",
+)
+def provider_unassign(
+    dataset: str,
+    name: str,
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    department: ExchangeKey,
+) -> Any:
+    catalog.get(dataset)
+    with engine.begin() as conn:
+        providers.unassign(conn, dataset, name, now=now, actor=actor_of(request), by=department)
+        return _providers_out(conn, dataset)
 
 
 @router.get("/{dataset}/records", summary="读取共享数据 (records, paged)")
