@@ -20,6 +20,7 @@ from gongxin.db import dialect
 from gongxin.db.models import record_history, record_links, records, rejects, row_warnings
 from gongxin.intake.readers.table import Row
 from gongxin.intake.validate import Checked, RowValidator
+from gongxin.records import decisions
 from gongxin.subjects import registry
 
 _RECORD_COLUMNS = (
@@ -37,6 +38,7 @@ _RECORD_COLUMNS = (
     "data",
     "created_at",
     "updated_at",
+    *decisions.COLUMNS,  # the gate's decision of the version, stored beside it
 )
 
 
@@ -228,6 +230,7 @@ class RecordWriter:
             p.content,
             self._now_text,
             self._now_text,
+            *decisions.stored_values(self.spec, data),
         )
 
     def _correct(self, changed: list[tuple[int, Pending]]) -> None:
@@ -276,6 +279,7 @@ class RecordWriter:
                 data=sa.bindparam("d", type_=records.c.data.type),
                 updated_at=sa.bindparam("now"),
             )
+            .values({name: sa.bindparam(f"v_{name}") for name in decisions.COLUMNS})
         )
         params = []
         for rid, p in changed:
@@ -296,6 +300,7 @@ class RecordWriter:
                     "d": data,
                     "now": self.now,
                 }
+                | {f"v_{k}": v for k, v in decisions.decision_columns(self.spec, data).items()}
             )
         self.conn.execute(stmt, params)
 
