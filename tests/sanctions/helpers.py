@@ -18,6 +18,7 @@ import yaml
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, subjects
 from gongxin.exchange import departments, keys
+from gongxin.records.decisions import decision_columns
 from gongxin.sanctions import check, scenes
 from gongxin.subjects.names import normalise_name
 from tests.intake.helpers import AS_OF, catalog, make_uscc, prepare
@@ -80,7 +81,7 @@ class World:
                     content_hash="0" * 32, version=1, subject_id=subject_id, link_kind="uscc",
                     link_code=code, subject_name=name, event_date=date.fromisoformat(listed),
                     submission_id="test", row_no=n, data=data, created_at=changed,
-                    updated_at=changed,
+                    updated_at=changed, **decision_columns(catalog().get(dataset), data),
                 ).returning(records.c.id)
             ).scalar_one()  # fmt: skip
         return int(rid)

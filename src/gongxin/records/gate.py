@@ -134,8 +134,8 @@ class Facts:
     shared: bool  # departments may read it
     public: bool  # the public may read it within its window
     in_force: bool  # it has a window at all and is not withdrawn
-    start: date | None  # first day of the window (None: from the first)
-    last: date | None  # last day of the window (None: open-ended)
+    start: date | None  # first day of the window (None: from the first); kept when it never
+    last: date | None  # opens, as the day it stopped; last day of it (None: open-ended)
 
 
 def facts(spec: DatasetSpec, data: dict[str, Any]) -> Facts:
@@ -152,8 +152,8 @@ def facts(spec: DatasetSpec, data: dict[str, Any]) -> Facts:
         shared=not withdrawn and not rules.by_consent,
         public=opens and rules.public and not hidden_person,
         in_force=opens,
-        start=window.start if opens else None,
-        last=window.last if opens else None,
+        start=window.start,
+        last=window.last,
     )
 
 

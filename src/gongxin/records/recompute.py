@@ -139,7 +139,10 @@ def batch(
             report.kinds.update(kinds)
             updates.append({"rid": row.id, **{f"v_{k}": v for k, v in new.items()}})
     if updates and not report.dry_run:
+        from gongxin.exchange import expiry  # the feed judges their expiry again
+
         conn.execute(_UPDATE, updates)
+        expiry.forget(conn, [u["rid"] for u in updates])
     report.looked += len(rows)
     report.last_id = rows[-1].id
     return True
