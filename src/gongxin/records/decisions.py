@@ -69,11 +69,14 @@ def stored_values(spec: DatasetSpec, data: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _bound(as_of: date) -> sa.BindParameter[date]:
-    return sa.literal(as_of, sa.Date)
+Day = date | sa.BindParameter[date]  # a day, or a parameter bound to one at execution
 
 
-def within(as_of: date, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+def _bound(as_of: Day) -> sa.BindParameter[date]:
+    return as_of if isinstance(as_of, sa.BindParameter) else sa.literal(as_of, sa.Date)
+
+
+def within(as_of: Day, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
     """``as_of`` lies within the stored window."""
     c = table.c
     day = _bound(as_of)
@@ -83,7 +86,7 @@ def within(as_of: date, table: sa.Table | sa.FromClause = records) -> sa.ColumnE
     )
 
 
-def public_now(as_of: date, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+def public_now(as_of: Day, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
     """The public may see the record on ``as_of`` (the gate's PUBLIC decision, in SQL)."""
     return sa.and_(table.c.is_public.is_(True), within(as_of, table))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,26 +55,41 @@ def latest(
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
     spec = catalog.get(dataset)
+    params = {"dataset": dataset, "as_of": as_of, "department": department, "since": since,
+              "until": until, "skip": (page - 1) * size, "size": size}  # fmt: skip
+    query = _query(bool(department), since is not None, until is not None)
+    return [
+        Entry(rid, dataset, name, decided, dept, masked(spec, data, Audience.PUBLIC))
+        for rid, name, decided, dept, data in conn.execute(query, params)
+    ]
+
+
+@cache
+def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
+    """The page query for these filters, built once (its values are bound at execution): the
+    page's ids from the index alone, then their rows, department and data."""
+    as_of = sa.bindparam("as_of", type_=sa.Date)
     page_ids = (
         sa.select(records.c.id, records.c.event_date)
-        .where(records.c.dataset == dataset, records.c.event_date <= as_of, public_now(as_of))
+        .where(records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of)
+        .where(public_now(as_of))
         .order_by(records.c.event_date.desc(), records.c.id.desc())
-        .offset((page - 1) * size)
-        .limit(size)
+        .offset(sa.bindparam("skip", type_=sa.Integer))
+        .limit(sa.bindparam("size", type_=sa.Integer))
     )
     if department:
         by_department = (
             sa.select(submissions.c.id)
             .join(departments, departments.c.id == submissions.c.department_id)
-            .where(departments.c.name == department)
+            .where(departments.c.name == sa.bindparam("department"))
         )
         page_ids = page_ids.where(records.c.submission_id.in_(by_department))
     if since:
-        page_ids = page_ids.where(records.c.event_date >= since)
+        page_ids = page_ids.where(records.c.event_date >= sa.bindparam("since", type_=sa.Date))
     if until:
-        page_ids = page_ids.where(records.c.event_date <= until)
+        page_ids = page_ids.where(records.c.event_date <= sa.bindparam("until", type_=sa.Date))
     wanted = page_ids.subquery()
-    query = (
+    return (
         sa.select(
             records.c.id, records.c.subject_name, records.c.event_date, departments.c.name,
             records.c.data,
@@ -83,7 +99,3 @@ def latest(
         .join(departments, departments.c.id == submissions.c.department_id)
         .order_by(records.c.event_date.desc(), records.c.id.desc())
     )  # fmt: skip
-    return [
-        Entry(rid, dataset, name, decided, dept, masked(spec, data, Audience.PUBLIC))
-        for rid, name, decided, dept, data in conn.execute(query)
-    ]
