@@ -26,8 +26,9 @@ from gongxin.db.models import records
 from gongxin.errors import InvalidInput
 from gongxin.records import decisions, gate, recompute, regimes
 from gongxin.records.gate import Audience
-from tests.intake.helpers import PENALTY_COLUMNS, Store, penalty_row
+from tests.intake.helpers import PENALTY_COLUMNS, PROVIDER, Store, penalty_row, write_penalties
 from tests.records.test_fast_gate import records as random_records
+from tests.support.cli import Cli
 
 CATALOG = load_catalog()
 NOW = datetime(2026, 11, 22, 2, tzinfo=UTC)
@@ -135,8 +136,11 @@ def test_the_stored_decision_is_the_gates_decision(
             assert selected(conn, decisions.in_force_now(day)) == in_force, day
 
 
+COLUMNS = [*PENALTY_COLUMNS, "CF_ZT", "CF_YZCD"]
+
+
 def ingest_penalties(store: Store, name: str, rows: list[dict[str, str]]) -> None:
-    store.ingest(store.penalties(name, rows, columns=[*PENALTY_COLUMNS, "CF_ZT", "CF_YZCD"]))
+    store.ingest(store.penalties(name, rows, columns=COLUMNS))
 
 
 def stored(store: Store, number: str) -> dict[str, Any]:
@@ -204,3 +208,22 @@ def test_a_malformed_regime_file_is_refused_before_anything_is_written(
     assert "GB2025.yaml" in caught.value.zh and "windows.一般.max_months" in caught.value.zh
     row = stored(store, penalty_row(1)["CF_WSH"])
     assert row["pub_until"] == date(2026, 7, 31)  # the packaged rule still stands
+
+
+def test_cli_recompute_reports_a_dry_run_then_applies_and_refuses_a_bad_file(ready: Cli) -> None:
+    path = ready.folder / "p.csv"
+    write_penalties(path, [penalty_row(n, **ENVIRONMENT) for n in (1, 2, 3)], columns=COLUMNS)
+    ready.ok("ingest", str(path), "--dataset", "penalty", "--provider", PROVIDER)
+    folder = regime_folder(ready.folder / "regimes", publish_persons=False, general=24, serious=36)
+    until = sa.select(sa.func.max(records.c.pub_until))
+    dry = ready.ok("visibility", "recompute", "--dry-run", "--regimes", str(folder)).stdout
+    assert "将改变 (would change): 3" in dry and "公示期变化 (window changed): 3" in dry
+    assert ready.scalar(until) == date(2026, 7, 31)
+    done = ready.ok("visibility", "recompute", "--regimes", str(folder), "--batch", "2").stdout
+    assert "已改变 (changed): 3" in done and "最后记录号 (last id): 3" in done
+    assert ready.scalar(until) == date(2027, 7, 31)
+    (folder / "selection.yaml").write_text("prefer: [NOPE]\n", "utf-8")
+    refused = ready("visibility", "recompute", "--regimes", str(folder))
+    assert refused.exit_code == 2
+    assert "selection.yaml" in refused.stderr and "market_regulation" in refused.stderr
+    assert ready.scalar(until) == date(2027, 7, 31)
