@@ -69,10 +69,12 @@ def _codes(n: int, start: int) -> list[str]:
 def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str], str]:
     import sqlalchemy as sa
 
+    from gongxin.catalog.registry import get_catalog
     from gongxin.db import dialect, migrate
     from gongxin.db.engine import make_engine
     from gongxin.db.models import records, subjects
     from gongxin.identity import departments, keys
+    from gongxin.records import decisions
 
     url = f"sqlite:///{folder}/bench.db"
     engine = make_engine(url)
@@ -102,13 +104,14 @@ def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str],
             rows.append(
                 (lt, hashlib.md5(code.encode()).hexdigest(), "0" * 32, 1,
                  i + 1 if i < linked else None, "uscc", code, data["MD_ZTMC"], listed_on,
-                 "bench", i, _json(data), now, now)
+                 "bench", i, _json(data), now, now,
+                 *decisions.stored_values(get_catalog().get(lt), data))  # as intake stores it
             )  # fmt: skip
         dialect.bulk_insert(
             conn, records,
             ("dataset", "dedupe_key", "content_hash", "version", "subject_id", "link_kind",
              "link_code", "subject_name", "event_date", "submission_id", "row_no", "data",
-             "created_at", "updated_at"),
+             "created_at", "updated_at", *decisions.COLUMNS),
             rows,
         )  # fmt: skip
         conn.execute(sa.text("ANALYZE"))

@@ -299,7 +299,13 @@ class Store:
 
 # The authorities the test files name (处罚机关 …): every submitting test department may file
 # for them, as the credit centre would let a city bureau file for its district bureaus.
-TEST_AUTHORITIES = [AUTHORITY, "北京市海淀区工商行政管理局", "北京市生态环境局", "某认定机关"]
+TEST_AUTHORITIES = [
+    AUTHORITY,
+    "北京市海淀区工商行政管理局",
+    "北京市生态环境局",
+    "市生态环境局",
+    "某认定机关",
+]
 
 
 def prepare(engine: sa.Engine, *departments_: tuple[str, str]) -> None:

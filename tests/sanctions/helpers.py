@@ -19,6 +19,7 @@ from gongxin.db.engine import make_engine
 from gongxin.db.models import departments as departments_table
 from gongxin.db.models import records, subjects
 from gongxin.identity import departments, keys
+from gongxin.records.decisions import decision_columns
 from gongxin.sanctions import check, scenes
 from gongxin.subjects.names import normalise_name
 from tests.intake.helpers import AS_OF, catalog, make_uscc, prepare
@@ -85,6 +86,7 @@ class World:
                     department_id=sa.select(departments_table.c.id)
                     .where(departments_table.c.name == "市市场监督管理局")
                     .scalar_subquery(),
+                    **decision_columns(catalog().get(dataset), data),
                 ).returning(records.c.id)
             ).scalar_one()  # fmt: skip
         return int(rid)

@@ -16,6 +16,7 @@ from gongxin import logs
 from gongxin.catalog.registry import Catalog, get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import GongxinError
+from gongxin.records import regimes
 from gongxin.settings import Settings, get_settings
 
 P = ParamSpec("P")
@@ -38,6 +39,8 @@ def engine() -> sa.Engine:
 
 
 def catalog() -> Catalog:
+    """The deployment's catalog; the deployment's publicity regimes are put in force too."""
+    regimes.configure(settings().regimes_dir)
     return get_catalog(settings().catalog_dir)
 
 

@@ -124,7 +124,33 @@ records = sa.Table(
     ),
     # Dedupe keys are per owner: another department's row never matches this record.
     sa.UniqueConstraint("dataset", "dedupe_key", "department_id"),
+    # the visibility gate's decision of this version, apart from the day (records/decisions.py)
+    sa.Column(
+        "status",
+        sa.String(12),
+        nullable=False,
+        server_default="in_force",
+        comment="in_force | withdrawn | revoked | repaired | objection",
+    ),
+    sa.Column("natural_person", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_shared", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_public", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("in_force", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("pub_from", sa.Date, nullable=True, comment="first day of its window"),
+    sa.Column("pub_until", sa.Date, nullable=True, comment="last day of its window; null: open"),
 )
+# Public list pages: newest first within a dataset, only rows the public may see at all; the
+# window is checked from the index entry. Lists of entries in force, by the end of the window.
+sa.Index(
+    "ix_records_public_list",
+    records.c.dataset,
+    records.c.is_public,
+    records.c.event_date,
+    records.c.id,
+    records.c.pub_from,
+    records.c.pub_until,
+)
+sa.Index("ix_records_in_force", records.c.dataset, records.c.in_force, records.c.pub_until)
 # What a waiting (unlinked) record waits on: the organisation code inside its USCC, or else its
 # own code. A subject that arrives later finds its waiting records through this one index: by
 # the organisation code inside its USCC (which also covers records with that very USCC and

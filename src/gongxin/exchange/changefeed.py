@@ -1,10 +1,12 @@
 """The change feed: every insert, update, withdrawal and expiry of a dataset's records, resumable.
 
 The database fills ``change_log`` itself (triggers of migration 0007): ``insert`` when a record
-is stored, ``update`` when its version rises. ``gongxin exchange sweep`` (gongxin.exchange.expiry)
-adds ``expire`` when a record stops being in force (its publicity window ended, a list entry was
-removed or reached its planned end, repair): it carries that day (``ends_on``) and the gate's
-reason, and departments may still read the record as history. Records are never deleted, so
+is stored, ``update`` when its version rises. ``expire`` says a record stopped being in force
+(its publicity window ended, a list entry was removed or reached its planned end, repair): it
+carries that day (``ends_on``) and the gate's reason, and departments may still read the record
+as history. Each read first appends the expiries due by its day, from the decision stored with
+each record (gongxin.exchange.expiry.catch_up): no job has to run for a window that ended at
+midnight to show. Records are never deleted, so
 there are no delete events.
 
 Withdrawals are classified when read: a change whose version the gate does not show to the
@@ -177,11 +179,20 @@ def check_not_future(conn: sa.Connection, cursor: Cursor, horizon: tuple[int, in
 
 
 def read(
-    conn: sa.Connection, access: Access, cursor_text: str | None, limit: int, as_of: date
+    conn: sa.Connection,
+    access: Access,
+    cursor_text: str | None,
+    limit: int,
+    as_of: date,
+    *,
+    now: datetime | None = None,
 ) -> Page:
-    """The next ``limit`` changes after the cursor, as the caller may see them."""
+    """The next ``limit`` changes after the cursor, as the caller may see them; with ``now``,
+    the expiries due by ``as_of`` are appended first (stamped ``now``)."""
     spec = access.spec
     cursor = decode(cursor_text, spec.code) if cursor_text else Cursor(spec.code)
+    if now is not None:
+        expiry.catch_up(conn, spec, day=as_of, now=now)
     horizon = dialect.snapshot_horizon(conn)
     check_not_future(conn, cursor, horizon)
     rows = _rows(conn, cursor, limit, horizon)

@@ -95,12 +95,13 @@ def read_records(
     purpose: str | None = None,
 ) -> dict[str, Any]:
     """One page of the dataset's records (by id, updated in [since, until)), as the caller may
-    see them; withdrawn records are left out, so a page may hold fewer than ``size``."""
+    see them: records not shared with departments (withdrawn …) are left out in SQL, on the
+    decision stored with each record."""
     as_of = clock.local_date(now)
     access = grants.access(conn, catalog, caller.department, dataset, as_of)
     spec = access.spec
-    where = ["dataset = :d"]
-    params: dict[str, Any] = {"d": dataset, "n": size + 1, "o": (page - 1) * size}
+    where = ["dataset = :d", "is_shared = :shared"]
+    params: dict[str, Any] = {"d": dataset, "shared": True, "n": size + 1, "o": (page - 1) * size}
     if since is not None:
         where.append("updated_at >= :since")
         params["since"] = dialect.timestamp_text(conn, since) if dialect.is_sqlite(conn) else since
@@ -120,16 +121,15 @@ def read_records(
     more = len(rows) > size
     items = []
     for record_id, version, updated_at, raw in rows[:size]:
-        shown = gate.view(spec, changefeed._json(raw), Audience.DEPARTMENT, as_of)
-        if shown is not None:
-            items.append(
-                {
-                    "record_id": record_id,
-                    "version": version,
-                    "updated_at": changefeed._iso(updated_at),
-                    "data": access.cut(shown),
-                }
-            )
+        shown = gate.masked(spec, changefeed._json(raw), Audience.DEPARTMENT)
+        items.append(
+            {
+                "record_id": record_id,
+                "version": version,
+                "updated_at": changefeed._iso(updated_at),
+                "data": access.cut(shown),
+            }
+        )
     audit.record(
         conn,
         actor=caller.actor,
@@ -163,7 +163,7 @@ def read_changes(
 ) -> changefeed.Page:
     """The next changes after ``cursor`` (the start when None), audited."""
     access = grants.access(conn, catalog, caller.department, dataset, clock.local_date(now))
-    page = changefeed.read(conn, access, cursor, limit, clock.local_date(now))
+    page = changefeed.read(conn, access, cursor, limit, clock.local_date(now), now=now)
     audit.record(
         conn,
         actor=caller.actor,

@@ -1,4 +1,4 @@
-"""When a record stops being in force, and the sweep that tells the change feed.
+"""When a record stops being in force, and how the change feed tells it.
 
 Departments keep reading a record after its public window ends — government sharing keeps
 history — so the feed's ``withdraw`` (the DEPARTMENT audience may no longer see it) never says
@@ -6,20 +6,25 @@ that a penalty's publicity period is over or that a list entry was removed. ``ex
 the record stopped being **in force** on a date, and departments may still read it as history.
 An implementing department stops joint punishment measures from that date on.
 
-In force is asked of the visibility gate, never computed here: see :func:`in_force`. The sweep
-(``gongxin exchange sweep``, daily) works incrementally on the change log itself:
+In force is the visibility gate's decision (``gate.in_force``), stored with each record version
+(``in_force``, ``pub_until``: records/decisions.py). Expiries need no job: every read of the
+change feed first appends the ``expire`` rows due by its day for its dataset (:func:`catch_up`),
+so a window that ended at midnight shows in the next read. ``gongxin exchange sweep`` does the
+same for every dataset at once (for a day given, or to fill the log ahead of readers). Both
+work incrementally on the change log itself:
 
-1. every insert/update it has not looked at yet (``ends_on`` null) gets the day that version
-   stops being in force (:func:`ends_on`), or 9999-12-31 (``NEVER``) when none is due: it stays
-   in force, was superseded by a later version, or departments may not see it (a withdrawal);
+1. every insert/update not looked at yet (``ends_on`` null) gets the day that version stops
+   being in force, read from its stored decision (``pub_until`` + 1), or 9999-12-31 (``NEVER``)
+   when none is due: it stays in force, was superseded by a later version, or departments may
+   not see it (a withdrawal);
 2. every insert/update whose day has come (``ends_on`` ≤ as_of) and is still its record's
    current version gets one ``expire`` row (``ends_on`` = that day), and is set to ``NEVER``.
 
 So a record expires once per version, each change is judged once, and a day's run reads only
 new changes and the expiries due (index ``ix_change_log_dataset_op_ends_on_seq``), however large
-the dataset. A correction of an expired record comes as ``update`` and expires again at the
-next run. Publicity rules are applied when a version is first looked at; after changing them,
-``recompute`` judges again every current version not yet expired.
+the dataset. A correction of an expired record comes as ``update`` and expires again. When
+``gongxin visibility recompute`` changes a record's stored decision, the judgement of its
+current, not yet expired version is forgotten (:func:`forget`) and made again.
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import records
-from gongxin.records import gate
-from gongxin.records.gate import Audience, Decision
+from gongxin.records import feed_marks, gate
+from gongxin.records.gate import Decision
 
 NEVER = date(9999, 12, 31)  # ``ends_on`` of a change with no expiry due
 _LOCK_KEY = 0x67786578  # serialises sweeps (PostgreSQL advisory lock)
@@ -46,22 +51,11 @@ _CHANGED = ("insert", "update")
 
 
 def in_force(spec: DatasetSpec, data: dict[str, Any], day: date) -> Decision:
-    """Whether the record is in force on ``day``: within its window (a penalty's publicity
-    period, a licence's validity, a list entry from listing until removal or planned end), as
-    the gate decides it for the public — the one place that knows windows and repair.
-
-    The public rule hides two things that are not about time and would make every record of
-    them look expired: natural persons' records (never public) and datasets that are not
-    社会公开. So the gate is asked about the record as if its subject were not a natural person
-    (the person-category field left out) in the dataset made 社会公开. Nothing else changes: a
-    withdrawn status still reads as not in force (the feed delivers those as ``withdraw``).
-    """
-    rule = spec.visibility
-    if rule.person_category and data.get(rule.person_category) == gate.NATURAL_PERSON:
-        data = {k: v for k, v in data.items() if k != rule.person_category}
-    if spec.publicity_scope != "社会公开":
-        spec = spec.model_copy(update={"publicity_scope": "社会公开"})
-    return gate.decide(spec, data, Audience.PUBLIC, day)
+    """Whether the record is in force on ``day`` (``gate.in_force``): within its window (a
+    penalty's publicity period, a licence's validity, a list entry from listing until removal
+    or planned end), whoever its subject and whatever the dataset's scope; a withdrawn status
+    reads as not in force (the feed delivers those as ``withdraw``)."""
+    return gate.in_force(spec, data, day)
 
 
 def _field_date(data: dict[str, Any], code: str | None) -> date | None:
@@ -108,14 +102,20 @@ def ends_on(spec: DatasetSpec, data: dict[str, Any], since: date) -> date:
     return high
 
 
-def _judge(spec: DatasetSpec, row: sa.Row[Any]) -> date:
-    """The ``ends_on`` of one insert/update not looked at yet."""
-    if row.current != row.version or row.data is None:
-        return NEVER  # superseded: the later version's change is judged instead
-    data = dict(row.data)
-    if not gate.decide(spec, data, Audience.DEPARTMENT, clock.local_date(row.at)).visible:
-        return NEVER  # not shared with departments: the feed delivers a withdrawal
-    return ends_on(spec, data, clock.local_date(row.at))
+def _judge(row: sa.Row[Any]) -> date:
+    """The ``ends_on`` of one insert/update not looked at yet, from its stored decision."""
+    if row.current != row.version or not row.is_shared:
+        return NEVER  # superseded (the later version is judged), or a withdrawal
+    if not row.in_force:  # never in force: out of force from its start
+        return _as_date(row.pub_from) or clock.local_date(clock.as_utc(row.at))
+    if row.pub_until is None:
+        return NEVER
+    last = _as_date(row.pub_until)
+    return last + timedelta(days=1) if last is not None and last < NEVER else NEVER
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _joined() -> Any:
@@ -126,13 +126,14 @@ def _look(conn: sa.Connection, spec: DatasetSpec, batch: int) -> int:
     """Judge every insert/update of ``spec`` not looked at yet; how many."""
     c = change_log.c
     mark = change_log.update().where(c.seq == sa.bindparam("s")).values(ends_on=sa.bindparam("e"))
+    r = records.c
     looked = 0
     for op in _CHANGED:
         after = 0
         while True:
             chunk = conn.execute(
-                sa.select(c.seq, c.version, c.at, records.c.version.label("current"))
-                .add_columns(records.c.data)
+                sa.select(c.seq, c.version, c.at, r.version.label("current"))
+                .add_columns(r.is_shared, r.in_force, r.pub_from, r.pub_until)
                 .select_from(_joined())
                 .where(c.dataset == spec.code, c.op == op, c.ends_on.is_(None), c.seq > after)
                 .order_by(c.seq)
@@ -141,7 +142,7 @@ def _look(conn: sa.Connection, spec: DatasetSpec, batch: int) -> int:
             if not chunk:
                 break
             after = chunk[-1].seq
-            conn.execute(mark, [{"s": row.seq, "e": _judge(spec, row)} for row in chunk])
+            conn.execute(mark, [{"s": row.seq, "e": _judge(row)} for row in chunk])
             looked += len(chunk)
     return looked
 
@@ -187,14 +188,40 @@ def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime) -> dict[str, Any
 
 def _recompute(conn: sa.Connection, spec: DatasetSpec) -> None:
     """Forget the judgement of every current, not yet expired version of ``spec``."""
+    _forget(conn, change_log.c.dataset == spec.code)
+
+
+def forget(conn: sa.Connection, record_ids: Sequence[int]) -> None:
+    """Forget the judgement of these records' current, not yet expired versions (their stored
+    decision changed): the next read of the feed or sweep judges them again."""
+    feed_marks.forget(conn, record_ids)
+
+
+def _forget(conn: sa.Connection, where: sa.ColumnElement[bool]) -> None:
+    feed_marks.forget_where(conn, where)
+
+
+def catch_up(conn: sa.Connection, spec: DatasetSpec, *, day: date, now: datetime) -> int:
+    """Append the ``expire`` rows of ``spec`` due by ``day`` before a read of its feed; how
+    many. PostgreSQL: in a transaction of its own, committed before the read takes its
+    snapshot (a row of the reader's own transaction would wait for its next read); SQLite, one
+    writer at a time: in the reader's transaction."""
+    if dialect.is_sqlite(conn):
+        return _catch_up(conn, spec, day, now)
+    with conn.engine.begin() as own:
+        return _catch_up(own, spec, day, now)
+
+
+def _catch_up(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime) -> int:
     c = change_log.c
-    later = change_log.alias("later")
-    newer = sa.exists().where(later.c.record_id == c.record_id, later.c.seq > c.seq)
-    conn.execute(
-        change_log.update()
-        .where(c.dataset == spec.code, c.op.in_(_CHANGED), c.ends_on.is_not(None), ~newer)
-        .values(ends_on=None)
+    due = sa.select(c.seq).where(
+        c.dataset == spec.code, c.op.in_(_CHANGED), sa.or_(c.ends_on.is_(None), c.ends_on <= day)
     )
+    if conn.execute(due.limit(1)).first() is None:
+        return 0  # the usual case: nothing new, nothing due (one index probe)
+    dialect.serialize_appends(conn, _LOCK_KEY)
+    _look(conn, spec, 2000)
+    return _expire(conn, spec, day, now, 2000)
 
 
 def sweep(

@@ -21,6 +21,7 @@ from gongxin.db.models import record_history, record_links, records, rejects, ro
 from gongxin.intake.ownership import Filer, authority_problem, owned_elsewhere
 from gongxin.intake.readers.table import Row
 from gongxin.intake.validate import Checked, Problem, RowValidator
+from gongxin.records import decisions
 from gongxin.subjects import registry
 
 _RECORD_COLUMNS = (
@@ -39,6 +40,7 @@ _RECORD_COLUMNS = (
     "created_at",
     "updated_at",
     "department_id",
+    *decisions.COLUMNS,  # the gate's decision of the version, stored beside it
 )
 
 
@@ -267,6 +269,7 @@ class RecordWriter:
             self._now_text,
             self._now_text,
             self.owner.id,
+            *decisions.stored_values(self.spec, data),
         )
 
     def _correct(self, changed: list[tuple[int, Pending]]) -> None:
@@ -315,6 +318,7 @@ class RecordWriter:
                 data=sa.bindparam("d", type_=records.c.data.type),
                 updated_at=sa.bindparam("now"),
             )
+            .values({name: sa.bindparam(f"v_{name}") for name in decisions.COLUMNS})
         )
         params = []
         for rid, p in changed:
@@ -335,6 +339,7 @@ class RecordWriter:
                     "d": data,
                     "now": self.now,
                 }
+                | {f"v_{k}": v for k, v in decisions.decision_columns(self.spec, data).items()}
             )
         self.conn.execute(stmt, params)
 

@@ -1,6 +1,7 @@
-"""Downloads of an open dataset as CSV or JSON, de-identified: every record passes the
-visibility gate as the public (Audience.PUBLIC) on the day of the download, so only records
-public that day appear, with personal names and ID numbers masked.
+"""Downloads of an open dataset as CSV or JSON, de-identified: only records the visibility
+gate shows the public (Audience.PUBLIC) on the day of the download appear — selected in SQL on
+the decision stored with each record (``decisions.public_now``) — with personal names and ID
+numbers masked.
 
 Both formats stream: records are read from the database in batches (a server-side cursor on
 PostgreSQL) and written out in chunks, so memory stays flat however large the dataset.
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db.models import records
+from gongxin.records.decisions import public_now
 from gongxin.records.gate import Audience, Gate
 
 BATCH = 1000  # records fetched per round trip
@@ -36,15 +38,14 @@ def public_records(engine: sa.Engine, spec: DatasetSpec, as_of: date) -> Iterato
     """The dataset's records as the public may see them on ``as_of``, in storage order."""
     query = (
         sa.select(records.c.data)
-        .where(records.c.dataset == spec.code)
+        .where(records.c.dataset == spec.code, public_now(as_of))
         .order_by(records.c.id)
         .execution_options(stream_results=True, yield_per=BATCH)
     )
     gate = Gate(spec, Audience.PUBLIC, as_of)
     with engine.connect() as conn:
-        for shown in gate.view_many(data for (data,) in conn.execute(query)):
-            if shown is not None:
-                yield shown
+        for (data,) in conn.execute(query):
+            yield gate.masked(data)
 
 
 def _cell(value: Any) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -114,6 +114,49 @@ def view_many(
     return Gate(spec, audience, as_of).view_many(rows)
 
 
+def in_force(spec: DatasetSpec, data: dict[str, Any], day: date) -> Decision:
+    """Whether the record is in force on ``day``, whatever the audience: not withdrawn and
+    within its window (a penalty's publicity period, a licence's validity, a list entry from
+    listing until removal or planned end). Natural persons' records and data that is not
+    社会公开 are in force by the same window; only who may see them differs."""
+    rules = _rules_of(spec)
+    return _withdrawn(rules, data) or _window(rules, data).on(day)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the gate decides of one record version, whatever the day: every audience's
+    decision on any day follows from these and the day (see records/decisions.py, which
+    stores them beside the record)."""
+
+    status: str  # in_force | withdrawn (and, from later decisions, repaired | objection)
+    natural_person: bool
+    shared: bool  # departments may read it
+    public: bool  # the public may read it within its window
+    in_force: bool  # it has a window at all and is not withdrawn
+    start: date | None  # first day of the window (None: from the first); kept when it never
+    last: date | None  # opens, as the day it stopped; last day of it (None: open-ended)
+
+
+def facts(spec: DatasetSpec, data: dict[str, Any]) -> Facts:
+    """The gate's decision for one record version, apart from the day."""
+    rules = _rules_of(spec)
+    withdrawn = _withdrawn(rules, data) is not None
+    window = _window(rules, data)
+    natural = _natural(rules, data)
+    opens = window.opens and not withdrawn
+    hidden_person = natural and not windows().selection.publish_natural_persons
+    return Facts(
+        status="withdrawn" if withdrawn else "in_force",
+        natural_person=natural,
+        shared=not withdrawn and not rules.by_consent,
+        public=opens and rules.public and not hidden_person,
+        in_force=opens,
+        start=window.start,
+        last=window.last,
+    )
+
+
 # --- what a spec asks of the gate, read once per spec -------------------------------------
 
 
@@ -173,55 +216,101 @@ _ALWAYS = Decision(True, "公开信息", "public record")
 _NO_DATE = Decision(False, "缺少处罚决定日期，无法确定公示期", "no decision date: window unknown")
 
 
-def _decide(rules: _Rules, data: dict[str, Any], audience: Audience, as_of: date) -> Decision:
-    if audience is Audience.CENTRE:
-        return _CENTRE
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The days a record version is in force, whatever the audience: from ``start`` (None:
+    from the first) to ``last`` (None: open-ended), both included. A window that never opens
+    (a penalty without a date, a warning alone that is not published) says why in ``shown``.
+    The stored decision columns (records/decisions.py) are this window; :meth:`on` is the
+    gate's decision for the public on a day, reasons included."""
+
+    opens: bool
+    start: date | None
+    last: date | None
+    shown: Decision  # within the window (or, when it never opens, why not)
+    ended: Decision | None = None  # a penalty: once its publicity ended
+    end: date | None = None  # a period: its planned end (长期 left out)
+    removed: date | None = None  # a listing: the day it was removed
+
+    def on(self, day: date) -> Decision:
+        start = self.start
+        if start is not None and day < start:
+            return _hidden(f"{start.isoformat()} 起公示", f"public from {start.isoformat()}")
+        if not self.opens:
+            return self.shown
+        last = self.last
+        if last is None or day <= last:
+            return self.shown
+        if self.ended is not None:
+            return self.ended
+        removed = self.removed
+        if removed is not None and removed <= day:
+            iso = removed.isoformat()
+            return _hidden(f"已于 {iso} 移出名单", f"removed on {iso}")
+        end = self.end.isoformat() if self.end else ""
+        return _hidden(f"已于 {end} 到期", f"expired on {end}")
+
+
+_ALWAYS_WINDOW = Window(True, None, None, _ALWAYS)
+_NO_DATE_WINDOW = Window(False, None, None, _NO_DATE)
+_DAY = timedelta(days=1)
+
+
+def _withdrawn(rules: _Rules, data: dict[str, Any]) -> Decision | None:
+    """Why the record's status withdraws it from everyone but the centre, or None."""
     if rules.status is not None:
         status = data.get(rules.status)
         if status is not None and status in rules.withdrawn:
             return _hidden(f"记录状态为“{status}”，已撤回", f"withdrawn (status {status})")
+    return None
+
+
+def _natural(rules: _Rules, data: dict[str, Any]) -> bool:
+    category = rules.rule.person_category
+    return category is not None and data.get(category) == NATURAL_PERSON
+
+
+def _decide(rules: _Rules, data: dict[str, Any], audience: Audience, as_of: date) -> Decision:
+    if audience is Audience.CENTRE:
+        return _CENTRE
+    withdrawn = _withdrawn(rules, data)
+    if withdrawn is not None:
+        return withdrawn
     if audience is Audience.DEPARTMENT:
         return _BY_CONSENT if rules.by_consent else _SHARED
     if not rules.public:
         return rules.not_public
-    rule = rules.rule
-    if (
-        rule.person_category
-        and data.get(rule.person_category) == NATURAL_PERSON
-        and not windows().selection.publish_natural_persons
-    ):
+    if _natural(rules, data) and not windows().selection.publish_natural_persons:
         return _NATURAL
+    return _window(rules, data).on(as_of)
+
+
+def _window(rules: _Rules, data: dict[str, Any]) -> Window:
+    rule = rules.rule
     if rule.kind == "always":
-        return _ALWAYS
+        return _ALWAYS_WINDOW
     start = _date(data, rule.start)
-    if start is not None and as_of < start:
-        return _hidden(f"{start.isoformat()} 起公示", f"public from {start.isoformat()}")
     if rule.kind == "penalty":
-        return _penalty(rule, data, start, as_of)
+        return _penalty(rule, data, start) if start is not None else _NO_DATE_WINDOW
     end = _date(data, rule.end)
     removed = _date(data, rule.removed) if rule.kind == "listing" else None
-    if removed is not None and removed <= as_of:
-        return _hidden(f"已于 {removed.isoformat()} 移出名单", f"removed on {removed.isoformat()}")
-    if end is not None and end != LONG_TERM and end < as_of:
-        return _hidden(f"已于 {end.isoformat()} 到期", f"expired on {end.isoformat()}")
-    shown_end = "长期" if end == LONG_TERM else (end.isoformat() if end else "长期")
-    return Decision(
-        True,
-        f"有效期至{shown_end}",
-        f"valid until {shown_end}",
-        None if end in (None, LONG_TERM) else end,
-    )
+    if end == LONG_TERM:
+        end = None
+    last = end
+    if removed is not None and (last is None or removed - _DAY < last):
+        last = removed - _DAY
+    shown_end = end.isoformat() if end else "长期"
+    shown = Decision(True, f"有效期至{shown_end}", f"valid until {shown_end}", end)
+    return Window(True, start, last, shown, None, end, removed)
 
 
-def _penalty(rule: Visibility, data: dict[str, Any], start: date | None, as_of: date) -> Decision:
-    if start is None:
-        return _NO_DATE
+def _penalty(rule: Visibility, data: dict[str, Any], start: date) -> Window:
     regimes = windows()
     cats = data.get(rule.categories) if rule.categories else None
     name = str(data.get(rule.authority) or "") if rule.authority else ""
     severity = data.get(rule.severity) if rule.severity else None
     sector = data.get(rule.sector) if rule.sector else None
-    window = regimes.penalty(  # as publicity(PenaltyFacts(...)) with these facts
+    publicity = regimes.penalty(  # as publicity(PenaltyFacts(...)) with these facts
         start,
         tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
         severity if isinstance(severity, str) else None,
@@ -229,28 +318,29 @@ def _penalty(rule: Visibility, data: dict[str, Any], start: date | None, as_of: 
         _decimal(data.get(rule.fine)) if rule.fine else None,
         regimes.market_regulation(name),
     )
-    said = _said.get(id(window))
-    if said is None or said[0] is not window:
+    said = _said.get(id(publicity))
+    if said is None or said[0] is not publicity:
         if len(_said) >= SAID_KEPT:
             _said.clear()
-        said = _said[id(window)] = (window, *_sayings(window))
-    _, shown, ended = said
-    return shown if window.public_on(as_of) else ended
+        said = _said[id(publicity)] = (publicity, _window_of(publicity))
+    return said[1]
 
 
-# what the gate says of a window, shown and once ended: windows are kept and shared
-_said: dict[int, tuple[Publicity, Decision, Decision]] = {}
+# the gate's window of a publicity window (its days and sayings): windows are kept and shared
+_said: dict[int, tuple[Publicity, Window]] = {}
 
 
-def _sayings(window: Publicity) -> tuple[Decision, Decision]:
-    if not window.published:
-        hidden = _hidden(window.zh, window.en)
-        return hidden, hidden
-    end = window.end.isoformat() if window.end else ""
-    return (
-        Decision(True, window.zh, window.en, window.end),
-        _hidden(f"公示期已于 {end} 届满；{window.zh}", f"publicity ended {end}; {window.en}"),
+def _window_of(publicity: Publicity) -> Window:
+    if not publicity.published:
+        return Window(False, publicity.start, None, _hidden(publicity.zh, publicity.en))
+    end = publicity.end
+    last = end - _DAY if end is not None else None
+    shown = Decision(True, publicity.zh, publicity.en, end)
+    iso = end.isoformat() if end else ""
+    ended = _hidden(
+        f"公示期已于 {iso} 届满；{publicity.zh}", f"publicity ended {iso}; {publicity.en}"
     )
+    return Window(True, publicity.start, last, shown, ended)
 
 
 def _decimal(value: Any) -> Decimal | None:

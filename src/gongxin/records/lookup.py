@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, subjects
 from gongxin.errors import NotFound
-from gongxin.records.gate import Audience, view
+from gongxin.records.decisions import visible_now
+from gongxin.records.gate import Audience, masked
 
 
 def record(
@@ -25,11 +26,11 @@ def record(
             sa.func.coalesce(subjects.c.name, records.c.subject_name).label("subject_name"),
         )
         .select_from(records.outerjoin(subjects, subjects.c.id == records.c.subject_id))
-        .where(records.c.id == record_id)
+        .where(records.c.id == record_id, visible_now(audience, as_of))
     ).first()  # fmt: skip
     shown = None
     if row is not None and row.dataset in catalog:
-        shown = view(catalog.get(row.dataset), row.data, audience, as_of)
+        shown = masked(catalog.get(row.dataset), row.data, audience)
     if row is None or shown is None:
         raise NotFound(f"记录 {record_id} 不存在或未公开", f"record {record_id} not found")
     return {

@@ -1,7 +1,8 @@
 """Publicity regimes as data: how long a penalty stays public, by regime and severity.
 
 One YAML file per regime in ``records/regimes/`` (plus ``selection.yaml``), versioned by its
-effective dates; laws change without code changes.
+effective dates; laws change without code changes. A deployment may lay its own files over them
+(``GONGXIN_REGIMES_DIR``); stored decisions follow after ``gongxin visibility recompute``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from gongxin.errors import InvalidInput
 
 ANY_SEVERITY = "*"
 
@@ -83,24 +87,84 @@ class Selection(BaseModel):
     default_severity: str
 
 
+Loaded = tuple[dict[str, Regime], Selection]
+
+
 @lru_cache(maxsize=1)
-def load() -> tuple[dict[str, Regime], Selection]:
+def packaged() -> Loaded:
     """The packaged regimes by key, and the rule that picks one for a record."""
     folder = resources.files("gongxin.records").joinpath("regimes")
-    regimes: dict[str, Regime] = {}
-    selection: Selection | None = None
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-        if entry.name == "selection.yaml":
-            selection = Selection.model_validate(data)
-        else:
-            regime = Regime.model_validate(data)
-            regimes[regime.key] = regime
+    files = [
+        (f"records/regimes/{e.name}", e.read_text(encoding="utf-8"))
+        for e in sorted(folder.iterdir(), key=lambda e: e.name)
+        if e.name.endswith(".yaml")
+    ]
+    return _assemble(files, {}, None)
+
+
+def read_folder(folder: Path) -> Loaded:
+    """The packaged regimes with a deployment's folder of regime files over them (a file whose
+    regime has the key of a packaged one replaces it; ``selection.yaml`` replaces the
+    selection). A malformed file is refused naming the file, the key and the rule."""
+    if not folder.is_dir():
+        raise InvalidInput(
+            f"公示期规则目录不存在：{folder}", f"no such regimes folder: {folder}", file=str(folder)
+        )
+    base, selection = packaged()
+    files = [(str(p), p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yaml"))]
+    return _assemble(files, dict(base), selection)
+
+
+def _assemble(
+    files: list[tuple[str, str]], regimes: dict[str, Regime], selection: Selection | None
+) -> Loaded:
+    for name, text in files:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise _bad(name, "(YAML)", f"不是有效的 YAML：{exc}", f"invalid YAML: {exc}") from None
+        try:
+            if name.endswith("selection.yaml"):
+                selection = Selection.model_validate(data)
+            else:
+                regime = Regime.model_validate(data)
+                regimes[regime.key] = regime
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            key = ".".join(str(part) for part in error["loc"]) or "(file)"
+            raise _bad(name, key, error["msg"], error["msg"]) from None
     if selection is None:
-        raise RuntimeError("records/regimes/selection.yaml is missing")
-    unknown = {selection.market_regulation, *selection.prefer} - regimes.keys()
+        raise _bad("records/regimes/selection.yaml", "(file)", "文件缺失", "the file is missing")
+    unknown = sorted({selection.market_regulation, *selection.prefer} - regimes.keys())
     if unknown:
-        raise RuntimeError(f"selection.yaml names unknown regimes: {sorted(unknown)}")
+        raise _bad(
+            "selection.yaml", "prefer", f"引用了不存在的规则：{unknown}", f"unknown: {unknown}"
+        )
     return regimes, selection
+
+
+def _bad(file: str, key: str, zh: str, en: str) -> InvalidInput:
+    return InvalidInput(
+        f"公示期规则文件有误：{file}，键 {key}：{zh}",
+        f"invalid regime file {file}, key {key}: {en}",
+        file=file,
+        key=key,
+        rule=en,
+    )
+
+
+_configured: Loaded | None = None
+
+
+def configure(folder: Path | None) -> Loaded:
+    """Use this deployment's regimes folder (None: the packaged regimes) from now on, in this
+    process; validated whole before anything changes."""
+    global _configured
+    loaded = read_folder(folder) if folder is not None else None
+    _configured = loaded
+    return load()
+
+
+def load() -> Loaded:
+    """The regimes in force in this process: the configured folder's, else the packaged."""
+    return _configured if _configured is not None else packaged()

@@ -6,14 +6,15 @@ reward — comes from ``data/list_types.yaml``), or a type derived from another 
 
 Whether an entry applies on a date is the visibility gate's listing window: listed on or before
 the date, not removed on or before it, not past its planned end. Removal is a field of the
-record (实际移出日期), reported by the listing authority; nothing is deleted.
+record (实际移出日期), reported by the listing authority; nothing is deleted. The gate's
+decision is stored with each record (records/decisions.py): lists filter and page in SQL
+(:func:`applies_now`, :func:`public_entries`); :func:`applies` asks the live gate for one record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -23,10 +24,11 @@ import yaml
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog
-from gongxin.clock import local_date
+from gongxin.clock import CHINA_TZ, local_date
 from gongxin.db.models import records
 from gongxin.errors import InvalidInput, NotFound
-from gongxin.records.gate import Audience, decide, view
+from gongxin.records import decisions, gate
+from gongxin.records.gate import Audience
 
 Kind = Literal["punish", "reward"]
 KIND_NAMES = {"punish": "惩戒", "reward": "激励"}
@@ -43,7 +45,6 @@ class ListType:
     spec: DatasetSpec
     fields: dict[str, str]  # role (name, uscc, listed …) → field code
     where: dict[str, str] = field(default_factory=dict)  # derived: field → required value
-    window: DatasetSpec | None = None  # the spec whose public window is the listing period
 
     @property
     def derived(self) -> bool:
@@ -64,13 +65,6 @@ def _config() -> dict[str, Any]:
     return loaded
 
 
-def _window_spec(spec: DatasetSpec) -> DatasetSpec:
-    """The spec with only its listing window left: public scope, natural persons included, so
-    that the gate's public decision is the listing period and nothing else."""
-    rule = spec.visibility.model_copy(update={"person_category": None})
-    return spec.model_copy(update={"visibility": rule, "publicity_scope": "社会公开"})
-
-
 def _build(catalog: Catalog) -> dict[str, ListType]:
     config = _config()
     found: dict[str, ListType] = {}
@@ -80,8 +74,7 @@ def _build(catalog: Catalog) -> dict[str, ListType]:
         kind = config["kinds"].get(spec.code, config["default_kind"])
         fields = {r: c for r, c in config["fields"].items() if c in {f.code for f in spec.fields}}
         found[spec.code] = ListType(
-            spec.code, spec.name, spec.name_en, kind, spec.code, spec, fields,
-            window=_window_spec(spec),
+            spec.code, spec.name, spec.name_en, kind, spec.code, spec, fields
         )  # fmt: skip
     for code, d in config.get("derived", {}).items():
         if d["dataset"] in catalog:
@@ -159,14 +152,38 @@ def entry_of(lt: ListType, record_id: int, data: dict[str, Any], changed: dateti
 
 def applies(lt: ListType, data: dict[str, Any], changed: datetime, as_of: date) -> bool:
     """Whether this record puts its subject on the list on ``as_of``, as a department sees it:
-    shared with departments (not withdrawn) and within the listing window of the gate."""
+    shared with departments (not withdrawn) and in force (within its listing window), as the
+    live gate decides it; :func:`applies_now` is the same, in SQL on the stored decision."""
     if not lt.selects(data):
         return False
-    if not decide(lt.spec, data, Audience.DEPARTMENT, as_of).visible:
+    if not gate.decide(lt.spec, data, Audience.DEPARTMENT, as_of).visible:
         return False
-    if lt.window is None:  # derived: from the day the record was last changed
+    if lt.derived:  # from the day the record was last changed
         return local_date(changed) <= as_of
-    return decide(lt.window, data, Audience.PUBLIC, as_of).visible
+    return gate.in_force(lt.spec, data, as_of).visible
+
+
+def _day_ends(as_of: date) -> datetime:
+    """The first moment after ``as_of`` in China, for comparing stored timestamps."""
+    return datetime.combine(as_of + timedelta(days=1), time(0), CHINA_TZ).astimezone(UTC)
+
+
+def _selects(lt: ListType) -> list[sa.ColumnElement[bool]]:
+    return [records.c.data[k].as_string() == v for k, v in lt.where.items()]
+
+
+def applies_now(lt: ListType, as_of: date) -> sa.ColumnElement[bool]:
+    """:func:`applies` in SQL, on the decision stored with each record."""
+    if lt.derived:
+        return sa.and_(
+            records.c.dataset == lt.dataset,
+            decisions.shared_now(),
+            records.c.updated_at < _day_ends(as_of),
+            *_selects(lt),
+        )
+    return sa.and_(
+        records.c.dataset == lt.dataset, decisions.shared_now(), decisions.in_force_now(as_of)
+    )
 
 
 @dataclass(frozen=True)
@@ -178,36 +195,25 @@ class PublicPage:
     more: bool
 
 
-def _rows(conn: sa.Connection, lt: ListType) -> Iterator[tuple[int, dict[str, Any], datetime]]:
-    query = (
-        sa.select(records.c.id, records.c.data, records.c.updated_at)
-        .where(records.c.dataset == lt.dataset)
-        .order_by(records.c.event_date.desc(), records.c.id.desc())
-        .execution_options(yield_per=1000)
-    )
-    yield from conn.execute(query)
-
-
 def public_entries(
     conn: sa.Connection, lt: ListType, *, as_of: date, page: int = 1, size: int = 20
 ) -> PublicPage:
-    """The entries the public may see on ``as_of``, newest listing first, masked by the gate."""
+    """The entries the public may see on ``as_of``, newest listing first, masked by the gate;
+    filtered and paged in SQL on the stored decision (index ``ix_records_public_list``)."""
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
             f"页码须从 1 开始，每页 1 至 {MAX_PAGE_SIZE} 条",
             f"page starts at 1; size must be 1 to {MAX_PAGE_SIZE}",
         )
-    skip, shown = (page - 1) * size, []
-    for rid, data, changed in _rows(conn, lt):
-        if not lt.selects(data):
-            continue
-        seen = view(lt.spec, data, Audience.PUBLIC, as_of)
-        if seen is None or (lt.derived and local_date(changed) > as_of):
-            continue
-        if skip:
-            skip -= 1
-            continue
-        shown.append({"id": rid, **seen})
-        if len(shown) > size:
-            break
+    query = (
+        sa.select(records.c.id, records.c.data)
+        .where(records.c.dataset == lt.dataset, decisions.public_now(as_of), *_selects(lt))
+        .order_by(records.c.event_date.desc(), records.c.id.desc())
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    )
+    if lt.derived:
+        query = query.where(records.c.updated_at < _day_ends(as_of))
+    rows = conn.execute(query).fetchall()
+    shown = [{"id": rid, **gate.masked(lt.spec, data, Audience.PUBLIC)} for rid, data in rows]
     return PublicPage(lt, page, size, shown[:size], len(shown) > size)

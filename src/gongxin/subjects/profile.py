@@ -1,4 +1,5 @@
-"""A subject's profile: found by its code, shown through the visibility gate."""
+"""A subject's profile: found by its code, shown through the visibility gate (its decision
+stored with each record, filtered in SQL; personal data masked on output)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from gongxin.db.models import records, subjects
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
-from gongxin.records.gate import Audience, mask_person_name, view
+from gongxin.records.decisions import visible_now
+from gongxin.records.gate import Audience, mask_person_name, masked
 
 
 def parse_code(code: str) -> tuple[str, str]:
@@ -61,12 +63,16 @@ def profile(
     conn: sa.Connection, catalog: Catalog, code: str, *, audience: Audience, as_of: date
 ) -> Profile:
     row = find(conn, code)
-    counts: dict[str, int] = {}
-    for dataset, data in conn.execute(
-        sa.select(records.c.dataset, records.c.data).where(records.c.subject_id == row["id"])
-    ):
-        if dataset in catalog and view(catalog.get(dataset), data, audience, as_of) is not None:
-            counts[dataset] = counts.get(dataset, 0) + 1
+    counts: dict[str, int] = {
+        dataset: int(n)
+        for dataset, n in conn.execute(
+            sa.select(records.c.dataset, sa.func.count())
+            .where(records.c.subject_id == row["id"], records.c.dataset.in_(catalog.codes()))
+            .where(visible_now(audience, as_of))
+            .group_by(records.c.dataset)
+            .order_by(records.c.dataset)
+        )
+    }
     legal_rep = row["legal_rep"]
     if legal_rep and audience is Audience.PUBLIC:
         legal_rep = mask_person_name(legal_rep)
@@ -93,18 +99,17 @@ def visible_records(
     if dataset is not None:
         catalog.get(dataset)  # unknown dataset → 404 with the known ones
     row = find(conn, code)
-    query = sa.select(records.c.id, records.c.dataset, records.c.event_date, records.c.data).where(
-        records.c.subject_id == row["id"]
+    query = (
+        sa.select(records.c.id, records.c.dataset, records.c.event_date, records.c.data)
+        .where(records.c.subject_id == row["id"], records.c.dataset.in_(catalog.codes()))
+        .where(visible_now(audience, as_of))
     )
     if dataset is not None:
         query = query.where(records.c.dataset == dataset)
-    shown = []
-    for rid, ds, event, data in conn.execute(
-        query.order_by(records.c.event_date.desc(), records.c.id)
-    ):
-        if ds not in catalog:
-            continue
-        masked = view(catalog.get(ds), data, audience, as_of)
-        if masked is not None:
-            shown.append({"id": rid, "dataset": ds, "event_date": event, "data": masked})
-    return shown
+    return [
+        {"id": rid, "dataset": ds, "event_date": event,
+         "data": masked(catalog.get(ds), data, audience)}
+        for rid, ds, event, data in conn.execute(
+            query.order_by(records.c.event_date.desc(), records.c.id)
+        )
+    ]  # fmt: skip

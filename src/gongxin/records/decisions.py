@@ -1,0 +1,127 @@
+"""The visibility gate's decisions, stored beside each record version, and the one SQL
+predicate every reader filters by.
+
+Whenever a record version is written (intake, correction, withdrawal, a repair or objection
+decision later), :func:`decision_columns` stores what :func:`gongxin.records.gate.facts`
+decides of it apart from the day: whether the public and departments may read it, its status,
+whether its subject is a natural person, and its window (``pub_from`` to ``pub_until``, the last
+day included; NULL: open on that side). The day is applied in the query, so a window that ended
+yesterday is ended in every read without any job having run:
+
+- the public on ``as_of``: :func:`public_now` (``is_public`` and ``as_of`` within the window);
+- departments: :func:`shared_now` (``is_shared``; government sharing keeps history);
+- in force on ``as_of`` (list entries, the change feed's expiries): :func:`in_force_now`.
+
+Masking is applied on output (``gate.masked``). A change of rules (a regime file, a spec's
+visibility block) is applied to stored rows by ``gongxin visibility recompute``
+(:mod:`gongxin.records.recompute`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongxin.catalog.model import DatasetSpec
+from gongxin.db.models import records
+from gongxin.records import gate
+from gongxin.records.gate import Audience
+
+COLUMNS = (
+    "status",
+    "natural_person",
+    "is_shared",
+    "is_public",
+    "in_force",
+    "pub_from",
+    "pub_until",
+)
+STATUSES = ("in_force", "withdrawn", "revoked", "repaired", "objection")
+
+
+def decision_columns(spec: DatasetSpec, data: dict[str, Any]) -> dict[str, Any]:
+    """The stored decision of one record version of ``spec``, by column name."""
+    f = gate.facts(spec, data)
+    return {
+        "status": f.status,
+        "natural_person": f.natural_person,
+        "is_shared": f.shared,
+        "is_public": f.public,
+        "in_force": f.in_force,
+        "pub_from": f.start,
+        "pub_until": f.last,
+    }
+
+
+def stored_values(spec: DatasetSpec, data: dict[str, Any]) -> tuple[Any, ...]:
+    """:func:`decision_columns` in ``COLUMNS`` order, in the text form of bulk inserts."""
+    f = gate.facts(spec, data)
+    return (
+        f.status,
+        f.natural_person,
+        f.shared,
+        f.public,
+        f.in_force,
+        f.start.isoformat() if f.start else None,
+        f.last.isoformat() if f.last else None,
+    )
+
+
+Day = date | sa.BindParameter[date]  # a day, or a parameter bound to one at execution
+
+
+def _bound(as_of: Day) -> sa.BindParameter[date]:
+    return as_of if isinstance(as_of, sa.BindParameter) else sa.literal(as_of, sa.Date)
+
+
+def within(as_of: Day, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+    """``as_of`` lies within the stored window."""
+    c = table.c
+    day = _bound(as_of)
+    return sa.and_(
+        sa.or_(c.pub_from.is_(None), c.pub_from <= day),
+        sa.or_(c.pub_until.is_(None), c.pub_until >= day),
+    )
+
+
+def public_now(as_of: Day, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+    """The public may see the record on ``as_of`` (the gate's PUBLIC decision, in SQL)."""
+    return sa.and_(table.c.is_public.is_(True), within(as_of, table))
+
+
+def shared_now(table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+    """Departments may read the record (the gate's DEPARTMENT decision, in SQL)."""
+    return table.c.is_shared.is_(True)
+
+
+def in_force_now(as_of: date, table: sa.Table | sa.FromClause = records) -> sa.ColumnElement[bool]:
+    """The record is in force on ``as_of`` (``gate.in_force``, in SQL)."""
+    return sa.and_(table.c.in_force.is_(True), within(as_of, table))
+
+
+def visible_now(
+    audience: Audience, as_of: date, table: sa.Table | sa.FromClause = records
+) -> sa.ColumnElement[bool]:
+    """The gate's decision for ``audience`` on ``as_of``, in SQL."""
+    if audience is Audience.CENTRE:
+        return sa.true()
+    if audience is Audience.DEPARTMENT:
+        return shared_now(table)
+    return public_now(as_of, table)
+
+
+def decided(row: Any, audience: Audience, as_of: date) -> bool:
+    """The same decision from a row's stored columns, in Python (for rows already read)."""
+    if audience is Audience.CENTRE:
+        return True
+    if audience is Audience.DEPARTMENT:
+        return bool(row.is_shared)
+    return bool(row.is_public) and _in_window(row.pub_from, row.pub_until, as_of)
+
+
+def _in_window(first: Any, last: Any, as_of: date) -> bool:
+    first = date.fromisoformat(first) if isinstance(first, str) else first
+    last = date.fromisoformat(last) if isinstance(last, str) else last
+    return (first is None or first <= as_of) and (last is None or as_of <= last)
