@@ -74,6 +74,13 @@ submissions = sa.Table(
     sa.Column("notes", Json, nullable=False),
     sa.Column("received_at", Timestamp, nullable=False),
     sa.Column("finished_at", Timestamp, nullable=True),
+    sa.Column(
+        "backload",
+        sa.Boolean,
+        nullable=False,
+        server_default=sa.false(),
+        comment="存量补录: historical records, not judged for timeliness",
+    ),
     sa.UniqueConstraint("dataset", "department_id", "file_sha256"),
 )
 
@@ -120,6 +127,7 @@ records = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.UniqueConstraint("dataset", "dedupe_key"),
+    sa.Index("ix_records_dataset_event_date", "dataset", "event_date"),  # periods (0013)
 )
 # What a waiting (unlinked) record waits on: the organisation code inside its USCC, or else its
 # own code. A subject that arrives later finds its waiting records through this one index: by
