@@ -72,7 +72,7 @@ def is_working_day(day: date) -> bool:
 
 def last_known_year() -> int:
     """The last year whose holiday arrangement the installed ``chinesecalendar`` publishes."""
-    return max(chinese_calendar.constants.holidays).year
+    return int(max(chinese_calendar.constants.holidays).year)
 
 
 def last_indexed_day() -> date:
@@ -123,8 +123,10 @@ def working_index(day: date) -> int:
     cumulative, _ = _index()
     offset = (day - FIRST_DAY).days
     if offset < 0:
-        return cumulative[0] - _published_working(FIRST_DAY) - (
-            _weekdays_to(FIRST_DAY - timedelta(days=1)) - _weekdays_to(day)
+        return (
+            cumulative[0]
+            - _published_working(FIRST_DAY)
+            - (_weekdays_to(FIRST_DAY - timedelta(days=1)) - _weekdays_to(day))
         )
     if offset >= len(cumulative):
         last = FIRST_DAY + timedelta(days=len(cumulative) - 1)
@@ -150,7 +152,7 @@ def add_working_days(start: date, days: int) -> date:
     cumulative, _ = _index()
     target = working_index(start) + days
     offset = bisect_left(cumulative, target)  # the first day whose count reaches the target
-    if FIRST_DAY <= start and offset < len(cumulative):
+    if start >= FIRST_DAY and offset < len(cumulative):
         found = FIRST_DAY + timedelta(days=offset)
         _warn_if_unknown(start, found)
         return found

@@ -20,6 +20,7 @@ from gongxin import clock
 from gongxin.db import dialect
 from gongxin.db.platform_tables import calendar_days
 
+
 def _summary(rows: list[tuple[date, bool, int]]) -> tuple[int, date | None, int, int]:
     last = rows[-1][0] if rows else None
     return len(rows), last, sum(r[2] for r in rows), sum(r[1] for r in rows)
@@ -52,7 +53,8 @@ def index_of(day: Any) -> sa.ColumnElement[int]:
     """A correlated lookup of ``day``'s working index, clamped to the table's range."""
     c = calendar_days.c
     found = sa.select(c.working_index).where(c.day == day).scalar_subquery()
-    outside = sa.case((day < clock.FIRST_DAY, 0), else_=clock.working_index(clock.last_indexed_day()))
+    last = clock.working_index(clock.last_indexed_day())
+    outside = sa.case((day < clock.FIRST_DAY, 0), else_=last)
     return sa.func.coalesce(found, outside)
 
 

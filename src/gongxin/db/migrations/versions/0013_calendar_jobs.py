@@ -24,9 +24,7 @@ def upgrade() -> None:
         "calendar_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("is_working", sa.Boolean(), nullable=False, comment="法定工作日 (调休 included)"),
-        sa.Column(
-            "working_index", sa.Integer(), nullable=False, comment="working days up to day"
-        ),
+        sa.Column("working_index", sa.Integer(), nullable=False, comment="working days up to day"),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_calendar_days")),
     )
     op.create_table(
