@@ -61,6 +61,6 @@ def index_of(day: Any) -> sa.ColumnElement[int]:
 def china_date(conn: sa.Connection, moment: Any) -> sa.ColumnElement[Any]:
     """The China calendar date of a stored UTC timestamp column, in SQL."""
     if dialect.is_sqlite(conn):
-        return sa.func.date(moment, "+8 hours")
+        return sa.func.date(moment, "+8 hours", type_=sa.Date)
     utc = sa.func.timezone("UTC", moment)
     return sa.cast(utc + sa.text("interval '8 hours'"), sa.Date)
