@@ -36,7 +36,7 @@ def test_records_are_timely_within_seven_working_days_with_tiaoxiu(store: Store)
     )
     with store.engine.connect() as conn:
         report_ = {t.department: t for t in timeliness(conn)}
-        (entry,) = late_records(conn)
+        (entry,), _ = late_records(conn)
     samr, env = report_[PROVIDER], report_[OTHER]
     assert (samr.total, samr.on_time, samr.late, samr.share) == (2, 1, 1, 0.5)
     assert (entry.decision_date, entry.arrived, entry.working_days) == (
@@ -97,7 +97,7 @@ def test_sql_lateness_equals_the_python_calendar(store: Store) -> None:
         store.ingest(store.penalties(f"{n}.csv", rows), as_of=at_noon_in_beijing(arrival_day))
     with store.engine.connect() as conn:
         (figures,) = timeliness(conn)
-        late = late_records(conn, size=1000)
+        late, _ = late_records(conn, size=1000)
     found = {x.document_number: x.working_days for x in late}
     assert found == {k: days for k, (is_late, days) in expected.items() if is_late}
     assert figures.total == len(expected)
@@ -127,7 +127,7 @@ def test_backloads_and_decisions_before_go_live_are_not_late(store: Store) -> No
     with store.engine.connect() as conn:
         (everything,) = timeliness(conn)
         (since_go_live,) = timeliness(conn, go_live=date(2026, 7, 1))
-        late_after = late_records(conn, go_live=date(2026, 7, 1))
+        late_after, _ = late_records(conn, go_live=date(2026, 7, 1))
     # the back-load is exempt whatever the date; 1 June 2026 is late, until go-live says not
     assert (everything.total, everything.on_time, everything.exempt) == (2, 1, 2)
     assert (since_go_live.total, since_go_live.on_time, since_go_live.exempt) == (1, 1, 3)

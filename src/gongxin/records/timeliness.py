@@ -172,26 +172,28 @@ def late_records(
     department: str | None = None,
     page: int = 1,
     size: int = 50,
-) -> list[LateRecord]:
-    """One page of the late records (by department, decision date, id), with their 文书号."""
+) -> tuple[list[LateRecord], bool]:
+    """One page of the late records (by department, decision date, id), with their 文书号, and
+    whether another page follows."""
     j = _base(conn, since, until, working_days, go_live)
     query = (
         sa.select(j.c.id, j.c.dataset, j.c.department, j.c.event_date, j.c.arrived)
         .add_columns(j.c.working_days)
         .where(j.c.late == 1, j.c.exempt == 0)
         .order_by(j.c.department, j.c.event_date, j.c.id)
-        .limit(size)
+        .limit(size + 1)
         .offset((page - 1) * size)
     )
     if department:
         query = query.where(j.c.department == department)
     found = conn.execute(query).all()
+    more, found = len(found) > size, found[:size]
     data = dict(
         conn.execute(
             sa.select(records.c.id, records.c.data).where(records.c.id.in_([r.id for r in found]))
         ).all()
     )
-    return [
+    page_of = [
         LateRecord(
             record_id=r.id,
             dataset=r.dataset,
@@ -203,6 +205,7 @@ def late_records(
         )
         for r in found
     ]
+    return page_of, more
 
 
 def _document_number(dataset: str, data: Any) -> str | None:

@@ -56,7 +56,7 @@ def timeliness_report(
     rule["go_live"] = settings.go_live_date
     with engine.connect() as conn:
         report = timeliness(conn, **rule)
-        late = late_records(conn, **rule, department=department, page=page, size=size)
+        late, more = late_records(conn, **rule, department=department, page=page, size=size)
     return {
         "working_days": working_days,
         "go_live_date": settings.go_live_date,
@@ -66,5 +66,6 @@ def timeliness_report(
             for t in report
         ],
         # no subject names: a late natural person's penalty is not public data
-        "late_records": {"page": page, "size": size, "records": [asdict(x) for x in late]},
+        "late_records": {"page": page, "size": size, "more": more,
+                         "records": [asdict(x) for x in late]},
     }  # fmt: skip

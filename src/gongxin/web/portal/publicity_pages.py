@@ -160,10 +160,9 @@ def timeliness_page(
         rule: dict[str, Any] = {"since": start, "until": end, "go_live": settings.go_live_date}
         figures = report(engine, as_of=as_of, now=now, **rule)
         with engine.connect() as conn:
-            late = late_records(
-                conn, **rule, department=department or None, page=number,
-                size=LATE_PAGE_SIZE + 1,  # one more: is there a next page?
-            )  # fmt: skip
+            late, more = late_records(
+                conn, **rule, department=department or None, page=number, size=LATE_PAGE_SIZE
+            )
     except GongxinError as exc:
         return error_page(exc)
     filters = {"period": "" if custom else period, "since": since.strip(), "until": until.strip()}
@@ -204,10 +203,10 @@ def timeliness_page(
                 "arrived": x.arrived.isoformat(),
                 "working_days": x.working_days,
             }
-            for x in late[:LATE_PAGE_SIZE]
+            for x in late
         ],
         page=number,
-        more=len(late) > LATE_PAGE_SIZE,
+        more=more,
         url=url,
         filters=filters,
     )
