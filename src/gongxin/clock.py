@@ -97,14 +97,22 @@ def _weekdays_to(day: date) -> int:
 @lru_cache(maxsize=1)
 def _index() -> tuple[array[int], array[int]]:
     """(cumulative working days, 1/0 working) for each day from FIRST_DAY to the last."""
+    holidays, workdays = chinese_calendar.constants.holidays, chinese_calendar.constants.workdays
+    published = range(min(holidays).year, last_known_year() + 1)
     days = (last_indexed_day() - FIRST_DAY).days + 1
     cumulative, working = array("q", [0]) * days, array("b", [0]) * days
     total = 0
+    day = FIRST_DAY
     for offset in range(days):
-        if _published_working(FIRST_DAY + timedelta(days=offset)):
+        if day.year in published:  # what chinese_calendar.is_workday says, without its checks
+            is_working = day in workdays or (day.weekday() < 5 and day not in holidays)
+        else:
+            is_working = day.weekday() < 5
+        if is_working:
             total += 1
             working[offset] = 1
         cumulative[offset] = total
+        day += timedelta(days=1)
     return cumulative, working
 
 
