@@ -5,8 +5,9 @@ publishes a new year or corrects one: every ``gongxin init`` runs it, so upgradi
 and running ``gongxin init`` keeps SQL and Python counting alike. It compares a three-number
 summary first, so an unchanged table costs one aggregate query.
 
-In SQL, ``index_of(day)`` is a day's working index (clamped to the table's range: 0 before
-2000, the last index after it) and ``china_date`` the China date of a stored timestamp.
+In SQL, ``clamped`` is a day's working index from the joined table (clamped to the table's
+range: 0 before 2000, the last index after it) and ``china_date`` the China date of a stored
+timestamp.
 """
 
 from __future__ import annotations
@@ -49,13 +50,12 @@ def sync(conn: sa.Connection) -> bool:
     return True
 
 
-def index_of(day: Any) -> sa.ColumnElement[int]:
-    """A correlated lookup of ``day``'s working index, clamped to the table's range."""
-    c = calendar_days.c
-    found = sa.select(c.working_index).where(c.day == day).scalar_subquery()
+def clamped(joined: sa.FromClause, day: Any) -> sa.ColumnElement[int]:
+    """The working index of ``day`` from ``calendar_days`` outer-joined as ``joined`` on it,
+    clamped to the table's range: 0 before it, the last index after it."""
     last = clock.working_index(clock.last_indexed_day())
     outside = sa.case((day < clock.FIRST_DAY, 0), else_=last)
-    return sa.func.coalesce(found, outside)
+    return sa.func.coalesce(joined.c.working_index, outside)
 
 
 def china_date(conn: sa.Connection, moment: Any) -> sa.ColumnElement[Any]:

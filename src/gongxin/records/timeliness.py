@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from gongxin.clock import as_utc
 from gongxin.db import report_cache
-from gongxin.db.calendar import china_date, index_of
+from gongxin.db.calendar import china_date, clamped
 from gongxin.db.models import departments, record_history, records, submissions
 from gongxin.db.platform_tables import calendar_days
 from gongxin.errors import InvalidInput
@@ -104,13 +104,16 @@ def _base(
         .where(record_history.c.record_id == records.c.id, record_history.c.version == 1)
         .scalar_subquery()
     )
-    arrived_day = china_date(conn, submissions.c.received_at)
-    arrival = calendar_days.alias("arrival")
-    arrived_index = index_of(arrived_day)
+    # stored with the submission; computed for rows written without it (raw bulk loads)
+    arrived_day = sa.func.coalesce(
+        submissions.c.received_on, china_date(conn, submissions.c.received_at), type_=sa.Date
+    )
+    arrival, decision = calendar_days.alias("arrival"), calendar_days.alias("decision")
+    arrived_index = clamped(arrival, arrived_day)
+    decided_index = clamped(decision, records.c.event_date)
     working_before = arrived_index - sa.func.coalesce(
         sa.case((arrival.c.is_working, 1), else_=0), 0
     )
-    decided_index = index_of(records.c.event_date)
     exempt: sa.ColumnElement[bool] = submissions.c.backload
     if go_live is not None:
         exempt = sa.or_(exempt, records.c.event_date < go_live)
@@ -120,7 +123,7 @@ def _base(
             records.c.dataset,
             records.c.event_date,
             departments.c.name.label("department"),
-            arrived_day.label("arrived"),
+            arrival.c.day.label("arrived"),
             (arrived_index - decided_index).label("working_days"),
             sa.case((exempt, 1), else_=0).label("exempt"),
             sa.case((working_before - decided_index >= working_days, 1), else_=0).label("late"),
@@ -129,6 +132,7 @@ def _base(
         .join(submissions, submissions.c.id == sa.func.coalesce(first, records.c.submission_id))
         .join(departments, departments.c.id == submissions.c.department_id)
         .outerjoin(arrival, arrival.c.day == arrived_day)
+        .outerjoin(decision, decision.c.day == records.c.event_date)
         .where(records.c.dataset.in_(DATASETS), records.c.event_date.is_not(None))
     )
     if since is not None:

@@ -1,4 +1,4 @@
-"""working-day calendar, back-load submissions, job runs, report cache
+"""working-day calendar, submissions' arrival day and back-load flag, job runs, report cache
 
 Revision ID: 0013
 Revises: 0008
@@ -50,12 +50,27 @@ def upgrade() -> None:
     with op.batch_alter_table("submissions") as batch:
         batch.add_column(
             sa.Column(
+                "received_on",
+                sa.Date(),
+                nullable=True,
+                comment="China calendar day of received_at (timeliness)",
+            )
+        )
+        batch.add_column(
+            sa.Column(
                 "backload",
                 sa.Boolean(),
                 nullable=False,
                 server_default=sa.false(),
                 comment="存量补录: historical records, not judged for timeliness",
             )
+        )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("UPDATE submissions SET received_on = date(received_at, '+8 hours')")
+    else:
+        op.execute(
+            "UPDATE submissions SET received_on ="
+            " CAST(timezone('UTC', received_at) + interval '8 hours' AS date)"
         )
     op.create_index("ix_records_dataset_event_date", "records", ["dataset", "event_date"])
     # calendar_days is filled by gongxin.db.calendar.sync, which migrate.upgrade runs after
@@ -66,6 +81,7 @@ def downgrade() -> None:
     op.drop_index("ix_records_dataset_event_date", table_name="records")
     with op.batch_alter_table("submissions") as batch:
         batch.drop_column("backload")
+        batch.drop_column("received_on")
     op.drop_table("report_cache")
     op.drop_index("ix_job_runs_job_started_at", table_name="job_runs")
     op.drop_table("job_runs")
