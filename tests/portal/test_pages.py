@@ -185,6 +185,9 @@ def test_timeliness_page_counts_per_department_without_names(client: TestClient)
     assert "暂无行政许可、行政处罚记录" in none.text
     bad = client.get("/shuanggongshi/timeliness", params={"since": "<b>x"})
     assert bad.status_code == 400 and "决定日期起格式有误" in bad.text and "<b>" not in bad.text
+    for page in ("0", "-3", "99999999999999999999", "x"):
+        wrong = client.get("/shuanggongshi/timeliness", params={"period": "all", "page": page})
+        assert wrong.status_code == 400 and "页码" in wrong.text
     odd = client.get("/shuanggongshi/timeliness", params={"period": "<b>forever"})
     assert odd.status_code == 400 and "统计期间有误" in odd.text and "<b>" not in odd.text
 
@@ -196,7 +199,8 @@ def test_timeliness_page_defaults_to_this_month_with_a_period_selector(
     assert '<select name="period">' in page.text
     assert '<option value="this-month" selected>本月</option>' in page.text
     # both penalties were decided before November 2026: none in this month
-    assert "暂无行政许可、行政处罚记录" in page.text and "2026-11-01 至 2026-11-22" in page.text
+    assert "暂无行政许可、行政处罚记录" in page.text
+    assert '2026-11-01</span> 至 <span class="nowrap">2026-11-22</span>' in page.text
     last = client.get("/shuanggongshi/timeliness", params={"period": "last-month"})
     assert '<option value="last-month" selected>' in last.text
     assert RECENT["CF_WSH"] in last.text and ANCIENT["CF_WSH"] not in last.text

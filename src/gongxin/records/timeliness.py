@@ -31,6 +31,7 @@ from gongxin.errors import InvalidInput
 
 DATASETS = ("licence", "penalty")
 DEFAULT_WORKING_DAYS = 7
+MAX_PAGE = 100_000
 DOCUMENT_NUMBER = {"licence": "XK_WSH", "penalty": "CF_WSH"}  # 决定文书号
 PERIODS = {
     "this-month": ("本月", "this month"),
@@ -179,6 +180,10 @@ def late_records(
 ) -> tuple[list[LateRecord], bool]:
     """One page of the late records (by department, decision date, id), with their 文书号, and
     whether another page follows."""
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(
+            f"页码须在 1 到 {MAX_PAGE} 之间：{page}", f"page must be from 1 to {MAX_PAGE}: {page}"
+        )
     j = _base(conn, since, until, working_days, go_live)
     query = (
         sa.select(j.c.id, j.c.dataset, j.c.department, j.c.event_date, j.c.arrived)

@@ -13,7 +13,7 @@ from gongxin.records import timeliness
 from gongxin.settings import Settings
 
 ACTOR = "worker"
-TIMELINESS_PERIODS = ("this-month", "last-month")  # the page's default and its neighbour
+TIMELINESS_PERIODS = ("this-month", "last-month", "this-year")  # the page's common choices
 
 
 def exchange_sweep(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
