@@ -33,7 +33,12 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
     assert {"exchange-sweep", "timeliness-cache"} <= {r.job for r in done}
     assert all(r.status == "ok" and r.finished_at and r.error is None for r in done)
     by_job = {r.job: r for r in done}
-    assert by_job["timeliness-cache"].counts == {"periods": 3, "departments": 1}
+    assert by_job["timeliness-cache"].counts == {
+        "periods": 3,
+        "records.this-month": 1,
+        "records.last-month": 0,
+        "records.this-year": 1,
+    }
     assert "expired" in by_job["exchange-sweep"].counts
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
