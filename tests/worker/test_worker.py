@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.db import report_cache
-from gongxin.db.platform_tables import job_runs
+from gongxin.db.platform_tables import calendar_days, job_runs
 from gongxin.exchange import departments
 from gongxin.records.timeliness import cache_key
 from gongxin.settings import Settings
@@ -40,6 +40,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
         "records.this-year": 1,
     }
     assert "expired" in by_job["exchange-sweep"].counts
+    assert by_job["calendar-sync"].counts == {"rewritten": 0}  # init made it current
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
         # the page's default period is in the cache for the day
@@ -49,7 +50,8 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 
 
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
-    settings = _settings(store, worker_intervals={"exchange-sweep": 0, "timeliness-cache": 30})
+    intervals = {"exchange-sweep": 0, "calendar-sync": 0, "timeliness-cache": 30}
+    settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off
     assert runs.tick(store.engine, settings, NOW + timedelta(minutes=29)) == []
@@ -96,9 +98,20 @@ def test_worker_once_records_runs(cli: Cli) -> None:
     cli.ok("init")
     result = cli.ok("worker", "--once")
     assert "exchange-sweep" in result.stdout and "timeliness-cache" in result.stdout
-    assert cli.scalar(sa.select(sa.func.count()).select_from(job_runs)) == 2
-    assert cli.scalar(sa.select(sa.func.count()).where(job_runs.c.status == "ok")) == 2
+    assert cli.scalar(sa.select(sa.func.count()).select_from(job_runs)) == 3
+    assert cli.scalar(sa.select(sa.func.count()).where(job_runs.c.status == "ok")) == 3
     one = cli.ok("worker", "--once", "--job", "timeliness-cache")
     assert "timeliness-cache" in one.stdout and "exchange-sweep" not in one.stdout
     bad = cli("worker", "--once", "--job", "nope")
     assert bad.exit_code == 2 and "nope" in bad.stderr
+
+
+def test_calendar_sync_repairs_a_stale_calendar(store: Store) -> None:
+    make_up = date(2026, 10, 10)  # a Saturday worked (国庆调休)
+    c = calendar_days.c
+    with store.engine.begin() as conn:  # as if written by an older chinesecalendar
+        conn.execute(calendar_days.update().where(c.day == make_up).values(is_working=False))
+    (done,) = runs.tick(store.engine, _settings(store), NOW, only="calendar-sync", force=True)
+    assert done.counts == {"rewritten": 1}
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(c.is_working).where(c.day == make_up)).scalar_one() is True

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import get_catalog
 from gongxin.clock import local_date
+from gongxin.db import calendar
 from gongxin.exchange import expiry
 from gongxin.records import timeliness
 from gongxin.settings import Settings
@@ -22,6 +23,13 @@ def exchange_sweep(engine: sa.Engine, settings: Settings, now: datetime) -> dict
     with engine.begin() as conn:
         counts = expiry.sweep(conn, get_catalog(settings.catalog_dir), now=now, actor=ACTOR)
     return {"expired": sum(counts.values())} | {f"expired.{k}": v for k, v in counts.items()}
+
+
+def calendar_sync(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Keep ``calendar_days`` equal to the installed holiday data (rewritten only when the
+    ``chinesecalendar`` package was upgraded without a ``gongxin init``)."""
+    with engine.begin() as conn:
+        return {"rewritten": int(calendar.sync(conn))}
 
 
 def timeliness_cache(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:

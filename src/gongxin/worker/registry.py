@@ -78,6 +78,8 @@ def _register_builtin() -> None:
 
     register(Job("exchange-sweep", "变更订阅到期处理 (change-feed expiry sweep)", 24 * 60,
                  builtin.exchange_sweep))  # fmt: skip
+    register(Job("calendar-sync", "工作日日历同步 (working-day calendar sync)",
+                 24 * 60, builtin.calendar_sync))  # fmt: skip
     register(Job("timeliness-cache", "双公示及时率统计 (timeliness figures of the day)", 60,
                  builtin.timeliness_cache))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
