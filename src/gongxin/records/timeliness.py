@@ -124,7 +124,7 @@ def _base(
             records.c.dataset,
             records.c.event_date,
             departments.c.name.label("department"),
-            arrival.c.day.label("arrived"),
+            arrived_day.label("arrived"),
             (arrived_index - decided_index).label("working_days"),
             sa.case((exempt, 1), else_=0).label("exempt"),
             sa.case((working_before - decided_index >= working_days, 1), else_=0).label("late"),
