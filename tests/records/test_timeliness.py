@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from gongxin import clock
 from gongxin.db.platform_tables import calendar_days
 from gongxin.exchange import departments
-from gongxin.records.timeliness import late_records, period_bounds, report, timeliness
+from gongxin.records.timeliness import (
+    late_page,
+    late_records,
+    period_bounds,
+    report,
+    timeliness,
+)
 from tests.intake.helpers import AS_OF, PROVIDER, Store, penalty_row
 
 OTHER = "市生态环境局"
@@ -154,3 +160,20 @@ def test_the_report_is_computed_once_a_day(store: Store) -> None:
     assert (cached.departments, cached.computed_at) == (first.departments, first.computed_at)
     assert [t.total for t in fresh.departments] == [2] and fresh.computed_at == later
     assert [t.total for t in tomorrow.departments] == [2]
+
+
+def test_late_pages_are_cached_for_the_day_until_the_figures_are_refreshed(store: Store) -> None:
+    day = date(2026, 11, 20)
+    noon = at_noon_in_beijing(day)
+    store.ingest(store.penalties("a.csv", [penalty_row(1, CF_JDRQ="2026-11-02")]), as_of=noon)
+    rule = {"since": date(2026, 11, 1), "until": day}
+    (first,), more = late_page(store.engine, as_of=day, now=noon, **rule)
+    assert (first.document_number, first.decision_date, first.working_days, more) == (
+        "京海市监罚〔2024〕1号", date(2026, 11, 2), 14, False,
+    )  # fmt: skip
+    store.ingest(store.penalties("b.csv", [penalty_row(2, CF_JDRQ="2026-11-03")]), as_of=noon)
+    cached, _ = late_page(store.engine, as_of=day, now=noon, **rule)
+    assert cached == [first]  # the same day: the page as first computed
+    report(store.engine, as_of=day, now=noon, refresh=True, **rule)  # the worker's refresh
+    fresh, _ = late_page(store.engine, as_of=day, now=noon, **rule)
+    assert [x.document_number for x in fresh] == ["京海市监罚〔2024〕1号", "京海市监罚〔2024〕2号"]

@@ -31,3 +31,11 @@ def put(conn: sa.Connection, key: str, day: date, payload: Any, now: datetime) -
     c = report_cache.c
     conn.execute(report_cache.delete().where(c.key == key, c.day <= day))
     conn.execute(report_cache.insert().values(key=key, day=day, payload=payload, computed_at=now))
+
+
+def forget(conn: sa.Connection, prefix: str, day: date) -> None:
+    """Drop the payloads of ``day`` whose key starts with ``prefix``."""
+    c = report_cache.c
+    conn.execute(
+        report_cache.delete().where(c.day == day, c.key.startswith(prefix, autoescape=True))
+    )

@@ -276,6 +276,56 @@ def report(
     try:
         with engine.begin() as conn:
             report_cache.put(conn, key, as_of, [asdict(t) for t in counts], now)
+            if refresh:  # the late pages cached earlier today follow the new figures
+                report_cache.forget(conn, f"{key}:late:", as_of)
     except sa.exc.IntegrityError:
         pass  # another process stored the same day's figures at the same moment
     return Report(since, until, working_days, go_live, counts, now)
+
+
+def late_page(
+    engine: sa.Engine,
+    *,
+    as_of: date,
+    now: datetime,
+    since: date | None,
+    until: date | None,
+    working_days: int = DEFAULT_WORKING_DAYS,
+    go_live: date | None = None,
+    department: str | None = None,
+    page: int = 1,
+    size: int = 50,
+) -> tuple[list[LateRecord], bool]:
+    """``late_records``, each page computed at most once per China day (``as_of``)."""
+    key = f"{cache_key(since, until, working_days, go_live)}:late:{department or ''}:{page}:{size}"
+    cacheable = len(key) <= 200  # a department name too long for a key is simply not cached
+    with engine.connect() as conn:
+        found = report_cache.get(conn, key, as_of) if cacheable else None
+        if found is not None:
+            payload = found[0]
+            late = [_late_from_json(x) for x in payload["records"]]
+            return late, bool(payload["more"])
+        late, more = late_records(
+            conn, since=since, until=until, working_days=working_days, go_live=go_live,
+            department=department, page=page, size=size,
+        )  # fmt: skip
+    if cacheable:
+        payload = {"records": [_late_to_json(x) for x in late], "more": more}
+        try:
+            with engine.begin() as conn:
+                report_cache.put(conn, key, as_of, payload, now)
+        except sa.exc.IntegrityError:
+            pass  # another process stored the same page at the same moment
+    return late, more
+
+
+def _late_to_json(x: LateRecord) -> dict[str, Any]:
+    values = asdict(x)
+    return values | {"decision_date": x.decision_date.isoformat(), "arrived": x.arrived.isoformat()}
+
+
+def _late_from_json(values: dict[str, Any]) -> LateRecord:
+    return LateRecord(**(values | {
+        "decision_date": date.fromisoformat(values["decision_date"]),
+        "arrived": date.fromisoformat(values["arrived"]),
+    }))  # fmt: skip

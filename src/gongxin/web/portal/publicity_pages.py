@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import latest
-from gongxin.records.timeliness import PERIODS, late_records, period_bounds, report
+from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
 from gongxin.reports.verify import verify
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
@@ -159,10 +159,10 @@ def timeliness_page(
             start, end = period_bounds(period, as_of)
         rule: dict[str, Any] = {"since": start, "until": end, "go_live": settings.go_live_date}
         figures = report(engine, as_of=as_of, now=now, **rule)
-        with engine.connect() as conn:
-            late, more = late_records(
-                conn, **rule, department=department or None, page=number, size=LATE_PAGE_SIZE
-            )
+        late, more = late_page(
+            engine, as_of=as_of, now=now, **rule, department=department or None, page=number,
+            size=LATE_PAGE_SIZE,
+        )  # fmt: skip
     except GongxinError as exc:
         return error_page(exc)
     filters = {"period": "" if custom else period, "since": since.strip(), "until": until.strip()}
