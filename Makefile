@@ -73,6 +73,8 @@ demo: install ## initialise, load the demo data once (var/), serve on http://127
 	$(call heading,"demo: gongxin init")
 	$(BIN)/gongxin init
 	@$(MAKE) $(DEMO_STAMP)
+	$(call heading,"demo: gongxin worker --once (every scheduled job once)")
+	$(BIN)/gongxin worker --once
 	$(call heading,"demo: gongxin serve on http://$(HOST):$(PORT)")
 	$(BIN)/gongxin serve --host $(HOST) --port $(PORT)
 

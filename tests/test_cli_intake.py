@@ -146,3 +146,12 @@ def test_warnings_lists_rows_accepted_with_warnings(ready: Cli) -> None:
     listed = ready.ok("warnings", match.group(1))
     assert "DJ_ZCZB" in listed.stdout and "CHI YEE GAVIN" in listed.stdout
     assert "1 行 rows" in listed.stdout
+
+
+def test_ingest_backload_marks_the_submission(ready: Cli) -> None:
+    result = ready.ok(
+        "ingest", str(penalties_file(ready.folder)), "--dataset", "penalty",
+        "--provider", PROVIDER, "--backload", "--json",
+    )  # fmt: skip
+    assert json.loads(result.stdout)["backload"] is True
+    assert ready.scalar(sa.select(submissions.c.backload)) is True

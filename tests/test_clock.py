@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import structlog
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongxin import clock
 
@@ -51,3 +54,51 @@ def test_a_year_without_data_counts_weekdays_and_says_so() -> None:
         clock.is_working_day(date(2099, 1, 5))
     warned = [e for e in logs if e["event"] == "calendar.year_unknown"]
     assert len(warned) == 1 and warned[0]["year"] == 2099  # once per year, not per day
+
+
+def _counted_day_by_day(start: date, end: date) -> int:
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += clock.is_working_day(day)
+    return count
+
+
+# the published years (调休 included), the years past them and a little before the index
+DAYS = st.dates(min_value=date(1998, 1, 1), max_value=clock.last_indexed_day() + timedelta(400))
+NEAR = st.integers(min_value=-40, max_value=400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DAYS, NEAR)
+def test_working_days_between_is_the_day_by_day_count(start: date, span: int) -> None:
+    end = start + timedelta(days=span)
+    assert clock.working_days_between(start, end) == _counted_day_by_day(start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(DAYS, st.integers(min_value=0, max_value=60))
+def test_add_working_days_lands_on_the_nth_working_day(start: date, n: int) -> None:
+    found = clock.add_working_days(start, n)
+    assert _counted_day_by_day(start, found) == n
+    assert n == 0 or clock.is_working_day(found)
+    assert n == 0 or _counted_day_by_day(start, found - timedelta(days=1)) == n - 1
+
+
+def test_working_days_between_counts_tiaoxiu_and_years_past_the_data() -> None:
+    # 2026-02-14 (Saturday) is a 春节 make-up working day; 2026-02-15..23 are holidays
+    assert clock.working_days_between(date(2026, 2, 13), date(2026, 2, 14)) == 1
+    assert clock.working_days_between(date(2026, 2, 14), date(2026, 2, 23)) == 0
+    # far apart: one lookup, past the last published year and past the index itself
+    far = clock.last_indexed_day() + timedelta(days=3650)
+    assert clock.working_days_between(date(2010, 1, 1), far) == _counted_day_by_day(
+        date(2010, 1, 1), far
+    )
+
+
+def test_counting_working_days_does_not_walk_the_days() -> None:
+    clock.working_days_between(date(2001, 1, 1), date(2040, 1, 1))  # the index, built once
+    started = time.perf_counter()
+    for i in range(20_000):
+        clock.working_days_between(date(2001, 1, 1) + timedelta(days=i % 300), date(2040, 1, 1))
+    assert time.perf_counter() - started < 1.0  # day by day: 20,000 × 14,000 days, minutes

@@ -6,6 +6,7 @@ one and a test fails when a setting is undocumented.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -161,6 +162,25 @@ class Settings(BaseSettings):
         default=None,
         description="开放数据对外地址 (public base URL used in download links and the DCAT "
         "catalog, e.g. https://credit.example.gov.cn; default: the request's own).",
+    )
+
+    go_live_date: date | None = Field(
+        default=None,
+        description="平台上线日期 (go-live date, YYYY-MM-DD): licences and penalties decided "
+        "before it are not judged for 双公示 timeliness (history loaded later is not late).",
+    )
+    worker_tick_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="定时任务检查间隔 (seconds gongxin worker sleeps between looking for due "
+        "jobs).",
+    )
+    worker_intervals: dict[str, int] = Field(
+        default_factory=dict,
+        description="定时任务周期 (minutes between runs per job, as JSON, e.g. "
+        '{"exchange-sweep": 1440, "timeliness-cache": 60}; 0 turns a job off; jobs not '
+        "named keep their default, see docs/worker.md).",
     )
 
     @model_validator(mode="after")

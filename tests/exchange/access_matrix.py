@@ -128,6 +128,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     # back office: the audit log (gongxin.web.admin.audit_pages), auditors and centre admins
     ("GET", "/admin/audit"): AUDIT_READERS,
     ("GET", "/admin/audit/export.csv"): AUDIT_READERS,
+    # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
+    ("GET", "/admin/jobs"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

@@ -172,26 +172,56 @@ def test_bad_column_requests_are_error_pages(
 
 
 def test_timeliness_page_counts_per_department_without_names(client: TestClient) -> None:
-    page = client.get("/shuanggongshi/timeliness")
+    page = client.get("/shuanggongshi/timeliness", params={"period": "all"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert PROVIDER in page.text and "0.0%" in page.text  # both penalties arrived late
-    assert "逾期报送的记录（2）" in page.text
+    assert "逾期报送的记录" in page.text and ANCIENT["CF_WSH"] in page.text  # with 文书号
     assert RECENT["CF_JDRQ"] in page.text and "2021-01-05" in page.text
     assert NOW.date().isoformat() in page.text  # the arrival date
     assert RECENT["CF_XDR_MC"] not in page.text and ANCIENT["CF_XDR_MC"] not in page.text
     recent = client.get("/shuanggongshi/timeliness", params={"since": "2022-01-01"})
-    assert "逾期报送的记录（1）" in recent.text and "2021-01-05" not in recent.text
+    assert RECENT["CF_WSH"] in recent.text and "2021-01-05" not in recent.text
     none = client.get("/shuanggongshi/timeliness", params={"until": "2020-01-01"})
     assert "暂无行政许可、行政处罚记录" in none.text
     bad = client.get("/shuanggongshi/timeliness", params={"since": "<b>x"})
     assert bad.status_code == 400 and "决定日期起格式有误" in bad.text and "<b>" not in bad.text
+    for page in ("0", "-3", "99999999999999999999", "x"):
+        wrong = client.get("/shuanggongshi/timeliness", params={"period": "all", "page": page})
+        assert wrong.status_code == 400 and "页码" in wrong.text
+    odd = client.get("/shuanggongshi/timeliness", params={"period": "<b>forever"})
+    assert odd.status_code == 400 and "统计期间有误" in odd.text and "<b>" not in odd.text
+
+
+def test_timeliness_page_defaults_to_this_month_with_a_period_selector(
+    client: TestClient,
+) -> None:
+    page = client.get("/shuanggongshi/timeliness")
+    assert '<select name="period">' in page.text
+    assert '<option value="this-month" selected>本月</option>' in page.text
+    # both penalties were decided before November 2026: none in this month
+    assert "暂无行政许可、行政处罚记录" in page.text
+    assert '2026-11-01</span> 至 <span class="nowrap">2026-11-22</span>' in page.text
+    last = client.get("/shuanggongshi/timeliness", params={"period": "last-month"})
+    assert '<option value="last-month" selected>' in last.text
+    assert RECENT["CF_WSH"] in last.text and ANCIENT["CF_WSH"] not in last.text
+
+
+def test_timeliness_page_pages_the_late_records(client: TestClient, store: Store) -> None:
+    late = [penalty_row(100 + n, CF_JDRQ="2026-10-0" + str(1 + n % 9)) for n in range(60)]
+    store.ingest(store.penalties("late.csv", late), as_of=NOW)
+    first = client.get("/shuanggongshi/timeliness", params={"period": "last-month"})
+    assert first.text.count('<td data-label="决定文书号">') == 50
+    assert "下一页" in first.text and "上一页" not in first.text
+    second = client.get("/shuanggongshi/timeliness", params={"period": "last-month", "page": "2"})
+    assert second.text.count('<td data-label="决定文书号">') == 11  # 60 + RECENT
+    assert "上一页" in second.text and "下一页" not in second.text
 
 
 def test_timeliness_share_is_a_percentage(client: TestClient, store: Store) -> None:
     on_time = penalty_row(7, CF_JDRQ=(NOW - timedelta(days=1)).date().isoformat())
     store.ingest(store.penalties("fresh.csv", [on_time]), as_of=NOW)
-    page = client.get("/shuanggongshi/timeliness")
-    assert "33.3%" in page.text and "逾期报送的记录（2）" in page.text
+    page = client.get("/shuanggongshi/timeliness", params={"period": "all"})
+    assert "33.3%" in page.text and RECENT["CF_WSH"] in page.text
 
 
 # -- the credit report: download and verification ---------------------------------------------

@@ -68,7 +68,11 @@ def test_timeliness_by_department(client: TestClient) -> None:
     body = client.get("/api/v1/shuanggongshi-timeliness").json()
     by_dept = {d["department"]: d for d in body["departments"]}
     samr = by_dept[PROVIDER]
-    assert (samr["total"], samr["on_time"]) == (4, 2)  # 29 Sep and 4 Jan 2022 are late
-    assert all("subject_name" not in late for late in samr["late"])
-    assert {late["decision_date"] for late in samr["late"]} == {"2026-09-29", "2022-01-04"}
+    assert (samr["total"], samr["on_time"], samr["late"]) == (4, 2, 2)  # 29 Sep, 4 Jan 2022
+    late = body["late_records"]["records"]
+    assert all("subject_name" not in x and x["department"] == PROVIDER for x in late)
+    assert {x["decision_date"] for x in late} == {"2026-09-29", "2022-01-04"}
+    assert all(x["document_number"].startswith("京") for x in late)
     assert by_dept[OTHER]["share"] == 1.0
+    paged = client.get("/api/v1/shuanggongshi-timeliness", params={"size": 1, "page": 2}).json()
+    assert [x["decision_date"] for x in paged["late_records"]["records"]] == ["2026-09-29"]

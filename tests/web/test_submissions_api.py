@@ -239,3 +239,18 @@ def test_an_upload_over_the_limit_is_413_and_stores_nothing(api: Api) -> None:
     assert "200" in body["message"]
     assert api.count(submissions) == 0
     assert not list((api.folder / "var" / "uploads").glob("*"))  # the partial upload is gone
+
+
+def test_a_submission_marked_as_backload_is_stored_as_one(api: Api) -> None:
+    status, body = api.submit(write_penalties(api.folder / "old.csv", [penalty_row(1)]),
+                              backload="true")  # fmt: skip
+    assert status == 201 and body["backload"] is True
+    status, body = api.submit(write_penalties(api.folder / "new.csv", [penalty_row(2)]))
+    assert status == 201 and body["backload"] is False
+    with api.engine.connect() as conn:
+        query = sa.select(submissions.c.file_name, submissions.c.backload)
+        flags = {name: flag for name, flag in conn.execute(query)}
+    assert flags == {"old.csv": True, "new.csv": False}
+    bad, body = api.submit(write_penalties(api.folder / "x.csv", [penalty_row(3)]),
+                           backload="perhaps")  # fmt: skip
+    assert bad == 422 and api.count(submissions) == 2

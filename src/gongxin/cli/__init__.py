@@ -25,6 +25,7 @@ def _register() -> None:
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import visibility as visibility_cli
     from gongxin.cli import workflows as workflows_cli
+    from gongxin.cli.worker import worker
 
     _registered = True
 
@@ -39,6 +40,7 @@ def _register() -> None:
     app.command("unlinked")(intake.unlinked)
     app.command("warnings")(intake.warnings)
     app.command("demo")(demo.demo)
+    app.command("worker")(worker)
     app.add_typer(audit.app, name="audit")
     app.add_typer(exchange_cli.app, name="exchange")
     app.add_typer(opendata_cli.app, name="opendata")

@@ -79,6 +79,14 @@ def ingest(
     provider: Annotated[str, typer.Option(help="提供部门名称 (providing department)")],
     encoding: Annotated[str | None, typer.Option(help="声明的编码 (declared encoding)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出摘要 (print JSON)")] = False,
+    backload: Annotated[
+        bool,
+        typer.Option(
+            "--backload",
+            help="存量补录：历史数据，不计入双公示及时率 (historical back-load, not judged "
+            "for timeliness)",
+        ),
+    ] = False,
 ) -> None:
     """导入部门数据文件 (ingest department files)."""
     engine, catalog, settings = common.engine(), common.catalog(), common.settings()
@@ -104,6 +112,7 @@ def ingest(
                 declared_encoding=encoding,
                 batch_rows=settings.intake_batch_rows,
                 progress=functools.partial(_advance, bar, task),
+                backload=backload,
             )
         summaries.append(summary)
         if not as_json:

@@ -33,9 +33,14 @@ def _config(connection: sa.Connection) -> Config:
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
-    """Bring the schema to ``revision``; returns the revision now in place."""
+    """Bring the schema to ``revision`` and the working-day calendar up to date with the installed
+    holiday data; returns the revision now in place."""
     with engine.begin() as conn:
         command.upgrade(_config(conn), revision)
+        if sa.inspect(conn).has_table("calendar_days"):
+            from gongxin.db import calendar  # the working-day index, kept with the holiday data
+
+            calendar.sync(conn)
     return current_revision(engine)
 
 

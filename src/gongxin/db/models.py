@@ -5,6 +5,9 @@ Schema changes go through Alembic migrations in ``db/migrations``; this module i
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -22,6 +25,15 @@ metadata = sa.MetaData(
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
 Timestamp = sa.DateTime(timezone=True)
+
+
+def _received_on(context: Any) -> date | None:
+    """``received_on`` of a new submission: the China date of its ``received_at``."""
+    from gongxin.clock import local_date
+
+    received = context.get_current_parameters().get("received_at")
+    return local_date(received) if isinstance(received, datetime) else None
+
 
 departments = sa.Table(
     "departments",
@@ -74,6 +86,20 @@ submissions = sa.Table(
     sa.Column("notes", Json, nullable=False),
     sa.Column("received_at", Timestamp, nullable=False),
     sa.Column("finished_at", Timestamp, nullable=True),
+    sa.Column(
+        "received_on",
+        sa.Date,
+        nullable=True,
+        default=_received_on,
+        comment="China calendar day of received_at (timeliness)",
+    ),
+    sa.Column(
+        "backload",
+        sa.Boolean,
+        nullable=False,
+        server_default=sa.false(),
+        comment="存量补录: historical records, not judged for timeliness",
+    ),
     sa.UniqueConstraint("dataset", "department_id", "file_sha256"),
 )
 
@@ -138,6 +164,7 @@ records = sa.Table(
     sa.Column("in_force", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("pub_from", sa.Date, nullable=True, comment="first day of its window"),
     sa.Column("pub_until", sa.Date, nullable=True, comment="last day of its window; null: open"),
+    sa.Index("ix_records_dataset_event_date", "dataset", "event_date"),  # periods (0013)
 )
 # Public list pages: newest first within a dataset, only rows the public may see at all; the
 # window is checked from the index entry. Lists of entries in force, by the end of the window.

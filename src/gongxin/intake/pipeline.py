@@ -65,6 +65,7 @@ class Summary:
     unknown_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     already_processed: bool = False
+    backload: bool = False  # 存量补录: not judged for timeliness
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,6 +113,7 @@ def _summary_of(row: sa.Row[Any], provider: str, already: bool) -> Summary:
         unknown_columns=list(m["unknown_columns"]),
         notes=list(m["notes"]),
         already_processed=already,
+        backload=bool(m["backload"]),
     )
 
 
@@ -148,15 +150,19 @@ def ingest(
     declared_encoding: str | None = None,
     batch_rows: int = 5000,
     progress: Progress | None = None,
+    backload: bool = False,
 ) -> Summary:
-    """Validate, store and link every row of ``path`` as a submission of ``dataset``."""
+    """Validate, store and link every row of ``path`` as a submission of ``dataset``.
+
+    ``backload`` marks a historical back-load (存量补录): its records count for nothing in the
+    双公示 timeliness (they were decided long before they could reach the platform)."""
     spec = catalog.get(dataset)
     name = file_name or path.name
     sha, size = file_digest(path)
     try:
         return _ingest(
             engine, catalog, path, spec, provider, as_of, name, sha, size,
-            declared_encoding, batch_rows, progress,
+            declared_encoding, batch_rows, progress, backload,
         )  # fmt: skip
     except sa.exc.IntegrityError:
         # The same file from the same department, submitted twice at the same moment: the
@@ -189,6 +195,7 @@ def _ingest(
     declared_encoding: str | None,
     batch_rows: int,
     progress: Progress | None,
+    backload: bool = False,
 ) -> Summary:
     dataset = spec.code
     with engine.begin() as conn:
@@ -238,6 +245,7 @@ def _ingest(
                     unknown_columns=hmap.unknown,
                     notes=notes,
                     received_at=as_of,
+                    backload=backload,
                 )
             )
             writer = RecordWriter(conn, spec, submission_id, as_of, table.headers, owner)
@@ -280,6 +288,7 @@ def _ingest(
         relinked=counts.relinked,
         unknown_columns=hmap.unknown,
         notes=notes,
+        backload=backload,
     )
     log.info(
         "submission.done",

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 
 from gongxin.clock import local_date
 from gongxin.records.latest import latest
-from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, timeliness
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, late_records, timeliness
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["双公示 publicity"])
 
@@ -41,22 +41,31 @@ def columns(
 @router.get("/shuanggongshi-timeliness", summary="双公示及时率 (timeliness by department)")
 def timeliness_report(
     engine: EngineDep,
+    settings: SettingsDep,
     since: Annotated[date | None, Query(description="决定日期起")] = None,
     until: Annotated[date | None, Query(description="决定日期止")] = None,
     working_days: Annotated[int, Query(ge=1, le=60)] = DEFAULT_WORKING_DAYS,
+    department: Annotated[str | None, Query(description="逾期记录的部门 (late records of)")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Per provider department: licences and penalties online within ``working_days``
-    statutory working days of the decision (调休 included), and the late ones."""
+    statutory working days of the decision (调休 included), and one page of the late ones
+    with their 文书号. Back-loaded records and those decided before go-live are ``exempt``."""
+    rule: dict[str, Any] = {"since": since, "until": until, "working_days": working_days}
+    rule["go_live"] = settings.go_live_date
     with engine.connect() as conn:
-        report = timeliness(conn, since=since, until=until, working_days=working_days)
+        report = timeliness(conn, **rule)
+        late, more = late_records(conn, **rule, department=department, page=page, size=size)
     return {
         "working_days": working_days,
+        "go_live_date": settings.go_live_date,
         "departments": [
             {"department": t.department, "total": t.total, "on_time": t.on_time,
-             "share": round(t.share, 4),
-             # no subject names: a late natural person's penalty is not public data
-             "late": [{k: v for k, v in asdict(x).items() if k != "subject_name"}
-                      for x in t.late]}
+             "late": t.late, "exempt": t.exempt, "share": round(t.share, 4)}
             for t in report
         ],
+        # no subject names: a late natural person's penalty is not public data
+        "late_records": {"page": page, "size": size, "more": more,
+                         "records": [asdict(x) for x in late]},
     }  # fmt: skip

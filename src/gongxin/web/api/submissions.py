@@ -51,6 +51,10 @@ def submit(
     file: Annotated[UploadFile, File(description="CSV / XLSX / XLS / JSON / JSONL")],
     dataset: Annotated[str, Form(description="数据集代码 (dataset code)")],
     encoding: Annotated[str | None, Form(description="声明的编码 (declared encoding)")] = None,
+    backload: Annotated[
+        bool,
+        Form(description="存量补录 (historical back-load: not judged for 双公示 timeliness)"),
+    ] = False,
 ) -> Any:
     """Validate and store the file as a submission of ``dataset`` by the key's department.
 
@@ -70,6 +74,7 @@ def submit(
             file_name=file.filename or path.name,
             declared_encoding=encoding,
             batch_rows=settings.intake_batch_rows,
+            backload=backload,
         )
     finally:
         path.unlink(missing_ok=True)

@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from gongxin.clock import local_date
+from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import latest
-from gongxin.records.timeliness import timeliness
+from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
 from gongxin.reports.verify import verify
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
 router = APIRouter(include_in_schema=False)
@@ -132,39 +132,83 @@ def _percent(share: float) -> str:
     return f"{Decimal(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
+LATE_PAGE_SIZE = 50
+
+
 @router.get("/shuanggongshi/timeliness", response_class=HTMLResponse)
-def timeliness_page(engine: EngineDep, since: str = "", until: str = "") -> HTMLResponse:
+def timeliness_page(
+    engine: EngineDep,
+    settings: SettingsDep,
+    now: NowDep,
+    period: str = "this-month",
+    since: str = "",
+    until: str = "",
+    department: str = "",
+    page: str = "1",
+) -> HTMLResponse:
+    """Per-department figures of a period (default: this month; cached per day), and the late
+    records a page at a time with their 文书号 and department."""
+    as_of = local_date(now)
+    department = department.strip()[:200]
     try:
+        number = page_number(page)
         start = _date_param(since, "决定日期起", "'since'")
         end = _date_param(until, "决定日期止", "'until'")
-        with engine.connect() as conn:
-            report = timeliness(conn, since=start, until=end)
+        custom = start is not None or end is not None
+        if not custom:
+            start, end = period_bounds(period, as_of)
+        rule: dict[str, Any] = {"since": start, "until": end, "go_live": settings.go_live_date}
+        figures = report(engine, as_of=as_of, now=now, **rule)
+        late, more = late_page(
+            engine, as_of=as_of, now=now, **rule, department=department or None, page=number,
+            size=LATE_PAGE_SIZE,
+        )  # fmt: skip
     except GongxinError as exc:
         return error_page(exc)
-    departments = [
-        {
-            "name": t.department,
-            "total": t.total,
-            "on_time": t.on_time,
-            "share": _percent(t.share),
-            # no subject names: a late natural person's record is not public data
-            "late": [
-                {
-                    "dataset": _DATASET_LABELS.get(x.dataset, x.dataset),
-                    "decided": x.decision_date.isoformat(),
-                    "arrived": x.arrived.isoformat(),
-                    "working_days": x.working_days,
-                }
-                for x in t.late
-            ],
-        }
-        for t in report
-    ]
+    filters = {"period": "" if custom else period, "since": since.strip(), "until": until.strip()}
+    filters["department"] = department
+
+    def url(n: int, of: str | None = None) -> str:
+        kept = {k: v for k, v in (filters | ({} if of is None else {"department": of})).items()}
+        return "/shuanggongshi/timeliness?" + urlencode(
+            {k: v for k, v in kept.items() if v} | {"page": n}
+        )
+
     return render(
         "timeliness.html",
         q="",
-        departments=departments,
-        filters={"since": since.strip(), "until": until.strip()},
+        periods=[(key, zh) for key, (zh, _en) in PERIODS.items()],
+        since=figures.since,
+        until=figures.until,
+        computed_at=figures.computed_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+        go_live=settings.go_live_date,
+        departments=[
+            {
+                "name": t.department,
+                "total": t.total,
+                "on_time": t.on_time,
+                "late": t.late,
+                "exempt": t.exempt,
+                "share": _percent(t.share),
+            }
+            for t in figures.departments
+        ],
+        # no subject names: a late natural person's record is not public data
+        late=[
+            {
+                "department": x.department,
+                "dataset": _DATASET_LABELS.get(x.dataset, x.dataset),
+                "number": x.document_number or "—",
+                "decided": x.decision_date.isoformat(),
+                "arrived": x.arrived.isoformat(),
+                "working_days": x.working_days,
+            }
+            for x in late
+        ],
+        page=number,
+        more=more,
+        url=url,
+        filters=filters,
     )
 
 
