@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from gongxin.catalog.registry import load_catalog
+from gongxin.clock import LONG_TERM
 from gongxin.intake.values import (
-    LONG_TERM,
     ValueProblem,
     as_text,
     decimal_text,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -17,31 +17,12 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import record_history, record_links, records, rejects, row_warnings
+from gongxin.db.models import record_links, rejects, row_warnings
 from gongxin.intake.ownership import Filer, authority_problem, owned_elsewhere
 from gongxin.intake.readers.table import Row
 from gongxin.intake.validate import Checked, Problem, RowValidator
-from gongxin.records import decisions
+from gongxin.records import store
 from gongxin.subjects import registry
-
-_RECORD_COLUMNS = (
-    "dataset",
-    "dedupe_key",
-    "content_hash",
-    "version",
-    "subject_id",
-    "link_kind",
-    "link_code",
-    "subject_name",
-    "event_date",
-    "submission_id",
-    "row_no",
-    "data",
-    "created_at",
-    "updated_at",
-    "department_id",
-    *decisions.COLUMNS,  # the gate's decision of the version, stored beside it
-)
 
 
 def _digest(payload: bytes) -> str:
@@ -117,7 +98,6 @@ class RecordWriter:
     refused: list[Problem] = field(default_factory=list)  # rows refused by the owner check
 
     def __post_init__(self) -> None:
-        self._now_text = dialect.timestamp_text(self.conn, self.now)
         self._registration = self.spec.subject_role == "registration"
         self._roles = registry.RegistrationRoles.of(self.spec) if self._registration else None
         keys = self.spec.subject_keys
@@ -191,46 +171,42 @@ class RecordWriter:
             pending = spill
 
     def _merge(self, batch: list[Pending]) -> None:
-        mark = dialect.mark(self.conn)
-        existing: dict[str, tuple[int, str]] = {}  # this department's own records
-        others: dict[str, int] = {}  # another department owns a record with this key
-        for key, rid, h, dept in dialect.select_in(
-            self.conn,
-            "records",
-            "dedupe_key",
-            ("id", "content_hash", "department_id"),
-            [p.key for p in batch],
-            f"dataset = {mark}",
-            (self.spec.code,),
-        ):
-            if dept == self.owner.id:
-                existing[key] = (rid, h)
-            else:
-                others.setdefault(key, dept)
+        found = store.find(self.conn, self.spec.code, self.owner.id, [p.key for p in batch])
         new: list[Pending] = []
         changed: list[tuple[int, Pending]] = []
         foreign: list[tuple[Pending, int]] = []
         for p in batch:
-            found = existing.get(p.key)
-            if found is None:
-                if p.key in others and not self.spec.shared_records:
-                    foreign.append((p, others[p.key]))
+            own = found.own.get(p.key)
+            if own is None:
+                if p.key in found.others and not self.spec.shared_records:
+                    foreign.append((p, found.others[p.key]))
                 else:
                     new.append(p)
-            elif found[1] == p.content_hash:
+            elif own[1] == p.content_hash:
                 self.counts.duplicates += 1
             else:
-                changed.append((found[0], p))
+                changed.append((own[0], p))
         if foreign:
             self._refuse_foreign(foreign)
         self._link([*new, *(p for _, p in changed)])
         if new:
-            dialect.bulk_insert(
-                self.conn, records, _RECORD_COLUMNS, (self._record_row(p) for p in new)
+            store.insert(
+                self.conn,
+                self.spec,
+                (_version(p) for p in new),
+                submission_id=self.submission_id,
+                owner_id=self.owner.id,
+                now=self.now,
             )
             self.counts.accepted += len(new)
         if changed:
-            self._correct(changed)
+            store.correct(
+                self.conn,
+                self.spec,
+                [(rid, _version(p)) for rid, p in changed],
+                submission_id=self.submission_id,
+                now=self.now,
+            )
             self.counts.updated += len(changed)
 
     def _refuse_foreign(self, foreign: list[tuple[Pending, int]]) -> None:
@@ -248,100 +224,6 @@ class RecordWriter:
             row = p.row or Row(p.checked.number, [_text(data.get(h)) for h in self.headers])
             quarantined.append((row, Checked(p.checked.number, None, [problem])))
         self.reject(quarantined)
-
-    def _record_row(self, p: Pending) -> tuple[Any, ...]:
-        c = p.checked
-        data = c.data or {}
-        keys = self.spec.subject_keys
-        return (
-            self.spec.code,
-            p.key,
-            p.content_hash,
-            1,
-            p.subject_id,
-            c.link_kind,
-            c.link_code,
-            data.get(keys.name) if keys.name else None,
-            data.get(self.spec.date_field) if self.spec.date_field else None,
-            self.submission_id,
-            c.number,
-            p.content,
-            self._now_text,
-            self._now_text,
-            self.owner.id,
-            *decisions.stored_values(self.spec, data),
-        )
-
-    def _correct(self, changed: list[tuple[int, Pending]]) -> None:
-        """Keep each previous version in history, then store the correction."""
-        ids = [rid for rid, _ in changed]
-        for chunk in dialect.chunked(ids):
-            source = sa.select(
-                records.c.id,
-                records.c.version,
-                records.c.content_hash,
-                records.c.submission_id,
-                records.c.row_no,
-                records.c.data,
-                sa.literal(self.now, record_history.c.replaced_at.type),
-                sa.literal(self.submission_id, sa.String),
-            ).where(records.c.id.in_(chunk))
-            self.conn.execute(
-                record_history.insert().from_select(
-                    [
-                        "record_id",
-                        "version",
-                        "content_hash",
-                        "submission_id",
-                        "row_no",
-                        "data",
-                        "replaced_at",
-                        "replaced_by",
-                    ],
-                    source,
-                )
-            )
-        keys = self.spec.subject_keys
-        stmt = (
-            sa.update(records)
-            .where(records.c.id == sa.bindparam("rid"))
-            .values(
-                content_hash=sa.bindparam("h"),
-                version=records.c.version + 1,
-                subject_id=sa.bindparam("sid"),
-                link_kind=sa.bindparam("lk"),
-                link_code=sa.bindparam("lc"),
-                subject_name=sa.bindparam("sn"),
-                event_date=sa.bindparam("ed"),
-                submission_id=sa.bindparam("sub"),
-                row_no=sa.bindparam("rn"),
-                data=sa.bindparam("d", type_=records.c.data.type),
-                updated_at=sa.bindparam("now"),
-            )
-            .values({name: sa.bindparam(f"v_{name}") for name in decisions.COLUMNS})
-        )
-        params = []
-        for rid, p in changed:
-            data = p.checked.data or {}
-            params.append(
-                {
-                    "rid": rid,
-                    "h": p.content_hash,
-                    "sid": p.subject_id,
-                    "lk": p.checked.link_kind,
-                    "lc": p.checked.link_code,
-                    "sn": data.get(keys.name) if keys.name else None,
-                    "ed": _as_date(
-                        data.get(self.spec.date_field) if self.spec.date_field else None
-                    ),
-                    "sub": self.submission_id,
-                    "rn": p.checked.number,
-                    "d": data,
-                    "now": self.now,
-                }
-                | {f"v_{k}": v for k, v in decisions.decision_columns(self.spec, data).items()}
-            )
-        self.conn.execute(stmt, params)
 
     # -- subjects ------------------------------------------------------------------------
 
@@ -410,5 +292,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _as_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _version(p: Pending) -> store.Version:
+    c = p.checked
+    return store.Version(
+        p.key, p.content, p.content_hash, c.data or {}, c.number, p.subject_id, c.link_kind,
+        c.link_code,
+    )  # fmt: skip
