@@ -115,3 +115,15 @@ def test_calendar_sync_repairs_a_stale_calendar(store: Store) -> None:
     assert done.counts == {"rewritten": 1}
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(c.is_working).where(c.day == make_up)).scalar_one() is True
+
+
+def test_the_loop_sleeps_a_tick_between_rounds(store: Store) -> None:
+    settings = _settings(store, worker_tick_seconds=5, worker_intervals={"exchange-sweep": 0})
+    moments = iter([NOW, NOW + timedelta(seconds=5)])
+    slept: list[float] = []
+    runs.loop(store.engine, settings, lambda: next(moments), sleep=slept.append, ticks=2)
+    assert slept == [5]
+    with store.engine.connect() as conn:
+        done = runs.recent(conn)
+    # the first round ran the two jobs that are on; in the second nothing was due yet
+    assert sorted(r.job for r in done) == ["calendar-sync", "timeliness-cache"]

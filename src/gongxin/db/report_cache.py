@@ -2,8 +2,8 @@
 that every server process and the scheduled jobs (``gongxin worker``) share them.
 
 A cached report is the figure as it was when computed (``computed_at``, shown beside it); the
-worker's refresh jobs recompute the common ones during the day, and rows of earlier days are
-dropped on every write.
+worker's refresh jobs recompute the common ones during the day, and the rows of earlier days
+are dropped on every write (the table holds one day's reports).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ def get(conn: sa.Connection, key: str, day: date) -> tuple[Any, datetime] | None
 
 
 def put(conn: sa.Connection, key: str, day: date, payload: Any, now: datetime) -> None:
-    """Store (or replace) the payload of ``key`` on ``day``; forget earlier days."""
+    """Store (or replace) the payload of ``key`` on ``day``; forget every earlier day's."""
     c = report_cache.c
-    conn.execute(report_cache.delete().where(c.key == key, c.day <= day))
+    conn.execute(report_cache.delete().where(sa.or_(c.day < day, c.key == key)))
     conn.execute(report_cache.insert().values(key=key, day=day, payload=payload, computed_at=now))
 
 
