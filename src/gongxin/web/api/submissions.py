@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
-from gongxin.errors import TooLarge
+from gongxin.errors import InvalidInput, TooLarge
 from gongxin.exchange.departments import Department
 from gongxin.exchange.roles import Scope
-from gongxin.intake.pipeline import get_submission, ingest
+from gongxin.intake.pipeline import Summary, get_submission, ingest
+from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.web.auth import require_scope
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import (
+    CatalogDep,
+    EngineDep,
+    NowDep,
+    SettingsDep,
+    catalog_of,
+    engine_of,
+    settings_of,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
 
@@ -41,40 +53,96 @@ def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
     return Path(tmp.name)
 
 
-@router.post("/submissions", status_code=201, summary="提交数据文件 (submit a data file)")
-def submit(
-    engine: EngineDep,
+_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["file", "dataset"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "CSV / XLSX / XLS / JSON / JSONL",
+        },
+        "dataset": {"type": "string", "description": "数据集代码 (dataset code)"},
+        "encoding": {"type": "string", "description": "声明的编码 (declared encoding)"},
+    },
+}
+
+
+@router.post(
+    "/submissions",
+    status_code=201,
+    summary="提交数据文件 (submit a data file)",
+    response_model=None,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": _FORM_SCHEMA}},
+        }
+    },
+)
+async def submit(
+    request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
     now: NowDep,
     department: SubmitterDep,
-    file: Annotated[UploadFile, File(description="CSV / XLSX / XLS / JSON / JSONL")],
-    dataset: Annotated[str, Form(description="数据集代码 (dataset code)")],
-    encoding: Annotated[str | None, Form(description="声明的编码 (declared encoding)")] = None,
-) -> Any:
+) -> JSONResponse:
     """Validate and store the file as a submission of ``dataset`` by the key's department.
 
     201 with the summary for a new submission; 200 with the earlier summary and
-    ``already_processed: true`` when the same file was submitted before.
+    ``already_processed: true`` when the same file was submitted before. The key is checked
+    before the upload is read (401/403 first); the upload's size is capped (413).
     """
-    catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
-    path = _save(file, settings.var_dir / "uploads", settings.upload_max_bytes)
+    async with request.form(max_files=1, max_fields=20) as form:
+        file, dataset, encoding = form.get("file"), form.get("dataset"), form.get("encoding")
+        problems = [
+            {"type": "missing", "loc": ("body", name), "msg": "Field required", "input": None}
+            for name, value in (("file", file), ("dataset", dataset))
+            if value is None
+        ]
+        if problems:
+            raise RequestValidationError(problems)
+        if not isinstance(file, UploadFile) or not isinstance(dataset, str):
+            raise InvalidInput(
+                "file 须为上传的文件，dataset 须为文本", "file must be an upload, dataset text"
+            )
+        catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
+        folder = settings.var_dir / "uploads"
+        path = await run_in_threadpool(_save, file, folder, settings.upload_max_bytes)
+        name = file.filename or path.name
+    declared = encoding if isinstance(encoding, str) and encoding else None
     try:
-        summary = ingest(
-            engine,
-            catalog,
-            path,
-            dataset=dataset,
-            provider=department.name,
-            as_of=now,
-            file_name=file.filename or path.name,
-            declared_encoding=encoding,
-            batch_rows=settings.intake_batch_rows,
+        summary = await run_in_threadpool(
+            _ingest, request, path, dataset, department, now, name, declared
         )
     finally:
         path.unlink(missing_ok=True)
     status = 200 if summary.already_processed else 201
     return JSONResponse(summary.to_dict(), status_code=status)
+
+
+def _ingest(
+    request: Request,
+    path: Path,
+    dataset: str,
+    department: Department,
+    now: datetime,
+    name: str,
+    encoding: str | None,
+) -> Summary:
+    settings = settings_of(request)
+    return ingest(
+        engine_of(request),
+        catalog_of(request),
+        path,
+        dataset=dataset,
+        provider=department.name,
+        as_of=now,
+        file_name=name,
+        declared_encoding=encoding,
+        batch_rows=settings.intake_batch_rows,
+        limits=ReadLimits.of(settings),
+    )
 
 
 @router.get("/submissions/{submission_id}", summary="提交结果 (a submission's summary)")
