@@ -25,6 +25,7 @@ from gongxin.sanctions import lists, log, memoranda, scenes, writer
 from gongxin.sanctions.match import Item
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
+from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩 joint reward and punishment"])
 CheckerDep = Annotated[Department, Depends(require_scope(Scope.CHECK))]
@@ -49,8 +50,10 @@ def list_entries(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
-    page: Annotated[int, Query(description="页码 (page, from 1)")] = 1,
-    size: Annotated[int, Query(description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")] = 20,
+    page: Annotated[int, Query(le=MAX_PAGE, description="页码 (page, from 1)")] = 1,
+    size: Annotated[
+        int, Query(le=MAX_PAGE, description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")
+    ] = 20,
 ) -> dict[str, Any]:
     """Entries the public may see today, newest listing first, personal data masked."""
     lt = lists.get(catalog, list_type)

@@ -8,11 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
 
 from gongxin.errors import InvalidInput, TooLarge
 from gongxin.exchange.departments import Department
@@ -30,6 +31,7 @@ from gongxin.web.deps import (
     engine_of,
     settings_of,
 )
+from gongxin.web.params import MAX_OFFSET
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
 
@@ -191,7 +193,7 @@ def submission_warnings(
     engine: EngineDep,
     department: SubmitterDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """Accepted rows that carry warnings, with every warning of each."""
     with engine.connect() as conn:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gongxin.errors import GongxinError, InvalidInput
+from gongxin.web.params import MAX_PAGE
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -46,9 +47,11 @@ def shown(value: Any) -> str:
 
 
 def page_number(page: str) -> int:
-    try:
-        return int(page)
-    except ValueError:
+    """A page number typed in the address bar: ASCII digits, 1 to MAX_PAGE."""
+    text = page.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 7) or not 1 <= int(text) <= MAX_PAGE:
         raise InvalidInput(
-            f"页码须为正整数：{page[:20]}", f"page must be a positive whole number: {page[:20]}"
-        ) from None
+            f"页码须为 1 至 {MAX_PAGE} 的整数：{page[:20]}",
+            f"page must be a whole number from 1 to {MAX_PAGE}: {page[:20]}",
+        )
+    return int(text)
