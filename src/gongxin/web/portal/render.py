@@ -47,11 +47,18 @@ def shown(value: Any) -> str:
 
 
 def page_number(page: str) -> int:
-    """A page number typed in the address bar: ASCII digits, 1 to MAX_PAGE."""
+    """A page number typed in the address bar: ASCII digits (``'²'`` is a digit to
+    ``str.isdigit`` but not a number), at most MAX_PAGE; below 1 is the listing's to refuse."""
     text = page.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 7) or not 1 <= int(text) <= MAX_PAGE:
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
         raise InvalidInput(
-            f"页码须为 1 至 {MAX_PAGE} 的整数：{page[:20]}",
-            f"page must be a whole number from 1 to {MAX_PAGE}: {page[:20]}",
+            f"页码须为正整数：{page[:20]}", f"page must be a positive whole number: {page[:20]}"
+        )
+    if text.startswith("-"):
+        return -1 if len(digits) > 7 else int(text)  # the listing refuses it, naming page 1
+    if len(digits) > 7 or int(text) > MAX_PAGE:
+        raise InvalidInput(
+            f"页码不能超过 {MAX_PAGE}：{page[:20]}", f"page cannot be above {MAX_PAGE}: {page[:20]}"
         )
     return int(text)
