@@ -15,11 +15,11 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import IO, cast
+from typing import IO, Any
 
 from gongxin.intake.readers.table import Row
 from gongxin.intake.store import Pending
-from gongxin.intake.validate import Checked
+from gongxin.intake.validate import Checked, Problem
 
 Batch = tuple[list[Pending], list[tuple[Row, Checked]]]
 """One batch of a file: its accepted rows, prepared, and its rejected rows with their checks."""
@@ -34,14 +34,14 @@ class Staged:
         self.batches = 0
 
     def add(self, batch: Batch) -> None:
-        pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_flat(batch), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.batches += 1
 
     def __iter__(self) -> Iterator[Batch]:
         self._file.flush()
         self._file.seek(0)
         for _ in range(self.batches):
-            yield cast(Batch, pickle.load(self._file))
+            yield _rebuilt(pickle.load(self._file))  # our own file, just written
 
     def close(self) -> None:
         self._file.close()
@@ -68,3 +68,45 @@ def stage(batches: Iterable[Batch]) -> Staged:
         staged.close()
         raise
     return staged
+
+
+# Staged as plain tuples, dicts and lists, which pickle handles at C speed (dataclass instances
+# cost several times more).
+
+
+def _problems(found: list[Problem]) -> list[tuple[str, str, str, str, str, str]]:
+    return [(p.field, p.name, p.value, p.rule, p.zh, p.en) for p in found]
+
+
+def _flat(batch: Batch) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    good, bad = batch
+    return (
+        [
+            (p.checked.number, p.checked.data, p.checked.link_kind, p.checked.link_code,
+             _problems(p.checked.warnings), p.key, p.content, p.content_hash)
+            for p in good
+        ],
+        [
+            (row.number, row.values, row.extras, checked.number, _problems(checked.errors),
+             _problems(checked.warnings))
+            for row, checked in bad
+        ],
+    )  # fmt: skip
+
+
+def _rebuilt(flat: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> Batch:
+    good, bad = flat
+    return (
+        [
+            Pending(
+                Checked(number, data, [], [Problem(*w) for w in warnings], link_kind, link_code),
+                key, content, content_hash,
+            )
+            for number, data, link_kind, link_code, warnings, key, content, content_hash in good
+        ],
+        [
+            (Row(number, values, extras),
+             Checked(checked, None, [Problem(*e) for e in errors], [Problem(*w) for w in warns]))
+            for number, values, extras, checked, errors, warns in bad
+        ],
+    )  # fmt: skip
