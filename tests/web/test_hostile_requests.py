@@ -251,3 +251,14 @@ def test_a_forged_cursor_with_a_superscript_digit_is_400(site: Site) -> None:
 
     with pytest.raises(InvalidInput, match="游标"):
         changefeed.decode(cursor, "penalty")
+
+
+def test_an_infinite_ckan_number_is_a_validation_error(site: Site) -> None:
+    response = site.client.post(
+        "/api/3/action/package_search",
+        content=b'{"rows": 1e400}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["__type"] == "Validation Error"
+    assert "rows" in response.json()["error"]

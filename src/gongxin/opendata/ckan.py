@@ -95,7 +95,7 @@ class Params:
             return default
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in a JSON body
             number = low - 1
         if isinstance(value, bool) or not low <= number <= high:
             raise validation_error(
