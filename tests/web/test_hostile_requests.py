@@ -262,3 +262,16 @@ def test_an_infinite_ckan_number_is_a_validation_error(site: Site) -> None:
     assert response.status_code == 409
     assert response.json()["error"]["__type"] == "Validation Error"
     assert "rows" in response.json()["error"]
+
+
+def test_a_nested_body_without_a_content_type_is_refused_in_the_platforms_shape(
+    site: Site,
+) -> None:
+    nested = b"[" * 50_000 + b"]" * 50_000
+    response = site.client.post(
+        "/api/v1/checks/x/feedback",
+        content=nested,
+        headers={"Authorization": f"Bearer {site.world.key}", "content-type": ""},
+    )
+    assert response.status_code == 400
+    _shape(response.json(), "json_too_deep")

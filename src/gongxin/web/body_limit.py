@@ -1,7 +1,8 @@
 """Request bodies are capped per route before anything reads them (pure ASGI middleware).
 
-JSON bodies (``application/json``, ``…+json``) are also measured for nesting as they stream in:
-deeper than ``json_max_depth`` is answered 400 (``json_too_deep``) before any parser sees it.
+JSON bodies (``application/json``, ``…+json``, or no content type) are also measured for
+nesting as they stream in: deeper than ``json_max_depth`` is answered 400 (``json_too_deep``)
+before any parser sees it.
 
 A body larger than its route's cap is answered 413 in the platform's error shape: at once when
 the request declares a ``Content-Length`` over the cap (nothing of the body is read), else as
@@ -112,11 +113,12 @@ class BodyLimit:
 
 
 def _is_json(scope: Scope) -> bool:
+    """JSON by its content type, or without one (FastAPI reads such a body as JSON)."""
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
             kind: bytes = value.split(b";")[0].strip().lower()
-            return kind == b"application/json" or kind.endswith(b"+json")
-    return False
+            return not kind or kind == b"application/json" or kind.endswith(b"+json")
+    return True
 
 
 def _content_length(scope: Scope) -> int | None:
