@@ -79,6 +79,51 @@ class Settings(BaseSettings):
         "a larger call is refused with status 413 stating the limit).",
     )
 
+    body_max_bytes: int = Field(
+        default=1024**2,
+        ge=1024,
+        description="请求体大小上限 (largest request body of any route without its own cap, "
+        "bytes: back-office forms and /admin/login, CKAN POSTs, JSON bodies; a larger one is "
+        "refused with status 413 before it is read).",
+    )
+    check_body_max_bytes: int = Field(
+        default=16 * 1024**2,
+        ge=1024,
+        description="信用核查请求体上限 (largest body of POST /api/v1/checks, bytes; a larger "
+        "one is refused with status 413 before it is read).",
+    )
+    json_max_depth: int = Field(
+        default=32,
+        ge=4,
+        le=512,
+        description="JSON 嵌套层数上限 (deepest nesting of arrays and objects accepted in JSON "
+        "and JSON Lines files and in JSON request bodies; deeper input is refused).",
+    )
+    intake_record_max_bytes: int = Field(
+        default=16 * 1024**2,
+        ge=1024,
+        description="单条记录大小上限 (largest single record of a JSON or JSON Lines file, "
+        "bytes: one line of JSON Lines, one element of a JSON array).",
+    )
+    xlsx_max_unzipped_bytes: int = Field(
+        default=4 * 1024**3,
+        ge=1024**2,
+        description="XLSX 解压后大小上限 (largest total uncompressed size an XLSX file's zip "
+        "may declare, bytes; a larger one is refused before it is opened).",
+    )
+    xlsx_max_ratio: int = Field(
+        default=200,
+        ge=10,
+        description="XLSX 压缩比上限 (largest uncompressed/compressed ratio of any part of an "
+        "XLSX file above 1 MiB; a zip bomb is refused before it is opened).",
+    )
+    intake_max_blank_rows: int = Field(
+        default=10_000,
+        ge=10,
+        description="连续空行上限 (consecutive blank rows in a spreadsheet after which reading "
+        "stops and the file is refused, naming the row).",
+    )
+
     session_idle_minutes: int = Field(
         default=30,
         ge=1,

@@ -15,6 +15,7 @@ from gongxin.cli import common
 from gongxin.intake import rejects as rejects_export
 from gongxin.intake.pipeline import Summary, get_submission
 from gongxin.intake.pipeline import ingest as ingest_file
+from gongxin.intake.readers.limits import ReadLimits
 from gongxin.subjects import linkage
 
 
@@ -111,6 +112,7 @@ def ingest(
                 as_of=common.now(),
                 declared_encoding=encoding,
                 batch_rows=settings.intake_batch_rows,
+                limits=ReadLimits.of(settings),
                 progress=functools.partial(_advance, bar, task),
                 backload=backload,
             )

@@ -75,7 +75,7 @@ def decode(text: str, dataset: str) -> Cursor:
         raise _bad(text, "校验不符（被修改或截断）", "checksum mismatch (edited or truncated)")
     if name != dataset:
         raise _bad(text, f"属于数据集 {name}，不是 {dataset}", f"belongs to dataset {name}")
-    if not (seq.isdigit() and horizon.isdigit()):
+    if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in (seq, horizon)):
         raise _bad(text, "无法解析", "cannot be read")
     return Cursor(name, int(seq), int(horizon))
 

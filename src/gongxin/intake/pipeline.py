@@ -27,10 +27,13 @@ from gongxin.db.models import submissions
 from gongxin.errors import Busy, Forbidden, GongxinError, NotFound
 from gongxin.identity import departments
 from gongxin.identity.departments import Department
-from gongxin.intake import ownership
-from gongxin.intake.mapping import resolve
+from gongxin.intake import ownership, staging
+from gongxin.intake.mapping import HeaderMap, resolve
+from gongxin.intake.ownership import Filer
 from gongxin.intake.readers import open_table
+from gongxin.intake.readers.limits import DEFAULT, ReadLimits
 from gongxin.intake.readers.table import Row
+from gongxin.intake.staging import Batch
 from gongxin.intake.store import Counts, RecordWriter, check_and_prepare
 from gongxin.intake.validate import RowValidator
 from gongxin.logs import get_logger
@@ -150,19 +153,24 @@ def ingest(
     declared_encoding: str | None = None,
     batch_rows: int = 5000,
     progress: Progress | None = None,
+    limits: ReadLimits = DEFAULT,
     backload: bool = False,
 ) -> Summary:
     """Validate, store and link every row of ``path`` as a submission of ``dataset``.
 
     ``backload`` marks a historical back-load (存量补录): its records count for nothing in the
-    双公示 timeliness (they were decided long before they could reach the platform)."""
+    双公示 timeliness (they were decided long before they could reach the platform).
+
+    ``limits`` bounds what the file may hold (:class:`~.readers.limits.ReadLimits`). On
+    SQLite the rows are read and checked into a staging file before the one short write
+    transaction, so the database's write lock is not held while the file is read."""
     spec = catalog.get(dataset)
     name = file_name or path.name
     sha, size = file_digest(path)
     try:
         return _ingest(
             engine, catalog, path, spec, provider, as_of, name, sha, size,
-            declared_encoding, batch_rows, progress, backload,
+            declared_encoding, batch_rows, progress, limits, backload,
         )  # fmt: skip
     except sa.exc.IntegrityError:
         # The same file from the same department, submitted twice at the same moment: the
@@ -195,63 +203,119 @@ def _ingest(
     declared_encoding: str | None,
     batch_rows: int,
     progress: Progress | None,
-    backload: bool = False,
+    limits: ReadLimits,
+    backload: bool,
 ) -> Summary:
-    dataset = spec.code
-    with engine.begin() as conn:
+    with engine.connect() as conn:  # a read: nothing is locked while the file is read
         dept = departments.get(conn, provider)
         if dept.kind not in ("provider", "centre"):
             raise Forbidden(
                 f"部门“{provider}”不是数据提供部门，不能提交数据",
                 f"department {provider!r} is not a data provider and cannot submit data",
             )
-        previous = _previous(conn, dataset, dept.id, sha)
+        previous = _previous(conn, spec.code, dept.id, sha)
+        owner = ownership.filer(conn, spec, dept)  # refuses a dataset it may not write
+    if previous is not None:
+        log.info("submission.repeat", submission=previous.id, file=name)
+        return _summary_of(previous, provider, already=True)
+    opened = open_table(path, filename=name, declared_encoding=declared_encoding, limits=limits)
+    with opened as table, _cyclic_gc_paused():
+        hmap = resolve(catalog, spec, table.headers)
+        file = _File(
+            name, sha, size, table.format, table.encoding, table.headers, hmap, backload=backload
+        )
+        file.notes = _notes(table.notes, hmap)
+        validator = RowValidator(hmap, as_of)
+        batches = (
+            check_and_prepare(validator, spec, batch, owner)
+            for batch in _batches(table.rows, batch_rows, progress)
+        )
+        if engine.dialect.name != "sqlite":
+            # PostgreSQL locks rows, not the database: read, check and write as one stream
+            return _store(engine, spec, provider, owner, as_of, file, batches)
+        # SQLite has one write lock for the whole database: read and check every row first,
+        # into a staging file, so that logins, checks and other writers wait only for the
+        # short write that follows, never for the reading
+        staged = staging.stage(batches)
+    with staged, _cyclic_gc_paused():  # progress counts the rows again as they are written
+        return _store(engine, spec, provider, owner, as_of, file, staged, progress)
+
+
+@dataclass
+class _File:
+    """What the delivered file says about itself, recorded with its submission."""
+
+    name: str
+    sha: str
+    size: int
+    format: str
+    encoding: str | None
+    headers: list[str]
+    hmap: HeaderMap
+    notes: list[str] = field(default_factory=list)
+    backload: bool = False
+
+
+def _notes(table_notes: list[str], hmap: HeaderMap) -> list[str]:
+    notes = list(table_notes)
+    if hmap.repeated:
+        notes.append(f"重复的列已忽略：{'、'.join(hmap.repeated)}（repeated columns ignored）")
+    if hmap.layout != "current":
+        notes.append(f"按旧版格式 {hmap.layout} 读取（read as legacy layout {hmap.layout}）")
+    return notes
+
+
+def _store(
+    engine: sa.Engine,
+    spec: DatasetSpec,
+    provider: str,
+    owner: Filer,
+    as_of: datetime,
+    file: _File,
+    batches: Iterable[Batch],
+    progress: Progress | None = None,
+) -> Summary:
+    """Write the checked rows as one submission, in one transaction."""
+    dataset, dept_id = spec.code, owner.id
+    with engine.begin() as conn:
+        previous = _previous(conn, dataset, dept_id, file.sha)  # finished while this was read
         if previous is not None:
-            log.info("submission.repeat", submission=previous.id, file=name)
             return _summary_of(previous, provider, already=True)
-        owner = ownership.filer(conn, spec, dept)
-        with open_table(path, filename=name, declared_encoding=declared_encoding) as table:
-            hmap = resolve(catalog, spec, table.headers)
-            notes = list(table.notes)
-            if hmap.repeated:
-                notes.append(
-                    f"重复的列已忽略：{'、'.join(hmap.repeated)}（repeated columns ignored）"
-                )
-            if hmap.layout != "current":
-                notes.append(
-                    f"按旧版格式 {hmap.layout} 读取（read as legacy layout {hmap.layout}）"
-                )
-            submission_id = new_submission_id(as_of)
-            conn.execute(
-                submissions.insert().values(
-                    id=submission_id,
-                    dataset=dataset,
-                    department_id=dept.id,
-                    file_name=name,
-                    file_sha256=sha,
-                    file_size=size,
-                    format=table.format,
-                    encoding=table.encoding,
-                    layout=hmap.layout,
-                    status="processing",
-                    rows=0,
-                    accepted=0,
-                    updated=0,
-                    duplicates=0,
-                    rejected=0,
-                    unlinked=0,
-                    warnings=0,
-                    headers=table.headers,
-                    unknown_columns=hmap.unknown,
-                    notes=notes,
-                    received_at=as_of,
-                    backload=backload,
-                )
+        submission_id = new_submission_id(as_of)
+        conn.execute(
+            submissions.insert().values(
+                id=submission_id,
+                dataset=dataset,
+                department_id=dept_id,
+                file_name=file.name,
+                file_sha256=file.sha,
+                file_size=file.size,
+                format=file.format,
+                encoding=file.encoding,
+                layout=file.hmap.layout,
+                status="processing",
+                rows=0,
+                accepted=0,
+                updated=0,
+                duplicates=0,
+                rejected=0,
+                unlinked=0,
+                warnings=0,
+                headers=file.headers,
+                unknown_columns=file.hmap.unknown,
+                notes=file.notes,
+                received_at=as_of,
+                backload=file.backload,
             )
-            writer = RecordWriter(conn, spec, submission_id, as_of, table.headers, owner)
-            validator = RowValidator(hmap, as_of)
-            with _cyclic_gc_paused():
-                rows = _run(table.rows, validator, writer, batch_rows, progress)
+        )
+        writer = RecordWriter(conn, spec, submission_id, as_of, file.headers, owner)
+        rows = 0
+        for good, bad in batches:
+            rows += len(good) + len(bad)
+            writer.write_prepared(good)
+            writer.reject(bad)
+            if progress is not None:
+                progress(rows)
         counts = writer.counts
         _reconcile(rows, counts)
         conn.execute(
@@ -273,11 +337,11 @@ def _ingest(
         submission_id=submission_id,
         dataset=dataset,
         provider=provider,
-        file_name=name,
-        file_sha256=sha,
-        format=table.format,
-        encoding=table.encoding,
-        layout=hmap.layout,
+        file_name=file.name,
+        file_sha256=file.sha,
+        format=file.format,
+        encoding=file.encoding,
+        layout=file.hmap.layout,
         rows=rows,
         accepted=counts.accepted,
         updated=counts.updated,
@@ -286,9 +350,9 @@ def _ingest(
         unlinked=counts.unlinked,
         warnings=counts.warnings,
         relinked=counts.relinked,
-        unknown_columns=hmap.unknown,
-        notes=notes,
-        backload=backload,
+        unknown_columns=file.hmap.unknown,
+        notes=file.notes,
+        backload=file.backload,
     )
     log.info(
         "submission.done",
@@ -311,27 +375,6 @@ def _batches(source: Iterable[Row], size: int, progress: Progress | None) -> Ite
     yield batch
     if progress is not None:
         progress(rows)
-
-
-def _run(
-    source: Iterable[Row],
-    validator: RowValidator,
-    writer: RecordWriter,
-    batch_rows: int,
-    progress: Progress | None,
-) -> int:
-    """Validate and write batch by batch, in file order, in this one thread.
-
-    Measured alternatives were slower on two cores: a writer thread loses the GIL convoy to the
-    validating thread, and validation processes compete with SQLite for the same cores.
-    """
-    rows = 0
-    for batch in _batches(source, batch_rows, progress):
-        good, bad = check_and_prepare(validator, writer.spec, batch, writer.owner)
-        rows += len(good) + len(bad)
-        writer.write_prepared(good)
-        writer.reject(bad)
-    return rows
 
 
 @contextlib.contextmanager

@@ -96,7 +96,7 @@ class Params:
             return default
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in a JSON body
             number = low - 1
         if isinstance(value, bool) or number < low:
             raise validation_error(

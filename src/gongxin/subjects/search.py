@@ -50,6 +50,11 @@ def _checked(q: str, page: int, size: int) -> str:
     text = q.strip()
     if not text:
         raise InvalidInput("请输入名称或统一社会信用代码", "enter a name or a code to search for")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):  # NUL and other control characters
+        raise InvalidInput(
+            "查询内容含有控制字符，请只输入名称或代码",
+            "the query holds control characters; enter a name or a code",
+        )
     if len(text) > MAX_QUERY:
         raise InvalidInput(
             f"查询内容过长（最多 {MAX_QUERY} 字）",

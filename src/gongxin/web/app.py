@@ -26,6 +26,7 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.body_limit import BodyLimit
 from gongxin.web.portal import (
     commitment_pages,
     opendata_pages,
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
+    app.add_middleware(BodyLimit, settings=settings)  # 413 before an oversized body is read
     validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
 

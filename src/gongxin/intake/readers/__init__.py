@@ -36,9 +36,10 @@ from gongxin.intake.readers.json_reader import (
     open_json,
     open_json_lines,
 )
+from gongxin.intake.readers.limits import DEFAULT, ReadLimits
 from gongxin.intake.readers.table import Cell, Format, Row, Table, note
 
-__all__ = ["Cell", "Format", "Row", "Table", "open_table", "sniff_format"]
+__all__ = ["Cell", "Format", "ReadLimits", "Row", "Table", "open_table", "sniff_format"]
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -77,26 +78,31 @@ def sniff_format(path: Path) -> Format:
 
 @contextlib.contextmanager
 def open_table(
-    path: Path, *, filename: str | None = None, declared_encoding: str | None = None
+    path: Path,
+    *,
+    filename: str | None = None,
+    declared_encoding: str | None = None,
+    limits: ReadLimits = DEFAULT,
 ) -> Iterator[Table]:
     """Open the file at ``path`` as a :class:`Table`; the file is closed on leaving the block.
 
     ``filename`` is the name the file was delivered under (``path`` may be a temporary file);
     its extension, or else that of ``path``, is a hint only. ``declared_encoding`` is the
     encoding the sender said a text file is in; it is checked against the content.
+    ``limits`` bounds what the readers accept (:class:`~.limits.ReadLimits`).
     """
     path = Path(path)
     hint = EXTENSIONS.get(Path(filename or path.name).suffix.lower())
     fmt = _sniff(path, hint=hint)
     opened: contextlib.AbstractContextManager[Table]
     if fmt == "xlsx":
-        opened = open_xlsx(path)
+        opened = open_xlsx(path, limits=limits)
     elif fmt == "xls":
-        opened = open_xls(path)
+        opened = open_xls(path, limits=limits)
     elif fmt == "json":
-        opened = open_json(path, declared_encoding=declared_encoding)
+        opened = open_json(path, declared_encoding=declared_encoding, limits=limits)
     elif fmt == "jsonl":
-        opened = open_json_lines(path, declared_encoding=declared_encoding)
+        opened = open_json_lines(path, declared_encoding=declared_encoding, limits=limits)
     else:
         opened = open_csv(path, declared_encoding=declared_encoding)
     with opened as table:

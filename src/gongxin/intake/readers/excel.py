@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gongxin.errors import UnreadableFile
+from gongxin.intake.readers.limits import DEFAULT, ReadLimits
 from gongxin.intake.readers.table import (
     Cell,
     Format,
@@ -35,16 +36,22 @@ from gongxin.intake.readers.table import (
     note,
     trim_headers,
 )
+from gongxin.intake.readers.xlsx_safety import inspect
 
 Sheet = tuple[str, Iterable[Sequence[Any]]]
 """A sheet's name and its rows from row 1, an empty row standing for each blank sheet row."""
 
 
 @contextlib.contextmanager
-def open_xlsx(path: Path) -> Iterator[Table]:
-    """Open an XLSX workbook as a :class:`Table` of its first sheet with data."""
+def open_xlsx(path: Path, *, limits: ReadLimits = DEFAULT) -> Iterator[Table]:
+    """Open an XLSX workbook as a :class:`Table` of its first sheet with data.
+
+    The zip is inspected first (:func:`~gongxin.intake.readers.xlsx_safety.inspect`): too
+    large once unpacked, too highly compressed, or with a DTD or entity in any XML part, it is
+    refused before openpyxl sees it."""
     import openpyxl
 
+    inspect(path, limits)
     with path.open("rb") as f:  # a file, not a path: openpyxl would go by the extension
         try:
             with warnings.catch_warnings():
@@ -57,13 +64,14 @@ def open_xlsx(path: Path) -> Iterator[Table]:
             sheets = sorted(book.worksheets, key=lambda ws: ws.sheet_state != "visible")
             for ws in sheets:
                 ws.reset_dimensions()  # recorded dimensions are often wrong; read what is there
-            yield _table("xlsx", [(ws.title, ws.iter_rows(values_only=True)) for ws in sheets])
+            sheet_rows = [(ws.title, ws.iter_rows(values_only=True)) for ws in sheets]
+            yield _table("xlsx", sheet_rows, limits.max_blank_rows)
         finally:
             book.close()
 
 
 @contextlib.contextmanager
-def open_xls(path: Path) -> Iterator[Table]:
+def open_xls(path: Path, *, limits: ReadLimits = DEFAULT) -> Iterator[Table]:
     """Open an XLS (BIFF, Excel 97-2003) workbook as a :class:`Table`."""
     try:
         sheets = _calamine_sheets(path)
@@ -72,7 +80,7 @@ def open_xls(path: Path) -> Iterator[Table]:
             sheets = _xlrd_sheets(path)
         except Exception:
             raise _unreadable("XLS", calamine_error) from calamine_error
-    yield _table("xls", sheets)
+    yield _table("xls", sheets, limits.max_blank_rows)
 
 
 def _unreadable(kind: str, exc: BaseException) -> UnreadableFile:
@@ -83,15 +91,29 @@ def _unreadable(kind: str, exc: BaseException) -> UnreadableFile:
     )
 
 
-def _table(fmt: Format, sheets: list[Sheet]) -> Table:
+def _table(fmt: Format, sheets: list[Sheet], max_blank: int) -> Table:
     for index, (name, rows) in enumerate(sheets):
         numbered = enumerate(rows, start=1)
         for number, cells in numbered:
             if not is_blank(cells):
                 headers = trim_headers(cells)
                 notes = _other_sheets(name, len(sheets)) + _header_row(number)
-                return Table(fmt, headers, None, notes, _rows(numbered, len(headers), index, fmt))
+                body = _rows(numbered, len(headers), index, fmt, max_blank, number)
+                return Table(fmt, headers, None, notes, body)
+            if number > max_blank:
+                raise _too_many_blank(index, 1, max_blank)
     raise UnreadableFile("工作簿中没有数据", "the workbook has no data in any sheet")
+
+
+def _too_many_blank(sheet: int, first: int, max_blank: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"第 {sheet + 1} 个工作表从第 {first} 行起连续超过 {max_blank} 行为空，已停止读取，"
+        "未导入任何数据；请删除空行（或只保留有数据的区域）后重新提交",
+        f"sheet {sheet + 1} has more than {max_blank} blank rows in a row from row {first}; "
+        "reading stopped and nothing was stored: delete the blank rows and submit again",
+        row=first,
+        limit=max_blank,
+    )
 
 
 def _other_sheets(name: str, count: int) -> list[str]:
@@ -117,14 +139,23 @@ def _header_row(number: int) -> list[str]:
 
 
 def _rows(
-    numbered: Iterator[tuple[int, Sequence[Any]]], width: int, sheet: int, fmt: Format
+    numbered: Iterator[tuple[int, Sequence[Any]]],
+    width: int,
+    sheet: int,
+    fmt: Format,
+    max_blank: int,
+    header: int,
 ) -> Iterator[Row]:
-    number = 0
+    number = header
+    last = header  # the last row with data
     try:
         for number, cells in numbered:
             values = [_cell(cell) for cell in cells]
             if is_blank(values):
+                if number - last > max_blank:
+                    raise _too_many_blank(sheet, last + 1, max_blank)
                 continue
+            last = number
             extras = None
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
@@ -136,6 +167,8 @@ def _rows(
                 } or None
                 del values[width:]
             yield Row(number, values, extras)
+    except UnreadableFile:
+        raise
     except Exception as exc:
         raise UnreadableFile(
             f"读取第 {sheet + 1} 个工作表第 {number + 1} 行时出错，文件可能已损坏：{exc}",

@@ -31,22 +31,44 @@ import ijson
 
 from gongxin.errors import UnreadableFile
 from gongxin.intake.readers.encoding import Encoding, detect_encoding
+from gongxin.intake.readers.limits import DEFAULT, ReadLimits
 from gongxin.intake.readers.table import Cell, Format, Row, Table, header_text
+from gongxin.jsonguard import DepthGuard, TooDeep, check_depth, too_deep
 
 FIRST_LINE_LIMIT = 1 << 20
 """How much of the first line is looked at to tell JSON Lines from JSON: a file whose first line
 is longer is JSON, unless its name ends in ``.jsonl`` or ``.ndjson``."""
 
 
+_SLACK = 1 << 20  # the parser reads ahead: a record may pass its bound by this much unnoticed
+
+
 class _Utf8Reader:
     """A binary reader over a decoded text stream, giving ijson UTF-8 whatever the file's
-    encoding was."""
+    encoding was, after measuring its nesting (:class:`~gongxin.jsonguard.DepthGuard`) and
+    how much was read since the last record (:meth:`record_done`)."""
 
-    def __init__(self, text: io.TextIOWrapper) -> None:
+    def __init__(self, text: io.TextIOWrapper, limits: ReadLimits) -> None:
         self._text = text
+        self._guard = DepthGuard(limits.json_max_depth)
+        self._record_max = limits.record_max_bytes
+        self._read = 0
+        self._mark = 0
 
     def read(self, size: int = -1) -> bytes:
-        return self._text.read(size).encode("utf-8")
+        data = self._text.read(size).encode("utf-8")
+        self._guard.feed(data)
+        self._read += len(data)
+        if self._read - self._mark > self._record_max + _SLACK:
+            raise UnreadableFile(
+                f"JSON 中有一条记录超过 {self._record_max} 字节，已拒绝",
+                f"a record of the JSON is larger than {self._record_max} bytes; refused",
+                limit=self._record_max,
+            )
+        return data
+
+    def record_done(self) -> None:
+        self._mark = self._read
 
 
 @contextlib.contextmanager
@@ -63,7 +85,7 @@ def first_line_is_object(text: str) -> bool:
     first = text.lstrip().partition("\n")[0]
     try:
         return isinstance(json.loads(first), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep: the reader refuses it, naming the limit
         return False
 
 
@@ -75,28 +97,33 @@ def is_json_lines(text: str) -> bool:
 
 
 @contextlib.contextmanager
-def open_json(path: Path, *, declared_encoding: str | None = None) -> Iterator[Table]:
+def open_json(
+    path: Path, *, declared_encoding: str | None = None, limits: ReadLimits = DEFAULT
+) -> Iterator[Table]:
     """Open a JSON document as a :class:`Table` of the objects in its array."""
     encoding = detect_encoding(path, declared_encoding)
     with _text(path, encoding) as text:
-        prefix = _find_array(_events(text))
+        prefix = _find_array(_events(_Utf8Reader(text, limits)))
     with _text(path, encoding) as text:
-        items = ijson.items(_Utf8Reader(text), prefix or "", use_float=True)
-        objects = _guard(items)
+        reader = _Utf8Reader(text, limits)
+        items = ijson.items(reader, prefix or "", use_float=True)
+        objects = _guard(items, reader)
         yield _table("json", enumerate(objects, start=1), encoding)
 
 
 @contextlib.contextmanager
-def open_json_lines(path: Path, *, declared_encoding: str | None = None) -> Iterator[Table]:
+def open_json_lines(
+    path: Path, *, declared_encoding: str | None = None, limits: ReadLimits = DEFAULT
+) -> Iterator[Table]:
     """Open a JSON Lines file as a :class:`Table`, one row per non-blank line."""
     encoding = detect_encoding(path, declared_encoding)
     with _text(path, encoding) as text:
-        yield _table("jsonl", _lines(text), encoding)
+        yield _table("jsonl", _lines(text, limits), encoding)
 
 
-def _events(text: io.TextIOWrapper) -> Iterator[tuple[str, str, Any]]:
+def _events(reader: _Utf8Reader) -> Iterator[tuple[str, str, Any]]:
     try:
-        yield from ijson.parse(_Utf8Reader(text), use_float=True)
+        yield from ijson.parse(reader, use_float=True)
     except ijson.JSONError as exc:
         raise _invalid(exc) from exc
 
@@ -139,17 +166,35 @@ def _find_array(events: Iterator[tuple[str, str, Any]]) -> str | None:
     return empty
 
 
-def _guard(objects: Iterable[Any]) -> Iterator[Any]:
+def _guard(objects: Iterable[Any], reader: _Utf8Reader) -> Iterator[Any]:
     try:
-        yield from objects
+        for item in objects:
+            reader.record_done()
+            yield item
     except ijson.JSONError as exc:
         raise _invalid(exc) from exc
 
 
-def _lines(text: io.TextIOWrapper) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text, start=1):
+def _lines(text: io.TextIOWrapper, limits: ReadLimits) -> Iterator[tuple[int, Any]]:
+    number = 0
+    longest = limits.record_max_bytes
+    while line := text.readline(longest + 1):
+        number += 1
+        if len(line) > longest:
+            raise UnreadableFile(
+                f"第 {number} 行超过 {longest} 字符，已拒绝（每行一条记录，记录大小有上限）",
+                f"line {number} is longer than {longest} characters; refused (one record a "
+                "line, and records have a size limit)",
+                row=number,
+                limit=longest,
+            )
         if not line.strip():
             continue
+        try:
+            check_depth(line, limits.json_max_depth)
+        except TooDeep:
+            where, where_en = f"（第 {number} 行）", f" (line {number})"
+            raise too_deep(limits.json_max_depth, where, where_en) from None
         try:
             yield number, json.loads(line)
         except ValueError as exc:

@@ -25,6 +25,7 @@ from gongxin.identity.roles import Role
 from gongxin.web.admin.render import PAGE_HEADERS, render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import EngineDep, NowDep
+from gongxin.web.params import MAX_ID
 
 router = APIRouter(prefix="/admin/audit", tags=["后台 back office"], include_in_schema=False)
 
@@ -70,7 +71,7 @@ def audit_page(
     department: Text = "",
     since: Annotated[str, Query(alias="from", max_length=20)] = "",
     until: Annotated[str, Query(alias="to", max_length=20)] = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     error: GongxinError | None = None
     found = None

@@ -157,7 +157,7 @@ async def report_feedback(
         if choice in ("applied", "not"):
             position = sent.get(f"item-{i}-position", "")
             items.append({
-                "position": int(position) if position.isdigit() else position,
+                "position": int(position) if _small_number(position) else position,
                 "measure_id": sent[f"item-{i}-measure"], "applied": choice == "applied",
                 "reason": sent.get(f"item-{i}-reason", "").strip() or None,
                 "doc_no": doc_no, "operator": operator,
@@ -172,3 +172,9 @@ async def report_feedback(
     except InvalidInput as exc:
         return _detail(request, engine, user, check_id, 400, error=exc, sent=sent)
     return RedirectResponse(f"/admin/checks/{check_id}?done=1", status_code=303)
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits of a plausible position (``'²'`` is a digit to ``isdigit`` but not to
+    ``int``); anything else stays text, which the report refuses naming the item."""
+    return text.isascii() and text.isdigit() and len(text) <= 9

@@ -22,6 +22,7 @@ from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import IdPath
 
 router = APIRouter(prefix="/admin/requests", tags=["后台 back office"], include_in_schema=False)
 
@@ -86,7 +87,7 @@ def requests_page(
 
 @router.post("/{request_id}/approve")
 def approve(
-    request_id: int,
+    request_id: IdPath,
     request: Request,
     engine: EngineDep,
     catalog: CatalogDep,
@@ -110,7 +111,7 @@ def approve(
 
 @router.post("/{request_id}/refuse")
 def refuse(
-    request_id: int,
+    request_id: IdPath,
     request: Request,
     engine: EngineDep,
     catalog: CatalogDep,

@@ -15,6 +15,7 @@ from gongxin.identity.roles import Scope
 from gongxin.records.gate import Audience
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import MAX_PAGE, IdPath
 from gongxin.workflows import commitments
 
 router = APIRouter(prefix="/api/v1", tags=["信用承诺 credit commitments"])
@@ -74,7 +75,7 @@ def make_commitment(
     summary="登记履约结果 (record fulfilment or breach)",
 )
 def record_outcome(
-    commitment_id: int,
+    commitment_id: IdPath,
     body: Outcome,
     request: Request,
     engine: EngineDep,
@@ -97,8 +98,8 @@ def list_commitments(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
-    page: Annotated[int, Query(description="页码 (page, from 1)")] = 1,
-    size: Annotated[int, Query(description="每页条数 (1–100)")] = 20,
+    page: Annotated[int, Query(le=MAX_PAGE, description="页码 (page, from 1)")] = 1,
+    size: Annotated[int, Query(le=MAX_PAGE, description="每页条数 (1–100)")] = 20,
     type: Annotated[str | None, Query(description="承诺类型")] = None,
     status: Annotated[str | None, Query(description="履约状态：履约中 / 已履约 / 未履约")] = None,
     subject: Annotated[str | None, Query(description="主体代码 (USCC)")] = None,
@@ -119,7 +120,7 @@ def list_commitments(
 
 @router.get("/commitments/{commitment_id}", summary="一项信用承诺及其历史 (one commitment)")
 def get_commitment(
-    commitment_id: int, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    commitment_id: IdPath, engine: EngineDep, catalog: CatalogDep, now: NowDep
 ) -> dict[str, Any]:
     """The commitment as the public sees it today, with its earlier versions."""
     as_of = local_date(now)

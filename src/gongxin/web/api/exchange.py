@@ -24,6 +24,7 @@ from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.params import MAX_PAGE, IdPath
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["共享交换 exchange"])
 ExchangeKey = Annotated[Department, Depends(require_scope(Scope.EXCHANGE))]
@@ -110,7 +111,7 @@ def list_requests(
 
 @router.get("/requests/{request_id}", summary="共享申请详情 (one request)")
 def get_request(
-    request_id: int, engine: EngineDep, now: NowDep, department: ExchangeKey
+    request_id: IdPath, engine: EngineDep, now: NowDep, department: ExchangeKey
 ) -> dict[str, Any]:
     with engine.connect() as conn:
         found = sharing_requests.get(conn, request_id)
@@ -124,7 +125,7 @@ def get_request(
 
 @router.post("/requests/{request_id}/approve", summary="同意共享申请 (approve)")
 def approve(
-    request_id: int,
+    request_id: IdPath,
     request: Request,
     engine: EngineDep,
     now: NowDep,
@@ -145,7 +146,7 @@ def approve(
 
 @router.post("/requests/{request_id}/refuse", summary="拒绝共享申请 (refuse, with reasons)")
 def refuse(
-    request_id: int,
+    request_id: IdPath,
     body: RefuseIn,
     request: Request,
     engine: EngineDep,
@@ -240,8 +241,8 @@ def records(
     department: ExchangeKey,
     x_purpose: PurposeHeader = None,
     purpose: PurposeQuery = None,
-    page: Annotated[int, Query(ge=1, description="页码，从 1 起")] = 1,
-    size: Annotated[int, Query(ge=1, description="每页条数")] = 1000,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="页码，从 1 起")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数")] = 1000,
     since: Annotated[datetime | None, Query(description="更新时间不早于 (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="更新时间早于 (ISO 8601)")] = None,
 ) -> dict[str, Any]:
@@ -277,7 +278,7 @@ def changes(
     x_purpose: PurposeHeader = None,
     purpose: PurposeQuery = None,
     cursor: Annotated[str | None, Query(description="上次返回的 next_cursor；不填从头开始")] = None,
-    limit: Annotated[int, Query(ge=1, description="本次最多返回的变更数")] = 1000,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="本次最多返回的变更数")] = 1000,
 ) -> dict[str, Any]:
     if limit > settings.exchange_page_max:
         raise InvalidInput(

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from gongxin import jsonguard
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError
@@ -73,7 +74,7 @@ def admit(request: Request, engine: sa.Engine, settings: Settings, now: datetime
     )
 
 
-async def _params(request: Request) -> dict[str, Any]:
+async def _params(request: Request, max_depth: int) -> dict[str, Any]:
     """The action's parameters: the query string, then a JSON or form body over it."""
     data: dict[str, Any] = {}
     for key, value in request.query_params.multi_items():
@@ -90,7 +91,10 @@ async def _params(request: Request) -> dict[str, Any]:
     body = await request.body()
     if body.strip():
         try:
+            jsonguard.check_depth(body, max_depth)
             parsed = json.loads(body)
+        except jsonguard.TooDeep as exc:
+            raise ckan.validation_error({"__body": exc.message}) from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             parsed = None
         if not isinstance(parsed, dict):
@@ -117,13 +121,17 @@ async def _action(
     docs/opendata.md). Unknown parameters are ignored and rows capped, as in CKAN."""
     base = base_url(request, settings)
     try:
-        data = await _params(request)
 
-        def run() -> Any:
+        def admitted() -> None:
             try:
                 admit(request, engine, settings, now)
             except GongxinError as exc:
                 raise ckan.from_domain(exc) from None
+
+        await run_in_threadpool(admitted)  # key and rate first: a refused body is never read
+        data = await _params(request, settings.json_max_depth)
+
+        def run() -> Any:
             with engine.connect() as conn:
                 pkgs = packages(conn, catalog, settings)
             return ckan.call(name, ckan.Context(pkgs, settings, base, now), data)

@@ -12,6 +12,7 @@ from gongxin.clock import local_date
 from gongxin.records.latest import latest
 from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, late_records, timeliness
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["双公示 publicity"])
 
@@ -25,8 +26,8 @@ def columns(
     department: Annotated[str | None, Query(description="决定部门 (submitting department)")] = None,
     since: Annotated[date | None, Query(description="决定日期起 (decided on or after)")] = None,
     until: Annotated[date | None, Query(description="决定日期止 (decided on or before)")] = None,
-    page: int = 1,
-    size: int = 20,
+    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+    size: Annotated[int, Query(le=MAX_PAGE)] = 20,
 ) -> dict[str, Any]:
     """``dataset`` is ``licence`` or ``penalty``; newest decisions first, public view."""
     as_of = local_date(now)

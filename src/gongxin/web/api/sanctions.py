@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
+from gongxin import jsonguard
 from gongxin.clock import local_date
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
@@ -24,6 +25,7 @@ from gongxin.sanctions import lists, log, memoranda, scenes, writer
 from gongxin.sanctions.match import Item
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
+from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩 joint reward and punishment"])
 CheckerDep = Annotated[Department, Depends(require_scope(Scope.CHECK))]
@@ -48,8 +50,10 @@ def list_entries(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
-    page: Annotated[int, Query(description="页码 (page, from 1)")] = 1,
-    size: Annotated[int, Query(description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")] = 20,
+    page: Annotated[int, Query(le=MAX_PAGE, description="页码 (page, from 1)")] = 1,
+    size: Annotated[
+        int, Query(le=MAX_PAGE, description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")
+    ] = 20,
 ) -> dict[str, Any]:
     """Entries the public may see today, newest listing first, personal data masked."""
     lt = lists.get(catalog, list_type)
@@ -117,29 +121,29 @@ async def run_check(
     the answer is sent.
 
     The hot path of the API, so: the key is checked (``require_scope``, the same guard as every
-    route: 401/403 before the body is looked at), the body read (``CheckBody``, 422 as FastAPI
-    gives it) and the check evaluated in one worker-thread call; the log is written by the group
-    writer; the answer is serialised once, by orjson."""
-    raw = await request.body()
-    department, req, done, items = await run_in_threadpool(_check, request, credentials, now, raw)
+    route: 401/403 before the body is read), then the body read (at most
+    ``check_body_max_bytes``, nested at most ``json_max_depth`` deep; ``CheckBody``, 422 as
+    FastAPI gives it) and the check evaluated in a worker-thread call; the log is written by
+    the group writer; the answer is serialised once, by orjson."""
+    engine = engine_of(request)
+    department = await run_in_threadpool(_check_guard, request, engine, now, credentials)
+    raw = await request.body()  # only a valid key's body is read (its size capped by BodyLimit)
+    req, done, items = await run_in_threadpool(_check, request, now, raw)
     entry = log.Entry(
         done.id, items, done.results, done.scene.code, req.as_of, now, actor_of(request),
         department.id, req.requester, req.purpose,
     )  # fmt: skip
     # logged with the checks of concurrent requests in one transaction; answered once committed
-    await asyncio.wrap_future(writer.for_engine(engine_of(request)).submit(entry))
+    await asyncio.wrap_future(writer.for_engine(engine).submit(entry))
     return Response(orjson.dumps(done.to_dict()), media_type="application/json")
 
 
 def _check(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None,
-    now: datetime,
-    raw: bytes,
-) -> tuple[Department, checks.Request, checks.Check, list[Item]]:
+    request: Request, now: datetime, raw: bytes
+) -> tuple[checks.Request, checks.Check, list[Item]]:
     engine = engine_of(request)
-    department = _check_guard(request, engine, now, credentials)
     try:
+        jsonguard.check_depth(raw, settings_of(request).json_max_depth)
         body = CheckBody.model_validate_json(raw)
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
@@ -150,7 +154,7 @@ def _check(
     limit = settings_of(request).check_max_subjects
     with engine.connect() as conn:
         done, items = checks.evaluate(conn, catalog_of(request), req, now=now, max_subjects=limit)
-    return department, req, done, items
+    return req, done, items
 
 
 @router.get("/checks/{check_id}", summary="核查记录 (a logged check of this department)")

@@ -13,6 +13,7 @@ from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
 from gongxin.subjects.search import MAX_PAGE_SIZE, search
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["信用查询 public query"])
 
@@ -21,8 +22,8 @@ router = APIRouter(prefix="/api/v1", tags=["信用查询 public query"])
 def search_subjects(
     engine: EngineDep,
     q: Annotated[str, Query(description="名称片段或代码 (name fragment or code)")] = "",
-    page: Annotated[int, Query(description="页码 (page, from 1)")] = 1,
-    size: Annotated[int, Query(description=f"每页条数 (1–{MAX_PAGE_SIZE})")] = 20,
+    page: Annotated[int, Query(le=MAX_PAGE, description="页码 (page, from 1)")] = 1,
+    size: Annotated[int, Query(le=MAX_PAGE, description=f"每页条数 (1–{MAX_PAGE_SIZE})")] = 20,
 ) -> dict[str, Any]:
     """Subjects whose code equals ``q`` or whose name contains it (at most 100 characters)."""
     with engine.connect() as conn:

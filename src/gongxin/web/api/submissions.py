@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
 
-from gongxin.errors import TooLarge
+from gongxin.errors import InvalidInput, TooLarge
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
-from gongxin.intake.pipeline import get_submission, ingest
+from gongxin.intake.pipeline import Summary, get_submission, ingest
+from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.web.auth import require_scope
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import (
+    CatalogDep,
+    EngineDep,
+    NowDep,
+    SettingsDep,
+    catalog_of,
+    engine_of,
+    settings_of,
+)
+from gongxin.web.params import MAX_OFFSET
 
 router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
 
@@ -41,45 +55,128 @@ def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
     return Path(tmp.name)
 
 
-@router.post("/submissions", status_code=201, summary="提交数据文件 (submit a data file)")
-def submit(
-    engine: EngineDep,
+_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["file", "dataset"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "CSV / XLSX / XLS / JSON / JSONL",
+        },
+        "dataset": {"type": "string", "description": "数据集代码 (dataset code)"},
+        "encoding": {"type": "string", "description": "声明的编码 (declared encoding)"},
+        "backload": {
+            "type": "boolean",
+            "default": False,
+            "description": "存量补录 (historical back-load: not judged for 双公示 timeliness)",
+        },
+    },
+}
+
+
+@router.post(
+    "/submissions",
+    status_code=201,
+    summary="提交数据文件 (submit a data file)",
+    response_model=None,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": _FORM_SCHEMA}},
+        }
+    },
+)
+async def submit(
+    request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
     now: NowDep,
     department: SubmitterDep,
-    file: Annotated[UploadFile, File(description="CSV / XLSX / XLS / JSON / JSONL")],
-    dataset: Annotated[str, Form(description="数据集代码 (dataset code)")],
-    encoding: Annotated[str | None, Form(description="声明的编码 (declared encoding)")] = None,
-    backload: Annotated[
-        bool,
-        Form(description="存量补录 (historical back-load: not judged for 双公示 timeliness)"),
-    ] = False,
-) -> Any:
+) -> JSONResponse:
     """Validate and store the file as a submission of ``dataset`` by the key's department.
 
     201 with the summary for a new submission; 200 with the earlier summary and
-    ``already_processed: true`` when the same file was submitted before.
+    ``already_processed: true`` when the same file was submitted before. The key is checked
+    before the upload is read (401/403 first); the upload's size is capped (413).
     """
-    catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
-    path = _save(file, settings.var_dir / "uploads", settings.upload_max_bytes)
+    async with request.form(max_files=1, max_fields=20) as form:
+        file, dataset, encoding = form.get("file"), form.get("dataset"), form.get("encoding")
+        backload = _flag(form.get("backload"))
+        problems = [
+            {"type": "missing", "loc": ("body", name), "msg": "Field required", "input": None}
+            for name, value in (("file", file), ("dataset", dataset))
+            if value is None
+        ]
+        if problems:
+            raise RequestValidationError(problems)
+        if not isinstance(file, UploadFile) or not isinstance(dataset, str):
+            raise InvalidInput(
+                "file 须为上传的文件，dataset 须为文本", "file must be an upload, dataset text"
+            )
+        catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
+        folder = settings.var_dir / "uploads"
+        path = await run_in_threadpool(_save, file, folder, settings.upload_max_bytes)
+        name = file.filename or path.name
+    declared = encoding if isinstance(encoding, str) and encoding else None
     try:
-        summary = ingest(
-            engine,
-            catalog,
-            path,
-            dataset=dataset,
-            provider=department.name,
-            as_of=now,
-            file_name=file.filename or path.name,
-            declared_encoding=encoding,
-            batch_rows=settings.intake_batch_rows,
-            backload=backload,
+        summary = await run_in_threadpool(
+            _ingest, request, path, dataset, department, now, name, declared, backload
         )
     finally:
         path.unlink(missing_ok=True)
     status = 200 if summary.already_processed else 201
     return JSONResponse(summary.to_dict(), status_code=status)
+
+
+def _ingest(
+    request: Request,
+    path: Path,
+    dataset: str,
+    department: Department,
+    now: datetime,
+    name: str,
+    encoding: str | None,
+    backload: bool,
+) -> Summary:
+    settings = settings_of(request)
+    return ingest(
+        engine_of(request),
+        catalog_of(request),
+        path,
+        dataset=dataset,
+        provider=department.name,
+        as_of=now,
+        file_name=name,
+        declared_encoding=encoding,
+        batch_rows=settings.intake_batch_rows,
+        limits=ReadLimits.of(settings),
+        backload=backload,
+    )
+
+
+_TRUE, _FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no", "")
+
+
+def _flag(value: object) -> bool:
+    """A form's yes/no field (``backload``): absent is no; anything but a yes or no is a 422."""
+    if value is None:
+        return False
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise RequestValidationError(
+        [
+            {
+                "type": "bool_parsing",
+                "loc": ("body", "backload"),
+                "msg": "Input should be a valid boolean",
+                "input": str(value)[:40],
+            }
+        ]
+    )
 
 
 @router.get("/submissions/{submission_id}", summary="提交结果 (a submission's summary)")
@@ -128,7 +225,7 @@ def submission_warnings(
     engine: EngineDep,
     department: SubmitterDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """Accepted rows that carry warnings, with every warning of each."""
     with engine.connect() as conn:

@@ -16,6 +16,7 @@ from gongxin.clock import local_date
 from gongxin.errors import GongxinError
 from gongxin.records.gate import Audience
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import IdPath
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render
 from gongxin.workflows import commitments
 
@@ -59,7 +60,7 @@ def commitments_page(
 
 @router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_page(
-    commitment_id: int, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    commitment_id: IdPath, engine: EngineDep, catalog: CatalogDep, now: NowDep
 ) -> HTMLResponse:
     as_of = local_date(now)
     try:

@@ -24,6 +24,7 @@ from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
 from gongxin.subjects.search import search
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import IdPath
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
 router = APIRouter(include_in_schema=False)
@@ -168,7 +169,7 @@ def subject_page(
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(
-    record_id: int, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    record_id: IdPath, engine: EngineDep, catalog: CatalogDep, now: NowDep
 ) -> HTMLResponse:
     """One record on its own page, as the public may see it today."""
     try:

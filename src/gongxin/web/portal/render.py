@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gongxin.errors import GongxinError, InvalidInput
+from gongxin.web.params import MAX_PAGE
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -46,9 +47,18 @@ def shown(value: Any) -> str:
 
 
 def page_number(page: str) -> int:
-    try:
-        return int(page)
-    except ValueError:
+    """A page number typed in the address bar: ASCII digits (``'²'`` is a digit to
+    ``str.isdigit`` but not a number), at most MAX_PAGE; below 1 is the listing's to refuse."""
+    text = page.strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
         raise InvalidInput(
             f"页码须为正整数：{page[:20]}", f"page must be a positive whole number: {page[:20]}"
-        ) from None
+        )
+    if text.startswith("-"):
+        return -1 if len(digits) > 7 else int(text)  # the listing refuses it, naming page 1
+    if len(digits) > 7 or int(text) > MAX_PAGE:
+        raise InvalidInput(
+            f"页码不能超过 {MAX_PAGE}：{page[:20]}", f"page cannot be above {MAX_PAGE}: {page[:20]}"
+        )
+    return int(text)
