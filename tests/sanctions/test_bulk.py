@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.db.models import records
-from gongxin.ids import uscc
+from gongxin.ids import areas, ric, uscc
 from gongxin.sanctions import bulk, scenes, snapshot
 from gongxin.sanctions.memoranda import book
 from tests.intake.helpers import catalog, make_uscc
@@ -39,6 +39,8 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
     unlinked = make_uscc(800)
     world.entry("gov_procurement_violation", unlinked, name="未登记公司")
     items += [code, unlinked, make_uscc(999), code.lower(), "公司1", "not a code 1", "12345"]
+    # a person's ID number that also passes the USCC check: an error, never a company code
+    items.append("110105199906012395")
     items.append(" ９" + code[1:] + " ")  # full width and spaces: the Python path
     source = tmp_path / "codes.csv"
     source.write_text("代码\n" + "\n".join(items) + "\n", encoding="utf-8")
@@ -52,7 +54,7 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
             rows = [dict(zip(bulk.OUT_COLUMNS, r, strict=True)) for r in result.rows()]
             logged = list(result.log_rows("x"))
     assert [r["position"] for r in rows] == list(range(len(items)))
-    assert result.subjects == len(items) and result.errors == 2
+    assert result.subjects == len(items) and result.errors == 3
     for s, b, log_row in zip(single, rows, logged, strict=True):
         assert b["query"] == s["query"].strip() or b["query"] == s["query"]
         if "error" in s:
@@ -87,6 +89,10 @@ def test_the_sql_uscc_rule_matches_python() -> None:
     codes += [c[:5] + "I" + c[6:] for c in codes[:50]] + [c[:12] + "O" + c[13:] for c in codes]
     codes += [c.lower() for c in codes[:300]] + [f" {c} " for c in codes[:50]]
     codes += [c[:17] for c in codes[:20]] + [c + "1" for c in codes[:20]] + ["", "+" + "1" * 17]
+    for n in range(400):  # resident ID numbers, some of which pass the USCC check too
+        born = date(1950, 1, 1) + timedelta(days=n * 53)
+        body = f"{rng.choice(['11', '31', '44', '99'])}0105{born:%Y%m%d}{n % 1000:03d}"
+        codes.append(body + ric.calc_check_digit(body))
     db = duckdb.connect()
     db.execute("CREATE TABLE t (c VARCHAR)")
     db.executemany("INSERT INTO t VALUES (?)", [(c,) for c in codes])
@@ -94,11 +100,22 @@ def test_the_sql_uscc_rule_matches_python() -> None:
     got = db.execute(f"SELECT code FROM ({bulk._valid_sql(source)}) ORDER BY pos").fetchall()
     assert len(got) == len(codes)
     for c, (code,) in zip(codes, got, strict=True):
-        valid = uscc.is_valid(c.strip().upper())
+        valid = uscc.is_valid(c.strip().upper()) and not _ric_like(c.strip().upper())
         assert (code is not None) == valid, c
         assert code is None or code == c.strip().upper()
     queries = db.execute(f"SELECT query FROM ({bulk._valid_sql(source)}) ORDER BY pos")
     assert [q for (q,) in queries.fetchall()] == [c.strip() for c in codes]
+
+
+def _ric_like(code: str) -> bool:
+    """Shaped like a resident ID number (the bulk check leaves these to ids.classify)."""
+    if len(code) != 18 or not code[:17].isdigit() or not areas.is_resident_area(code):
+        return False
+    try:
+        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return ric.calc_check_digit(code[:17]) == code[17]
 
 
 def _hits(world: World, source: Path) -> int:
