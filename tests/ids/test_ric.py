@@ -112,6 +112,6 @@ def test_errors_do_not_leak_the_number() -> None:
         ric.validate("110105194912310021")
     error = caught.value
     assert error.value == "110105194912310021"
-    assert error.details["value"] == "110105194912******"
+    assert error.details["value"] == "*" * 18
     assert "110105194912310021" not in str(error)
     assert "110105194912310021" not in repr(error.to_dict())
