@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -10,10 +12,11 @@ from pathlib import Path
 import orjson
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from gongxin.db.models import records
 from gongxin.ids import areas, ric, uscc
-from gongxin.sanctions import bulk, scenes, snapshot
+from gongxin.sanctions import bulk, files, scenes, snapshot
 from gongxin.sanctions.memoranda import book
 from tests.intake.helpers import catalog, make_uscc
 from tests.sanctions.helpers import TODAY, World, open_world
@@ -151,3 +154,37 @@ def test_the_snapshot_is_reused_until_the_store_changes(world: World, tmp_path: 
         other_day, _ = snapshot.current(conn, catalog(), date(2024, 1, 1))
     assert not cached and linked is not before
     assert linked.entries == 2 and other_day.entries == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_check_result_files_neutralise_formulas(world: World, tmp_path: Path, suffix: str) -> None:
+    """A query such as =HYPERLINK(…) is echoed back in the result file as text, never as a
+    formula; the position and confidence stay numbers."""
+    link = '=HYPERLINK("http://evil.example","点击")'
+    sid, code = world.subject(1, "公司1")
+    world.entry("dishonest_debtor", code, subject_id=sid)
+    source = tmp_path / "codes.csv"
+    source.write_text(f'代码\n{code}\n"{link.replace(chr(34), chr(34) * 2)}"\n', encoding="utf-8")
+    out = tmp_path / f"result{suffix}"
+    with world.engine.connect() as conn:
+        snap, _ = snapshot.current(conn, catalog(), TODAY)
+        with bulk.run(
+            conn,
+            catalog(),
+            source,
+            scene=scenes.resolve("政府采购"),
+            snapshot=snap,
+            book=book(conn, catalog()),
+        ) as result:
+            files._write(result, out)  # fmt: skip
+    if suffix == ".csv":
+        lines = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        queries = [line[1] for line in lines[1:]]
+        assert lines[1][0] == "0" and lines[1][3] == "1.0"
+    else:
+        sheet = load_workbook(out).worksheets[0]
+        rows = list(sheet.iter_rows(min_row=2))
+        assert "f" not in {c.data_type for row in rows for c in row}
+        queries = [row[1].value for row in rows]
+        assert rows[0][0].value == 1 and rows[0][0].data_type == "n"
+    assert queries == [code, "'" + link]

@@ -31,6 +31,7 @@ import duckdb
 import orjson
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.catalog.registry import Catalog
 from gongxin.ids import areas, ric, uscc
 from gongxin.sanctions import scenes
@@ -47,6 +48,9 @@ OUT_COLUMNS = (
     "position", "query", "match", "confidence", "subject_code", "subject_name", "lists",
     "measures", "rewards", "explanation", "error",
 )  # fmt: skip
+
+
+NUMERIC_COLUMNS = frozenset({"position", "confidence"})
 
 
 _CHECK = "".join(uscc.ALPHABET[(31 - r) % 31] for r in range(31))  # check char by sum mod 31
@@ -153,8 +157,13 @@ class BulkCheck:
             yield from chunk
 
     def to_csv(self, path: Path) -> None:
+        """The results as CSV; text cells that a spreadsheet would run as formulas (a query
+        ``=HYPERLINK(…)`` echoed back) get the leading apostrophe of ``gongxin.formulas``."""
+        cells = ", ".join(
+            c if c in NUMERIC_COLUMNS else f"{formulas.duckdb_text(c)} AS {c}" for c in OUT_COLUMNS
+        )
         self.db.execute(
-            f"COPY (SELECT {', '.join(OUT_COLUMNS)} FROM out ORDER BY position) TO {_q(str(path))}"
+            f"COPY (SELECT {cells} FROM out ORDER BY position) TO {_q(str(path))}"
             " (HEADER, DELIMITER ',')"
         )
 
