@@ -261,3 +261,14 @@ def test_verify_page_for_an_unknown_subject_is_404(client: TestClient) -> None:
     issued = _issued(client) | {"code": make_uscc(99)}
     page = client.get("/reports/verify", params=issued)
     assert page.status_code == 404 and 'role="alert"' in page.text
+
+
+def test_verify_page_shows_what_the_report_said_when_issued(client: TestClient) -> None:
+    issued = _issued(client)
+    page = client.get("/reports/verify", params=issued)
+    assert 'id="snapshot"' in page.text and "出具时的报告内容" in page.text
+    snapshot = page.text.split('id="snapshot"')[1]
+    assert "基础信息" in snapshot and "&lt;script&gt;alert(1)&lt;/script&gt;" in snapshot
+    assert "出具时间" in page.text
+    altered = client.get("/reports/verify", params=issued | {"sha256": "0" * 64})
+    assert 'id="snapshot"' not in altered.text

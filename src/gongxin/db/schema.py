@@ -11,6 +11,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     audit_tables,
     exchange_tables,
     opendata_tables,
+    report_tables,
     sanctions_tables,
     workflow_tables,
 )

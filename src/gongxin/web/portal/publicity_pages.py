@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from gongxin.clock import local_date
+from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import latest
 from gongxin.records.timeliness import timeliness
@@ -189,7 +189,7 @@ def _verify(
             )
     except GongxinError as exc:
         return render("verify.html", exc.status, q="", form=form, result=None, error=exc)
-    return render("verify.html", q="", form=form, result=result, error=None)
+    return render("verify.html", q="", form=form, result=result, error=None, china_tz=CHINA_TZ)
 
 
 @router.get("/reports/verify", response_class=HTMLResponse)
