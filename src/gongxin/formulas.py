@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FIRST = frozenset("=+-@\t\r")
+FIRST_CHARACTERS = frozenset("=+-@\t\r")  # a cell starting otherwise is always safe
+_FIRST = FIRST_CHARACTERS
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SQL_NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 

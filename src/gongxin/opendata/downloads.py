@@ -64,10 +64,15 @@ def csv_chunks(
     writer = csv.writer(buffer, lineterminator="\r\n")
     codes = [f.code for f in spec.fields]
     writer.writerow(formulas.csv_row(f.name if header == "name" else f.code for f in spec.fields))
-    safe = formulas.neutralise
+    safe, first = formulas.neutralise, formulas.FIRST_CHARACTERS
     yield "\ufeff".encode()
     for row in rows:
-        writer.writerow([safe(v) if type(v) is str else _cell(v) for v in map(row.get, codes)])
+        writer.writerow(
+            [
+                (v if not v or v[0] not in first else safe(v)) if type(v) is str else _cell(v)
+                for v in map(row.get, codes)
+            ]
+        )
         if buffer.tell() * 3 >= CHUNK_BYTES:  # tell() counts characters, UTF-8 ≤ 3 bytes
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
