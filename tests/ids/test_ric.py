@@ -115,3 +115,16 @@ def test_errors_do_not_leak_the_number() -> None:
     assert error.details["value"] == "*" * 18
     assert "110105194912310021" not in str(error)
     assert "110105194912310021" not in repr(error.to_dict())
+
+
+def test_a_birth_date_before_1800_is_no_persons() -> None:
+    """Digits of some other code read as a date (year 0808) make no resident ID number."""
+    for born in ("17991231", "08080101"):
+        body = f"110105{born}002"
+        code = body + ric.calc_check_digit(body)
+        assert not ric.is_valid(code)
+        with pytest.raises(InvalidComponent) as caught:
+            ric.validate(code)
+        assert "早于 1800 年" in caught.value.zh and "before 1800" in caught.value.en
+    body = "11010518000101002"
+    assert ric.is_valid(body + ric.calc_check_digit(body))

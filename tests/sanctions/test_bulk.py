@@ -115,8 +115,10 @@ def _ric_like(code: str) -> bool:
     if len(code) != 18 or not code[:17].isdigit() or not areas.is_resident_area(code):
         return False
     try:
-        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
+        return False
+    if born.year < 1800:
         return False
     return ric.calc_check_digit(code[:17]) == code[17]
 

@@ -127,7 +127,9 @@ def read_anchors(path: Path) -> list[Anchor]:
 def anchor(source: sa.Engine | sa.Connection, settings: Settings, as_of: datetime) -> Anchor:
     """Sign the log's current head (seq, hash) at ``as_of`` and append it to the anchor file.
 
-    The scheduled worker calls this periodically; ``gongxin audit anchor`` calls it by hand."""
+    The scheduled worker calls this periodically; ``gongxin audit anchor`` calls it by hand.
+    Pass an engine, or a connection that has not written anything: a head read inside a
+    transaction that later rolls back would be anchored and then reported as truncated."""
     path, key = _paths(settings)
     if isinstance(source, sa.Engine):
         with source.connect() as conn:

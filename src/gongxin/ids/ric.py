@@ -32,6 +32,9 @@ DIGITS = "0123456789"
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
 #: Check character indexed by S mod 11.
 CHECK_BY_REMAINDER = "10X98765432"
+#: No holder of a GB 11643 number (1999 on) was born before this: an earlier "birth date" is
+#: another code's digits, not a person's.
+EARLIEST_BIRTH = datetime.date(1800, 1, 1)
 #: China has kept UTC+8 without daylight saving time since 1991.
 CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
 
@@ -70,7 +73,7 @@ def _birth_date_or_none(code: str) -> datetime.date | None:
         born = datetime.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
         return None
-    return born if born <= datetime.datetime.now(CHINA_TIME).date() else None
+    return born if EARLIEST_BIRTH <= born <= datetime.datetime.now(CHINA_TIME).date() else None
 
 
 def _is_valid_compact(code: str) -> bool:
@@ -96,8 +99,8 @@ def validate(value: str) -> str:
     """The normalised resident ID number, or raise :class:`InvalidIdentifier`.
 
     Checks the length, the characters (digits; the last may be ``X``), that the address code
-    starts with a GB/T 2260 province, that the birth date is a real date not in the future
-    (China time) and the check character.
+    starts with a GB/T 2260 province, that the birth date is a real date from 1800 on and not
+    in the future (China time) and the check character.
     """
     code = normalise(value)
     if _is_valid_compact(code):
@@ -132,6 +135,8 @@ def _birth_date_error(code: str) -> InvalidComponent:
     else:
         today = datetime.datetime.now(CHINA_TIME).date().isoformat()
         zh, en = f"{text} 晚于今天（{today}）", f"{text} is in the future (today is {today})"
+        if text < EARLIEST_BIRTH.isoformat():
+            zh, en = f"{text} 早于 1800 年", f"{text} is before 1800"
     rule = f"{STANDARD} 出生日期码"
     return InvalidComponent(
         f"公民身份号码第 7–14 位出生日期 {zh}",

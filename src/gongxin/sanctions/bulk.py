@@ -79,15 +79,17 @@ def _by_character(col: str) -> str:
 
 
 def _ric_like(col: str) -> str:
-    """SQL: ``col`` passes the resident ID number's own checks (a GB/T 2260 province, a date at
-    positions 7–14, the MOD 11-2 check character). Such a code may be a person's number that
-    happens to pass the USCC check too: ``ids.classify`` decides, on the slow path."""
+    """SQL: ``col`` passes the resident ID number's own checks (a GB/T 2260 province, a date
+    from 1800 on at positions 7–14, the MOD 11-2 check character); the cheap tests first.
+    Such a code may be a person's number that happens to pass the USCC check too:
+    ``ids.classify`` decides, on the slow path."""
     prefixes = ", ".join(f"'{p}'" for p in areas.resident_id_prefixes())
     total = " + ".join(
         f"{w} * CAST(substr({col}, {i + 1}, 1) AS INTEGER)" for i, w in enumerate(ric.WEIGHTS)
     )
     return (
-        f"(regexp_full_match({col}, '[0-9]{{17}}[0-9X]') AND left({col}, 2) IN ({prefixes})"
+        f"(substr({col}, 7, 2) IN ('18', '19', '20') AND left({col}, 2) IN ({prefixes})"
+        f" AND regexp_full_match({col}, '[0-9]{{17}}[0-9X]')"
         f" AND try_strptime(substr({col}, 7, 8), '%Y%m%d') IS NOT NULL"
         f" AND substr('{ric.CHECK_BY_REMAINDER}', CAST(({total}) % 11 AS INTEGER) + 1, 1)"
         f" = right({col}, 1))"
