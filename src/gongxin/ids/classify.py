@@ -2,7 +2,7 @@
 
 An 18-digit string can pass both the USCC check (GB 32100, mod 31) and the resident ID check
 (GB 11643: a real birth date, a province address code, mod 11-2): about one valid resident ID
-number in 40 also has a correct USCC check character. Such a value is a person's ID number
+number in 31 also has a correct USCC check character. Such a value is a person's ID number
 unless it also looks like a real USCC: a registration authority and organisation category from
 the GB 32100 code tables (``uscc.describe`` knows them), a division code (positions 3–8) in a
 GB/T 2260 province (or 10, central), and an embedded organisation code (positions 9–17) that
