@@ -165,6 +165,16 @@ class Settings(BaseSettings):
         le=100_000,
         description="共享接口单页上限 (most records or changes one exchange API page returns).",
     )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="审计锚点文件 (append-only file to which gongxin audit anchor writes the "
+        "signed head of the audit log, one JSON line each; keep it off the database's host).",
+    )
+    audit_anchor_key_file: Path | None = Field(
+        default=None,
+        description="审计锚点密钥文件 (file holding the secret key, at least 32 bytes, that "
+        "signs the audit anchors with HMAC-SHA256; never stored in the database).",
+    )
 
     opendata_anonymous_rate_per_minute: int = Field(
         default=30,

@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from gongxin.audit import anchor as audit_anchor
 from gongxin.audit import log as audit
 from gongxin.db.audit_tables import audit_log
 from gongxin.identity import departments
@@ -129,3 +132,21 @@ def test_csv_export_with_filters_is_formula_safe_and_audited(office: Office) -> 
         assert audit.verify(conn).ok
         total = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()
     assert len(lines) - 1 == total - 1  # all but the export's own entry
+
+
+def test_the_page_checks_the_signed_anchors(office: Office, tmp_path: Path) -> None:
+    office.login("eye")
+    assert "未配置审计锚点" in office.client.get("/admin/audit").text
+    key = tmp_path / "anchor.key"
+    key.write_text(secrets.token_hex(32))
+    settings = office.settings.model_copy(
+        update={"audit_anchor_file": tmp_path / "anchors.jsonl", "audit_anchor_key_file": key}
+    )
+    office.client.app.state.settings = settings  # type: ignore[attr-defined]
+    audit_anchor.anchor(office.engine, settings, AS_OF + timedelta(days=1))
+    page = office.client.get("/admin/audit").text
+    assert "审计日志与全部 1 个签名锚点一致" in page
+    with office.engine.begin() as conn:
+        conn.execute(sa.delete(audit_log))  # a wipe: the chain alone would call it intact
+    page = office.client.get("/admin/audit").text
+    assert "签名锚点不符" in page and "审计日志被清空" in page

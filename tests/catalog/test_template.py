@@ -114,8 +114,8 @@ def test_text_never_becomes_a_formula(penalty: DatasetSpec, tmp_path: Path) -> N
     path = write_template(sneaky, tmp_path / "sneaky.xlsx")
     wb = load_workbook(path)
     header = wb[DATA_SHEET]["A1"]
-    assert header.data_type == "s" and header.value == sneaky.fields[0].name
-    guide = [c for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value == "=1+1"]
+    assert header.data_type == "s" and header.value == "'" + sneaky.fields[0].name
+    guide = [c for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value == "'=1+1"]
     assert guide and all(c.data_type == "s" for c in guide)
 
 

@@ -49,6 +49,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,
+    ("POST", "/api/v1/reports/verify/{report_no}/file"): PUBLIC,
     ("GET", "/api/v1/reports/{code}.pdf"): PUBLIC,
     # 联合奖惩 (gongxin.web.api.sanctions): lists, memoranda public; checks need a key
     ("GET", "/api/v1/lists"): PUBLIC,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from stdnum.cn import ric as stdnum_ric
 
 from gongxin.ids import ric
 from gongxin.ids.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -32,23 +31,35 @@ def test_birth_date() -> None:
     assert ric.birth_date("44011320141005001x") == datetime.date(2014, 10, 5)
 
 
-def test_mask() -> None:
-    assert ric.mask("11010519491231002X") == "110105194912******"
-    assert ric.mask("11010519491231002x", keep=6) == "110105************"
-    assert ric.mask("1101 0519 4912 3100 2X") == "110105194912******"
+def test_mask_shows_nothing_of_the_number() -> None:
+    """No region, no birth date, not even the length: every mask is 18 asterisks."""
+    for value in ("11010519491231002X", "1101 0519 4912 3100 2x", "360426199101010071"):
+        assert ric.mask(value) == "*" * 18
+    assert ric.mask("110105194912") == "*" * 18
+    assert ric.mask("") == "*" * 18
 
 
-def test_mask_never_shows_a_short_value() -> None:
-    assert ric.mask("110105194912") == "************"
-    with pytest.raises(ValueError):
-        ric.mask("11010519491231002X", keep=-1)
-
-
-def test_unknown_area_code_is_not_an_error() -> None:
-    body = "99999919491231002"
+def test_unknown_county_is_not_an_error() -> None:
+    body = "11999919491231002"  # 北京 (11), a county code that does not exist
     code = body + ric.calc_check_digit(body)
-    assert not stdnum_ric.is_valid(code)  # stdnum checks its own area database
     assert ric.is_valid(code)
+
+
+@pytest.mark.parametrize("province", ["00", "10", "20", "39", "66", "72", "90", "99"])
+def test_an_area_code_outside_every_province_is_rejected(province: str) -> None:
+    body = f"{province}010519491231002"
+    code = body + ric.calc_check_digit(body)
+    assert not ric.is_valid(code)
+    with pytest.raises(InvalidComponent) as caught:
+        ric.validate(code)
+    assert f"{province} 不是 GB/T 2260 省级行政区划代码" in caught.value.zh
+    assert caught.value.rule == "GB/T 2260 省级行政区划代码"
+
+
+@pytest.mark.parametrize("province", ["11", "46", "50", "65", "71", "81", "82", "83"])
+def test_every_province_and_the_taiwan_permit_code_are_accepted(province: str) -> None:
+    body = f"{province}010519491231002"
+    assert ric.is_valid(body + ric.calc_check_digit(body))
 
 
 def test_wrong_check_character() -> None:
@@ -101,6 +112,19 @@ def test_errors_do_not_leak_the_number() -> None:
         ric.validate("110105194912310021")
     error = caught.value
     assert error.value == "110105194912310021"
-    assert error.details["value"] == "110105194912******"
+    assert error.details["value"] == "*" * 18
     assert "110105194912310021" not in str(error)
     assert "110105194912310021" not in repr(error.to_dict())
+
+
+def test_a_birth_date_before_1800_is_no_persons() -> None:
+    """Digits of some other code read as a date (year 0808) make no resident ID number."""
+    for born in ("17991231", "08080101"):
+        body = f"110105{born}002"
+        code = body + ric.calc_check_digit(body)
+        assert not ric.is_valid(code)
+        with pytest.raises(InvalidComponent) as caught:
+            ric.validate(code)
+        assert "早于 1800 年" in caught.value.zh and "before 1800" in caught.value.en
+    body = "11010518000101002"
+    assert ric.is_valid(body + ric.calc_check_digit(body))

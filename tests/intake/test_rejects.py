@@ -25,6 +25,8 @@ from tests.intake.helpers import (
 
 BAD_CODE = wrong_check(penalty_row(3)["CF_XDR_SHXYM"])
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]
+# as exported: formulas neutralised by a leading apostrophe; plain numbers cannot run and stay
+EXPORTED = ['\'=HYPERLINK("http://x","y")', "+1", "-1", "'@SUM(A1)"]
 # The file's own column order, not the template's, plus a column the dataset does not know.
 COLUMNS = ["CF_WSH", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_XDR_LB", "CF_FRDB", "CF_JDRQ", "CF_YXQ"]
 COLUMNS += [c for c in PENALTY_COLUMNS if c not in COLUMNS]
@@ -165,6 +167,24 @@ def test_formula_like_values_are_stored_as_text_exactly(store: Store) -> None:
     assert stored == [(v, v) for v in FORMULAS]
 
 
+def test_formula_cells_are_flagged_at_intake_naming_the_cell(store: Store) -> None:
+    rows = [penalty_row(n, CF_SY=value) for n, value in enumerate(FORMULAS, 1)]
+    summary = store.ingest(store.penalties("formulas.csv", rows))
+    assert summary.accepted == 4
+    with store.engine.connect() as conn:
+        flagged = {
+            row: [(p.field, p.value) for p in problems if p.rule == "formula_cell"]
+            for row, problems in export_rejects.warnings_of(conn, summary.submission_id)
+        }
+    # rows 2–5: =HYPERLINK and @SUM are flagged, the plain numbers +1 and -1 are not
+    assert flagged == {2: [("CF_SY", FORMULAS[0])], 5: [("CF_SY", FORMULAS[3])]}
+    with store.engine.connect() as conn:
+        (row_no, problems), *_ = export_rejects.warnings_of(conn, summary.submission_id)
+    text = next(p for p in problems if p.rule == "formula_cell").describe(row_no)
+    assert text.startswith('第2行 字段“违法事实”（CF_SY） 值“=HYPERLINK("http://x","y")”')
+    assert "公式" in text and "formula" in text
+
+
 def test_formula_like_values_never_become_formulas_in_the_export(store: Store) -> None:
     rows = [
         penalty_row(n, CF_XDR_SHXYM="bad", CF_SY=value, CF_NR=value)
@@ -182,7 +202,7 @@ def test_formula_like_values_never_become_formulas_in_the_export(store: Store) -
         sheet = book.worksheets[0]
         header = [c.value for c in sheet[1]]
         columns = [header.index(PENALTY["CF_SY"]) + 1, header.index(PENALTY["CF_NR"]) + 1]
-        for row, value in enumerate(FORMULAS, 2):
+        for row, value in enumerate(EXPORTED, 2):
             for column in columns:
                 cell = sheet.cell(row=row, column=column)
                 assert cell.data_type == "s", (row, column, cell.data_type)
@@ -193,10 +213,10 @@ def test_formula_like_values_never_become_formulas_in_the_export(store: Store) -
         book.close()
 
     header, *records = read_csv(plain)
-    for record, value in zip(records, FORMULAS, strict=True):
+    for record, value in zip(records, EXPORTED, strict=True):
         values = dict(zip(header, record, strict=True))
-        assert values[PENALTY["CF_SY"]] == "'" + value
-        assert values[PENALTY["CF_NR"]] == "'" + value
+        assert values[PENALTY["CF_SY"]] == value
+        assert values[PENALTY["CF_NR"]] == value
 
 
 def test_export_keeps_a_repeated_column_of_the_file(store: Store) -> None:

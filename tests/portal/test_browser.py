@@ -76,7 +76,9 @@ def test_search_open_the_subject_and_read_its_penalty(portal_url: str) -> None:
             page.goto(f"{portal_url}/reports/verify?{query}")
             expect(page.get_by_role("status")).to_contain_text("有效")
             expect(page.get_by_role("status")).not_to_contain_text("无效")
-            expect(page.get_by_text("北京<script>alert(1)</script>科技有限公司")).to_be_visible()
+            name = page.get_by_text("北京<script>alert(1)</script>科技有限公司")
+            expect(name.first).to_be_visible()  # the subject, and the report as issued
+            expect(page.locator("#snapshot")).to_contain_text("基础信息")
             _shoot(page, "report-verify-phone.png")
         finally:
             browser.close()

@@ -45,13 +45,13 @@ def test_subject_page_shows_masked_basics_and_only_the_visible_penalty(
     basic = client.get(f"/subjects/{CODE}")
     assert basic.status_code == 200
     assert "基础信息" in basic.text and "行政处罚（1）" in basic.text
-    assert "欧***" in basic.text and "欧阳娜娜" not in basic.text
+    assert "欧**" in basic.text and "欧阳娜娜" not in basic.text
     assert "&lt;script&gt;" in basic.text and "<script" not in basic.text
     penalties = client.get(f"/subjects/{CODE}", params={"tab": "penalty"})
     assert penalties.status_code == 200
     assert RECENT["CF_WSH"] in penalties.text and ANCIENT["CF_WSH"] not in penalties.text
     assert "行政处罚决定书文号" in penalties.text  # fields labelled by their Chinese names
-    assert "张*" in penalties.text and "张三" not in penalties.text
+    assert "张**" in penalties.text and "张三" not in penalties.text
     assert "长期" in penalties.text and "2099" not in penalties.text
     empty = client.get(f"/subjects/{CODE}", params={"tab": "honour"})
     assert empty.status_code == 200 and "暂无公示的守信激励信息" in empty.text
@@ -291,3 +291,14 @@ def test_verify_page_for_an_unknown_subject_is_404(client: TestClient) -> None:
     issued = _issued(client) | {"code": make_uscc(99)}
     page = client.get("/reports/verify", params=issued)
     assert page.status_code == 404 and 'role="alert"' in page.text
+
+
+def test_verify_page_shows_what_the_report_said_when_issued(client: TestClient) -> None:
+    issued = _issued(client)
+    page = client.get("/reports/verify", params=issued)
+    assert 'id="snapshot"' in page.text and "出具时的报告内容" in page.text
+    snapshot = page.text.split('id="snapshot"')[1]
+    assert "基础信息" in snapshot and "&lt;script&gt;alert(1)&lt;/script&gt;" in snapshot
+    assert "出具时间" in page.text
+    altered = client.get("/reports/verify", params=issued | {"sha256": "0" * 64})
+    assert 'id="snapshot"' not in altered.text

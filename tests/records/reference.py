@@ -113,6 +113,18 @@ def masked(spec: DatasetSpec, data: dict[str, Any], audience: Audience) -> dict[
         return dict(data)
     out = dict(data)
     done: set[str] = set()
+    name_field = spec.subject_keys.name
+    category = data.get(spec.subject_keys.category or "")
+    operators = [
+        data.get(f.code) for _, fields in spec.layouts() for f in fields if f.mask == "person_name"
+    ]
+    name = out.get(name_field or "")
+    if name_field and isinstance(name, str) and name and category == "个体工商户":
+        plain = name.strip()
+        if plain in [o.strip() for o in operators if isinstance(o, str)] or (
+            len(plain) in (2, 3) and all("\u4e00" <= c <= "\u9fff" for c in plain)
+        ):
+            out[name_field] = mask_person_name(name)
     for f in (f for _, fields in spec.layouts() for f in fields):  # legacy layouts too
         value = out.get(f.code)
         if f.mask is None or f.code in done or not isinstance(value, str) or not value:

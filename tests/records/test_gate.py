@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongxin.catalog.registry import load_catalog
-from gongxin.records.gate import Audience, decide, masked, view
+from gongxin.records.gate import (
+    Audience,
+    decide,
+    mask_id_number,
+    mask_person_name,
+    masked,
+    view,
+)
 from gongxin.records.publicity import PenaltyFacts, publicity
 
 CATALOG = load_catalog()
@@ -82,17 +90,59 @@ def test_personal_data_is_masked_for_the_public_only() -> None:
     record = penalty(AS_OF - timedelta(days=5))
     shown = view(PENALTY, record, PUBLIC, AS_OF)
     assert shown is not None
-    assert shown["CF_FRDB"] == "欧***"
-    assert shown["CF_FR_ZJHM"] == "110105194912******"
+    assert shown["CF_FRDB"] == "欧**"
+    assert shown["CF_FR_ZJHM"] == "*" * 18  # no region, no birth date
     assert shown["CF_XDR_MC"] == record["CF_XDR_MC"]  # the company's name is not personal data
     assert masked(PENALTY, record, CENTRE)["CF_FR_ZJHM"] == "11010519491231002X"
 
 
 def test_an_id_number_in_both_layouts_is_masked_once() -> None:
-    """CF_XDR_ZJHM is in the current and the 2016 layout: the public sees its first 12 digits,
-    as for every other ID number, not a number masked twice."""
     record = {**penalty(AS_OF - timedelta(days=5)), "CF_XDR_ZJHM": "11010519491231002X"}
-    assert masked(PENALTY, record, PUBLIC)["CF_XDR_ZJHM"] == "110105194912******"
+    assert masked(PENALTY, record, PUBLIC)["CF_XDR_ZJHM"] == "*" * 18
+
+
+@pytest.mark.parametrize(
+    "number", ["11010519491231002X", "360426199101010071", "E12345678", "110105", "A1"]
+)
+def test_every_id_number_mask_has_the_same_length_and_shows_nothing(number: str) -> None:
+    assert mask_id_number(number) == "*" * 18
+
+
+@pytest.mark.parametrize("name", ["张三", "王小明", "欧阳娜娜", "爱新觉罗·启星"])
+def test_person_name_masks_keep_one_character_and_a_fixed_length(name: str) -> None:
+    assert mask_person_name(name) == name[0] + "**"
+
+
+def test_a_one_character_name_shows_nothing() -> None:
+    assert mask_person_name("张") == "***"
+
+
+@pytest.mark.parametrize(
+    ("name", "operator", "shown"),
+    [
+        ("张三", "张三", "张**"),  # no 字号: registered under the operator's name
+        ("欧阳娜娜", "欧阳娜娜", "欧**"),  # four characters, equal to the operator
+        ("李四", None, "李**"),  # two Han characters alone, operator not given
+        ("海淀区老王烧烤店", "王五", "海淀区老王烧烤店"),  # a shop name (字号) is no personal data
+    ],
+)
+def test_an_individual_business_named_after_its_operator_is_masked_like_them(
+    name: str, operator: str | None, shown: str
+) -> None:
+    record = penalty(AS_OF - timedelta(days=5), CF_XDR_MC=name, CF_XDR_LB="个体工商户")
+    if operator is None:
+        del record["CF_FRDB"]
+    else:
+        record["CF_FRDB"] = operator
+    out = view(PENALTY, record, PUBLIC, AS_OF)
+    assert out is not None and out["CF_XDR_MC"] == shown
+    assert masked(PENALTY, record, DEPT)["CF_XDR_MC"] == name  # departments see it whole
+
+
+def test_a_company_named_like_a_person_is_not_masked() -> None:
+    record = penalty(AS_OF - timedelta(days=5), CF_XDR_MC="张三", CF_FRDB="张三")
+    out = view(PENALTY, record, PUBLIC, AS_OF)
+    assert out is not None and out["CF_XDR_MC"] == "张三"
 
 
 @settings(max_examples=300)

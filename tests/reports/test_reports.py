@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from collections.abc import Iterator
@@ -9,8 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from gongxin.catalog.registry import get_catalog
+from gongxin.db.report_tables import issued_reports
 from gongxin.errors import InvalidInput
 from gongxin.reports import content as report_content
 from gongxin.reports.pdf import render, to_html
@@ -79,7 +82,7 @@ def test_content_is_deterministic_and_follows_the_gate(loaded: Store) -> None:
     assert report_content.parse_report_number(first.report_no) == TODAY
     assert first.subject_name == NAME and first.subject_code == CODE
     assert penalty_numbers(first) == [RECENT_WSH]  # the ancient one is past every maximum
-    assert ("法定代表人", "欧***") in [(e.label, e.value) for e in first.basics]
+    assert ("法定代表人", "欧**") in [(e.label, e.value) for e in first.basics]
     # the same subject found by a differently spelt code gives the same report
     assert build(loaded, TODAY, CODE.lower()) == first
 
@@ -121,7 +124,7 @@ def test_pdf_download_shows_only_what_the_public_may_see(
     assert report_no in text and sha in text and "2026-11-22" in text
     assert RECENT_WSH in text
     assert ANCIENT_WSH not in text
-    assert "欧阳娜娜" not in text and "欧***" in text
+    assert "欧阳娜娜" not in text and "欧**" in text
     assert "张三" not in text  # the penalty's legal representative, masked too
     # the printed and QR link opens the human verification page, not the JSON API
     assert f"/reports/verify/{report_no}?" in text.replace("\n", "")
@@ -172,6 +175,89 @@ def test_verify_rejects_a_future_or_foreign_number(client: TestClient, loaded: S
         f"/api/v1/reports/verify/{forged}", params={"code": CODE, "sha256": sha}
     ).json()
     assert verdict["valid"] is False and "不符" in verdict["message_zh"]
+
+
+def test_a_report_never_issued_does_not_verify(client: TestClient, loaded: Store) -> None:
+    """Number and hash computed from public data, but no such report was handed out."""
+    made = build(loaded, TODAY)
+    verdict = client.get(
+        f"/api/v1/reports/verify/{made.report_no}",
+        params={"code": CODE, "sha256": report_content.digest(made)},
+    ).json()
+    assert verdict["valid"] is False and verdict["snapshot"] is None
+    assert "没有出具过" in verdict["message_zh"]
+
+
+def test_verification_shows_the_report_as_issued(client: TestClient, loaded: Store) -> None:
+    """An edited PDF keeps its number and printed hash: the verdict shows the stored content,
+    which still holds the penalty the forger removed."""
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    report_no, sha = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    verdict = client.get(
+        f"/api/v1/reports/verify/{report_no}", params={"code": CODE, "sha256": sha}
+    ).json()
+    assert verdict["valid"] is True and verdict["matched"] == "content"
+    snapshot = verdict["snapshot"]
+    assert snapshot["report_no"] == report_no and snapshot["subject_name"] == NAME
+    penalties = next(s for s in snapshot["sections"] if s["dataset"] == "penalty")
+    numbers = [f["value"] for i in penalties["items"] for f in i["fields"]]
+    assert RECENT_WSH in numbers
+    assert ("法定代表人", "欧**") in [(e["label"], e["value"]) for e in snapshot["basics"]]
+    page = client.get(f"/reports/verify/{report_no}", params={"code": CODE, "sha256": sha})
+    assert page.status_code == 200 and "出具时的报告内容" in page.text
+    assert RECENT_WSH in page.text and "&lt;script&gt;" in page.text
+
+
+def test_an_edited_pdf_file_fails_by_hash_and_by_upload(client: TestClient, loaded: Store) -> None:
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    report_no = response.headers["X-Report-No"]
+    file_sha = hashlib.sha256(response.content).hexdigest()
+    assert response.headers["X-Report-File-SHA256"] == file_sha
+    url = f"/api/v1/reports/verify/{report_no}"
+    genuine = client.get(url, params={"code": CODE, "sha256": file_sha}).json()
+    assert genuine["valid"] is True and genuine["matched"] == "pdf"
+    edited = response.content.replace(RECENT_WSH.encode(), b"X" * len(RECENT_WSH.encode()))
+    edited += b"\n% edited\n"
+    by_hash = client.get(
+        url, params={"code": CODE, "sha256": hashlib.sha256(edited).hexdigest()}
+    ).json()
+    assert by_hash["valid"] is False and by_hash["snapshot"] is None
+    assert "改动" in by_hash["message_zh"]
+    uploaded = client.post(
+        f"{url}/file", params={"code": CODE}, files={"file": ("r.pdf", edited, "application/pdf")}
+    )
+    assert uploaded.status_code == 200 and uploaded.json()["valid"] is False
+    original = client.post(
+        f"{url}/file", params={"code": CODE},
+        files={"file": ("r.pdf", response.content, "application/pdf")},
+    ).json()  # fmt: skip
+    assert original["valid"] is True and original["matched"] == "pdf"
+    not_pdf = client.post(
+        f"{url}/file", params={"code": CODE}, files={"file": ("x.txt", b"hello", "text/plain")}
+    )
+    assert not_pdf.status_code == 400 and "PDF" in not_pdf.json()["zh"]
+
+
+def test_an_altered_stored_snapshot_is_not_vouched_for(client: TestClient, loaded: Store) -> None:
+    response = client.get(f"/api/v1/reports/{CODE}.pdf")
+    report_no, sha = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    with loaded.engine.begin() as conn:
+        stored = conn.execute(sa.select(issued_reports.c.content)).scalar_one()
+        stored["sections"] = []
+        conn.execute(sa.update(issued_reports).values(content=stored))
+    verdict = client.get(
+        f"/api/v1/reports/verify/{report_no}", params={"code": CODE, "sha256": sha}
+    ).json()
+    assert verdict["valid"] is False and "存档" in verdict["message_zh"]
+
+
+def test_each_distinct_file_is_stored_once(client: TestClient, loaded: Store) -> None:
+    first = client.get(f"/api/v1/reports/{CODE}.pdf")
+    again = client.get(f"/api/v1/reports/{CODE}.pdf")
+    assert first.content == again.content
+    with loaded.engine.connect() as conn:
+        rows = conn.execute(sa.select(issued_reports.c.report_no)).all()
+    assert [r.report_no for r in rows] == [first.headers["X-Report-No"]]
 
 
 def test_unknown_subject_is_404(client: TestClient) -> None:

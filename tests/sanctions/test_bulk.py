@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from gongxin.db.models import records
-from gongxin.ids import uscc
-from gongxin.sanctions import bulk, scenes, snapshot
+from gongxin.ids import areas, ric, uscc
+from gongxin.sanctions import bulk, files, scenes, snapshot
 from gongxin.sanctions.memoranda import book
 from tests.intake.helpers import catalog, make_uscc
 from tests.sanctions.helpers import TODAY, World, open_world
@@ -39,6 +42,8 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
     unlinked = make_uscc(800)
     world.entry("gov_procurement_violation", unlinked, name="未登记公司")
     items += [code, unlinked, make_uscc(999), code.lower(), "公司1", "not a code 1", "12345"]
+    # a person's ID number that also passes the USCC check: an error, never a company code
+    items.append("110105199906012395")
     items.append(" ９" + code[1:] + " ")  # full width and spaces: the Python path
     source = tmp_path / "codes.csv"
     source.write_text("代码\n" + "\n".join(items) + "\n", encoding="utf-8")
@@ -52,7 +57,7 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
             rows = [dict(zip(bulk.OUT_COLUMNS, r, strict=True)) for r in result.rows()]
             logged = list(result.log_rows("x"))
     assert [r["position"] for r in rows] == list(range(len(items)))
-    assert result.subjects == len(items) and result.errors == 2
+    assert result.subjects == len(items) and result.errors == 3
     for s, b, log_row in zip(single, rows, logged, strict=True):
         assert b["query"] == s["query"].strip() or b["query"] == s["query"]
         if "error" in s:
@@ -87,6 +92,10 @@ def test_the_sql_uscc_rule_matches_python() -> None:
     codes += [c[:5] + "I" + c[6:] for c in codes[:50]] + [c[:12] + "O" + c[13:] for c in codes]
     codes += [c.lower() for c in codes[:300]] + [f" {c} " for c in codes[:50]]
     codes += [c[:17] for c in codes[:20]] + [c + "1" for c in codes[:20]] + ["", "+" + "1" * 17]
+    for n in range(400):  # resident ID numbers, some of which pass the USCC check too
+        born = date(1950, 1, 1) + timedelta(days=n * 53)
+        body = f"{rng.choice(['11', '31', '44', '99'])}0105{born:%Y%m%d}{n % 1000:03d}"
+        codes.append(body + ric.calc_check_digit(body))
     db = duckdb.connect()
     db.execute("CREATE TABLE t (c VARCHAR)")
     db.executemany("INSERT INTO t VALUES (?)", [(c,) for c in codes])
@@ -94,11 +103,24 @@ def test_the_sql_uscc_rule_matches_python() -> None:
     got = db.execute(f"SELECT code FROM ({bulk._valid_sql(source)}) ORDER BY pos").fetchall()
     assert len(got) == len(codes)
     for c, (code,) in zip(codes, got, strict=True):
-        valid = uscc.is_valid(c.strip().upper())
+        valid = uscc.is_valid(c.strip().upper()) and not _ric_like(c.strip().upper())
         assert (code is not None) == valid, c
         assert code is None or code == c.strip().upper()
     queries = db.execute(f"SELECT query FROM ({bulk._valid_sql(source)}) ORDER BY pos")
     assert [q for (q,) in queries.fetchall()] == [c.strip() for c in codes]
+
+
+def _ric_like(code: str) -> bool:
+    """Shaped like a resident ID number (the bulk check leaves these to ids.classify)."""
+    if len(code) != 18 or not code[:17].isdigit() or not areas.is_resident_area(code):
+        return False
+    try:
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1800:
+        return False
+    return ric.calc_check_digit(code[:17]) == code[17]
 
 
 def _hits(world: World, source: Path) -> int:
@@ -134,3 +156,37 @@ def test_the_snapshot_is_reused_until_the_store_changes(world: World, tmp_path: 
         other_day, _ = snapshot.current(conn, catalog(), date(2024, 1, 1))
     assert not cached and linked is not before
     assert linked.entries == 2 and other_day.entries == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_check_result_files_neutralise_formulas(world: World, tmp_path: Path, suffix: str) -> None:
+    """A query such as =HYPERLINK(…) is echoed back in the result file as text, never as a
+    formula; the position and confidence stay numbers."""
+    link = '=HYPERLINK("http://evil.example","点击")'
+    sid, code = world.subject(1, "公司1")
+    world.entry("dishonest_debtor", code, subject_id=sid)
+    source = tmp_path / "codes.csv"
+    source.write_text(f'代码\n{code}\n"{link.replace(chr(34), chr(34) * 2)}"\n', encoding="utf-8")
+    out = tmp_path / f"result{suffix}"
+    with world.engine.connect() as conn:
+        snap, _ = snapshot.current(conn, catalog(), TODAY)
+        with bulk.run(
+            conn,
+            catalog(),
+            source,
+            scene=scenes.resolve("政府采购"),
+            snapshot=snap,
+            book=book(conn, catalog()),
+        ) as result:
+            files._write(result, out)  # fmt: skip
+    if suffix == ".csv":
+        lines = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        queries = [line[1] for line in lines[1:]]
+        assert lines[1][0] == "0" and lines[1][3] == "1.0"
+    else:
+        sheet = load_workbook(out).worksheets[0]
+        rows = list(sheet.iter_rows(min_row=2))
+        assert "f" not in {c.data_type for row in rows for c in row}
+        queries = [row[1].value for row in rows]
+        assert rows[0][0].value == 1 and rows[0][0].data_type == "n"
+    assert queries == [code, "'" + link]

@@ -106,3 +106,19 @@ def test_a_common_fragment_is_counted_up_to_a_cap_and_paged_by_age(
     with loaded.engine.connect() as conn:
         few = search(conn, "小米")  # 3 matches: within the cap, ranked, exact name first
     assert (few.total, few.capped, few.hits[0].name) == (3, False, "小米")
+
+
+def test_an_individual_business_named_after_its_operator_is_masked(store: Store) -> None:
+    """A 个体工商户 without a shop name is registered under its operator's name: the public
+    sees it masked like the operator; one with a shop name is shown as it is."""
+    rows = [
+        registration_row(11, 企业名称="王小明", 企业类型="个体工商户", 法人代表="王小明"),
+        registration_row(12, 企业名称="海淀区王记面馆", 企业类型="个体工商户", 法人代表="王五"),
+    ]
+    summary = store.ingest(write_registrations(store.folder / "ind.csv", rows), "registration")
+    assert summary.accepted == 2
+    assert found(store, make_uscc(11)) == ["王**"]
+    assert found(store, make_uscc(12)) == ["海淀区王记面馆"]
+    with store.engine.connect() as conn:
+        hit = search(conn, make_uscc(12)).hits[0]
+    assert hit.legal_rep == "王**"

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.audit import log as audit
 from gongxin.audit.log import Entry
 from gongxin.clock import CHINA_TZ
@@ -26,7 +27,6 @@ from gongxin.db.audit_tables import audit_log
 from gongxin.errors import InvalidInput
 
 READ_ACTION = "audit.read"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("序号", "时间", "操作者", "部门", "动作", "对象", "用途", "详情")
 BATCH = 2000
 
@@ -117,13 +117,6 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet never runs as a formula: a leading ``= + - @`` (or tab, CR)
-    gets the customary apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def csv_chunks(rows: Iterator[Entry], department_names: dict[int, str]) -> Iterator[bytes]:
     """The export as UTF-8 CSV (with BOM, for Excel), in chunks of about BATCH rows."""
     buffer = io.StringIO()
@@ -134,7 +127,7 @@ def csv_chunks(rows: Iterator[Entry], department_names: dict[int, str]) -> Itera
         dept = department_names.get(e.department_id, "") if e.department_id is not None else ""
         cells = (e.seq, local_time(e.at), e.actor, dept, e.action, e.target, e.purpose,
                  detail_json(e.detail))  # fmt: skip
-        writer.writerow([safe_cell(c) for c in cells])
+        writer.writerow(formulas.csv_row(cells))
         if n % BATCH == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

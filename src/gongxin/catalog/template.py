@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gongxin import formulas
 from gongxin.catalog.dictionary import (
     COLUMNS,
     CURRENT,
@@ -54,12 +55,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value; a string stays a string even when it starts with "="."""
-    cell: Cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and cell.data_type != "s":
-        cell.data_type = "s"
-    return cell
+    """Write a value; text never becomes a formula (``gongxin.formulas``)."""
+    return formulas.put(ws, row, column, value)
 
 
 def header_fill(field: FieldSpec) -> PatternFill:

@@ -12,6 +12,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     exchange_tables,
     opendata_tables,
     platform_tables,
+    report_tables,
     sanctions_tables,
     workflow_tables,
 )

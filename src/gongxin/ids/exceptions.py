@@ -26,11 +26,9 @@ KIND_NAMES: dict[Kind, tuple[str, str]] = {
 
 
 def _redact(kind: Kind, value: str) -> str:
-    """The value as it may appear in details: resident IDs keep only their first 12 characters."""
-    if kind != "resident_id":
-        return value
-    keep = 12 if len(value) > 12 else 0
-    return value[:keep] + "*" * (len(value) - keep)
+    """The value as it may appear in details: a resident ID number is 18 asterisks (no region,
+    no birth date, as on public pages)."""
+    return "*" * 18 if kind == "resident_id" else value
 
 
 class InvalidIdentifier(InvalidInput):

@@ -4,13 +4,15 @@ A 6-digit address code (GB/T 2260), the birth date ``YYYYMMDD``, a 3-digit order
 men, even for women) and a check character computed with ISO 7064 MOD 11-2: with weights
 W_i = 2^(18−i) mod 11, r = S mod 11 maps to ``10X98765432``.
 
-The address code is not checked: codes are retired and reissued over the years, so an unknown
-area is no reason to reject a number. Numbers are personal data: show them with :func:`mask`.
+Only the province (the address code's first two digits) is checked against GB/T 2260: county
+codes are retired and reissued over the years, so an unknown county is no reason to reject a
+number, but a number whose first two digits are no province is not genuine. Numbers are
+personal data: public pages show :func:`mask`, which reveals nothing of the number.
 
 >>> calc_check_digit("11010519491231002")
 'X'
 >>> mask("11010519491231002X")
-'110105194912******'
+'******************'
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime
 from operator import getitem
 from typing import Final
 
+from gongxin.ids import areas
 from gongxin.ids.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from gongxin.ids.normalise import normalise
 
@@ -29,6 +32,9 @@ DIGITS = "0123456789"
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
 #: Check character indexed by S mod 11.
 CHECK_BY_REMAINDER = "10X98765432"
+#: No holder of a GB 11643 number (1999 on) was born before this: an earlier "birth date" is
+#: another code's digits, not a person's.
+EARLIEST_BIRTH = datetime.date(1800, 1, 1)
 #: China has kept UTC+8 without daylight saving time since 1991.
 CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
 
@@ -67,7 +73,7 @@ def _birth_date_or_none(code: str) -> datetime.date | None:
         born = datetime.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
         return None
-    return born if born <= datetime.datetime.now(CHINA_TIME).date() else None
+    return born if EARLIEST_BIRTH <= born <= datetime.datetime.now(CHINA_TIME).date() else None
 
 
 def _is_valid_compact(code: str) -> bool:
@@ -77,7 +83,11 @@ def _is_valid_compact(code: str) -> bool:
         total = sum(map(getitem, _POSITION_TABLES, code))
     except KeyError:
         return False
-    return CHECK_BY_REMAINDER[total % 11] == code[17] and _birth_date_or_none(code) is not None
+    return (
+        CHECK_BY_REMAINDER[total % 11] == code[17]
+        and areas.is_resident_area(code)
+        and _birth_date_or_none(code) is not None
+    )
 
 
 def is_valid(value: str) -> bool:
@@ -88,8 +98,9 @@ def is_valid(value: str) -> bool:
 def validate(value: str) -> str:
     """The normalised resident ID number, or raise :class:`InvalidIdentifier`.
 
-    Checks the length, the characters (digits; the last may be ``X``), that the birth date is a
-    real date not in the future (China time) and the check character.
+    Checks the length, the characters (digits; the last may be ``X``), that the address code
+    starts with a GB/T 2260 province, that the birth date is a real date from 1800 on and not
+    in the future (China time) and the check character.
     """
     code = normalise(value)
     if _is_valid_compact(code):
@@ -102,6 +113,14 @@ def validate(value: str) -> str:
     if code[17] not in CHECK_BY_REMAINDER:
         allowed = ("数字或 X", "a digit or X")
         raise InvalidFormat.build(KIND, code, f"{STANDARD} 校验码", LENGTH, allowed)
+    if not areas.is_resident_area(code):
+        raise InvalidComponent(
+            f"公民身份号码第 1–2 位 {code[:2]} 不是 GB/T 2260 省级行政区划代码",
+            f"resident ID number positions 1-2: {code[:2]} is no GB/T 2260 province code",
+            kind=KIND,
+            value=code,
+            rule="GB/T 2260 省级行政区划代码",
+        )
     if _birth_date_or_none(code) is None:
         raise _birth_date_error(code)
     raise InvalidChecksum.build(KIND, code, f"{STANDARD} 校验码", _check_of(code[:17]))
@@ -116,6 +135,8 @@ def _birth_date_error(code: str) -> InvalidComponent:
     else:
         today = datetime.datetime.now(CHINA_TIME).date().isoformat()
         zh, en = f"{text} 晚于今天（{today}）", f"{text} is in the future (today is {today})"
+        if text < EARLIEST_BIRTH.isoformat():
+            zh, en = f"{text} 早于 1800 年", f"{text} is before 1800"
     rule = f"{STANDARD} 出生日期码"
     return InvalidComponent(
         f"公民身份号码第 7–14 位出生日期 {zh}",
@@ -140,16 +161,15 @@ def birth_date(value: str) -> datetime.date:
     return datetime.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
 
 
-def mask(value: str, *, keep: int = 12) -> str:
-    """The normalised number with all but the first ``keep`` characters replaced by ``*``.
+MASK = "*" * LENGTH
 
-    The default shows the address code and the year and month of birth, as public credit
-    portals do. A value of
-    ``keep`` characters or fewer is masked entirely, so nothing unrecognised leaks. The value is
-    not validated: masking must never fail on a page.
+
+def mask(value: str) -> str:
+    """The public form of a resident ID number: 18 asterisks, whatever the value.
+
+    Nothing of the number is shown — not the area (region) code, not the birth date, not even
+    its length — so a masked number cannot be narrowed down or matched across pages. The value
+    is not validated: masking must never fail on a page.
     """
-    if keep < 0:
-        raise ValueError(f"keep must not be negative, got {keep}")
-    code = normalise(value)
-    shown = code[:keep] if len(code) > keep else ""
-    return shown + "*" * (len(code) - len(shown))
+    del value  # deliberately unused: the mask depends on nothing in it
+    return MASK

@@ -2,9 +2,9 @@
 
 The export has the file's own columns, in its own order (repeated columns included), then any
 cells that stood under no header (``第N列``), plus 原行号 (the row number) and 错误说明 (every
-problem of the row). Cells are always written as text: a value beginning with ``= + - @`` can
-never become a formula (CSV gets the customary leading apostrophe, which intake removes again on
-resubmission).
+problem of the row). Cells are always written as text and pass through ``gongxin.formulas``:
+a value beginning with ``= + - @`` gets the customary leading apostrophe (which intake removes
+again on resubmission) and never becomes a formula.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.db.models import rejects, row_warnings, submissions
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.intake.validate import Problem
 
 ERROR_COLUMN = "错误说明"
 ROW_COLUMN = "原行号"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Rejected = tuple[int, list[str | None], str]  # row number, cells in export column order, errors
 
@@ -67,12 +67,6 @@ def iter_rejects(conn: sa.Connection, submission_id: str, names: list[str]) -> I
         yield row_no, cells, _describe(row_no, errors)
 
 
-def safe_csv_cell(value: str | None) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def export(conn: sa.Connection, submission_id: str, out: Path) -> int:
     """Write the rejects to ``out`` (.xlsx or .csv); returns the number of rows written."""
     suffix = out.suffix.lower()
@@ -94,33 +88,25 @@ def _write_csv(header: list[str], rows: Iterator[Rejected], out: Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(header)
         for row_no, cells, errors in rows:
-            writer.writerow([str(row_no), *(safe_csv_cell(v) for v in cells), errors])
+            writer.writerow(formulas.csv_row([row_no, *cells, errors]))
             count += 1
     return count
 
 
 def _write_xlsx(header: list[str], rows: Iterator[Rejected], out: Path) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("退回数据")
     wrap = Alignment(wrap_text=True, vertical="top")
-
-    def text(value: str | None, **style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=None)
-        if value is not None:
-            cell.value = value
-            cell.data_type = "s"  # never a formula, whatever the value starts with
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
-
-    sheet.append([text(h, font=Font(bold=True)) for h in header])
+    cell = formulas.write_only_cell
+    sheet.append([cell(sheet, h, font=Font(bold=True)) for h in header])
     count = 0
     for row_no, cells, errors in rows:
-        sheet.append([row_no, *(text(v) for v in cells), text(errors, alignment=wrap)])
+        sheet.append(
+            [row_no, *formulas.xlsx_row(sheet, cells), cell(sheet, errors, alignment=wrap)]
+        )
         count += 1
     book.save(out)
     return count

@@ -13,6 +13,7 @@ from typing import Any
 
 from gongxin.catalog.model import Condition, FieldSpec
 from gongxin.clock import local_date
+from gongxin.formulas import is_formula_like
 from gongxin.ids import uscc
 from gongxin.intake.fields import (
     MOJIBAKE,
@@ -66,6 +67,19 @@ class Checked:
 def _shown(raw: Any) -> str:
     text = "" if raw is None else str(raw)
     return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE] + "…"
+
+
+def _formula_cells(parsed: list[tuple[str, list[Any]]]) -> dict[int, list[str]]:
+    """Rows (by index) and the fields whose text a spreadsheet would run as a formula."""
+    found: dict[int, list[str]] = {}
+    for code, vals in parsed:
+        joined = "\x00" + "\x00".join(v for v in vals if type(v) is str)
+        if not any(mark in joined for mark in ("\x00=", "\x00+", "\x00-", "\x00@")):
+            continue  # the common case: one scan of the column, no cell looked at
+        for i, value in enumerate(vals):
+            if type(value) is str and is_formula_like(value):
+                found.setdefault(i, []).append(code)
+    return found
 
 
 def _padded(values: list[Any], width: int) -> list[Any]:
@@ -181,6 +195,7 @@ class RowValidator:
             else:
                 vals = self._parse_each(raw_col, code, parse, failures, soft)
             parsed.append((code, vals))
+        formula_cells = _formula_cells(parsed)
         parsed.sort(key=lambda item: item[0])  # stored JSON keys in a stable order
         out: list[Checked] = []
         for i, row in enumerate(rows):
@@ -194,6 +209,8 @@ class RowValidator:
                 self._link(result, data)
                 self._warn(result, mojibake.get(i))
                 result.warnings.extend(soft.get(i, ()))
+                for code in formula_cells.get(i, ()):
+                    result.warnings.append(self._formula_warning(code, data[code]))
             out.append(result)
         return out
 
@@ -342,6 +359,16 @@ class RowValidator:
                     kind = "reg_no" if len(value) == 15 else "uscc"
                 result.link_kind, result.link_code = kind, value
                 return
+
+    def _formula_warning(self, code: str, value: str) -> Problem:
+        f = self._fields[code]
+        return Problem(
+            code, f.name, _shown(value), "formula_cell",
+            f"值以“{value[0]}”开头，电子表格可能把它当作公式执行；已按文本保存，"
+            "平台导出的 CSV/Excel 文件中会在前面加单引号",
+            f"starts with {value[0]!r} and could run as a spreadsheet formula; stored as text, "
+            "exported with a leading apostrophe",
+        )  # fmt: skip
 
     def _warn(self, result: Checked, mojibake: list[str] | None) -> None:
         if result.link_kind == "uscc" and result.link_code:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import orjson
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db.models import records
 from gongxin.records.decisions import public_now
@@ -52,8 +53,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
-    return str(value)
+        return formulas.csv_cell(";".join(_cell(v) for v in value))
+    return formulas.csv_cell(value)
 
 
 def csv_chunks(
@@ -63,10 +64,16 @@ def csv_chunks(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     codes = [f.code for f in spec.fields]
-    writer.writerow([f.name if header == "name" else f.code for f in spec.fields])
+    writer.writerow(formulas.csv_row(f.name if header == "name" else f.code for f in spec.fields))
+    safe, first = formulas.neutralise, formulas.FIRST_CHARACTERS
     yield "\ufeff".encode()
     for row in rows:
-        writer.writerow([v if type(v) is str else _cell(v) for v in map(row.get, codes)])
+        writer.writerow(
+            [
+                (v if not v or v[0] not in first else safe(v)) if type(v) is str else _cell(v)
+                for v in map(row.get, codes)
+            ]
+        )
         if buffer.tell() * 3 >= CHUNK_BYTES:  # tell() counts characters, UTF-8 ≤ 3 bytes
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

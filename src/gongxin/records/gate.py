@@ -172,6 +172,9 @@ class _Rules:
     # (field, mask) of every masked field of every layout, each field once (CF_XDR_ZJHM is in
     # the current and the 2016 layout: masking it twice would hide the visible digits too)
     masks: tuple[tuple[str, Callable[[str], str]], ...]
+    name: str | None  # the subject's name field, masked for a 个体工商户 named after its operator
+    category: str | None  # 行政相对人类别 / 主体类别
+    operators: tuple[str, ...]  # the person-name fields (法定代表人 / 经营者)
 
 
 _rules: dict[int, _Rules] = {}
@@ -194,6 +197,8 @@ def _read_rules(spec: DatasetSpec) -> _Rules:
             if f.mask is not None and f.code not in by_code:
                 by_code[f.code] = mask_person_name if f.mask == "person_name" else mask_id_number
     masks = tuple(by_code.items())
+    operators = tuple(code for code, mask in masks if mask is mask_person_name)
+    keys = spec.subject_keys
     return _Rules(
         spec=spec,
         rule=rule,
@@ -203,6 +208,9 @@ def _read_rules(spec: DatasetSpec) -> _Rules:
         by_consent=scope == "授权查询",
         not_public=_hidden(f"公开范围为{scope}，不向社会公开", "not public data"),
         masks=masks,
+        name=keys.name,
+        category=keys.category or rule.person_category,
+        operators=operators,
     )
 
 
@@ -350,22 +358,56 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+PERSON_MASK_STARS = 2  # 张三 and 欧阳娜娜 both become <surname>**: the length is not shown
+INDIVIDUAL_BUSINESS = "个体工商户"
+
+
 def mask_person_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: the surname stays, the given name is hidden."""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+    """张三 → 张**, 欧阳娜娜 → 欧**: the first character stays, the rest is a fixed two
+    asterisks, so the mask says nothing of the name's length. A one-character name is all
+    asterisks."""
+    name = name.strip()
+    shown = name[:1] if len(name) > 1 else "*"
+    return shown + "*" * PERSON_MASK_STARS
 
 
 def mask_id_number(number: str) -> str:
-    if ric.is_valid(number):
-        return ric.mask(number)
-    keep = min(3, max(len(number) - 4, 0))
-    return number[:keep] + "*" * (len(number) - keep)
+    """Any ID number (resident ID, passport, …) → 18 asterisks: no region, no birth date, not
+    even the length or the kind of document is shown."""
+    return ric.mask(number)
+
+
+def _is_person_like(name: str) -> bool:
+    """A name of two or three Han characters and nothing else: how a 个体工商户 without a shop
+    name (字号) is registered — under its operator's name."""
+    name = name.strip()
+    return 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name)
+
+
+def is_named_after_operator(name: str, operators: Iterable[str | None] = ()) -> bool:
+    """Whether a 个体工商户's name is its operator's personal name: equal to the operator's
+    name given in the record, or two or three Han characters alone."""
+    stripped = name.strip()
+    return any(stripped == (o or "").strip() for o in operators) or _is_person_like(stripped)
+
+
+def mask_subject_name(name: str, category: str | None, operators: Iterable[str | None] = ()) -> str:
+    """The public form of a subject's name: a 个体工商户 named after its operator is masked
+    like the operator (张三 → 张**); any other name is shown as it is."""
+    if category and "个体" in category and is_named_after_operator(name, operators):
+        return mask_person_name(name)
+    return name
 
 
 def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
     out = dict(data)
     if audience is not Audience.PUBLIC:
         return out
+    name_field = rules.name
+    name = out.get(name_field) if name_field else None
+    if name_field and isinstance(name, str) and name and rules.category:
+        operators = [v for v in map(data.get, rules.operators) if isinstance(v, str)]
+        out[name_field] = mask_subject_name(name, data.get(rules.category), operators)
     for code, mask in rules.masks:
         value = out.get(code)
         if isinstance(value, str) and value:

@@ -1,8 +1,8 @@
 """What a public credit report says: pure data, read only through the visibility gate.
 
 The same subject on the same ``as_of`` gives the same content and so the same digest; the
-report number is derived from the subject's canonical code and ``as_of``, so a report can be
-rebuilt and checked later without storing anything.
+report number is derived from the subject's canonical code and ``as_of``. Each issued report is
+stored with its content (``reports.issued``), which verification shows.
 """
 
 from __future__ import annotations
@@ -147,7 +147,9 @@ def digest(content: ReportContent) -> str:
     return hashlib.sha256(canonical_json(to_dict(content)).encode()).hexdigest()
 
 
-def records_digest(content: ReportContent) -> str:
-    """SHA-256 of what the report shows about the subject, without number or date."""
-    shown = {"basics": to_dict(content)["basics"], "sections": to_dict(content)["sections"]}
+def records_digest(content: ReportContent | dict[str, Any]) -> str:
+    """SHA-256 of what the report shows about the subject, without number or date (of a
+    report, or of a stored snapshot of one)."""
+    data = content if isinstance(content, dict) else to_dict(content)
+    shown = {"basics": data["basics"], "sections": data["sections"]}
     return hashlib.sha256(canonical_json(shown).encode()).hexdigest()

@@ -1,67 +1,88 @@
-"""Checking a report without storing it: rebuild it from its number, compare the fingerprint.
+"""Checking a report against what the platform issued.
 
-The number encodes the report's ``as_of`` and a hash of the subject's code and that date, so
-the report can be rebuilt for the subject as the public would have seen it on that day. A
-report is valid when the number belongs to the subject and the rebuilt content has the printed
-SHA-256. Rebuilding reads today's data: a record corrected or withdrawn after the report was
-issued changes the rebuilt content, and such a report then no longer verifies (the message
-says so). ``changed_since`` compares what the report showed with what the public sees today.
+Every PDF the platform hands out is stored with its content (``reports.issued``). A report is
+genuine when a report with its number was issued for the subject and the SHA-256 given is the
+one printed on it (the content's) or the PDF file's own. The verdict then carries the stored
+content — what the report said on the day it was issued — so a PDF edited after issue, which
+keeps its number and printed hash, is exposed by comparing it with that content, and fails
+outright when its file hash is checked. ``changed_since`` compares the stored content with what
+the public sees today.
 """
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
-from gongxin.reports.content import build, digest, parse_report_number, records_digest
+from gongxin.reports import issued
+from gongxin.reports.content import build, parse_report_number, records_digest, report_number
 
 
 def verify(
     conn: sa.Connection, catalog: Catalog, report_no: str, code: str, sha256: str, today: date
 ) -> dict[str, Any]:
-    """The verdict on the report ``report_no`` for the subject ``code`` with hash ``sha256``.
+    """The verdict on the report ``report_no`` for the subject ``code`` with hash ``sha256``
+    (the content's SHA-256 printed on the report, or the SHA-256 of the PDF file).
 
     Raises ``InvalidInput`` for a malformed number and ``NotFound`` for an unknown subject."""
     as_of = parse_report_number(report_no)
     result: dict[str, Any] = {
         "valid": False, "report_no": report_no, "subject": None, "as_of": as_of,
-        "sha256_matches": False, "changed_since": False,
+        "sha256_matches": False, "matched": None, "changed_since": False, "issued_at": None,
+        "snapshot": None,
     }  # fmt: skip
     if as_of > today:
         return result | _says(
             "报告日期晚于今天，报告无效", "the report is dated after today: not valid"
         )
-    rebuilt = build(conn, catalog, code, as_of)
-    result["subject"] = {"name": rebuilt.subject_name, "code": rebuilt.subject_code}
-    if rebuilt.report_no != report_no:
+    current = build(conn, catalog, code, today)
+    result["subject"] = {"name": current.subject_name, "code": current.subject_code}
+    if report_number(current.subject_code, as_of) != report_no:
         return result | _says(
             "报告编号与该主体不符，报告无效",
             "the report number does not belong to this subject: not valid",
         )
-    matches = hmac.compare_digest(digest(rebuilt).encode(), sha256.strip().lower().encode())
-    current = build(conn, catalog, code, today)
-    changed = records_digest(current) != records_digest(rebuilt)
-    result |= {"valid": matches, "sha256_matches": matches, "changed_since": changed}
-    if not matches:
+    issues = issued.issued_as(conn, report_no)
+    if not issues:
         return result | _says(
-            "报告内容校验码不符：报告可能被篡改，或出具后相关记录已被更正",
-            "the SHA-256 does not match: the report may have been altered, "
-            "or its records were corrected after it was issued",
+            "平台没有出具过该编号的报告，报告无效",
+            "the platform never issued a report with this number: not valid",
         )
+    found = next(((i, how) for i in issues if (how := i.matches(sha256))), None)
+    if found is None:
+        return result | _says(
+            "校验码与平台出具的该编号报告不符：报告或其文件已被改动",
+            "the SHA-256 matches no report issued under this number: the report or its file "
+            "was altered",
+        )
+    issue, how = found
+    if not issue.intact():
+        return result | _says(
+            "平台存档的报告内容与其校验码不符，无法验证，请联系信用中心",
+            "the platform's stored copy of this report does not match its hash: cannot verify, "
+            "contact the credit centre",
+        )
+    changed = records_digest(issue.content) != records_digest(current)
+    result |= {
+        "valid": True, "sha256_matches": True, "matched": how, "changed_since": changed,
+        "issued_at": issue.issued_at, "snapshot": issue.content,
+    }  # fmt: skip
+    said = "请逐项核对下方出具时的报告内容"
+    said_en = "compare it with the content as issued, shown below"
     if changed:
         return result | _says(
-            f"报告真实有效；但自 {as_of.isoformat()} 以来该主体的公开信用信息已有变化，"
+            f"报告由本平台出具；{said}。自 {as_of.isoformat()} 以来该主体的公开信用信息已有变化，"
             "请以最新报告为准",
-            f"the report is genuine, but the subject's public record has changed since "
-            f"{as_of.isoformat()}: obtain a current report",
+            f"the report was issued by this platform; {said_en}. The subject's public record "
+            f"has changed since {as_of.isoformat()}: obtain a current report",
         )
     return result | _says(
-        "报告真实有效，自出具以来该主体的公开信用信息未发生变化",
-        "the report is genuine and the subject's public record has not changed since",
+        f"报告由本平台出具，真实有效；{said}。自出具以来该主体的公开信用信息未发生变化",
+        f"the report was issued by this platform and is genuine; {said_en}. The subject's "
+        "public record has not changed since",
     )
 
 

@@ -31,8 +31,9 @@ import duckdb
 import orjson
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.catalog.registry import Catalog
-from gongxin.ids import uscc
+from gongxin.ids import areas, ric, uscc
 from gongxin.sanctions import scenes
 from gongxin.sanctions.lists import list_types
 from gongxin.sanctions.match import MATCH_NAMES, Item, read, resolve
@@ -47,6 +48,9 @@ OUT_COLUMNS = (
     "position", "query", "match", "confidence", "subject_code", "subject_name", "lists",
     "measures", "rewards", "explanation", "error",
 )  # fmt: skip
+
+
+NUMERIC_COLUMNS = frozenset({"position", "confidence"})
 
 
 _CHECK = "".join(uscc.ALPHABET[(31 - r) % 31] for r in range(31))  # check char by sum mod 31
@@ -74,19 +78,40 @@ def _by_character(col: str) -> str:
     )
 
 
+def _ric_like(col: str) -> str:
+    """SQL: ``col`` passes the resident ID number's own checks (a GB/T 2260 province, a date
+    from 1800 on at positions 7–14, the MOD 11-2 check character); the cheap tests first.
+    Such a code may be a person's number that happens to pass the USCC check too:
+    ``ids.classify`` decides, on the slow path."""
+    prefixes = ", ".join(f"'{p}'" for p in areas.resident_id_prefixes())
+    total = " + ".join(
+        f"{w} * CAST(substr({col}, {i + 1}, 1) AS INTEGER)" for i, w in enumerate(ric.WEIGHTS)
+    )
+    return (
+        f"(substr({col}, 7, 2) IN ('18', '19', '20') AND left({col}, 2) IN ({prefixes})"
+        f" AND regexp_full_match({col}, '[0-9]{{17}}[0-9X]')"
+        f" AND try_strptime(substr({col}, 7, 8), '%Y%m%d') IS NOT NULL"
+        f" AND substr('{ric.CHECK_BY_REMAINDER}', CAST(({total}) % 11 AS INTEGER) + 1, 1)"
+        f" = right({col}, 1))"
+    )
+
+
 def _valid_sql(relation: str) -> str:
     """A SELECT of ``(pos, query, code)`` from ``relation`` (pos, raw text): ``query`` is the
     text trimmed, ``code`` the query as a USCC in machine form (upper case) when it is one, by
     the rule of uscc.is_valid: the characters allowed at each position, then the GB 32100
     weighted sum of the values of characters 1–17 (A = 10 … Y = 30) mod 31 naming the check
     character. A code whose first 17 characters are digits (most codes) is read as one integer
-    (its digits by division, nothing cut out); any other by its characters."""
+    (its digits by division, nothing cut out); any other by its characters. A code that is also
+    shaped like a resident ID number is left to the slow path (``code`` NULL), where
+    ``ids.classify`` tells a company from a person."""
     hi, lo = uscc.WEIGHTS[:8], uscc.WEIGHTS[8:]
     digits = f"{_CHECKS}[CAST(({_weighted('nh', hi)} + {_weighted('nl', lo)}) % 31 AS INTEGER) + 1]"
     chars = f"{_CHECKS}[CAST(({_by_character('x')}) % 31 AS INTEGER) + 1]"
     return f"""
         SELECT pos, query,
-               CASE WHEN fast THEN CASE WHEN suffix(x, {digits}) THEN x END
+               CASE WHEN x IS NOT NULL AND {_ric_like("x")} THEN NULL
+                    WHEN fast THEN CASE WHEN suffix(x, {digits}) THEN x END
                     WHEN x IS NOT NULL AND suffix(x, {chars}) THEN x END AS code
         FROM (SELECT pos, query, fast, x, n // 1000000000 AS nh, n % 1000000000 AS nl
               FROM (SELECT pos, query, fast,
@@ -134,8 +159,13 @@ class BulkCheck:
             yield from chunk
 
     def to_csv(self, path: Path) -> None:
+        """The results as CSV; text cells that a spreadsheet would run as formulas (a query
+        ``=HYPERLINK(…)`` echoed back) get the leading apostrophe of ``gongxin.formulas``."""
+        cells = ", ".join(
+            c if c in NUMERIC_COLUMNS else f"{formulas.duckdb_text(c)} AS {c}" for c in OUT_COLUMNS
+        )
         self.db.execute(
-            f"COPY (SELECT {', '.join(OUT_COLUMNS)} FROM out ORDER BY position) TO {_q(str(path))}"
+            f"COPY (SELECT {cells} FROM out ORDER BY position) TO {_q(str(path))}"
             " (HEADER, DELIMITER ',')"
         )
 

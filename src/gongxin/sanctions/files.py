@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 import sqlalchemy as sa
 
+from gongxin import formulas
 from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
@@ -74,13 +75,13 @@ def _write(result: bulk.BulkCheck, out: Path) -> None:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("核查结果")
-        sheet.append(list(HEADINGS))
+        sheet.append(formulas.xlsx_row(sheet, HEADINGS))
         for row in result.rows():
             values = list(row[:-1])
             values[0] = int(values[0]) + 1  # 序号 counts from 1
             values[2] = MATCH_NAMES.get(str(values[2]), (values[2],))[0]
             error = orjson.loads(row[-1])["message"] if row[-1] else None
-            sheet.append([*values, error])
+            sheet.append(formulas.xlsx_row(sheet, [*values, error]))
         workbook.save(out)
 
 

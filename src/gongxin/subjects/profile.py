@@ -15,7 +15,7 @@ from gongxin.errors import InvalidInput, NotFound
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.records.decisions import visible_now
-from gongxin.records.gate import Audience, mask_person_name, masked
+from gongxin.records.gate import Audience, mask_person_name, mask_subject_name, masked
 
 
 def parse_code(code: str) -> tuple[str, str]:
@@ -73,12 +73,13 @@ def profile(
             .order_by(records.c.dataset)
         )
     }
-    legal_rep = row["legal_rep"]
-    if legal_rep and audience is Audience.PUBLIC:
-        legal_rep = mask_person_name(legal_rep)
+    legal_rep, name = row["legal_rep"], row["name"]
+    if audience is Audience.PUBLIC:
+        name = mask_subject_name(name, row["entity_type"], [legal_rep])
+        legal_rep = mask_person_name(legal_rep) if legal_rep else legal_rep
     capital = row["capital"]
     return Profile(
-        row["uscc"], row["reg_no"], row["name"], row["entity_type"], legal_rep,
+        row["uscc"], row["reg_no"], name, row["entity_type"], legal_rep,
         None if capital is None else format(capital.normalize(), "f"), row["capital_unit"],
         row["reg_date"], row["province"], row["region"], row["address"],
         row["business_scope"], counts,

@@ -3,7 +3,7 @@ the name, tolerant of full-width/half-width forms, bracket kinds and 有限公�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from gongxin.db import dialect
 from gongxin.db.models import subjects
 from gongxin.errors import InvalidInput
 from gongxin.ids import classify, uscc
+from gongxin.records.gate import mask_person_name, mask_subject_name
 from gongxin.subjects.names import normalise_name
 
 MAX_QUERY = 100  # characters
@@ -101,4 +102,15 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         .limit(size)
         .offset((page - 1) * size)
     )  # fmt: skip
-    return Page(text, kind, page, size, total, [Hit(*row) for row in rows], capped)
+    return Page(text, kind, page, size, total, [_public(Hit(*row)) for row in rows], capped)
+
+
+def _public(hit: Hit) -> Hit:
+    """A hit as the public sees it: the operator's name masked, and the name of a 个体工商户
+    named after its operator masked like it."""
+    rep = hit.legal_rep
+    return replace(
+        hit,
+        name=mask_subject_name(hit.name, hit.entity_type, [rep]),
+        legal_rep=mask_person_name(rep) if rep else rep,
+    )

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from gongxin.audit import anchor as audit_anchor
 from gongxin.audit import log as audit
 from gongxin.audit import query as audit_query
 from gongxin.audit.query import Filters
@@ -24,7 +25,7 @@ from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.web.admin.render import PAGE_HEADERS, render
 from gongxin.web.auth import require_roles
-from gongxin.web.deps import EngineDep, NowDep
+from gongxin.web.deps import EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_ID
 
 router = APIRouter(prefix="/admin/audit", tags=["后台 back office"], include_in_schema=False)
@@ -65,6 +66,7 @@ def audit_page(
     request: Request,
     engine: EngineDep,
     now: NowDep,
+    settings: SettingsDep,
     user: Reader,
     action: Text = "",
     actor: Text = "",
@@ -77,6 +79,12 @@ def audit_page(
     found = None
     with engine.begin() as conn:
         verdict = audit.verify(conn)
+        anchored = None
+        if audit_anchor.configured(settings):
+            try:
+                anchored = audit_anchor.check(conn, settings)
+            except GongxinError as exc:  # an unreadable key or anchor file is a finding too
+                anchored = audit_anchor.AnchorVerdict(False, 0, exc.zh, exc.en)
         depts = departments.all_departments(conn)
         choices = audit_query.actions(conn)
         try:
@@ -92,6 +100,7 @@ def audit_page(
              "to": until}  # fmt: skip
     return render(
         request, "admin/audit.html", error.status if error else 200, verdict=verdict,
+        anchored=anchored,
         found=found, error=error, departments=depts, names={d.id: d.name for d in depts},
         actions=choices, query=query, detail_json=audit_query.detail_json,
         local_time=audit_query.local_time,

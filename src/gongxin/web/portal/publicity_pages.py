@@ -233,7 +233,7 @@ def _verify(
             )
     except GongxinError as exc:
         return render("verify.html", exc.status, q="", form=form, result=None, error=exc)
-    return render("verify.html", q="", form=form, result=result, error=None)
+    return render("verify.html", q="", form=form, result=result, error=None, china_tz=CHINA_TZ)
 
 
 @router.get("/reports/verify", response_class=HTMLResponse)
