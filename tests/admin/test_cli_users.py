@@ -11,7 +11,7 @@ from gongxin.db.models import api_keys
 from tests.intake.helpers import PROVIDER
 from tests.support.cli import Cli
 
-PASSWORD = "First-admin-2026"
+PASSWORD = "First-centre-2026"
 
 
 def _with_input(cli: Cli, text: str, *args: str) -> Result:

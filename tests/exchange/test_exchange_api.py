@@ -151,7 +151,7 @@ def test_back_office_lists_flags_and_answers_requests(api: Api) -> None:
             "provider-admin",
             department=PROVIDER,
             roles=["dept_admin"],
-            password="Provider-admin-2026",
+            password="Provider-head-2026",
             now=AS_OF,
         )
         later = AS_OF + timedelta(days=30)  # past the 10-working-day deadline

@@ -32,7 +32,8 @@ def serve(
 
     from gongxin.web.app import create_app
 
-    uvicorn.run(create_app(common.settings()), host=host, port=port)
+    # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
+    uvicorn.run(create_app(common.settings()), host=host, port=port, proxy_headers=False)
 
 
 @dept_app.command("add")

@@ -12,6 +12,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     exchange_tables,
     opendata_tables,
     sanctions_tables,
+    security_tables,
     workflow_tables,
 )
 from gongxin.db.models import metadata

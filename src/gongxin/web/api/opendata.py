@@ -25,6 +25,7 @@ from gongxin.errors import GongxinError
 from gongxin.opendata import ckan, dcat, downloads, keys, limits
 from gongxin.opendata.packages import find, packages
 from gongxin.settings import Settings
+from gongxin.web.clients import client_address
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(tags=["开放数据 open data"])
@@ -32,8 +33,8 @@ _window_lock = threading.Lock()
 
 
 def base_url(request: Request, settings: Settings) -> str:
-    """The public base URL for links: the setting, else the request's own."""
-    return (settings.opendata_base_url or str(request.base_url)).rstrip("/")
+    """The public base URL for links: GONGXIN_PUBLIC_BASE_URL, never the request's Host."""
+    return settings.public_base_url
 
 
 def presented_key(request: Request) -> str | None:
@@ -67,7 +68,7 @@ def admit(request: Request, engine: sa.Engine, settings: Settings, now: datetime
         engine,
         _window(request),
         key=presented_key(request),
-        address=request.client.host if request.client else "unknown",
+        address=client_address(request),
         anonymous_rate=settings.opendata_anonymous_rate_per_minute,
         now=now,
     )

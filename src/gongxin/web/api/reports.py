@@ -11,7 +11,8 @@ from gongxin.clock import local_date
 from gongxin.reports import content as report_content
 from gongxin.reports import pdf
 from gongxin.reports.verify import verify
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web import links
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["信用报告 credit report"])
 
@@ -41,14 +42,20 @@ def verify_report(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def report_pdf(
-    code: str, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    code: str,
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
     """The subject's public credit information as of today (China time), as PDF."""
     with engine.connect() as conn:
         built = report_content.build(conn, catalog, code, local_date(now))
     fingerprint = report_content.digest(built)
     query = urlencode({"code": built.subject_code, "sha256": fingerprint})
-    verify_url = f"{request.url_for('verify_report_page', report_no=built.report_no)}?{query}"
+    page = links.url_for(request, settings, "verify_report_page", report_no=built.report_no)
+    verify_url = f"{page}?{query}"
     return Response(
         pdf.render(built, verify_url),
         media_type="application/pdf",
