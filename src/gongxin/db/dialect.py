@@ -167,6 +167,17 @@ def insert_or_update(
     )
 
 
+def insert_if_absent(
+    conn: sa.Connection, table: sa.Table, key: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Insert the row ``key`` + ``values`` unless a row ``key`` exists (``ON CONFLICT DO
+    NOTHING``: a concurrent insert of the same key wins quietly)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
+    conn.execute(insert.values(**key, **values).on_conflict_do_nothing(index_elements=list(key)))
+
+
 def json_has(
     conn: sa.Connection, column: sa.ColumnElement[Any], key: str
 ) -> sa.ColumnElement[bool]:

@@ -18,7 +18,7 @@ from gongxin import clock
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, InvalidInput
-from gongxin.exchange import audit, changefeed, grants, providers
+from gongxin.exchange import audit, changefeed, grants, instance_secrets, providers
 from gongxin.exchange.departments import Department
 from gongxin.exchange.sharing_requests import Request, listing
 from gongxin.records import gate
@@ -158,10 +158,13 @@ def read_changes(
     limit: int,
     now: datetime,
     purpose: str | None = None,
+    cursor_secret: str | None = None,
 ) -> changefeed.Page:
-    """The next changes after ``cursor`` (the start when None), audited."""
+    """The next changes after ``cursor`` (the start when None), audited. Cursors are signed
+    with ``cursor_secret`` (the setting), else with the installation's stored secret."""
     access = grants.access(conn, catalog, caller.department, dataset, clock.local_date(now))
-    page = changefeed.read(conn, access, cursor, limit, clock.local_date(now))
+    secret = instance_secrets.resolve(conn, instance_secrets.CURSOR, cursor_secret, now=now)
+    page = changefeed.read(conn, access, cursor, limit, clock.local_date(now), secret=secret)
     audit.record(
         conn,
         actor=caller.actor,
