@@ -95,3 +95,16 @@ def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(url: str, tmp_path: P
             _login(client, "Wrong-guess-77", f"203.0.113.{n}")
         assert _login(client, PASSWORD, "203.0.113.99").status_code == 400
     assert set(_addresses(url)) == {PROXY[0]}
+
+
+def test_serve_leaves_forwarded_headers_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 by default; gongxin serve turns that off
+    so that GONGXIN_TRUSTED_PROXIES is the only rule."""
+    import uvicorn
+
+    from gongxin.cli import admin
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    admin.serve(host="127.0.0.1", port=8123)
+    assert seen["proxy_headers"] is False and seen["port"] == 8123

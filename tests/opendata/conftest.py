@@ -73,8 +73,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     engine = sa.create_engine(db_url)
     try:
         with live_server(app) as url:
-            settings = settings.model_copy(update={"public_base_url": url})  # the links' base
-            app.state.settings = settings
             yield Server(url, db_url, engine, settings)
     finally:
         engine.dispose()

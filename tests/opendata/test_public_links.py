@@ -11,7 +11,7 @@ FORGED = {"Host": "evil.example"}
 
 
 def test_links_ignore_a_forged_host_header(server: Server) -> None:
-    base = server.settings.public_base_url
+    base = server.url  # the live server's public base URL (tests/support/live.py)
     shown = httpx.get(
         f"{server.url}/api/3/action/package_show", params={"id": "penalty"}, headers=FORGED
     ).json()["result"]

@@ -299,7 +299,7 @@ def authenticate(
 ) -> User:
     """The user whose password this is; Unauthorized otherwise.
 
-    ``address`` is the client's (gongxin.web.clients; ``cli`` from the command line). The caller
+    ``address`` is the client's, as gongxin.web.clients.client_address finds it. The caller
     commits even when this raises: the failure count, any lock and the audit entry are part of
     the outcome. The answer, and the work done before it, are the same for an unknown name, a
     wrong password, a disabled or a locked account, so that they reveal nothing.
