@@ -76,7 +76,8 @@ demo: install ## initialise, load the demo data once (var/), serve on http://127
 	$(call heading,"demo: gongxin worker --once (every scheduled job once)")
 	$(BIN)/gongxin worker --once
 	$(call heading,"demo: gongxin serve on http://$(HOST):$(PORT)")
-	$(BIN)/gongxin serve --host $(HOST) --port $(PORT)
+	GONGXIN_PUBLIC_BASE_URL=$${GONGXIN_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+	  $(BIN)/gongxin serve --host $(HOST) --port $(PORT)
 
 $(DEMO_STAMP):
 	$(call heading,"demo: gongxin demo --subjects $(DEMO_SUBJECTS) --seed $(DEMO_SEED)")

@@ -46,7 +46,9 @@ def ingest_json(cli: Cli, path: Path, dataset: str = "penalty") -> dict[str, obj
 
 
 def test_key_create_prints_a_key_once(ready: Cli) -> None:
-    result = ready.ok("key", "create", "--dept", PROVIDER, "--expires-days", "30")
+    result = ready.ok(
+        "key", "create", "--dept", PROVIDER, "--scope", "submit", "--expires-days", "30"
+    )
     (key,) = result.stdout.split()
     match = re.fullmatch(r"gx_([0-9a-f]{8})_\S{20,}", key)
     assert match is not None
@@ -59,7 +61,7 @@ def test_key_create_prints_a_key_once(ready: Cli) -> None:
 
 
 def test_key_create_for_an_unknown_department_fails(ready: Cli) -> None:
-    result = ready("key", "create", "--dept", "不存在的局")
+    result = ready("key", "create", "--dept", "不存在的局", "--scope", "submit")
     assert result.exit_code == 2
     assert "不存在的局" in result.stderr
 

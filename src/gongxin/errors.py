@@ -69,6 +69,17 @@ class Busy(GongxinError):
     retry_after = 30  # seconds, as the HTTP Retry-After header says
 
 
+class RateLimited(Busy):
+    """Too many requests, or a quota used up: try again after ``retry_after`` seconds."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, zh: str, en: str, retry_after: int, **details: Any) -> None:
+        super().__init__(zh, en, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+
 class UnknownDataset(NotFound):
     code = "unknown_dataset"
 

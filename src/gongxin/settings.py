@@ -6,13 +6,17 @@ one and a test fails when a setting is undocumented.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -70,6 +74,29 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(
         default=2 * 1024**3,
         description="上传文件大小上限 (largest file accepted by POST /api/v1/submissions, bytes).",
+    )
+    public_base_url: str = Field(
+        default=LOCAL_BASE_URL,
+        description="对外访问地址 (the one public base URL of the platform, e.g. "
+        "https://credit.example.gov.cn, used in every absolute link: report QR codes, open-data "
+        "downloads, CKAN and DCAT; never taken from a request's Host header).",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="可信反向代理 (addresses or networks, comma-separated, of the reverse "
+        "proxies whose X-Forwarded-For header is believed; from any other peer it is ignored).",
+    )
+    check_rate_per_minute: int = Field(
+        default=60,
+        ge=1,
+        description="信用核查频率 (POST /api/v1/checks calls per minute per API key, per server "
+        "process; over it: 429 with Retry-After).",
+    )
+    check_quota_per_day: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="信用核查日配额 (subjects per API key per China calendar day, counted in the "
+        "database for all server processes; over it: 429 with Retry-After).",
     )
     check_max_subjects: int = Field(
         default=100_000,
@@ -149,8 +176,13 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15,
         ge=1,
-        description="登录锁定时长 (minutes an account stays locked after too many wrong "
-        "passwords).",
+        description="登录锁定时长 (minutes an account stays locked, for the address the wrong "
+        "passwords came from, after the first lock; each further lock doubles it).",
+    )
+    login_lockout_max_minutes: int = Field(
+        default=24 * 60,
+        ge=1,
+        description="登录锁定时长上限 (the longest lock, in minutes, however often it doubled).",
     )
     exchange_reply_working_days: int = Field(
         default=10,
@@ -158,6 +190,13 @@ class Settings(BaseSettings):
         le=60,
         description="共享申请答复期限 (working days, 调休 included, within which the provider "
         "answers a conditional-sharing request; later ones are flagged overdue).",
+    )
+    exchange_cursor_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        description="变更游标签名密钥 (secret of the HMAC-SHA256 that signs change-feed "
+        "cursors, at least 32 characters; default: a random secret made once and kept in the "
+        "database).",
     )
     exchange_page_max: int = Field(
         default=10_000,
@@ -213,11 +252,33 @@ class Settings(BaseSettings):
         default="opendata@example.org",
         description="开放数据联系邮箱 (contact e-mail of the open-data catalog).",
     )
-    opendata_base_url: str | None = Field(
-        default=None,
-        description="开放数据对外地址 (public base URL used in download links and the DCAT "
-        "catalog, e.g. https://credit.example.gov.cn; default: the request's own).",
-    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {item!r}") from None
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an absolute http(s) URL: {value!r}")
+        if parts.query or parts.fragment:
+            raise ValueError(f"a base URL has no query nor fragment: {value!r}")
+        return value.strip().rstrip("/")
 
     go_live_date: date | None = Field(
         default=None,
@@ -248,6 +309,8 @@ class Settings(BaseSettings):
             raise ValueError("production cannot run on an in-memory database")
         if self.env == "production" and not self.session_cookie_secure:
             raise ValueError("production needs GONGXIN_SESSION_COOKIE_SECURE=true (HTTPS only)")
+        if self.env == "production" and self.public_base_url == LOCAL_BASE_URL:
+            raise ValueError("production needs GONGXIN_PUBLIC_BASE_URL (the site's public URL)")
         return self
 
     @property

@@ -123,3 +123,12 @@ def test_a_department_admin_cannot_touch_other_departments_keys(office: Office) 
     office.login("root")
     listing = office.client.get("/admin/keys").text
     assert theirs.prefix in listing and "市税务局" in listing
+
+
+def test_a_bad_department_name_is_refused_on_the_page(office: Office) -> None:
+    office.login("root")
+    cases = (("市\x00局", "控制字符"), (" 市某局", "首尾不能有空格"), ("市<b>局", "不能含字符"))
+    for name, rule in cases:
+        refused = office.post("/admin/departments", {"name": name, "kind": "user"})
+        assert refused.status_code == 400 and rule in refused.text, name
+    assert "市某局" not in office.client.get("/admin/departments").text

@@ -8,10 +8,11 @@ from click.testing import Result
 from gongxin import cli as gongxin_cli
 from gongxin.db.accounts_tables import users
 from gongxin.db.models import api_keys
+from gongxin.identity.roles import Scope
 from tests.intake.helpers import PROVIDER
 from tests.support.cli import Cli
 
-PASSWORD = "First-admin-2026"
+PASSWORD = "First-centre-2026"
 
 
 def _with_input(cli: Cli, text: str, *args: str) -> Result:
@@ -77,10 +78,20 @@ def test_departments_get_parents_and_keys_get_scopes(ready: Cli) -> None:
     assert "110101" in listed and listed.count(PROVIDER) == 2
     made = ready.ok("key", "create", "--dept", PROVIDER, "--scope", "submit", "--scope", "check")
     assert "check, submit" in made.stderr
-    ready.ok("key", "create", "--dept", PROVIDER)
+    ready.ok("key", "create", "--dept", PROVIDER, *(f"--scope={s}" for s in Scope))
     assert ready.scalar(sa.select(sa.func.count()).select_from(api_keys)) == 2
     keys_listed = ready.ok("key", "list").stdout
     assert "信用核查 check、数据归集 submit" in keys_listed
-    assert "信用承诺 commitment" in keys_listed  # the default key has every scope
+    assert "信用承诺 commitment" in keys_listed
     bad = ready("key", "create", "--dept", PROVIDER, "--scope", "everything")
     assert bad.exit_code == 2 and "权限范围“everything”无效" in bad.stderr
+
+
+def test_a_key_without_scope_is_refused_listing_the_scopes(ready: Cli) -> None:
+    refused = ready("key", "create", "--dept", PROVIDER)
+    assert refused.exit_code == 2
+    assert "--scope" in refused.stderr
+    for scope in Scope:
+        assert scope.value in refused.stderr
+    assert refused.stdout == ""  # no key printed
+    assert ready.scalar(sa.select(sa.func.count()).select_from(api_keys)) == 0

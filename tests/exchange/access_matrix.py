@@ -37,6 +37,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/redoc"): PUBLIC,
+    ("ANY", "/static"): PUBLIC,  # the pages' style sheets and scripts (a StaticFiles mount)
     # intake API (归集): department systems with a key
     ("POST", "/api/v1/submissions"): Scope.SUBMIT,
     ("GET", "/api/v1/submissions/{submission_id}"): Scope.SUBMIT,

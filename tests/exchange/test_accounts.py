@@ -14,13 +14,15 @@ from gongxin.db.accounts_tables import users
 from gongxin.db.audit_tables import audit_log
 from gongxin.db.engine import make_engine
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from gongxin.identity import accounts, departments
+from gongxin.identity import accounts, departments, throttle
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from tests.intake.helpers import AS_OF, PROVIDER
 
 CENTRE = "市信用中心"
 PASSWORD = "Correct-horse-9"
+HOME = "10.0.0.1"
+THREE = throttle.Rules(max_failures=3)
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ def test_weak_passwords_are_refused_with_the_rule(conn: sa.Connection) -> None:
 
 
 def test_login_succeeds_with_the_password_and_records_it(conn: sa.Connection) -> None:
-    user = accounts.authenticate(conn, "Root", PASSWORD, now=AS_OF)
+    user = accounts.authenticate(conn, "Root", PASSWORD, now=AS_OF, address=HOME)
     assert (user.username, user.roles, user.department.name) == (
         "root",
         frozenset({Role.CENTRE_ADMIN}),
@@ -97,12 +99,16 @@ def test_login_succeeds_with_the_password_and_records_it(conn: sa.Connection) ->
 def test_wrong_passwords_lock_the_account_for_a_while(conn: sa.Connection) -> None:
     for _ in range(3):
         with pytest.raises(Unauthorized) as failed:
-            accounts.authenticate(conn, "root", "Wrong-password-1", now=AS_OF, max_failures=3)
+            accounts.authenticate(
+                conn, "root", "Wrong-password-1", now=AS_OF, address=HOME, rules=THREE
+            )
     assert "用户名或密码错误" in failed.value.zh
     with pytest.raises(Unauthorized):  # locked: even the right password is refused
-        accounts.authenticate(conn, "root", PASSWORD, now=AS_OF + timedelta(minutes=14))
+        accounts.authenticate(
+            conn, "root", PASSWORD, now=AS_OF + timedelta(minutes=14), address=HOME
+        )
     later = AS_OF + timedelta(minutes=15)
-    assert accounts.authenticate(conn, "root", PASSWORD, now=later).username == "root"
+    assert accounts.authenticate(conn, "root", PASSWORD, now=later, address=HOME).username == "root"
     assert accounts.get(conn, "root").locked_until is None
     assert "user.login_locked" in conn.execute(sa.select(audit_log.c.action)).scalars().all()
 
@@ -111,20 +117,23 @@ def test_unknown_and_disabled_users_get_the_same_answer(conn: sa.Connection) -> 
     _add(conn, "clerk", Role.DEPT_CLERK)
     accounts.set_active(conn, "clerk", False, now=AS_OF)
     with pytest.raises(Unauthorized) as disabled:
-        accounts.authenticate(conn, "clerk", PASSWORD, now=AS_OF)
+        accounts.authenticate(conn, "clerk", PASSWORD, now=AS_OF, address=HOME)
     with pytest.raises(Unauthorized) as unknown:
-        accounts.authenticate(conn, "nobody", PASSWORD, now=AS_OF)
+        accounts.authenticate(conn, "nobody", PASSWORD, now=AS_OF, address=HOME)
     assert disabled.value.zh == unknown.value.zh
 
 
 def test_a_password_reset_unlocks_and_replaces(conn: sa.Connection) -> None:
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            accounts.authenticate(conn, "root", "Wrong-password-1", now=AS_OF)
+            accounts.authenticate(conn, "root", "Wrong-password-1", now=AS_OF, address=HOME)
     accounts.set_password(conn, "root", "Another-pass-22", now=AS_OF)
     with pytest.raises(Unauthorized):
-        accounts.authenticate(conn, "root", PASSWORD, now=AS_OF)
-    assert accounts.authenticate(conn, "root", "Another-pass-22", now=AS_OF).username == "root"
+        accounts.authenticate(conn, "root", PASSWORD, now=AS_OF, address=HOME)
+    assert (
+        accounts.authenticate(conn, "root", "Another-pass-22", now=AS_OF, address=HOME).username
+        == "root"
+    )
 
 
 def test_a_department_admin_manages_only_its_own_department(conn: sa.Connection) -> None:

@@ -3,6 +3,9 @@ once, never skipping a change of a transaction that commits late (PostgreSQL).""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +20,7 @@ from gongxin.errors import InvalidInput
 from gongxin.exchange import expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
+from gongxin.identity import instance_secrets
 from gongxin.records import gate
 from tests.exchange.sharing import TODAY, World, moment, open_world, row
 from tests.intake.helpers import (
@@ -49,6 +53,12 @@ def pull(w: World, cursor: str | None = None, limit: int = 100, dataset: str = "
             now=moment(TODAY),
             purpose="联合惩戒名单比对",
         )
+
+
+def secret(w: World) -> bytes:
+    """The installation's cursor secret (made at the first pull)."""
+    with w.engine.begin() as conn:
+        return instance_secrets.resolve(conn, instance_secrets.CURSOR, now=moment(TODAY))
 
 
 def feed(w: World, limit: int = 100) -> list[Change]:
@@ -112,11 +122,35 @@ def test_bad_cursors_are_refused(world: World) -> None:
         with pytest.raises(InvalidInput):
             pull(world, bad, dataset="penalty")
     with pytest.raises(InvalidInput) as future:
-        pull(world, Cursor("penalty", 10_000).encode(), dataset="penalty")
+        pull(world, Cursor("penalty", 10_000).encode(secret(world)), dataset="penalty")
     assert "尚未发生" in future.value.zh
     with pytest.raises(InvalidInput) as other:
         pull(world, good, dataset="licence")
     assert "penalty" in other.value.zh
+
+
+def test_cursors_are_signed_not_just_checksummed(world: World) -> None:
+    """A caller who knows the format cannot forge a cursor: not by recomputing a checksum, not
+    by signing with a secret of their own."""
+    world.penalties("p.csv", row(1), row(2), row(3))
+    first = pull(world, limit=1, dataset="penalty")
+    mine = secret(world)
+    text = first.next_cursor
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    assert raw.startswith("v2:penalty:") and len(raw.rsplit(":", 1)[1]) == 32  # a 128-bit tag
+    payload = "v2:penalty:0:0"  # back to the start, with a checksum anyone can compute
+    for check in (
+        hashlib.sha256(payload.encode()).hexdigest()[:32],
+        hmac.new(b"a-secret-of-my-own" * 2, payload.encode(), hashlib.sha256).hexdigest()[:32],
+    ):
+        forged = base64.urlsafe_b64encode(f"{payload}:{check}".encode()).decode().rstrip("=")
+        with pytest.raises(InvalidInput, match="签名不符"):
+            pull(world, forged, dataset="penalty")
+    other = Cursor("penalty", 0).encode(b"another-installation-secret-0123456789")
+    with pytest.raises(InvalidInput, match="签名不符"):
+        pull(world, other, dataset="penalty")
+    resumed = pull(world, Cursor("penalty", 0).encode(mine), dataset="penalty")
+    assert len(resumed.changes) == 3  # signed with the installation's secret: accepted
 
 
 def sweep(w: World, day: date) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ def conn(db_url: str) -> Iterator[sa.Connection]:
 
 
 def test_departments_are_registered_once(conn: sa.Connection) -> None:
-    dept = departments.add(conn, " 市税务局 ", kind="provider", code=AUTHORITY_USCC, now=AS_OF)
+    dept = departments.add(conn, "市税务局", kind="provider", code=AUTHORITY_USCC, now=AS_OF)
     assert (dept.name, dept.kind, dept.code) == ("市税务局", "provider", AUTHORITY_USCC)
     assert departments.get(conn, "市税务局") == dept
     assert departments.by_id(conn, dept.id) == dept
@@ -47,6 +48,35 @@ def test_invalid_departments_are_refused(
 ) -> None:
     with pytest.raises(InvalidInput):
         departments.add(conn, name, kind=kind, code=code, now=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("市\x00税务局", "控制字符 U+0000"),
+        ("市税务局\n", "控制字符 U+000A"),
+        ("市\u202e局务税", "控制字符 U+202E"),  # a right-to-left override
+        (" 市税务局", "首尾不能有空格"),
+        ("市税务局 ", "首尾不能有空格"),
+        ("局", "长度"),
+        ("市" * 101, "长度"),
+        ("市<script>局", "不能含字符“<”"),
+        ("市税务局;drop", "不能含字符“;”"),
+    ],
+)
+def test_bad_department_names_are_refused_naming_the_rule(
+    conn: sa.Connection, name: str, rule: str
+) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(rule)) as refused:
+        departments.add(conn, name, kind="provider", code=None, now=AS_OF)
+    assert "invalid department name" in refused.value.en
+    assert refused.value.details["field"] == "name"
+    assert [d.name for d in departments.all_departments(conn)] == [PROVIDER]
+
+
+def test_official_names_pass(conn: sa.Connection) -> None:
+    for name in ("市场监督管理局（知识产权局）", "市发展和改革委员会·信用办", "Market Bureau 2"):
+        assert departments.add(conn, name, kind="user", code=None, now=AS_OF).name == name
 
 
 def test_a_department_code_must_pass_its_check(conn: sa.Connection) -> None:

@@ -12,8 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from gongxin.audit import log as audit
+from gongxin.exchange import changefeed
 from gongxin.exchange.changefeed import Cursor
-from gongxin.identity import accounts, keys, sessions
+from gongxin.identity import accounts, instance_secrets, keys, sessions
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
@@ -138,7 +139,9 @@ def test_bad_input(api: Api) -> None:
     assert api.get("/api/v1/exchange/licence/changes", api.user)[0] == 200  # unconditional
     status, body = api.get("/api/v1/exchange/licence/changes", api.user, cursor="@@@")
     assert status == 400 and body["error"] == "invalid_input"
-    future = Cursor("licence", 999_999).encode()
+    with api.world.engine.begin() as conn:
+        secret = instance_secrets.resolve(conn, instance_secrets.CURSOR, now=AS_OF)
+    future = Cursor("licence", 999_999).encode(secret)
     status, body = api.get("/api/v1/exchange/licence/changes", api.user, cursor=future)
     assert status == 400 and "尚未发生" in body["message"]
     assert api.get("/api/v1/exchange/licence/records", api.user, size=10**6)[0] == 400
@@ -152,7 +155,7 @@ def test_back_office_lists_flags_and_answers_requests(api: Api) -> None:
             "provider-admin",
             department=PROVIDER,
             roles=["dept_admin"],
-            password="Provider-admin-2026",
+            password="Provider-head-2026",
             now=AS_OF,
         )
         later = AS_OF + timedelta(days=30)  # past the 10-working-day deadline
@@ -172,3 +175,20 @@ def test_back_office_lists_flags_and_answers_requests(api: Api) -> None:
     _, seen = api.get(f"/api/v1/exchange/requests/{filed['id']}", api.user)
     assert seen["status"] == "refused" and seen["decided_by"] == "user:provider-admin"
     api.client.cookies.clear()
+
+
+def test_a_configured_cursor_secret_signs_the_cursors(api: Api) -> None:
+    path = "/api/v1/exchange/licence/changes"
+    status, body = api.get(path, api.user)
+    assert status == 200
+    made_with_stored = body["next_cursor"]
+    configured = "a-deployment-secret-of-forty-characters!!"
+    state = api.client.app.state  # type: ignore[attr-defined]
+    state.settings = state.settings.model_copy(update={"exchange_cursor_secret": configured})
+    status, body = api.get(path, api.user, cursor=made_with_stored)
+    assert status == 400 and body["error"] == "invalid_input" and "签名不符" in body["message"]
+    status, body = api.get(path, api.user)
+    assert status == 200
+    cursor = changefeed.decode(body["next_cursor"], "licence", configured.encode())
+    assert cursor.dataset == "licence"
+    assert api.get(path, api.user, cursor=body["next_cursor"])[0] == 200

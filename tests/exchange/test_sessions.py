@@ -32,7 +32,7 @@ def conn(db_url: str) -> Iterator[sa.Connection]:
                     name,
                     department=PROVIDER,
                     roles=["dept_clerk" if name == "clerk" else "dept_admin"],
-                    password="Clerk-pass-2026",
+                    password="Office-pass-2026",
                     now=AS_OF,
                 )
             yield connection

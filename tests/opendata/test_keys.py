@@ -18,7 +18,7 @@ from gongxin.db import dialect
 from gongxin.db.engine import make_engine
 from gongxin.db.opendata_tables import opendata_keys, opendata_usage
 from gongxin.opendata import keys
-from gongxin.opendata.limits import SlidingWindow
+from gongxin.ratelimit import SlidingWindow
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

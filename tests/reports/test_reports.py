@@ -269,3 +269,13 @@ def test_unknown_subject_is_404(client: TestClient) -> None:
 def test_render_directly(loaded: Store, tmp_path: Path) -> None:
     data = render(build(loaded, TODAY), "https://example.org/verify")
     assert data.startswith(b"%PDF") and "公共信用信息报告" in pdf_text(data, tmp_path)
+
+
+def test_the_report_link_uses_the_public_base_url_not_the_host_header(
+    client: TestClient, tmp_path: Path
+) -> None:
+    response = client.get(f"/api/v1/reports/{CODE}.pdf", headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    text = pdf_text(response.content, tmp_path).replace("\n", "")
+    assert "evil.example" not in text
+    assert f"http://127.0.0.1:8000/reports/verify/{response.headers['X-Report-No']}?" in text

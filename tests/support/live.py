@@ -1,9 +1,10 @@
 """A real server and a real browser for end-to-end tests.
 
 ``live_server(app)`` runs the app with uvicorn on 127.0.0.1 (a free port) in a background
-thread and yields its base URL once ``/health`` answers. ``chromium(playwright)`` launches
-Debian's Chromium headless with the flags the project uses everywhere, or fails the test with
-the command that installs it.
+thread and yields its base URL once ``/health`` answers; the app's public base URL
+(``GONGXIN_PUBLIC_BASE_URL``, which absolute links are built from) is set to that URL.
+``chromium(playwright)`` launches Debian's Chromium headless with the flags the project uses
+everywhere, or fails the test with the command that installs it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def live_server(app: FastAPI, *, start_seconds: float = 20) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail(f"the server did not start on {url}")
         time.sleep(0.1)
+    settings = getattr(app.state, "settings", None)  # set by the app's lifespan
+    if settings is not None:
+        app.state.settings = settings.model_copy(update={"public_base_url": url})
     try:
         yield url
     finally:

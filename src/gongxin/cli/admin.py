@@ -9,6 +9,7 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
+from gongxin.errors import InvalidInput
 from gongxin.identity import authorities, departments, keys
 from gongxin.identity.roles import SCOPE_NAMES, Scope
 
@@ -32,7 +33,8 @@ def serve(
 
     from gongxin.web.app import create_app
 
-    uvicorn.run(create_app(common.settings()), host=host, port=port)
+    # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
+    uvicorn.run(create_app(common.settings()), host=host, port=port, proxy_headers=False)
 
 
 @dept_app.command("add")
@@ -127,16 +129,21 @@ def key_create(
         list[str] | None,
         typer.Option(
             "--scope",
-            help="权限范围，可重复；默认全部 (scope, repeatable; default all): "
-            + ", ".join(s.value for s in Scope),
+            help="权限范围，必填，可重复；只授予系统需要的 (scope, required, repeatable; grant "
+            "only what the system needs): " + ", ".join(s.value for s in Scope),
         ),
     ] = None,
 ) -> None:
     """创建 API 密钥，只显示一次 (create an API key; it is shown once)."""
-    with common.engine().begin() as conn:
-        new = keys.create(
-            conn, dept, now=common.now(), expires_days=expires_days, scopes=scope or None
+    if not scope:
+        listed = "；".join(f"{s.value}（{SCOPE_NAMES[s]}）" for s in Scope)
+        raise InvalidInput(
+            f"请用 --scope 指定密钥的权限范围（可重复，只授予系统需要的）：{listed}",
+            "name the key's scopes with --scope (repeatable; grant only what the system needs): "
+            + ", ".join(s.value for s in Scope),
         )
+    with common.engine().begin() as conn:
+        new = keys.create(conn, dept, now=common.now(), expires_days=expires_days, scopes=scope)
     common.err.print(f"部门 {new.department} 的新密钥，仅显示这一次 (shown once; store it safely):")
     print(new.key)
     common.err.print(f"密钥前缀 (prefix, for revoking): {new.prefix}", markup=False)

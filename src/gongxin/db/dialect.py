@@ -133,22 +133,49 @@ def serialize_appends(conn: sa.Connection, key: int) -> None:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
-def increment(conn: sa.Connection, table: sa.Table, key: dict[str, Any], column: str) -> int:
-    """Add one to ``column`` of the row of ``table`` whose primary key is ``key``, inserting the
-    row with 1 when it is missing, in one atomic statement; the new value.
+def increment(
+    conn: sa.Connection, table: sa.Table, key: dict[str, Any], column: str, by: int = 1
+) -> int:
+    """Add ``by`` (one by default) to ``column`` of the row of ``table`` whose primary key is
+    ``key``, inserting the row with ``by`` when it is missing, in one atomic statement; the new
+    value.
 
-    Both dialects: ``INSERT … ON CONFLICT (key) DO UPDATE SET column = column + 1 RETURNING``
+    Both dialects: ``INSERT … ON CONFLICT (key) DO UPDATE SET column = column + by RETURNING``
     (SQLite ≥ 3.35), so concurrent callers never lose a count.
     """
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
     statement = (
-        insert.values(**key, **{column: 1})
-        .on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + 1})
+        insert.values(**key, **{column: by})
+        .on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + by})
         .returning(table.c[column])
     )
     return int(conn.execute(statement).scalar_one())
+
+
+def insert_or_update(
+    conn: sa.Connection, table: sa.Table, key: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Insert the row ``key`` + ``values``, or set ``values`` on the row ``key`` when a
+    concurrent transaction inserted it first (``INSERT … ON CONFLICT DO UPDATE``)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
+    conn.execute(
+        insert.values(**key, **values).on_conflict_do_update(index_elements=list(key), set_=values)
+    )
+
+
+def insert_if_absent(
+    conn: sa.Connection, table: sa.Table, key: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Insert the row ``key`` + ``values`` unless a row ``key`` exists (``ON CONFLICT DO
+    NOTHING``: a concurrent insert of the same key wins quietly)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
+    conn.execute(insert.values(**key, **values).on_conflict_do_nothing(index_elements=list(key)))
 
 
 def json_has(

@@ -14,6 +14,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     platform_tables,
     report_tables,
     sanctions_tables,
+    security_tables,
     workflow_tables,
 )
 from gongxin.db.models import metadata

@@ -13,8 +13,11 @@ Withdrawals are classified when read: a change whose version the gate does not s
 DEPARTMENT audience (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data.
 Each other change carries that version's data (from ``record_history`` when superseded).
 
-Cursors are opaque: base64url of ``v1:dataset:seq:horizon`` with a checksum. ``seq`` is the last
-change delivered. On PostgreSQL, concurrent writers may commit out of ``seq`` order, so a change
+Cursors are opaque: base64url of ``v2:dataset:seq:horizon`` with its HMAC-SHA256 under the
+installation's cursor secret (``GONGXIN_EXCHANGE_CURSOR_SECRET``, else one made once and kept in
+the database: gongxin.identity.instance_secrets), so a caller cannot make or edit one; a cursor
+edited, truncated or signed with another secret is refused (400). ``seq`` is the last change
+delivered. On PostgreSQL, concurrent writers may commit out of ``seq`` order, so a change
 is delivered only once its transaction id lies below the snapshot's xmin (every transaction
 that could still hold an earlier ``seq`` has ended), and a cursor remembers that ``horizon``:
 changes of transactions at or above it are looked at again even below ``seq``. Nothing is ever
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -43,7 +47,12 @@ from gongxin.exchange.grants import Access
 from gongxin.records import gate
 from gongxin.records.gate import Audience
 
-VERSION = "v1"
+VERSION = "v2"  # v1 cursors carried a plain checksum, which anyone could recompute
+TAG_HEX = 32  # 128 bits of the HMAC-SHA256
+
+
+def _tag(payload: str, secret: bytes) -> str:
+    return hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()[:TAG_HEX]
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,11 @@ class Cursor:
     seq: int = 0  # the last change delivered
     horizon: int = 0  # PostgreSQL: the snapshot xmin the cursor was issued at
 
-    def encode(self) -> str:
+    def encode(self, secret: bytes) -> str:
+        """The cursor as callers hold it, signed with ``secret``."""
         payload = f"{VERSION}:{self.dataset}:{self.seq}:{self.horizon}"
-        check = hashlib.sha256(payload.encode()).hexdigest()[:10]
-        return base64.urlsafe_b64encode(f"{payload}:{check}".encode()).decode().rstrip("=")
+        signed = f"{payload}:{_tag(payload, secret)}"
+        return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
 
 
 def _bad(text: str, zh: str, en: str) -> InvalidInput:
@@ -63,16 +73,21 @@ def _bad(text: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(f"游标“{shown}”无效：{zh}", f"invalid cursor {shown!r}: {en}", cursor=shown)
 
 
-def decode(text: str, dataset: str) -> Cursor:
-    """A cursor given by a caller; malformed, tampered or another dataset's → 400."""
+def decode(text: str, dataset: str, secret: bytes) -> Cursor:
+    """A cursor given by a caller; malformed, tampered, signed with another secret or another
+    dataset's → 400."""
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
         version, name, seq, horizon, check = raw.rsplit(":", 4)
     except (ValueError, UnicodeDecodeError):
         raise _bad(text, "无法解析", "cannot be read") from None
     payload = f"{version}:{name}:{seq}:{horizon}"
-    if version != VERSION or hashlib.sha256(payload.encode()).hexdigest()[:10] != check:
-        raise _bad(text, "校验不符（被修改或截断）", "checksum mismatch (edited or truncated)")
+    if version != VERSION or not hmac.compare_digest(_tag(payload, secret), check):
+        raise _bad(
+            text,
+            "签名不符（被修改、截断，或不是本平台签发的）",
+            "signature mismatch (edited, truncated or not issued by this platform)",
+        )
     if name != dataset:
         raise _bad(text, f"属于数据集 {name}，不是 {dataset}", f"belongs to dataset {name}")
     if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in (seq, horizon)):
@@ -186,11 +201,13 @@ def read(
     as_of: date,
     *,
     now: datetime | None = None,
+    secret: bytes,
 ) -> Page:
     """The next ``limit`` changes after the cursor, as the caller may see them; with ``now``,
-    the expiries due by ``as_of`` are appended first (stamped ``now``)."""
+    the expiries due by ``as_of`` are appended first (stamped ``now``). Cursors are signed and
+    checked with ``secret``."""
     spec = access.spec
-    cursor = decode(cursor_text, spec.code) if cursor_text else Cursor(spec.code)
+    cursor = decode(cursor_text, spec.code, secret) if cursor_text else Cursor(spec.code)
     if now is not None:
         expiry.catch_up(conn, spec, day=as_of, now=now)
     horizon = dialect.snapshot_horizon(conn)
@@ -203,7 +220,7 @@ def read(
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
     following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
-    return Page(changes, following.encode(), full)
+    return Page(changes, following.encode(secret), full)
 
 
 def _change(

@@ -22,6 +22,7 @@ from gongxin.db import dialect
 from gongxin.errors import Forbidden, InvalidInput
 from gongxin.exchange import changefeed, grants
 from gongxin.exchange.sharing_requests import Request, listing
+from gongxin.identity import instance_secrets
 from gongxin.identity.departments import Department
 from gongxin.records import gate
 from gongxin.records.gate import Audience
@@ -160,10 +161,15 @@ def read_changes(
     limit: int,
     now: datetime,
     purpose: str | None = None,
+    cursor_secret: str | None = None,
 ) -> changefeed.Page:
-    """The next changes after ``cursor`` (the start when None), audited."""
+    """The next changes after ``cursor`` (the start when None), audited. Cursors are signed
+    with ``cursor_secret`` (the setting), else with the installation's stored secret."""
     access = grants.access(conn, catalog, caller.department, dataset, clock.local_date(now))
-    page = changefeed.read(conn, access, cursor, limit, clock.local_date(now), now=now)
+    secret = instance_secrets.resolve(conn, instance_secrets.CURSOR, cursor_secret, now=now)
+    page = changefeed.read(
+        conn, access, cursor, limit, clock.local_date(now), now=now, secret=secret
+    )
     audit.record(
         conn,
         actor=caller.actor,

@@ -1,7 +1,10 @@
 """Back-office users: who they are, which department they belong to, which roles they hold.
 
-Passwords are stored as argon2id hashes only (argon2-cffi's ``PasswordHasher``). Too many wrong
-passwords in a row lock an account for a while. Who may change whom:
+Passwords are stored as argon2id hashes only (argon2-cffi's ``PasswordHasher``) and must pass
+the policy of ``gongxin.identity.passwords``. Too many wrong passwords in a row lock the account
+for the address they came from, for a growing while (``gongxin.identity.throttle``). Every login
+attempt costs one argon2 verification, whether the name is known, the account locked or
+disabled, so that the time of the answer reveals nothing. Who may change whom:
 
 * the CLI (``by=None``) and credit-centre admins manage every user and grant every role;
 * department admins manage only users of their own department who are not centre admins, and
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -25,16 +28,15 @@ from gongxin.audit import log as audit
 from gongxin.clock import as_utc
 from gongxin.db.accounts_tables import sessions, users
 from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from gongxin.identity import departments
+from gongxin.identity import departments, passwords, throttle
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import ROLE_NAMES, Role
 
-MIN_PASSWORD = 10
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 DEPT_GRANTABLE: frozenset[Role] = frozenset({Role.DEPT_ADMIN, Role.DEPT_CLERK})
 
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("gongxin: no such user, same work")  # equal time for unknown users
+_dummies: dict[int, str] = {}
 
 
 @dataclass(frozen=True)
@@ -86,33 +88,21 @@ def parse_roles(names: Iterable[str]) -> frozenset[Role]:
     return frozenset(Role(n) for n in names)
 
 
-def check_password(password: str) -> None:
-    """The password policy: at least 10 characters, not all of one class."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(
-            f"密码至少 {MIN_PASSWORD} 个字符（现为 {len(password)} 个）",
-            f"the password needs at least {MIN_PASSWORD} characters (it has {len(password)})",
-        )
-    classes = {_class_of(c) for c in password}
-    if len(classes) < 2:
-        raise InvalidInput(
-            "密码不能全是同一类字符：请混合大小写字母、数字或符号",
-            "the password must not be all of one kind: mix upper and lower case, digits, symbols",
-        )
-
-
-def _class_of(char: str) -> str:
-    if char.isdigit():
-        return "digit"
-    if char.isupper():
-        return "upper"
-    if char.islower():
-        return "lower"
-    return "other"  # symbols, and letters without case such as 汉字
+def check_password(password: str, username: str | None = None) -> None:
+    """The password policy (gongxin.identity.passwords): InvalidInput naming the rule broken."""
+    passwords.check(password, username)
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current hasher, verified for unknown names: the same work."""
+    found = _dummies.get(id(_hasher))
+    if found is None:
+        found = _dummies[id(_hasher)] = _hasher.hash("gongxin: no such user, same work")
+    return found
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -197,7 +187,7 @@ def add_user(
         raise InvalidInput("请至少授予一个角色", "grant at least one role")
     dept = departments.get(conn, department)
     _may_manage(by, dept, granted)
-    check_password(password)
+    check_password(password, username)
     if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
         raise Conflict(f"用户“{username}”已存在", f"user {username!r} already exists")
     conn.execute(
@@ -233,12 +223,13 @@ def set_password(
     user = get(conn, username)
     if by is None or by.id != user.id:
         _may_manage(by, user.department, user.roles)
-    check_password(password)
+    check_password(password, user.username)
     conn.execute(
         users.update()
         .where(users.c.id == user.id)
         .values(password_hash=hash_password(password), failed_logins=0, locked_until=None)
     )
+    throttle.clear(conn, user.username)
     _end_sessions(conn, user.id, now)
     _audit(conn, by, "user.password", user, now)
 
@@ -304,39 +295,69 @@ def authenticate(
     password: str,
     *,
     now: datetime,
-    max_failures: int = 5,
-    lockout: timedelta = timedelta(minutes=15),
+    address: str,
+    rules: throttle.Rules = throttle.DEFAULT_RULES,
 ) -> User:
     """The user whose password this is; Unauthorized otherwise.
 
-    The caller commits even when this raises: counting failures and locking the account are
-    part of the outcome. The message is the same for an unknown user, a wrong password, a
-    disabled or a locked account, so that it reveals nothing.
+    ``address`` is the client's, as gongxin.web.clients.client_address finds it. The caller
+    commits even when this raises: the failure count, any lock and the audit entry are part of
+    the outcome. The answer, and the work done before it, are the same for an unknown name, a
+    wrong password, a disabled or a locked account, so that they reveal nothing.
     """
+    minutes = int(rules.lockout.total_seconds() // 60)
     refused = Unauthorized(
-        f"用户名或密码错误；连续错误 {max_failures} 次账户将锁定 "
-        f"{int(lockout.total_seconds() // 60)} 分钟",
-        f"wrong username or password; {max_failures} failures in a row lock the account "
-        f"for {int(lockout.total_seconds() // 60)} minutes",
+        f"用户名或密码错误；连续错误 {rules.max_failures} 次后，此来源将被暂停登录 {minutes} "
+        "分钟起（再错加倍）",
+        f"wrong username or password; after {rules.max_failures} failures in a row this address "
+        f"is held out for {minutes} minutes, doubling with each further failure",
     )
-    row = conn.execute(sa.select(users).where(users.c.username == username.strip().lower())).first()
-    if row is None:
-        _verify(_DUMMY, password)
+    name = username.strip().lower()
+    row = conn.execute(sa.select(users).where(users.c.username == name)).first()
+    lock = throttle.locked_until(conn, name, address, now=now)
+    right = _verify(row.password_hash if row is not None else _dummy_hash(), password)
+    if row is None or lock is not None or not right or not row.active:
+        _refused(conn, row, name, address, now, rules, lock)
         raise refused
-    user = _user(conn, row)
-    locked = user.locked_until is not None and user.locked_until > now
-    if locked or not _verify(row.password_hash, password) or not user.active:
-        failures = row.failed_logins + (0 if locked else 1)
-        values: dict[str, object] = {"failed_logins": failures}
-        if not locked and failures >= max_failures:
-            values["locked_until"] = now + lockout
-        conn.execute(users.update().where(users.c.id == user.id).values(**values))
-        action = "user.login_locked" if "locked_until" in values else "user.login_failed"
-        _audit(conn, user, action, user, now, failures=failures, locked=locked)
-        raise refused
-    values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    throttle.succeeded(conn, name, address)
+    values: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = hash_password(password)
-    conn.execute(users.update().where(users.c.id == user.id).values(**values))
-    _audit(conn, user, "user.login", user, now)
-    return get(conn, user.username)
+    conn.execute(users.update().where(users.c.id == row.id).values(**values))
+    user = get(conn, name)
+    _audit(conn, user, "user.login", user, now, address=address)
+    return user
+
+
+def _refused(
+    conn: sa.Connection,
+    row: sa.Row[object] | None,
+    name: str,
+    address: str,
+    now: datetime,
+    rules: throttle.Rules,
+    lock: datetime | None,
+) -> None:
+    """Count (unless locked) and audit a refused login; an unknown name is audited too."""
+    outcome = None if lock else throttle.failed(conn, name, address, now=now, rules=rules)
+    until = lock if outcome is None else outcome.locked_until
+    action = "user.login_locked" if outcome and outcome.locked_until else "user.login_failed"
+    detail: dict[str, object] = {
+        "address": address,
+        "failures": outcome.failures if outcome else None,
+        "locked": lock is not None,
+        "locked_until": as_utc(until).isoformat() if until else None,
+    }
+    if row is None:
+        audit.record(
+            conn, actor="anonymous", action=action, target=f"user:{name[:64]}", now=now,
+            detail={**detail, "unknown_user": True},
+        )  # fmt: skip
+        return
+    user = _user(conn, row)
+    if outcome is not None:
+        values: dict[str, object] = {"failed_logins": users.c.failed_logins + 1}
+        if outcome.locked_until is not None:
+            values["locked_until"] = outcome.locked_until  # the back office shows the latest lock
+        conn.execute(users.update().where(users.c.id == user.id).values(**values))
+    _audit(conn, user, action, user, now, **detail)

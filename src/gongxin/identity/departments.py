@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
@@ -13,6 +14,10 @@ from gongxin.db.models import departments
 from gongxin.errors import Conflict, InvalidInput, NotFound
 from gongxin.ids import uscc
 from gongxin.ids.exceptions import InvalidIdentifier
+
+NAME_MIN, NAME_MAX = 2, 100
+# besides letters (汉字 included) and digits: a space and the punctuation of official names
+NAME_PUNCTUATION = frozenset(" ()（）[]【】《》〈〉·・、,，.．-－—_&/")
 
 Kind = Literal["provider", "user", "centre"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -48,9 +53,9 @@ def add(
     region: str | None = None,
     actor: str = "cli",
 ) -> Department:
-    """Register a department; its code, when given, must be a valid USCC; its parent, when
-    given, must be registered already."""
-    name = name.strip()
+    """Register a department; its name must pass ``check_name``, its code, when given, must be
+    a valid USCC; its parent, when given, must be registered already."""
+    check_name(name)
     region = (region or "").strip() or None
     if region is not None and len(region) > 100:
         raise InvalidInput(
@@ -58,8 +63,6 @@ def add(
             "the region is longer than 100 characters",
         )
     parent_id = get(conn, parent).id if parent else None
-    if not name:
-        raise InvalidInput("部门名称不能为空", "the department name is empty")
     if kind not in KINDS:
         raise InvalidInput(
             f"部门类型“{kind}”无效，可选：{'、'.join(KINDS)}",
@@ -90,6 +93,47 @@ def add(
         detail={"kind": kind, "code": code, "parent_id": parent_id, "region": region},
     )
     return dept
+
+
+def _name_error(name: str, zh: str, en: str) -> InvalidInput:
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    return InvalidInput(
+        f"部门名称“{shown!s}”无效：{zh}", f"invalid department name {shown!r}: {en}",
+        field="name", value=shown,
+    )  # fmt: skip
+
+
+def check_name(name: str) -> None:
+    """A department's name: 2–100 characters, letters (汉字 too), digits, spaces inside and the
+    punctuation of official names, no control characters, no whitespace at either end."""
+    if not name.strip():
+        raise InvalidInput("部门名称不能为空", "the department name is empty", field="name")
+    bad = next((c for c in name if unicodedata.category(c)[0] == "C"), None)
+    if bad is not None:
+        raise _name_error(
+            "".join(f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "C" else c for c in name),
+            f"含控制字符 U+{ord(bad):04X}",
+            f"it contains the control character U+{ord(bad):04X}",
+        )
+    if name != name.strip():
+        raise _name_error(name, "首尾不能有空格", "it begins or ends with whitespace")
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        raise _name_error(
+            name,
+            f"长度须为 {NAME_MIN}–{NAME_MAX} 个字符（现为 {len(name)} 个）",
+            f"it must be {NAME_MIN}-{NAME_MAX} characters long (it is {len(name)})",
+        )
+    odd = next(
+        (c for c in name if unicodedata.category(c)[0] not in "LN" and c not in NAME_PUNCTUATION),
+        None,
+    )
+    if odd is not None:
+        allowed = "".join(sorted(NAME_PUNCTUATION - {" "}))
+        raise _name_error(
+            name,
+            f"不能含字符“{odd}”；可用汉字、字母、数字、空格及 {allowed}",
+            f"the character {odd!r} is not allowed; use letters, digits, spaces and {allowed}",
+        )
 
 
 def get(conn: sa.Connection, name: str) -> Department:

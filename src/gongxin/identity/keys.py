@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from gongxin.audit import log as audit
+from gongxin.clock import as_utc
 from gongxin.db.models import api_keys
 from gongxin.db.models import departments as departments_table
 from gongxin.errors import Forbidden, InvalidInput, NotFound, Unauthorized
@@ -44,6 +45,7 @@ class KeyInfo:
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    id: int = 0
 
     def state(self, now: datetime) -> str:
         return tokens.state(self.revoked_at, self.expires_at, now)
@@ -123,6 +125,7 @@ def all_keys(conn: sa.Connection, department_id: int | None = None) -> list[KeyI
             r.expires_at,
             r.revoked_at,
             r.last_used_at,
+            r.id,
         )
         for r in conn.execute(query)
     ]
@@ -209,4 +212,19 @@ def check(conn: sa.Connection, key: str, *, now: datetime) -> KeyInfo:
         row.expires_at,
         row.revoked_at,
         row.last_used_at,
+        row.id,
     )
+
+
+USED_EVERY = timedelta(seconds=60)  # last_used_at is written at most this often per key
+
+
+def use_due(key: KeyInfo, *, now: datetime) -> bool:
+    """Whether to note the key's use now: at most once a minute, to spare a write per call."""
+    return key.last_used_at is None or now - as_utc(key.last_used_at) >= USED_EVERY
+
+
+def note_use(conn: sa.Connection, key: KeyInfo, *, now: datetime) -> None:
+    """Record ``now`` as the key's last use (when ``use_due``), in the caller's transaction."""
+    if use_due(key, now=now):
+        conn.execute(api_keys.update().where(api_keys.c.id == key.id).values(last_used_at=now))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
@@ -27,6 +29,7 @@ from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.body_limit import BodyLimit
+from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     commitment_pages,
     opendata_pages,
@@ -34,6 +37,8 @@ from gongxin.web.portal import (
     publicity_pages,
     sanction_pages,
 )
+
+STATIC = Path(__file__).parent / "static"  # the pages' style sheets and scripts
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -64,6 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
     app.add_middleware(BodyLimit, settings=settings)  # 413 before an oversized body is read
+    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
 

@@ -84,6 +84,8 @@ def require_scope(scope: Scope) -> Callable[..., Department]:
             )
         with engine.connect() as conn:
             key = keys.check(conn, credentials.credentials, now=now)
+            if keys.use_due(key, now=now):
+                _note_use(conn, key, now)
         if scope not in key.scopes:
             raise Forbidden(
                 f"密钥 {key.prefix} 没有“{SCOPE_NAMES[scope]}”（{scope}）权限范围",
@@ -128,6 +130,17 @@ def _touch(conn: sa.Connection, session: Session, now: datetime) -> None:
     with dialect.wait_briefly(conn):
         try:
             sessions.touch(conn, session, now=now)
+            conn.commit()
+        except sa.exc.OperationalError:
+            conn.rollback()
+
+
+def _note_use(conn: sa.Connection, key: keys.KeyInfo, now: datetime) -> None:
+    """Record the key's use (at most once a minute), unless the store is busy: the call is
+    served anyway and a later one records it."""
+    with dialect.wait_briefly(conn):
+        try:
+            keys.note_use(conn, key, now=now)
             conn.commit()
         except sa.exc.OperationalError:
             conn.rollback()

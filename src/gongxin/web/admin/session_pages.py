@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.errors import Forbidden, Unauthorized
-from gongxin.identity import accounts, sessions
+from gongxin.identity import accounts, sessions, throttle
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render, render_error
@@ -23,6 +23,7 @@ from gongxin.web.auth import (
     require_roles,
     safe_next,
 )
+from gongxin.web.clients import client_address
 from gongxin.web.deps import EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/admin", tags=["后台 back office"], include_in_schema=False)
@@ -98,8 +99,12 @@ def login(
                 username,
                 password,
                 now=now,
-                max_failures=settings.login_max_failures,
-                lockout=timedelta(minutes=settings.login_lockout_minutes),
+                address=client_address(request),
+                rules=throttle.Rules(
+                    settings.login_max_failures,
+                    timedelta(minutes=settings.login_lockout_minutes),
+                    timedelta(minutes=settings.login_lockout_max_minutes),
+                ),
             )
         except Unauthorized as exc:
             conn.commit()  # the failure count and any lock stand

@@ -295,6 +295,7 @@ def changes(
             limit=limit,
             now=now,
             purpose=_purpose(x_purpose, purpose),
+            cursor_secret=settings.exchange_cursor_secret,
         )
     return {
         "dataset": dataset,

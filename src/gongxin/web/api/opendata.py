@@ -19,13 +19,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from gongxin import jsonguard
+from gongxin import jsonguard, ratelimit
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError
 from gongxin.opendata import ckan, dcat, downloads, keys, limits
 from gongxin.opendata.packages import find, packages
 from gongxin.settings import Settings
+from gongxin.web.clients import client_address
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(tags=["开放数据 open data"])
@@ -33,8 +34,8 @@ _window_lock = threading.Lock()
 
 
 def base_url(request: Request, settings: Settings) -> str:
-    """The public base URL for links: the setting, else the request's own."""
-    return (settings.opendata_base_url or str(request.base_url)).rstrip("/")
+    """The public base URL for links: GONGXIN_PUBLIC_BASE_URL, never the request's Host."""
+    return settings.public_base_url
 
 
 def presented_key(request: Request) -> str | None:
@@ -52,12 +53,12 @@ def presented_key(request: Request) -> str | None:
     return value if value.startswith(f"{keys.KEY_PREFIX}_") else None
 
 
-def _window(request: Request) -> limits.SlidingWindow:
+def _window(request: Request) -> ratelimit.SlidingWindow:
     state = request.app.state
     with _window_lock:
-        window: limits.SlidingWindow | None = getattr(state, "opendata_window", None)
+        window: ratelimit.SlidingWindow | None = getattr(state, "opendata_window", None)
         if window is None:
-            window = limits.SlidingWindow()
+            window = ratelimit.SlidingWindow()
             state.opendata_window = window
     return window
 
@@ -68,7 +69,7 @@ def admit(request: Request, engine: sa.Engine, settings: Settings, now: datetime
         engine,
         _window(request),
         key=presented_key(request),
-        address=request.client.host if request.client else "unknown",
+        address=client_address(request),
         anonymous_rate=settings.opendata_anonymous_rate_per_minute,
         now=now,
     )

@@ -15,7 +15,8 @@ from gongxin.errors import InvalidInput
 from gongxin.reports import content as report_content
 from gongxin.reports import issued, pdf
 from gongxin.reports.verify import verify
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web import links
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["信用报告 credit report"])
 PDF_MAX_BYTES = 20 * 1024 * 1024  # a report is a few hundred kilobytes
@@ -107,7 +108,12 @@ async def verify_report_file(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def report_pdf(
-    code: str, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    code: str,
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
     """The subject's public credit information as of today (China time), as PDF; the report
     and the file's hash are stored, so that verification can show what it said."""
@@ -115,7 +121,8 @@ def report_pdf(
         built = report_content.build(conn, catalog, code, local_date(now))
     fingerprint = report_content.digest(built)
     query = urlencode({"code": built.subject_code, "sha256": fingerprint})
-    verify_url = f"{request.url_for('verify_report_page', report_no=built.report_no)}?{query}"
+    page = links.url_for(request, settings, "verify_report_page", report_no=built.report_no)
+    verify_url = f"{page}?{query}"
     document = pdf.render(built, verify_url)
     with engine.begin() as conn:
         issue = issued.record(conn, built, document, now)

@@ -4,6 +4,7 @@ and the credit check (信用核查) for departments' systems (an API key with th
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -19,9 +20,10 @@ from gongxin import jsonguard
 from gongxin.clock import local_date
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
+from gongxin.ratelimit import SlidingWindow
 from gongxin.records.gate import Audience
 from gongxin.sanctions import check as checks
-from gongxin.sanctions import lists, log, memoranda, scenes, writer
+from gongxin.sanctions import lists, log, memoranda, quota, scenes, writer
 from gongxin.sanctions.match import Item
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
@@ -96,6 +98,19 @@ class CheckBody(BaseModel):
 
 
 _check_guard = require_scope(Scope.CHECK)
+_window_lock = threading.Lock()
+
+
+def _window(request: Request) -> SlidingWindow:
+    """This process's per-minute window of check calls, one per application."""
+    state = request.app.state
+    with _window_lock:
+        window: SlidingWindow | None = getattr(state, "check_window", None)
+        if window is None:
+            window = state.check_window = SlidingWindow()
+    return window
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -151,7 +166,11 @@ def _check(
     req = checks.Request(
         body.subjects, body.scene, body.requester, body.purpose, body.as_of or local_date(now)
     )
-    limit = settings_of(request).check_max_subjects
+    settings = settings_of(request)
+    limit = settings.check_max_subjects
+    checks.validate(req, limit)  # a malformed or too large call is refused before it is counted
+    limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
+    quota.admit(engine, _window(request), request.state.api_key, len(req.subjects), limits, now=now)
     with engine.connect() as conn:
         done, items = checks.evaluate(conn, catalog_of(request), req, now=now, max_subjects=limit)
     return req, done, items
