@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from gongxin.catalog.quality import ALLOWED_GAP, by_department, quality, quality_all
-from gongxin.identity import departments
+from gongxin.identity import authorities, departments
 from gongxin.ids import uscc
 from tests.intake.helpers import (
     AS_OF,
     PENALTY_COLUMNS,
     PROVIDER,
+    TEST_AUTHORITIES,
     Store,
     catalog,
     make_org_code,
@@ -36,6 +37,7 @@ def filled(store: Store) -> Store:
     """Two departments' penalties: 4 valid rows, 1 rejected, 1 warned, 备注 filled once."""
     with store.engine.begin() as conn:
         departments.add(conn, OTHER, kind="provider", code=None, now=AS_OF)
+        authorities.add(conn, OTHER, TEST_AUTHORITIES, now=AS_OF)  # files for them too
     rows = [
         penalty_row(1, BZ="现场检查发现"),
         penalty_row(2),

@@ -136,6 +136,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,
     ("GET", "/admin/catalog/{code}"): ANY_ROLE,
+    ("POST", "/admin/catalog/{code}/providers"): CENTRE,
     # back office: check feedback and statistics (gongxin.web.admin.feedback)
     ("GET", "/admin/checks"): ANY_ROLE,
     ("GET", "/admin/checks/stats"): ANY_ROLE,

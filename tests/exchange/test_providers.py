@@ -4,7 +4,7 @@ request; a decision by a department that is not the assigned provider is refused
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,12 @@ from gongxin.audit import log as audit
 from gongxin.catalog import providers
 from gongxin.errors import Forbidden
 from gongxin.exchange import grants, sharing_requests
-from gongxin.identity import keys
+from gongxin.identity import accounts, keys, sessions
 from gongxin.identity.departments import Department
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
+from gongxin.web.auth import SESSION_COOKIE
 from tests.exchange.sharing import ASKED, OTHER, TODAY, World, moment, open_world, row
 from tests.intake.helpers import AS_OF, PROVIDER
 from tests.support.http import TestClient
@@ -158,3 +159,40 @@ def test_the_api_assigns_providers_and_refuses_other_deciders(
     path = f"/api/v1/exchange/providers/penalty/{OTHER}"
     status, body = _call(client, "DELETE", path, key[world.centre.name])
     assert status == 200 and body["providers"] == [PROVIDER]
+
+
+def _login(world: World, client: TestClient, name: str, dept: str, role: str) -> str:
+    with world.engine.begin() as conn:
+        user = accounts.add_user(
+            conn, name, department=dept, roles=[role], password="Admin-pass-2026", now=AS_OF
+        )
+        made = sessions.create(conn, user, now=AS_OF, absolute=timedelta(hours=1))
+    client.cookies.set(SESSION_COOKIE, made.token)
+    return made.session.csrf_token
+
+
+def test_the_back_office_assigns_providers_for_the_centre_only(
+    world: World, api: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, _ = api
+    url = "/admin/catalog/penalty/providers"
+    csrf = _login(world, client, "dept-admin", PROVIDER, "dept_admin")
+    form = {"department": OTHER, "action": "assign", "csrf_token": csrf}
+    assert client.post(url, data=form, follow_redirects=False).status_code == 403
+
+    csrf = _login(world, client, "centre-admin", world.centre.name, "centre_admin")
+    page = client.get("/admin/catalog/penalty")
+    assert page.status_code == 200 and "指定为提供部门" in page.text and PROVIDER in page.text
+    form["csrf_token"] = csrf
+    assert client.post(url, data=form, follow_redirects=False).status_code == 303
+    with world.engine.connect() as conn:
+        assert [p.name for p in providers.providers_of(conn, "penalty")] == [PROVIDER, OTHER]
+        (entry,) = audit.entries(
+            conn, action="exchange.provider.assign", newest_first=True, limit=1
+        )
+    assert entry.actor == "user:centre-admin"
+    removal = {"department": PROVIDER, "action": "remove", "csrf_token": csrf}
+    assert client.post(url, data=removal, follow_redirects=False).status_code == 303
+    with world.engine.connect() as conn:
+        assert [p.name for p in providers.providers_of(conn, "penalty")] == [OTHER]
+    client.cookies.clear()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from gongxin import clock
 from gongxin.db.platform_tables import calendar_days
-from gongxin.identity import departments
+from gongxin.identity import authorities, departments
 from gongxin.records.timeliness import (
     late_page,
     late_records,
@@ -17,7 +17,7 @@ from gongxin.records.timeliness import (
     report,
     timeliness,
 )
-from tests.intake.helpers import AS_OF, PROVIDER, Store, penalty_row
+from tests.intake.helpers import AS_OF, PROVIDER, TEST_AUTHORITIES, Store, penalty_row
 
 OTHER = "市生态环境局"
 
@@ -29,6 +29,7 @@ def at_noon_in_beijing(day: date) -> datetime:
 def test_records_are_timely_within_seven_working_days_with_tiaoxiu(store: Store) -> None:
     with store.engine.begin() as conn:
         departments.add(conn, OTHER, kind="provider", code=None, now=AS_OF)
+        authorities.add(conn, OTHER, TEST_AUTHORITIES, now=AS_OF)  # files for them too
     arrival = at_noon_in_beijing(date(2026, 10, 15))
     # 国庆: 1–7 Oct off, Sat 10 Oct worked. From 30 Sep the 7th working day is 15 Oct (on
     # time); from 29 Sep it is 14 Oct, so 15 Oct is late, 8 working days after the decision.

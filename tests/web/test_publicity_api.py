@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from gongxin.identity import departments
+from gongxin.identity import authorities, departments
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
-from tests.intake.helpers import AS_OF, PENALTY_COLUMNS, PROVIDER, Store, penalty_row
+from tests.intake.helpers import (
+    AS_OF,
+    PENALTY_COLUMNS,
+    PROVIDER,
+    TEST_AUTHORITIES,
+    Store,
+    penalty_row,
+)
 from tests.support.http import TestClient
 
 OTHER = "市生态环境局"
@@ -23,6 +30,7 @@ NOW = datetime(2026, 10, 15, 4, 0, tzinfo=UTC)  # noon in Beijing
 def client(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
     with store.engine.begin() as conn:
         departments.add(conn, OTHER, kind="provider", code=None, now=AS_OF)
+        authorities.add(conn, OTHER, TEST_AUTHORITIES, now=AS_OF)  # files for them too
     samr = [
         penalty_row(1, CF_JDRQ="2026-09-30"),  # on time (7th working day is 15 Oct)
         penalty_row(2, CF_JDRQ="2026-09-29"),  # late

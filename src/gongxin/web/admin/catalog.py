@@ -9,15 +9,17 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from gongxin.catalog import providers
 from gongxin.catalog.quality import by_department, quality, quality_all
 from gongxin.catalog.resources import entries, get_entry, labelled, related_names, write_xlsx
 from gongxin.clock import local_date
+from gongxin.identity import departments
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
@@ -27,6 +29,7 @@ from gongxin.web.deps import CatalogDep, EngineDep, NowDep
 router = APIRouter(prefix="/admin", tags=["后台 back office"], include_in_schema=False)
 
 AnyUser = Annotated[User, Depends(require_roles(*Role))]
+CentreAdmin = Annotated[User, Depends(require_roles(Role.CENTRE_ADMIN))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -105,17 +108,45 @@ def catalog_entry_page(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
-    _user: AnyUser,
+    user: AnyUser,
     as_of: date | None = None,
 ) -> HTMLResponse:
     """One resource: every metadata element, its data items, its quality overall and per
-    provider department, and the fill rate of each field."""
+    provider department, the fill rate of each field, and its assigned providers (which the
+    centre's admins assign and withdraw here)."""
     entry = get_entry(catalog, code)
     day = as_of or local_date(now)
     with engine.connect() as conn:
         overall = quality(conn, catalog, entry.dataset, as_of=day)
         parts = by_department(conn, catalog, entry.dataset, as_of=day, fills=False)
+        assigned = providers.providers_of(conn, entry.dataset)
+        others = [d.name for d in departments.all_departments(conn) if d not in assigned]
     return render(
         request, "admin/catalog_entry.html", entry=entry, meta=labelled(entry),
         related=related_names(catalog, entry), quality=overall, parts=parts, as_of=day,
+        assigned=assigned, others=others, may_assign=user.has(Role.CENTRE_ADMIN),
     )  # fmt: skip
+
+
+@router.post("/catalog/{code}/providers")
+def catalog_providers(
+    code: str,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    user: CentreAdmin,
+    department: Annotated[str, Form(max_length=200)],
+    action: Annotated[Literal["assign", "remove"], Form()] = "assign",
+) -> Response:
+    """Assign or withdraw a provider of the dataset (the same service as the CLI and API)."""
+    with engine.begin() as conn:
+        if action == "assign":
+            providers.assign(
+                conn, catalog, code, department, now=now, actor=user.actor, by=user.department
+            )
+        else:
+            catalog.get(code)
+            providers.unassign(
+                conn, code, department, now=now, actor=user.actor, by=user.department
+            )
+    return RedirectResponse(f"/admin/catalog/{quote(code)}", status_code=303)

@@ -65,6 +65,7 @@ def _page(
         centre_view=centre_view,
         provider_names=provider_names,
         decidable=decidable,
+        own_id=user.department.id,  # nobody answers their own request: no form for those
         today=today,
         may_decide=user.has(Role.CENTRE_ADMIN, Role.DEPT_ADMIN),
         names=sharing_requests.STATUS_NAMES,
