@@ -223,7 +223,7 @@ def _change(
         if not decision.visible:
             return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
     spec = gated.spec
-    shown = access.cut(gated.masked(data))
+    shown = access.cut(gated.masked_own(data))
     if op == "expire":
         day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
         reason = expiry.in_force(spec, data, day).zh
