@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gongxin.audit import log as audit
 from gongxin.catalog.model import DatasetSpec
 from gongxin.catalog.registry import Catalog, load_catalog
 from gongxin.db import migrate
@@ -192,13 +193,16 @@ def test_recompute_applies_a_new_regime_and_reports_before_and_after(
     # packaged GB2025: 一般 for 12 months, so public until 2026-07-31; a deployment makes it 24
     assert stored(store, rows[0]["CF_WSH"])["pub_until"] == date(2026, 7, 31)
     folder = regime_folder(tmp_path / "regimes", publish_persons=False, general=24, serious=36)
-    dry = recompute.recompute(store.engine, _catalog(), regimes_dir=folder, dry_run=True)
+    dry = recompute.recompute(store.engine, _catalog(), regimes_dir=folder, now=NOW, dry_run=True)
     assert (dry.changed, dry.kinds["window"]) == (2, 2)
     assert stored(store, rows[0]["CF_WSH"])["pub_until"] == date(2026, 7, 31)  # nothing written
-    done = recompute.recompute(store.engine, _catalog(), regimes_dir=folder, size=1)
+    done = recompute.recompute(store.engine, _catalog(), regimes_dir=folder, now=NOW, size=1)
     assert done.changed == 2 and done.looked == 2 and done.before == done.after
     assert stored(store, rows[0]["CF_WSH"])["pub_until"] == date(2027, 7, 31)
-    assert recompute.recompute(store.engine, _catalog(), regimes_dir=folder).changed == 0
+    assert recompute.recompute(store.engine, _catalog(), regimes_dir=folder, now=NOW).changed == 0
+    with store.engine.connect() as conn:
+        runs = audit.entries(conn, action="visibility.recompute", newest_first=True, limit=5)
+    assert [r.detail["changed"] for r in runs] == [0, 2]  # the dry run is not audited
 
 
 def test_a_malformed_regime_file_is_refused_before_anything_is_written(
@@ -210,7 +214,7 @@ def test_a_malformed_regime_file_is_refused_before_anything_is_written(
     bad["windows"]["一般"]["max_months"] = "twelve"
     (folder / "GB2025.yaml").write_text(yaml.safe_dump(bad, allow_unicode=True), "utf-8")
     with pytest.raises(InvalidInput) as caught:
-        recompute.recompute(store.engine, _catalog(), regimes_dir=folder)
+        recompute.recompute(store.engine, _catalog(), regimes_dir=folder, now=NOW)
     assert caught.value.details["file"].endswith("GB2025.yaml")
     assert caught.value.details["key"] == "windows.一般.max_months"
     assert "integer" in caught.value.details["rule"]

@@ -39,8 +39,9 @@ def recompute(
     folder = regimes if regimes is not None else common.settings().regimes_dir
     catalog = common.catalog() if regimes is None else _catalog_only()
     report = service.recompute(
-        common.engine(), catalog, regimes_dir=folder, dry_run=dry_run, after=after, size=batch
-    )
+        common.engine(), catalog, regimes_dir=folder, now=common.now(), dry_run=dry_run,
+        after=after, size=batch,
+    )  # fmt: skip
     title = "可见性重算 (visibility recompute)" + ("：预演 (dry run)" if dry_run else "")
     table = Table(title=title)
     table.add_column("项目 (what)")

@@ -19,7 +19,7 @@ from gongxin.db.models import records, subjects
 from gongxin.db.sanctions_tables import checks
 from gongxin.identity import departments
 from gongxin.sanctions import check, feedback
-from gongxin.sanctions.lists import applies, list_types
+from gongxin.sanctions.lists import applies_now, list_types
 
 # (department, scene, purpose) of the demo checks, in turn
 RUNS = (
@@ -43,16 +43,15 @@ def _codes(conn: sa.Connection, catalog: Catalog, as_of: date) -> tuple[list[str
     """USCCs of subjects on a list on ``as_of``, and of subjects on none, both sorted."""
     types = list(list_types(catalog).values())
     datasets = sorted({lt.dataset for lt in types})
-    listed: set[str] = set()
-    anywhere: set[str] = set()
-    for code, dataset, data, changed in conn.execute(
-        sa.select(subjects.c.uscc, records.c.dataset, records.c.data, records.c.updated_at)
+    linked = (
+        sa.select(subjects.c.uscc)
         .join(records, records.c.subject_id == subjects.c.id)
-        .where(records.c.dataset.in_(datasets), subjects.c.uscc.is_not(None))
-    ):  # fmt: skip
-        anywhere.add(code)
-        if any(lt.dataset == dataset and applies(lt, data, changed, as_of) for lt in types):
-            listed.add(code)
+        .where(subjects.c.uscc.is_not(None))
+    )
+    anywhere = set(conn.execute(linked.where(records.c.dataset.in_(datasets))).scalars())
+    listed = set(
+        conn.execute(linked.where(sa.or_(*(applies_now(lt, as_of) for lt in types)))).scalars()
+    )
     some = conn.execute(
         sa.select(subjects.c.uscc).where(subjects.c.uscc.is_not(None)).order_by(subjects.c.id)
         .limit(400)

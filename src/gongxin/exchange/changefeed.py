@@ -38,7 +38,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.errors import InvalidInput
@@ -136,7 +135,7 @@ def _iso(value: Any) -> str:
     return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
 
 
-_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data, c.ends_on"
+_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data, c.ends_on, r.is_shared"
 _FROM = "FROM change_log c LEFT JOIN records r ON r.id = c.record_id"
 
 
@@ -215,7 +214,8 @@ def read(
     rows = _rows(conn, cursor, limit, horizon)
     old = [(r[1], r[4]) for r in rows if r[4] != r[5]]
     history = _history(conn, old)
-    changes = [_change(spec, access, row, history, as_of) for row in rows]
+    shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
+    changes = [_change(shown, access, row, history) for row in rows]
     last = max((c.seq for c in changes), default=cursor.seq)
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
@@ -224,21 +224,23 @@ def read(
 
 
 def _change(
-    spec: DatasetSpec,
+    gated: gate.Gate,
     access: Access,
     row: tuple[Any, ...],
     history: dict[tuple[int, int], Any],
-    as_of: date,
 ) -> Change:
-    seq, record_id, op, at, version, current_version, current, ends = row
-    raw = current if version == current_version else history.get((record_id, version))
+    seq, record_id, op, at, version, current_version, current, ends, shared = row
+    is_current = version == current_version
+    raw = current if is_current else history.get((record_id, version))
     if raw is None:  # pragma: no cover - history is kept for every superseded version
         return Change(seq, "withdraw", record_id, version, _iso(at), None, "版本不存在")
     data = _json(raw)
-    decision = gate.decide(spec, data, Audience.DEPARTMENT, as_of)
-    if not decision.visible:
-        return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
-    shown = access.cut(gate.masked(spec, data, Audience.DEPARTMENT))
+    if not (is_current and shared):  # the stored decision of the current version, else the gate
+        decision = gated.decide(data)
+        if not decision.visible:
+            return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
+    spec = gated.spec
+    shown = access.cut(gated.masked_own(data))
     if op == "expire":
         day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
         reason = expiry.in_force(spec, data, day).zh

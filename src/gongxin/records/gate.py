@@ -7,9 +7,12 @@ publicity window, a licence's validity, a listing's listed period), never a with
 never a natural person's record unless configured, and personal identifiers masked.
 Departments: 社会公开 and 政务共享 datasets, withdrawn records excepted. The credit centre: all.
 
-Bulk reads (open-data downloads, the change feed, snapshots) build a :class:`Gate` once per
-dataset, audience and day and pass every record through it; ``decide``/``masked``/``view`` give
-the same answers record by record. What the gate needs of a spec (its rule, scope and masked
+The decision apart from the day (:func:`facts`: status, natural person, shared, public, and the
+record's :class:`Window`) is stored with every record version (records/decisions.py) and every
+list and bulk read filters on it in SQL; ``decide`` asks the same window for one day, so the live
+and the stored decision come from the same code. ``masked`` is applied on output. A
+:class:`Gate` built once per dataset, audience and day gives ``decide``/``masked``/``view`` for
+many records. What the gate needs of a spec (its rule, scope and masked
 fields) is read once per spec object: specs are loaded data, never changed in place.
 """
 
@@ -90,6 +93,17 @@ class Gate:
 
     def masked(self, data: dict[str, Any]) -> dict[str, Any]:
         return _masked(self._rules, data, self.audience)
+
+    def masked_own(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``masked`` of a record the caller owns (e.g. just parsed): masked in place, not
+        copied, when there is anything to mask; as it is for departments and the centre."""
+        if self.audience is not Audience.PUBLIC:
+            return data
+        for code, mask in self._rules.masks:
+            value = data.get(code)
+            if isinstance(value, str) and value:
+                data[code] = mask(value)
+        return data
 
     def view(self, data: dict[str, Any]) -> dict[str, Any] | None:
         rules, audience = self._rules, self.audience

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from gongxin.records import feed_marks, regimes
 from gongxin.records.decisions import COLUMNS, decision_columns
 
 BATCH = 2000
+AUDIT_ACTION = "visibility.recompute"
 # what a count before/after says, by name
 TALLIES = {
     "public": ("向社会公开", "public"),
@@ -160,19 +161,31 @@ def recompute(
     catalog: Catalog,
     *,
     regimes_dir: Path | None,
+    now: datetime,
+    actor: str = "cli",
     dry_run: bool = False,
     after: int = 0,
     size: int = BATCH,
     progress: Callable[[Report], None] | None = None,
 ) -> Report:
     """Judge every record after id ``after`` again under the rules in force (the regimes folder
-    checked first, before anything is written); one transaction per batch."""
+    checked first, before anything is written); one transaction per batch. A run that wrote
+    is audited (``visibility.recompute``, with its report)."""
+    from gongxin.audit import log as audit
+
     regimes.configure(regimes_dir)  # refuses a malformed file here, before any write
     report = Report(last_id=after, dry_run=dry_run)
     while True:
         with engine.begin() as conn:
             more = batch(conn, catalog, report, report.last_id, size)
         if not more:
-            return report
+            break
         if progress is not None:
             progress(report)
+    if not dry_run:
+        with engine.begin() as conn:
+            audit.record(
+                conn, actor=actor, action=AUDIT_ACTION, target="records", now=now,
+                detail=report.to_dict() | {"regimes": str(regimes_dir) if regimes_dir else None},
+            )  # fmt: skip
+    return report

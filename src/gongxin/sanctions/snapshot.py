@@ -13,7 +13,8 @@ state is a fingerprint read in one cheap query: count, highest id, sum of versio
 linked records of the list datasets' records, and count, highest id and latest change of the
 subjects. Intake raises a record's version on every correction or status change, linking sets
 ``subject_id``, a new subject raises the count and a changed one its ``updated_at``, so any
-change that could alter an answer changes the fingerprint and the next check rebuilds.
+change that could alter an answer changes the fingerprint and the next check rebuilds; so does
+``gongxin visibility recompute`` (the newest audit entry of one).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
+from gongxin.db.audit_tables import audit_log
 from gongxin.db.models import records, subjects
+from gongxin.records.recompute import AUDIT_ACTION as RECOMPUTED
 from gongxin.sanctions.lists import applies_now, entry_of, list_types
 
 ENTRY_COLUMNS = (
@@ -72,7 +75,11 @@ def fingerprint(conn: sa.Connection, catalog: Catalog) -> tuple[Any, ...]:
     s = conn.execute(
         sa.select(sa.func.count(), sa.func.max(subjects.c.id), sa.func.max(subjects.c.updated_at))
     ).one()
-    return (*(int(v or 0) for v in r), int(s[0] or 0), int(s[1] or 0), str(s[2]))
+    # stored decisions rewritten under new rules (gongxin visibility recompute, audited)
+    rules = conn.execute(
+        sa.select(sa.func.max(audit_log.c.seq)).where(audit_log.c.action == RECOMPUTED)
+    ).scalar()
+    return (*(int(v or 0) for v in r), int(s[0] or 0), int(s[1] or 0), str(s[2]), rules)
 
 
 def build(conn: sa.Connection, catalog: Catalog, as_of: date) -> Snapshot:

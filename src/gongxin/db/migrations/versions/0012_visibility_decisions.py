@@ -149,14 +149,15 @@ def downgrade() -> None:
             op.execute(statement)
     op.drop_index("ix_records_in_force", table_name="records")
     op.drop_index("ix_records_public_list", table_name="records")
-    with op.batch_alter_table("records", schema=None) as batch_op:
-        for name in (
-            "pub_until",
-            "pub_from",
-            "in_force",
-            "is_public",
-            "is_shared",
-            "natural_person",
-            "status",
-        ):
-            batch_op.drop_column(name)
+    # plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): the table, its expression index and the
+    # triggers above stay as they are
+    for name in (
+        "pub_until",
+        "pub_from",
+        "in_force",
+        "is_public",
+        "is_shared",
+        "natural_person",
+        "status",
+    ):
+        op.drop_column("records", name)
