@@ -82,5 +82,7 @@ def _register_builtin() -> None:
                  24 * 60, builtin.calendar_sync))  # fmt: skip
     register(Job("timeliness-cache", "双公示及时率统计 (timeliness figures of the day)", 60,
                  builtin.timeliness_cache))  # fmt: skip
+    register(Job("audit-anchor", "审计日志锚定 (sign the audit log's head)", 60,
+                 builtin.audit_anchor))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
-    # the audit-log anchor, ... (see the module docstring for what a job must guarantee).
+    # ... (see the module docstring for what a job must guarantee).
