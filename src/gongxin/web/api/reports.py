@@ -11,6 +11,7 @@ from gongxin.clock import local_date
 from gongxin.reports import content as report_content
 from gongxin.reports import pdf
 from gongxin.reports.verify import verify
+from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["信用报告 credit report"])
@@ -38,7 +39,7 @@ def verify_report(
     "/{code}.pdf",
     summary="下载公共信用信息报告 (download the public credit report as PDF)",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF,
 )
 def report_pdf(
     code: str, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep
