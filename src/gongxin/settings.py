@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         description="本地数据集定义目录 (folder of YAML dataset specs that add to or replace the "
         "packaged ones, for this deployment).",
     )
+    regimes_dir: Path | None = Field(
+        default=None,
+        description="本地公示期限规则目录 (folder of YAML publicity regimes that add to or "
+        "replace the packaged ones, and optionally a selection.yaml, for this deployment).",
+    )
     log_level: str = Field(
         default="INFO",
         description="日志级别 (log level). The server logs at this level; commands such as "

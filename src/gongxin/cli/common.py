@@ -16,6 +16,7 @@ from gongxin import logs
 from gongxin.catalog.registry import Catalog, get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import GongxinError
+from gongxin.records import regimes
 from gongxin.settings import Settings, get_settings
 
 P = ParamSpec("P")
@@ -26,7 +27,9 @@ err = Console(stderr=True)
 
 
 def settings() -> Settings:
-    return get_settings()
+    found = get_settings()
+    regimes.configure(found.regimes_dir)  # the deployment's publicity rules, if any
+    return found
 
 
 def engine() -> sa.Engine:

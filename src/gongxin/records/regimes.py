@@ -1,7 +1,11 @@
 """Publicity regimes as data: how long a penalty stays public, by regime and severity.
 
 One YAML file per regime in ``records/regimes/`` (plus ``selection.yaml``), versioned by its
-effective dates; laws change without code changes.
+effective dates; laws change without code changes. A deployment overrides them with YAML files
+in the folder named by the ``GONGXIN_REGIMES_DIR`` setting: a regime with the key of a packaged
+one replaces it, a new key adds a regime, and a ``selection.yaml`` there replaces the packaged
+selection. ``configure(folder)`` (called by ``create_app`` and the CLI) makes that folder the
+one ``load()`` and ``publicity.windows()`` use.
 """
 
 from __future__ import annotations
@@ -10,10 +14,14 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from gongxin.errors import GongxinError
 
 ANY_SEVERITY = "*"
 
@@ -83,24 +91,67 @@ class Selection(BaseModel):
     default_severity: str
 
 
-@lru_cache(maxsize=1)
-def load() -> tuple[dict[str, Regime], Selection]:
-    """The packaged regimes by key, and the rule that picks one for a record."""
-    folder = resources.files("gongxin.records").joinpath("regimes")
+class InvalidRegime(GongxinError):
+    status = 500
+    code = "invalid_regime"
+
+
+_override: Path | None = None
+
+
+def configure(folder: Path | None) -> None:
+    """Use the regimes of ``folder`` over the packaged ones from now on (None: packaged only)."""
+    global _override
+    if folder is not None and not folder.is_dir():
+        raise InvalidRegime(
+            f"公示期限规则目录不存在：{folder}", f"regimes folder not found: {folder}"
+        )
+    _override = folder
+
+
+def load(folder: Path | None = None) -> tuple[dict[str, Regime], Selection]:
+    """The regimes by key, and the rule that picks one for a record: the packaged ones, with
+    those of ``folder`` (default: the configured one) over them."""
+    chosen = folder if folder is not None else _override
+    return _load(str(chosen) if chosen is not None else None)
+
+
+def _files(folder: Traversable) -> list[Traversable]:
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
+
+
+def _read(entry: Traversable, model: type[Regime] | type[Selection]) -> Regime | Selection:
+    try:
+        return model.model_validate(yaml.safe_load(entry.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InvalidRegime(
+            f"公示期限规则文件有误：{entry.name}：{exc}", f"invalid regime file {entry.name}: {exc}"
+        ) from None
+
+
+@lru_cache(maxsize=8)
+def _load(folder: str | None) -> tuple[dict[str, Regime], Selection]:
+    sources: list[Traversable] = [resources.files("gongxin.records").joinpath("regimes")]
+    if folder is not None:
+        sources.append(Path(folder))
     regimes: dict[str, Regime] = {}
     selection: Selection | None = None
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-        if entry.name == "selection.yaml":
-            selection = Selection.model_validate(data)
-        else:
-            regime = Regime.model_validate(data)
-            regimes[regime.key] = regime
+    for source in sources:  # the packaged files, then the deployment's over them
+        for entry in _files(source):
+            if entry.name == "selection.yaml":
+                found = _read(entry, Selection)
+                assert isinstance(found, Selection)
+                selection = found
+            else:
+                regime = _read(entry, Regime)
+                assert isinstance(regime, Regime)
+                regimes[regime.key] = regime
     if selection is None:
-        raise RuntimeError("records/regimes/selection.yaml is missing")
+        raise InvalidRegime("缺少 selection.yaml", "records/regimes/selection.yaml is missing")
     unknown = {selection.market_regulation, *selection.prefer} - regimes.keys()
     if unknown:
-        raise RuntimeError(f"selection.yaml names unknown regimes: {sorted(unknown)}")
+        raise InvalidRegime(
+            f"selection.yaml 引用了未知的规则：{'、'.join(sorted(unknown))}",
+            f"selection.yaml names unknown regimes: {sorted(unknown)}",
+        )
     return regimes, selection

@@ -13,6 +13,7 @@ from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
+from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, auth, validation
 from gongxin.web.admin import audit_pages
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
         app.state.catalog = get_catalog(settings.catalog_dir)
+        regimes.configure(settings.regimes_dir)
         yield
         app.state.engine.dispose()
 
