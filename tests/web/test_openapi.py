@@ -5,6 +5,7 @@ out of the document (``include_in_schema=False``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from gongxin.exchange.roles import Scope
 from gongxin.settings import Settings
 from gongxin.web.app import create_app
 from tests.exchange.access_matrix import ACCESS
+from tests.support.http import TestClient
 
 ERROR_STATUSES = ("400", "401", "403", "404", "409", "413", "422", "429")
 FILES = {
@@ -110,3 +112,14 @@ def test_html_pages_are_left_out(document: dict[str, Any]) -> None:
     pages += ["/", "/search", "/subjects/{code}", "/shuanggongshi", "/opendata"]
     assert "/admin/login" in pages
     assert not set(pages) & set(document["paths"])
+
+
+def test_an_unknown_address_answers_in_the_error_shape(tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/x.db", var_dir=tmp_path))
+    with TestClient(app) as client:
+        missing = client.get("/api/v1/no-such-thing")
+        assert missing.status_code == 404
+        assert missing.json()["error"] == "not_found" and "没有这个地址" in missing.json()["zh"]
+        wrong = client.delete("/health")
+        assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+        assert wrong.headers["allow"] == "GET"
