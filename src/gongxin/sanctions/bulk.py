@@ -245,7 +245,7 @@ def run(
         _load_queries(db, source, folder)
         _slow(db, conn, folder)
         _measures(db, catalog, book, scene.code)
-        _join(db, conn, scene, snapshot.as_of)
+        _join(db, conn, scene, snapshot.as_of, folder)
         subjects, hits, errors = db.execute(
             "SELECT (SELECT count(*) FROM q), (SELECT count(*) FROM hx),"
             " (SELECT count(*) FROM slow WHERE error IS NOT NULL)"
@@ -257,22 +257,34 @@ def run(
     return BulkCheck(db, folder, scene, snapshot.as_of, subjects, hits, errors)
 
 
-def _names(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
+def _names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
     """Table ``nm(code, name)``: the registered names of the valid USCCs that have no hit (the
-    hits carry theirs), looked up in the store like the single check does."""
+    hits carry theirs), looked up in the store like the single check does (one query per
+    chunk of codes) and handed to DuckDB as a CSV file, its fastest way in."""
     codes = [c for (c,) in db.execute(
         "SELECT DISTINCT code FROM q WHERE code IS NOT NULL AND pos NOT IN (SELECT pos FROM h)"
     ).fetchall()]  # fmt: skip
-    found: dict[str, str] = {}
-    for code, name in dialect.select_in(conn, "subjects", "uscc", ("name",), codes):
-        found.setdefault(code, name)
-    db.execute("CREATE TEMP TABLE nm (code VARCHAR PRIMARY KEY, name VARCHAR)")
-    if found:
-        db.executemany("INSERT INTO nm VALUES (?, ?)", sorted(found.items()))
+    path = folder / "names.csv"
+    seen: set[str] = set()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("code", "name"))
+        for code, name in dialect.select_in(conn, "subjects", "uscc", ("name",), codes):
+            if code not in seen:
+                seen.add(code)
+                writer.writerow((code, name))
+    db.execute(
+        f"CREATE TEMP TABLE nm AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
+        "columns={'code': 'VARCHAR', 'name': 'VARCHAR'})"
+    )
 
 
 def _join(
-    db: duckdb.DuckDBPyConnection, conn: sa.Connection, scene: scenes.Scene, as_of: date
+    db: duckdb.DuckDBPyConnection,
+    conn: sa.Connection,
+    scene: scenes.Scene,
+    as_of: date,
+    folder: Path,
 ) -> None:
     """Tables ``h`` (position → entry), ``hx`` and ``mx`` (per position with hits: the lists,
     the measures) and the view ``out``: every result, its explanation built as it is read."""
@@ -328,7 +340,7 @@ def _join(
               GROUP BY c.combo, m.id, m.kind, m.text, m.json)
         GROUP BY combo;
     """)  # values are quoted by _q or are constants
-    _names(db, conn)
+    _names(db, conn, folder)
     db.execute(f"""
         CREATE TEMP VIEW out AS
         WITH i AS (
