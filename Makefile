@@ -28,7 +28,9 @@ PIP_FLAGS = --disable-pip-version-check --progress-bar off
 
 heading = @printf '\n==> %s\n' $(1)
 
-.PHONY: help install system-deps lint test demo bench clean
+CONSTRAINTS = constraints.txt
+
+.PHONY: help install system-deps lint test demo bench clean lock
 
 help: ## list the targets
 	@echo "gongxin make targets:"
@@ -36,9 +38,9 @@ help: ## list the targets
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
 	@echo "variables: PYTHON=$(PYTHON) (interpreter for the virtualenv, Python >= 3.11)"
 
-install: $(INSTALL_STAMP) ## create .venv and install gongxin with its dev tools (reruns when pyproject.toml changes)
+install: $(INSTALL_STAMP) ## create .venv and install gongxin with its dev tools at the versions of constraints.txt
 
-$(INSTALL_STAMP): pyproject.toml
+$(INSTALL_STAMP): pyproject.toml $(CONSTRAINTS)
 	$(call heading,"install: $(VENV) ($(PYTHON))")
 	@if [ ! -x $(BIN)/python ]; then \
 		if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
@@ -49,8 +51,16 @@ $(INSTALL_STAMP): pyproject.toml
 		$(PYTHON) -m venv $(VENV); \
 	fi
 	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[dev]"
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c $(CONSTRAINTS) -e ".[dev]"
 	@touch $@
+
+lock: ## re-pin constraints.txt to the versions installed in .venv (after changing dependencies)
+	$(call heading,"lock: $(CONSTRAINTS)")
+	@{ echo "# Pinned versions of every dependency (runtime and dev), as CI tested them."; \
+	   echo "# make install uses them (pip install -c $(CONSTRAINTS)); make lock rewrites this file."; \
+	   $(BIN)/python -m pip freeze --disable-pip-version-check --exclude-editable --exclude gongxin; \
+	} > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 
 system-deps: ## install missing Debian packages (PostgreSQL, Chromium, CJK fonts, poppler)
 	$(call heading,"system-deps")

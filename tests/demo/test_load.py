@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import gongxin.cli
 from gongxin.catalog.registry import load_catalog
+from gongxin.cli import common
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.models import records, subjects, submissions
@@ -79,13 +80,16 @@ def app() -> typer.Typer:
     return gongxin.cli.app
 
 
-def test_cli_demo(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GONGXIN_DATABASE_URL", f"sqlite:///{tmp_path}/gongxin.db")
+def test_cli_demo(
+    app: typer.Typer, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGXIN_DATABASE_URL", db_url)
     monkeypatch.setenv("GONGXIN_VAR_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["demo", "--subjects", "100", "--seed", "3"])
     finally:
+        common.dispose_engines()
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     out = result.output
@@ -94,7 +98,7 @@ def test_cli_demo(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert word in out
     folder = tmp_path / "var" / "demo"
     assert len(list(folder.iterdir())) >= len(load_catalog().codes())
-    engine = make_engine(f"sqlite:///{tmp_path}/gongxin.db")
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             assert _count(conn, sa.select(sa.func.count()).select_from(subjects)) > 80

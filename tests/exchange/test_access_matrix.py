@@ -1,9 +1,11 @@
 """The role × endpoint matrix: every route is declared in access_matrix.py, and every principal
-gets exactly what the declaration says — allowed, or 401/403 (a login redirect for pages).
+gets exactly what the declaration says — allowed, or 401/403 (a login redirect for pages); a
+server error (5xx) is never "allowed": it is reported as a failure.
 
-One app and one SQLite database serve the whole module. Requests are harmless: path values
-match nothing and POSTs carry an empty body, so an allowed call fails validation (or finds
-nothing) after the guard let it through, and nothing is written.
+One app and one store serve the whole module, once on SQLite and once on PostgreSQL.
+Requests are harmless: path values match nothing and POSTs carry an empty body, so an
+allowed call fails validation (or finds nothing) after the guard let it through, and nothing
+is written.
 """
 
 from __future__ import annotations
@@ -76,9 +78,9 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, module_db_url: str) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("matrix")
-    url = f"sqlite:///{folder}/matrix.db"
+    url = module_db_url
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
@@ -107,7 +109,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             made["key:revoked"] = revoked.key
         app = create_app(Settings(database_url=url, var_dir=folder / "var"))
         app.dependency_overrides[deps.get_now] = lambda: AS_OF
-        with TestClient(app) as client:
+        with TestClient(app, raise_server_exceptions=False) as client:
             yield World(client, app, url, tokens, made)
     finally:
         engine.dispose()
@@ -181,6 +183,8 @@ def _call(world: World, method: str, path: str, principal: str) -> tuple[int, st
 def _outcome(status: int, location: str) -> str:
     if status == 303 and location.startswith("/admin/login?next="):
         return "401"  # a page's way of saying "log in first"
+    if status >= 500:
+        return f"server error {status}"  # never what the matrix expects
     return str(status) if status in (401, 403) else "allowed"
 
 
@@ -196,3 +200,8 @@ def test_each_principal_gets_exactly_what_the_matrix_says(world: World) -> None:
             if got != want:
                 wrong.append(f"{method} {path} as {principal}: got {status}, expected {want}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_server_error_counts_as_a_failure() -> None:
+    assert _outcome(500, "") == "server error 500" != _expected(PUBLIC, "anonymous")
+    assert _outcome(503, "") != "allowed" and _outcome(404, "") == "allowed"

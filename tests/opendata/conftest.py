@@ -1,6 +1,7 @@
 """A running server with open and non-open data: uvicorn on 127.0.0.1 (a free port) in a
-thread, over a SQLite store loaded with a small demo data set plus crafted penalties, its clock
-fixed. Module-scoped: each test module starts one server."""
+thread, over a store loaded with a small demo data set plus crafted penalties, its clock fixed.
+Module-scoped: each test module starts one server on SQLite, then one on PostgreSQL
+(``module_db_url``), and its tests run against each."""
 
 from __future__ import annotations
 
@@ -61,9 +62,9 @@ def _load(db_url: str, folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, module_db_url: str) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("opendata")
-    db_url = f"sqlite:///{folder / 'opendata.db'}"
+    db_url = module_db_url
     _load(db_url, folder)
     settings = Settings(
         database_url=db_url, var_dir=folder / "var", opendata_anonymous_rate_per_minute=10_000

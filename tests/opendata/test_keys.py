@@ -111,9 +111,8 @@ def test_revoked_and_wrong_keys_are_refused_with_403(server: Server) -> None:
 
 
 @pytest.fixture
-def strict_client(tmp_path: Path) -> Iterator[TestClient]:
+def strict_client(tmp_path: Path, db_url: str) -> Iterator[TestClient]:
     """An app whose anonymous callers may make 3 requests a minute."""
-    db_url = f"sqlite:///{tmp_path / 'strict.db'}"
     for _ in open_store(db_url, tmp_path):
         pass
     settings = Settings(

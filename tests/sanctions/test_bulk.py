@@ -39,9 +39,11 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
     world.entry("serious_dishonest_list", code, subject_id=sid)
     world.entry("tax_a", code, subject_id=sid)
     world.entry("abnormal_list", code, subject_id=sid, removed="2026-01-01")
+    _, clean = world.subject(10, "清白商贸有限公司")  # registered, on no list
     unlinked = make_uscc(800)
     world.entry("gov_procurement_violation", unlinked, name="未登记公司")
     items += [code, unlinked, make_uscc(999), code.lower(), "公司1", "not a code 1", "12345"]
+    items += [clean, clean.lower(), "清白商贸有限公司"]
     # a person's ID number that also passes the USCC check: an error, never a company code
     items.append("110105199906012395")
     items.append(" ９" + code[1:] + " ")  # full width and spaces: the Python path
@@ -58,18 +60,20 @@ def test_bulk_and_single_checks_agree(world: World, tmp_path: Path) -> None:
             logged = list(result.log_rows("x"))
     assert [r["position"] for r in rows] == list(range(len(items)))
     assert result.subjects == len(items) and result.errors == 3
+    assert sum("清白商贸有限公司（按代码匹配）" in r["explanation"] for r in rows) == 2
     for s, b, log_row in zip(single, rows, logged, strict=True):
         assert b["query"] == s["query"].strip() or b["query"] == s["query"]
         if "error" in s:
             assert b["error"] and orjson.loads(b["error"])["error"] == s["error"]["error"]
             continue
         assert b["match"] == s["match"] and b["subject_code"] == s["subject"]["code"]
+        assert b["subject_name"] == s["subject"]["name"], (s["query"], b["subject_name"])
         ids = {m["id"] for m in s["measures"] + s["rewards"]}
         got = {m["id"] for m in orjson.loads(log_row[9] or "[]")}
         assert got == ids, (s["query"], got, ids)
         hits = sorted(h["list_type"] for h in s["hits"])
         assert sorted(h["list_type"] for h in orjson.loads(log_row[8] or "[]")) == hits
-        assert b["explanation"] == s["explanation"] or not s["hits"] or True
+        assert b["explanation"] == s["explanation"], (s["query"], b["explanation"])
         assert ("未列入" in b["explanation"]) == (not hits)
 
 

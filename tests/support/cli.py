@@ -1,4 +1,5 @@
-"""The ``cli`` and ``ready`` fixtures: run ``gongxin`` commands on a fresh SQLite database.
+"""The ``cli`` and ``ready`` fixtures: run ``gongxin`` commands on a fresh store — a test that
+takes them runs twice, on SQLite and on PostgreSQL (``db_url``).
 
 ``cli("ingest", ...)`` returns click's Result; ``cli.ok(...)`` also asserts exit code 0.
 ``ready`` is ``cli`` after ``gongxin init`` and one provider department (``PROVIDER``).
@@ -17,6 +18,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from gongxin import cli as gongxin_cli
+from gongxin.cli import common
 from gongxin.db.engine import make_engine
 from gongxin.settings import get_settings
 from tests.intake.helpers import PROVIDER, TEST_AUTHORITIES
@@ -46,8 +48,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    url = f"sqlite:///{tmp_path}/cli.db"
+def cli(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    url = db_url
     monkeypatch.setenv("GONGXIN_DATABASE_URL", url)
     monkeypatch.setenv("GONGXIN_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("COLUMNS", "250")  # rich tables unabridged
@@ -56,6 +58,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     try:
         yield Cli(CliRunner(), tmp_path, url)
     finally:
+        common.dispose_engines()
         get_settings.cache_clear()
         structlog.reset_defaults()  # the commands bound logging to the runner's closed stream
 

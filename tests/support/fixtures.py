@@ -5,6 +5,9 @@
     twice, once on a new SQLite file in ``tmp_path`` and once on a new, empty UTF-8
     PostgreSQL database that is dropped after the test. The value is a SQLAlchemy URL
     (``sqlite:///...`` or ``postgresql+psycopg://postgres@127.0.0.1:PORT/NAME``).
+``module_db_url``
+    The same pair, module-scoped: for a module whose tests share one store (a live server,
+    a loaded demo), each of its tests runs once per store.
 ``pg_url``
     Function-scoped: a new, empty PostgreSQL database only, for PostgreSQL-specific tests.
 ``postgres_server``
@@ -112,6 +115,25 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "sqlite":
         tmp_path = request.getfixturevalue("tmp_path")
         yield f"sqlite:///{tmp_path}/gongxin.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    yield from _fresh_database(server, request)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ],
+)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``db_url`` shared by the tests of one module: a new SQLite file, then a new PostgreSQL
+    database (dropped after the module)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store')}/gongxin.db"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     yield from _fresh_database(server, request)

@@ -27,7 +27,9 @@ err = Console(stderr=True)
 
 
 def settings() -> Settings:
-    return get_settings()
+    found = get_settings()
+    regimes.configure(found.regimes_dir)  # the deployment's publicity rules, if any
+    return found
 
 
 def engine() -> sa.Engine:
@@ -35,12 +37,24 @@ def engine() -> sa.Engine:
     # A clerk's terminal shows the command's own output; the event log stays for servers.
     level = s.log_level if "log_level" in s.model_fields_set else "WARNING"
     logs.configure(level, s.log_json)
-    return make_engine(s.database_url)
+    made = _engines.get(s.database_url)
+    if made is None:
+        made = _engines[s.database_url] = make_engine(s.database_url)
+    return made
+
+
+_engines: dict[str, sa.Engine] = {}  # one per store for the process, closed by dispose_engines
+
+
+def dispose_engines() -> None:
+    """Close every store connection the commands opened (for a process that runs several
+    commands and goes on, such as a test session)."""
+    while _engines:
+        _engines.popitem()[1].dispose()
 
 
 def catalog() -> Catalog:
-    """The deployment's catalog; the deployment's publicity regimes are put in force too."""
-    regimes.configure(settings().regimes_dir)
+    """The deployment's catalog (``settings()`` puts its publicity regimes in force too)."""
     return get_catalog(settings().catalog_dir)
 
 

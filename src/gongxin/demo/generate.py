@@ -1,6 +1,9 @@
 """Generating the demo: one file per department and dataset, for every dataset in the catalog.
 
->>> generate(Path("var/demo"), subjects=2000, seed=1, as_of=date(2025, 6, 30))  # doctest: +SKIP
+>>> import tempfile
+>>> files = generate(Path(tempfile.mkdtemp()), subjects=50, seed=1, as_of=date(2025, 6, 30))
+>>> files[0].dataset, files[0].path.name, files[0].rows > 0
+('registration', '01_registration.csv', True)
 
 The same seed and ``as_of`` give the same bytes. Each file holds valid rows plus a share
 ``defect_rate`` of rows with one real defect each (see :mod:`gongxin.demo.defects`), and some

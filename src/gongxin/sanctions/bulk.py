@@ -11,8 +11,9 @@ one by one, and joins the rest.
 
 The results are a view (``out``) over the queries and the hits: the explanation of each
 subject is built in SQL as the result file (or the log) reads it, never as Python objects per
-subject. Names of subjects that are on no list are not looked up (the code is the answer); a
-subject with a hit is named from the registry, else from the list entry.
+subject. A subject is named from the registry, as the single check names it (one query per
+chunk of the distinct codes without a hit, ``_names``); a subject the registry does not know
+has no name, whatever its list entry calls it (the code is the answer).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 
 from gongxin import formulas
 from gongxin.catalog.registry import Catalog
+from gongxin.db import dialect
 from gongxin.ids import areas, ric, uscc
 from gongxin.sanctions import scenes
 from gongxin.sanctions.lists import list_types
@@ -273,7 +275,7 @@ def run(
         _load_queries(db, source, folder)
         _slow(db, conn, folder)
         _measures(db, catalog, book, scene.code)
-        _join(db, scene, snapshot.as_of)
+        _join(db, conn, scene, snapshot.as_of, folder)
         subjects, hits, errors = db.execute(
             "SELECT (SELECT count(*) FROM q), (SELECT count(*) FROM hx),"
             " (SELECT count(*) FROM slow WHERE error IS NOT NULL)"
@@ -285,7 +287,35 @@ def run(
     return BulkCheck(db, folder, scene, snapshot.as_of, subjects, hits, errors)
 
 
-def _join(db: duckdb.DuckDBPyConnection, scene: scenes.Scene, as_of: date) -> None:
+def _names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
+    """Table ``nm(code, name)``: the registered names of the valid USCCs that have no hit (the
+    hits carry theirs), looked up in the store like the single check does (one query per
+    chunk of codes) and handed to DuckDB as a CSV file, its fastest way in."""
+    codes = [c for (c,) in db.execute(
+        "SELECT DISTINCT code FROM q WHERE code IS NOT NULL AND pos NOT IN (SELECT pos FROM h)"
+    ).fetchall()]  # fmt: skip
+    path = folder / "names.csv"
+    seen: set[str] = set()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("code", "name"))
+        for code, name in dialect.select_in(conn, "subjects", "uscc", ("name",), codes):
+            if code not in seen:
+                seen.add(code)
+                writer.writerow((code, name))
+    db.execute(
+        f"CREATE TEMP TABLE nm AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
+        "columns={'code': 'VARCHAR', 'name': 'VARCHAR'})"
+    )
+
+
+def _join(
+    db: duckdb.DuckDBPyConnection,
+    conn: sa.Connection,
+    scene: scenes.Scene,
+    as_of: date,
+    folder: Path,
+) -> None:
     """Tables ``h`` (position → entry), ``hx`` and ``mx`` (per position with hits: the lists,
     the measures) and the view ``out``: every result, its explanation built as it is read."""
     day = as_of.isoformat()
@@ -339,19 +369,22 @@ def _join(db: duckdb.DuckDBPyConnection, scene: scenes.Scene, as_of: date) -> No
               JOIN m ON list_contains(string_split(c.combo, ','), m.list_type)
               GROUP BY c.combo, m.id, m.kind, m.text, m.json)
         GROUP BY combo;
+    """)  # values are quoted by _q or are constants
+    _names(db, conn, folder)
+    db.execute(f"""
         CREATE TEMP VIEW out AS
         WITH i AS (
             SELECT q.pos, q.query,
                    CASE WHEN q.code IS NOT NULL THEN 'code' ELSE s.match END AS match,
                    CASE WHEN q.code IS NOT NULL THEN 1.0 ELSE s.confidence END AS confidence,
                    coalesce(q.code, s.subject_code) AS subject_code,
-                   s.subject_name, s.error
-            FROM q LEFT JOIN slow s ON s.pos = q.pos
+                   coalesce(s.subject_name, nm.name) AS subject_name, s.error
+            FROM q LEFT JOIN slow s ON s.pos = q.pos LEFT JOIN nm ON nm.code = q.code
         )
         SELECT i.pos AS position, i.query, i.match, i.confidence,
                CASE WHEN i.error IS NULL THEN i.subject_code END AS subject_code,
                CASE WHEN i.error IS NULL
-                    THEN coalesce(i.subject_name, hx.registry_name, hx.entry_name) END
+                    THEN coalesce(i.subject_name, hx.registry_name) END
                     AS subject_name,
                hx.lists, mx.measures, mx.rewards,
                CASE

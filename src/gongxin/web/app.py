@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
@@ -28,6 +29,7 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
@@ -39,6 +41,10 @@ from gongxin.web.portal import (
 )
 
 STATIC = Path(__file__).parent / "static"  # the pages' style sheets and scripts
+_HTTP_ERRORS = {
+    404: ("没有这个地址", "no such address", "not_found"),
+    405: ("此地址不支持该请求方法", "method not allowed at this address", "method_not_allowed"),
+}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -71,6 +77,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)  # 413 before an oversized body is read
     app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """No such route (404), a method the route lacks (405): the platform's error shape."""
+        zh, en, code = _HTTP_ERRORS.get(exc.status_code, ("请求有误", str(exc.detail), "error"))
+        body = {"error": code, "message": f"{zh}（{en}）", "zh": zh, "en": en}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
     validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
 
@@ -78,25 +92,23 @@ def create_app(settings: Settings) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app.include_router(submissions.router)
-    app.include_router(subjects.router)
-    app.include_router(publicity.router)
-    app.include_router(pages.router)
-    app.include_router(publicity_pages.router)
-    app.include_router(reports.router)
-    app.include_router(commitments_api.router)
-    app.include_router(feedback_api.router)  # before any /checks/{check_id} route
-    app.include_router(commitment_pages.router)
-    app.include_router(feedback_pages.router)
-    app.include_router(admin.router)
-    app.include_router(sanctions_api.router)
-    app.include_router(sanction_pages.router)
-    app.include_router(opendata_api.router)
-    app.include_router(opendata_pages.router)
-    app.include_router(exchange_api.router)
-    app.include_router(sharing_admin.router)
-    app.include_router(audit_pages.router)
-    app.include_router(job_pages.router)
-    app.include_router(catalog_api.router)
-    app.include_router(catalog_pages.router)
+    # In this order (the first route that matches answers). JSON routes declare the platform's
+    # error responses (errors_doc.ERRORS); portal and back-office pages are HTML for people and
+    # stay out of the OpenAPI document.
+    api, page = True, False
+    for router, is_api in [
+        (submissions.router, api), (subjects.router, api), (publicity.router, api),
+        (pages.router, page), (publicity_pages.router, page), (reports.router, api),
+        (commitments_api.router, api),
+        (feedback_api.router, api),  # before any /checks/{check_id} route
+        (commitment_pages.router, page), (feedback_pages.router, page), (admin.router, page),
+        (sanctions_api.router, api), (sanction_pages.router, page), (opendata_api.router, api),
+        (opendata_pages.router, page), (exchange_api.router, api), (sharing_admin.router, page),
+        (audit_pages.router, page), (job_pages.router, page), (catalog_api.router, api),
+        (catalog_pages.router, page),
+    ]:  # fmt: skip
+        if is_api:
+            app.include_router(router, responses=ERRORS)
+        else:
+            app.include_router(router, include_in_schema=False)
     return app

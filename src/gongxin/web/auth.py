@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, GongxinError, Unauthorized
@@ -37,6 +37,7 @@ from gongxin.identity.departments import Department
 from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
 from gongxin.identity.sessions import Session
 from gongxin.settings import Settings
+from gongxin.web.api.errors_doc import DEPARTMENT_KEY
 from gongxin.web.deps import get_engine, get_now, get_settings
 
 SESSION_COOKIE = "gx_session"
@@ -65,7 +66,7 @@ class NotLoggedIn(Unauthorized):
     code = "not_logged_in"
 
 
-_bearer = HTTPBearer(auto_error=False)
+_bearer = DEPARTMENT_KEY  # the security scheme OpenAPI shows
 
 
 def require_scope(scope: Scope) -> Callable[..., Department]:

@@ -1,8 +1,14 @@
 """File readers of intake: any delivered file as a header and a stream of rows.
 
->>> with open_table(path, filename="北京.csv") as table:   # doctest: +SKIP
+>>> import tempfile
+>>> path = Path(tempfile.mkdtemp()) / "upload.tmp"
+>>> _ = path.write_bytes("名称,代码\\n甲公司,91110108MA01A2B3C4\\n".encode("gb18030"))
+>>> with open_table(path, filename="北京.csv") as table:
+...     print(table.format, table.encoding, table.headers)
 ...     for row in table.rows:
-...         ...
+...         print(row.values)
+csv gb18030 ['名称', '代码']
+['甲公司', '91110108MA01A2B3C4']
 
 The format is decided by the content, the file name being only a hint:
 

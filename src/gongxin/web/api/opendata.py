@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -26,10 +26,21 @@ from gongxin.errors import GongxinError
 from gongxin.opendata import ckan, dcat, downloads, keys, limits
 from gongxin.opendata.packages import find, packages
 from gongxin.settings import Settings
+from gongxin.web.api.errors_doc import (
+    CSV,
+    JSON_FILE,
+    JSON_LD,
+    OPEN_DATA_KEY,
+    OPTIONAL_OPEN_DATA_KEY,
+    TURTLE,
+    CkanEnvelope,
+)
 from gongxin.web.clients import client_address
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
-router = APIRouter(tags=["开放数据 open data"])
+# the open-data key (optional) is the security scheme of every route here
+router = APIRouter(tags=["开放数据 open data"], dependencies=[Depends(OPEN_DATA_KEY)])
+_CKAN_STATUSES = (400, 403, 404, 409, 429, 503)
 _window_lock = threading.Lock()
 
 
@@ -152,6 +163,12 @@ for _prefix in ("/api/3/action", "/api/action"):
             summary=f"CKAN Action API, {_method} (package_list, package_show, package_search …)",
             include_in_schema=_prefix == "/api/3/action",
             operation_id=f"ckan_action_{_method.lower()}{'_3' if '3' in _prefix else ''}",
+            response_model=CkanEnvelope,
+            responses={
+                status: {"model": CkanEnvelope, "description": "CKAN 错误 (success: false)"}
+                for status in _CKAN_STATUSES
+            },
+            openapi_extra=OPTIONAL_OPEN_DATA_KEY,
         )
 
 
@@ -160,7 +177,13 @@ def _open_spec(engine: sa.Engine, catalog: Catalog, settings: Settings, code: st
         return find(packages(conn, catalog, settings), code).spec
 
 
-@router.get("/opendata/{code}.csv", summary="下载开放数据 CSV (download an open dataset as CSV)")
+@router.get(
+    "/opendata/{code}.csv",
+    summary="下载开放数据 CSV (download an open dataset as CSV)",
+    response_class=StreamingResponse,
+    responses=CSV,
+    openapi_extra=OPTIONAL_OPEN_DATA_KEY,
+)
 def download_csv(
     code: str, request: Request, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep,
     now: NowDep, header: downloads.Header = "name",
@@ -177,7 +200,13 @@ def download_csv(
     )
 
 
-@router.get("/opendata/{code}.json", summary="下载开放数据 JSON (download an open dataset as JSON)")
+@router.get(
+    "/opendata/{code}.json",
+    summary="下载开放数据 JSON (download an open dataset as JSON)",
+    response_class=StreamingResponse,
+    responses=JSON_FILE,
+    openapi_extra=OPTIONAL_OPEN_DATA_KEY,
+)
 def download_json(
     code: str, request: Request, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep,
     now: NowDep,
@@ -211,7 +240,13 @@ def _graph_text(
     return dcat.turtle(graph) if fmt == "ttl" else dcat.json_ld(graph)
 
 
-@router.get("/catalog.ttl", summary="DCAT-AP 数据目录 (Turtle)", response_class=Response)
+@router.get(
+    "/catalog.ttl",
+    summary="DCAT-AP 数据目录 (Turtle)",
+    response_class=Response,
+    responses=TURTLE,
+    openapi_extra=OPTIONAL_OPEN_DATA_KEY,
+)
 def catalog_turtle(
     request: Request, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep, now: NowDep
 ) -> Response:
@@ -219,7 +254,13 @@ def catalog_turtle(
     return Response(text, media_type="text/turtle; charset=utf-8")
 
 
-@router.get("/catalog.jsonld", summary="DCAT-AP 数据目录 (JSON-LD)", response_class=Response)
+@router.get(
+    "/catalog.jsonld",
+    summary="DCAT-AP 数据目录 (JSON-LD)",
+    response_class=Response,
+    responses=JSON_LD,
+    openapi_extra=OPTIONAL_OPEN_DATA_KEY,
+)
 def catalog_jsonld(
     request: Request, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep, now: NowDep
 ) -> Response:

@@ -16,6 +16,7 @@ from gongxin.reports import content as report_content
 from gongxin.reports import issued, pdf
 from gongxin.reports.verify import verify
 from gongxin.web import links
+from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["信用报告 credit report"])
@@ -105,7 +106,7 @@ async def verify_report_file(
     "/{code}.pdf",
     summary="下载公共信用信息报告 (download the public credit report as PDF)",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF,
 )
 def report_pdf(
     code: str,

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, ValidationError
 
 from gongxin import jsonguard
@@ -25,6 +25,7 @@ from gongxin.records.gate import Audience
 from gongxin.sanctions import check as checks
 from gongxin.sanctions import lists, log, memoranda, quota, scenes, writer
 from gongxin.sanctions.match import Item
+from gongxin.web.api.errors_doc import DEPARTMENT_KEY
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
 from gongxin.web.params import MAX_PAGE
@@ -97,6 +98,19 @@ class CheckBody(BaseModel):
     as_of: date | None = Field(default=None, description="核查日期 (default: today, China time)")
 
 
+class CheckAnswer(BaseModel):
+    """核查结果 (the answer of a credit check): one result per subject, in the order asked."""
+
+    check_id: str = Field(description="核查编号 (check id), e.g. HC20261122-0A1B2C3D4E")
+    scene: str = Field(description="应用场景 (scene name)")
+    scene_code: str
+    as_of: date
+    results: list[dict[str, Any]] = Field(
+        description="每个主体的结果 (per subject: query, match, subject, hits, measures, "
+        "rewards, explanation; or an error)"
+    )
+
+
 _check_guard = require_scope(Scope.CHECK)
 _window_lock = threading.Lock()
 
@@ -111,14 +125,15 @@ def _window(request: Request) -> SlidingWindow:
     return window
 
 
-_bearer = HTTPBearer(auto_error=False)
+_bearer = DEPARTMENT_KEY
 
 
 @router.post(
     "/checks",
     summary="信用核查 (credit check of subjects in a scene)",
     response_class=JSONResponse,
-    response_model=None,
+    response_model=None,  # serialised once by orjson; the model documents it
+    responses={200: {"model": CheckAnswer, "description": "核查结果 (check results)"}},
     openapi_extra={
         "requestBody": {
             "required": True,

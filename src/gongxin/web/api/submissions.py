@@ -21,6 +21,7 @@ from gongxin.identity.roles import Scope
 from gongxin.intake.pipeline import Summary, get_submission, ingest
 from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
+from gongxin.web.api.errors_doc import CSV, XLSX
 from gongxin.web.auth import require_scope
 from gongxin.web.deps import (
     CatalogDep,
@@ -190,6 +191,12 @@ def submission(submission_id: str, engine: EngineDep, department: SubmitterDep) 
     "/submissions/{submission_id}/rejects",
     summary="下载退回行 (download the rejected rows)",
     response_class=FileResponse,
+    responses={
+        200: {
+            "description": "退回行 (the rejected rows, XLSX or CSV)",
+            "content": {**XLSX[200]["content"], **CSV[200]["content"]},
+        }
+    },
 )
 def submission_rejects(
     submission_id: str,
