@@ -30,7 +30,7 @@ heading = @printf '\n==> %s\n' $(1)
 
 CONSTRAINTS = constraints.txt
 
-.PHONY: help install system-deps lint test demo bench clean lock
+.PHONY: help install assets system-deps lint test demo bench clean lock
 
 help: ## list the targets
 	@echo "gongxin make targets:"
@@ -62,6 +62,9 @@ lock: ## re-pin constraints.txt to the versions installed in .venv (after changi
 	} > $(CONSTRAINTS).new
 	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 
+assets: ## the front-end libraries the app serves itself (Swagger UI, ECharts), from package-lock.json via npm
+	bash scripts/assets.sh
+
 system-deps: ## install missing Debian packages (PostgreSQL, Chromium, CJK fonts, poppler)
 	$(call heading,"system-deps")
 	bash scripts/system-deps.sh
@@ -74,12 +77,12 @@ lint: install ## ruff check, ruff format --check, mypy
 	$(call heading,"lint: mypy")
 	$(BIN)/mypy
 
-test: install system-deps ## lint, then the whole pytest suite (PostgreSQL tests included)
+test: install assets system-deps ## lint, then the whole pytest suite (PostgreSQL tests included)
 	@$(MAKE) lint
 	$(call heading,"test: pytest")
 	$(BIN)/pytest
 
-demo: install ## initialise, load the demo data once (var/), serve on http://127.0.0.1:8000
+demo: install assets ## initialise, load the demo data once (var/), serve on http://127.0.0.1:8000
 	$(call heading,"demo: gongxin init")
 	$(BIN)/gongxin init
 	@$(MAKE) $(DEMO_STAMP)
@@ -99,6 +102,6 @@ bench: install ## run the ingest benchmark
 	$(call heading,"bench: ingest")
 	$(BIN)/python bench/ingest.py
 
-clean: ## remove var/, test artefacts and tool caches (keeps .venv)
-	rm -rf $(VAR) test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
+clean: ## remove var/, node_modules, the copied front-end libraries, test artefacts and tool caches (keeps .venv)
+	rm -rf $(VAR) node_modules src/gongxin/web/static/vendor test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -86,13 +86,17 @@ def test_the_static_files_are_served_with_their_types(client: TestClient) -> Non
         assert answer.headers["x-content-type-options"] == "nosniff"
 
 
-def test_the_api_docs_get_their_own_policy_and_still_load(client: TestClient) -> None:
+def test_the_api_docs_are_served_by_the_app_with_no_cdn(client: TestClient) -> None:
     docs = client.get("/docs")
-    assert docs.status_code == 200 and "SwaggerUIBundle" in docs.text
+    assert docs.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert "http" not in docs.text.replace("http-equiv", "")  # every address is the site's own
     policy = _policy(docs.headers["content-security-policy"])
-    assert "https://cdn.jsdelivr.net" in policy["script-src"]
+    assert policy["script-src"] == "'self'"  # no CDN, no inline script
     assert policy["frame-ancestors"] == "'none'"
     assert docs.headers["x-frame-options"] == "DENY"
+    for asset in ("/static/vendor/swagger-ui/swagger-ui-bundle.js", "/static/api-docs.js"):
+        assert client.get(asset).status_code == 200, asset
+    assert client.get("/redoc").status_code == 404
 
 
 def test_https_deployments_get_hsts(app_settings: Settings) -> None:
@@ -122,6 +126,8 @@ def test_pages_render_in_chromium_without_breaking_the_policy(app_settings: Sett
                 "background-color", "rgb(31, 58, 95)"
             )  # admin.css
             expect(page.locator(".card").first).to_have_css("max-width", "416px")  # 26rem
+            page.goto(url + "/docs")  # Swagger UI from the app's own copy, under its policy
+            expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
             assert refused == []
         finally:
             browser.close()

@@ -17,7 +17,7 @@ from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError
 from gongxin.records import regimes
 from gongxin.settings import Settings
-from gongxin.web import admin, auth, validation
+from gongxin.web import admin, api_docs, auth, validation
 from gongxin.web.admin import audit_pages, job_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
@@ -65,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
         description="公共信用信息平台 API: intake (归集), public credit queries, credit checks and "
         "feedback (联合奖惩), commitments, data sharing (共享交换), open data (CKAN-compatible).",
         lifespan=lifespan,
+        docs_url=None,  # served by web/api_docs.py from the app's own copy of Swagger UI
+        redoc_url=None,
     )
 
     @app.exception_handler(GongxinError)
@@ -87,6 +89,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
+
+    app.include_router(api_docs.router)
 
     @app.get("/health", tags=["运维 operations"])
     def health() -> dict[str, str]:

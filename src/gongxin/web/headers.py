@@ -3,10 +3,10 @@ sniffing, a tight referrer policy (and HSTS when the site is served over HTTPS).
 
 The portal's and back office's pages load their styles and scripts from /static only (no
 inline ``<style>``, ``style=""``, ``<script>`` nor ``on…=`` handlers), so their policy allows
-``'self'`` and nothing inline. The API's interactive documentation (/docs, Swagger UI; /redoc)
-is FastAPI's: it loads its scripts from the jsDelivr CDN and starts them with an inline script,
-so those pages alone get a policy that allows that CDN and inline code; they render no user
-data. A response that sets its own Content-Security-Policy keeps it.
+``'self'`` and nothing inline. The API's interactive documentation (/docs) is Swagger UI served
+by the app itself (``web/api_docs.py``): scripts from the site alone, but inline styles, which
+Swagger UI sets on its elements; it renders no user data. A response that sets its own
+Content-Security-Policy keeps it.
 
 A plain ASGI middleware (not BaseHTTPMiddleware): it adds headers to the response start and
 leaves the body, streamed downloads included, untouched.
@@ -31,14 +31,13 @@ PAGE_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-CDN = "https://cdn.jsdelivr.net"
 DOCS_CSP = "; ".join(
     [
         "default-src 'self'",
-        f"script-src 'self' 'unsafe-inline' {CDN}",
-        f"style-src 'self' 'unsafe-inline' {CDN} https://fonts.googleapis.com",
-        "font-src 'self' https://fonts.gstatic.com",
-        "img-src 'self' data: https:",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # Swagger UI styles some elements inline
+        "img-src 'self' data:",
+        "font-src 'self'",
         "worker-src 'self' blob:",
         "connect-src 'self'",
         "object-src 'none'",
@@ -47,7 +46,7 @@ DOCS_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -1,0 +1,51 @@
+"""The API's interactive documentation at /docs: Swagger UI served by the app itself.
+
+The Swagger UI files are copied into ``static/vendor/swagger-ui/`` from the npm package pinned
+in ``package-lock.json`` (``make assets``, ``scripts/assets.sh``); nothing is fetched from a
+CDN. The page starts Swagger UI from a static script, so its Content-Security-Policy allows
+scripts from the site alone (``web/headers.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+VENDOR = Path(__file__).parent / "static" / "vendor" / "swagger-ui"
+
+router = APIRouter(include_in_schema=False)
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>公信 gongxin API 文档 (API documentation)</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
+_MISSING = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>API 文档未安装</title></head>
+<body><h1>API 文档页面未安装 (API documentation not installed)</h1>
+<p>Swagger UI 的文件不在本安装中：请在源码目录运行 <code>make assets</code> 后重新安装。
+The Swagger UI files are not in this installation: run <code>make assets</code> in the
+source tree and install again. The OpenAPI document itself is at
+<a href="/openapi.json">/openapi.json</a>.</p></body></html>
+"""
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs() -> HTMLResponse:
+    """Swagger UI for /openapi.json (503 with what to do when its files are not installed)."""
+    if not (VENDOR / "swagger-ui-bundle.js").is_file():
+        return HTMLResponse(_MISSING, status_code=503)
+    return HTMLResponse(_PAGE)
