@@ -182,7 +182,8 @@ def test_cli_anchor_then_verify_catches_a_wipe(
     from gongxin.settings import get_settings
 
     get_settings.cache_clear()
-    assert "第 1 条" in ready.ok("audit", "anchor").stdout
+    entries = ready.scalar(sa.select(sa.func.count()).select_from(audit_log))
+    assert entries and f"第 {entries} 条" in ready.ok("audit", "anchor").stdout
     assert "1 个签名锚点" in ready.ok("audit", "verify").stdout
     engine = make_engine(ready.url)
     try:
