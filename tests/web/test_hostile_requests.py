@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from fastapi import FastAPI
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from gongxin.errors import InvalidInput
+from gongxin.exchange import changefeed
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
@@ -241,16 +244,14 @@ def test_a_nul_byte_in_the_search_box_is_400(site: Site) -> None:
 
 
 def test_a_forged_cursor_with_a_superscript_digit_is_400(site: Site) -> None:
-    # a cursor of the current (checksummed, unsigned) form, whose sequence number is '²':
+    # a correctly signed cursor whose sequence number is '²' (as if the secret leaked):
     # str.isdigit accepts it, int() does not
-    payload = "v1:penalty:²:0"
-    check = hashlib.sha256(payload.encode()).hexdigest()[:10]
-    cursor = base64.urlsafe_b64encode(f"{payload}:{check}".encode()).decode().rstrip("=")
-    from gongxin.errors import InvalidInput
-    from gongxin.exchange import changefeed
-
+    secret = b"the deployment's cursor secret"
+    payload = "v2:penalty:²:0"
+    tag = hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()[: changefeed.TAG_HEX]
+    cursor = base64.urlsafe_b64encode(f"{payload}:{tag}".encode()).decode().rstrip("=")
     with pytest.raises(InvalidInput, match="游标"):
-        changefeed.decode(cursor, "penalty")
+        changefeed.decode(cursor, "penalty", secret)
 
 
 def test_an_infinite_ckan_number_is_a_validation_error(site: Site) -> None:

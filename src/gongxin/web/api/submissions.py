@@ -80,7 +80,11 @@ _FORM_SCHEMA = {
     "/submissions",
     status_code=201,
     summary="提交数据文件 (submit a data file)",
-    response_model=None,
+    response_model=None,  # answered as JSONResponse: 201 new, 200 already processed
+    responses={
+        201: {"model": Summary, "description": "新的提交 (a new submission's summary)"},
+        200: {"model": Summary, "description": "同一文件已提交过 (the earlier summary)"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
