@@ -45,3 +45,18 @@ def timeliness_cache(engine: sa.Engine, settings: Settings, now: datetime) -> di
         )  # fmt: skip
         counts[f"records.{name}"] = sum(t.total + t.exempt for t in figures.departments)
     return counts
+
+
+def outbox(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Send the queued e-mails that are due (a failure stays queued and is retried later)."""
+    from gongxin.workflows import notify
+
+    return notify.send_due(engine, settings, now)
+
+
+def workflow_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Remind clerks of objections and repairs due soon; escalate overdue ones to the centre."""
+    from gongxin.workflows import deadline_watch
+
+    with engine.begin() as conn:
+        return deadline_watch.watch(conn, as_of=local_date(now), now=now)

@@ -82,5 +82,9 @@ def _register_builtin() -> None:
                  24 * 60, builtin.calendar_sync))  # fmt: skip
     register(Job("timeliness-cache", "双公示及时率统计 (timeliness figures of the day)", 60,
                  builtin.timeliness_cache))  # fmt: skip
+    register(Job("outbox", "邮件发送 (send queued e-mails, retried on failure)", 1,
+                 builtin.outbox))  # fmt: skip
+    register(Job("workflow-deadlines", "异议与信用修复期限提醒 (objection and repair deadlines)",
+                 24 * 60, builtin.workflow_deadlines))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # the audit-log anchor, ... (see the module docstring for what a job must guarantee).
