@@ -50,7 +50,8 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 
 
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
-    intervals = {"exchange-sweep": 0, "calendar-sync": 0, "timeliness-cache": 30}
+    intervals = {"exchange-sweep": 0, "calendar-sync": 0, "timeliness-cache": 30, "outbox": 0}
+    intervals["workflow-deadlines"] = 0
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off
