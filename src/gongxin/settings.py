@@ -205,6 +205,12 @@ class Settings(BaseSettings):
     attachment_max_count: int = Field(
         default=5, ge=1, le=50, description="附件数量上限 (attachments per application)."
     )
+    lookup_rate_limit: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="邮件服务器 (SMTP host for notifications; none: e-mails stay queued).",

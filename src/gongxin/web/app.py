@@ -15,10 +15,12 @@ from gongxin.errors import Busy, GongxinError
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, auth, validation
+from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, job_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
+from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import exchange as exchange_api
@@ -27,6 +29,7 @@ from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.portal import (
+    application_pages,
     commitment_pages,
     opendata_pages,
     pages,
@@ -90,4 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(job_pages.router)
     app.include_router(catalog_api.router)
     app.include_router(catalog_pages.router)
+    app.include_router(applications_api.router)
+    app.include_router(application_pages.router)
+    app.include_router(application_admin.router)
     return app

@@ -38,4 +38,14 @@ class Limiter:
             times.append(now)
 
 
-lookups = Limiter(limit=10, window=60)
+def lookup_limiter(request: Request) -> Limiter:
+    """The app's limiter of 查询码 lookups (GONGXIN_LOOKUP_RATE_LIMIT per minute and client)."""
+    state = request.app.state
+    found: Limiter | None = getattr(state, "lookup_limiter", None)
+    if found is None:
+        found = state.lookup_limiter = Limiter(state.settings.lookup_rate_limit, 60)
+    return found
+
+
+def hit(request: Request) -> None:
+    lookup_limiter(request).hit(request)

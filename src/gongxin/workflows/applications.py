@@ -99,7 +99,7 @@ def _required(f: Filing) -> None:
         raise InvalidInput(f"未知申请类型 {f.kind[:20]}", f"unknown kind {f.kind[:20]!r}")
 
 
-def _record(conn: sa.Connection, record_id: int, as_of: date) -> Any:
+def public_record(conn: sa.Connection, record_id: int, as_of: date) -> Any:
     row = conn.execute(
         sa.select(
             records.c.id,
@@ -146,7 +146,7 @@ def file(
     fails, or while another of the same kind is open for the record."""
     _required(filing)
     checked = files.check(uploads, max_bytes=max_bytes, max_count=max_count)
-    rec = _record(conn, filing.record_id, as_of)
+    rec = public_record(conn, filing.record_id, as_of)
     codes = {c for c in (rec.uscc, rec.reg_no, rec.link_code) if c}
     if filing.subject_code.strip().upper() not in codes:
         raise Forbidden(
