@@ -17,7 +17,7 @@ from gongxin.clock import local_date
 from gongxin.errors import Forbidden, GongxinError
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
-from gongxin.records.gate import Audience
+from gongxin.records.gate import STATUS_KEY, Audience
 from gongxin.records.lookup import record as record_of
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
@@ -69,13 +69,21 @@ def _detail(
         if viewer is not None and row.department_id != viewer:
             raise Forbidden(f"申请 {row.number} 不属于本部门", "another department's application")
         shown = record_of(conn, catalog, row.record_id, audience=Audience.CENTRE, as_of=as_of)
+    spec = catalog.get(row.dataset)
+    data = shown["data"]
+    rows = [
+        (f.code, f.name, "；".join(map(str, v)) if isinstance(v := data.get(f.code), list) else v)
+        for f in spec.fields
+        if data.get(f.code) not in (None, "", [])
+    ]
     may_decide = row.state == applications.OPEN and bool(
         user.roles & {Role.CENTRE_ADMIN}
         or (user.roles & {Role.DEPT_CLERK, Role.DEPT_ADMIN} and row.department_id == viewer)
     )
     return render(
         request, "admin/application.html", status, app=row, summary=applications.summary(row),
-        record=shown, outcomes=OUTCOMES[row.kind], may_decide=may_decide, error=error, done=done,
+        record=shown, rows=rows, mark=data.get(STATUS_KEY),
+        outcomes=OUTCOMES[row.kind], may_decide=may_decide, error=error, done=done,
     )  # fmt: skip
 
 
