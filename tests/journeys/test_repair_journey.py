@@ -46,14 +46,26 @@ def test_citizen_repairs_a_penalty_and_the_clerk_approves(sqlite_store: Store) -
     with store.engine.begin() as conn:
         conn.execute(departments_table.update().values(notify_email="clerks@env.example.org"))
         departments.add(conn, "市信用中心", kind="centre", code=None, now=noon(TODAY))
-        accounts.add_user(conn, "sun", department=PROVIDER, roles=["dept_clerk"],
-                          password=PASSWORD, now=noon(TODAY), display_name="孙经办")  # fmt: skip
+        accounts.add_user(
+            conn,
+            "sun",
+            department=PROVIDER,
+            roles=["dept_clerk"],
+            password=PASSWORD,
+            now=noon(TODAY),
+            display_name="孙经办",
+        )
         feed_key = keys.create(conn, "市信用中心", now=noon(TODAY), scopes=["exchange"]).key
     inbox, port = Inbox(), free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
-    settings = Settings(database_url=str(store.engine.url), var_dir=store.folder / "var",
-                        smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")  # fmt: skip
+    settings = Settings(
+        database_url=str(store.engine.url),
+        var_dir=store.folder / "var",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_tls="none",
+    )
     app = create_app(settings)
     app.dependency_overrides[deps.get_now] = lambda: noon(TODAY)
     proof = store.folder / "缴款凭证.pdf"
@@ -105,13 +117,16 @@ def test_citizen_repairs_a_penalty_and_the_clerk_approves(sqlite_store: Store) -
             report = httpx.get(f"{url}/api/v1/reports/{COMPANY}.pdf", timeout=60)
             pdf_path = store.folder / "report.pdf"
             pdf_path.write_bytes(report.content)
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
-                                  check=True, capture_output=True).stdout.decode()  # fmt: skip
+            text = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], check=True, capture_output=True
+            ).stdout.decode()
             assert "北京测试1商贸有限公司" in text and NUMBER not in text
             csv = httpx.get(f"{url}/opendata/penalty.csv", timeout=60)
             assert csv.status_code == 200 and NUMBER not in csv.text
-            feed = httpx.get(f"{url}/api/v1/exchange/penalty/changes",
-                             headers={"Authorization": f"Bearer {feed_key}"}).json()  # fmt: skip
+            feed = httpx.get(
+                f"{url}/api/v1/exchange/penalty/changes",
+                headers={"Authorization": f"Bearer {feed_key}"},
+            ).json()
             ops = [c["op"] for c in feed["changes"] if c["record_id"] == rid]
             assert ops[-1] == "repair", feed
             # 4. the citizen follows the 查询码

@@ -28,8 +28,9 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 @pytest.fixture
 def client(store: Store, db_url: str) -> Iterator[Any]:
-    app = create_app(Settings(database_url=db_url, var_dir=store.folder / "var",
-                              lookup_rate_limit=6))  # fmt: skip
+    app = create_app(
+        Settings(database_url=db_url, var_dir=store.folder / "var", lookup_rate_limit=6)
+    )
     app.dependency_overrides[deps.get_now] = lambda: noon(TODAY)
     with TestClient(app) as test_client:
         yield test_client
@@ -37,8 +38,9 @@ def client(store: Store, db_url: str) -> Iterator[Any]:
 
 def login(store: Store, client: Any, name: str, dept: str, role: Role) -> str:
     with store.engine.begin() as conn:
-        user = accounts.add_user(conn, name, department=dept, roles=[role], password=PASSWORD,
-                                 now=noon(TODAY))  # fmt: skip
+        user = accounts.add_user(
+            conn, name, department=dept, roles=[role], password=PASSWORD, now=noon(TODAY)
+        )
         new = sessions.create(conn, user, now=noon(TODAY), absolute=timedelta(hours=1))
     client.cookies.set(SESSION_COOKIE, new.token)
     return new.session.csrf_token
@@ -50,24 +52,38 @@ def first_id(html: str) -> int:
     return int(found.group(1))
 
 
-FORM = {"applicant": "李四", "subject_code": COMPANY, "phone": "13800000000",
-        "email": "lisi@example.org", "statement": "罚款已缴清，已整改。"}  # fmt: skip
+FORM = {
+    "applicant": "李四",
+    "subject_code": COMPANY,
+    "phone": "13800000000",
+    "email": "lisi@example.org",
+    "statement": "罚款已缴清，已整改。",
+}
 
 
 def test_portal_repair_from_record_page_to_decision(store: Store, client: Any) -> None:
     rid = add_penalty(store, 41, "2026-05-06")
+    assert (
+        "京环罚〔2026〕41号" in client.get(f"/subjects/{COMPANY}", params={"tab": "penalty"}).text
+    )
     page = client.get(f"/records/{rid}")
-    assert 'href="/records/%d/repair"' % rid in page.text and "提出异议" in page.text
+    assert f'href="/records/{rid}/repair"' in page.text and "提出异议" in page.text
     form = client.get(f"/records/{rid}/repair")
     assert form.status_code == 200 and "最短公示期" in form.text and "信用修复承诺书" in form.text
     # a fake PDF (an executable renamed): refused by content, the form keeps what was typed
-    bad = client.post(f"/records/{rid}/repair", data=FORM | {"commitment": "1", "fulfilled": "1"},
-                      files={"attachments": ("proof.pdf", b"MZ\x90\x00", "application/pdf")})  # fmt: skip
+    bad = client.post(
+        f"/records/{rid}/repair",
+        data=FORM | {"commitment": "1", "fulfilled": "1"},
+        files={"attachments": ("proof.pdf", b"MZ\x90\x00", "application/pdf")},
+    )
     assert (
         bad.status_code == 400 and "不是 PDF、JPG 或 PNG" in bad.text and "13800000000" in bad.text
     )
-    filed = client.post(f"/records/{rid}/repair", data=FORM | {"commitment": "1", "fulfilled": "1"},
-                        files={"attachments": ("proof.pdf", PDF, "application/pdf")})  # fmt: skip
+    filed = client.post(
+        f"/records/{rid}/repair",
+        data=FORM | {"commitment": "1", "fulfilled": "1"},
+        files={"attachments": ("proof.pdf", PDF, "application/pdf")},
+    )
     assert filed.status_code == 201, filed.text
     code = filed.text.split('id="query-code">')[1].split("<")[0]
     assert len(code) >= 32
@@ -77,11 +93,16 @@ def test_portal_repair_from_record_page_to_decision(store: Store, client: Any) -
     assert queue.status_code == 200 and "信用修复" in queue.text and ">3<" in queue.text  # days
     app_id = first_id(queue.text)
     csrf = login(store, client, "clerk2", PROVIDER, Role.DEPT_CLERK)
-    no_reason = client.post(f"/admin/applications/{app_id}/decide",
-                            data={"csrf_token": csrf, "outcome": "granted", "reasons": ""})  # fmt: skip
+    no_reason = client.post(
+        f"/admin/applications/{app_id}/decide",
+        data={"csrf_token": csrf, "outcome": "granted", "reasons": ""},
+    )
     assert no_reason.status_code == 400 and "理由" in no_reason.text
-    done = client.post(f"/admin/applications/{app_id}/decide", follow_redirects=False,
-                       data={"csrf_token": csrf, "outcome": "granted", "reasons": "材料齐全"})  # fmt: skip
+    done = client.post(
+        f"/admin/applications/{app_id}/decide",
+        follow_redirects=False,
+        data={"csrf_token": csrf, "outcome": "granted", "reasons": "材料齐全"},
+    )
     assert done.status_code == 303
     client.cookies.clear()
     assert client.get(f"/records/{rid}").status_code == 404
@@ -97,10 +118,19 @@ def test_api_files_follows_and_is_rate_limited(store: Store, client: Any) -> Non
     rid = add_penalty(store, 42, "2026-10-09")
     checklist = client.get(f"/api/v1/records/{rid}/repair-checklist").json()
     assert checklist["may_file_from"] == "2027-01-09"  # ORDER36 一般: 3 months
-    refused = client.post("/api/v1/applications", json=FORM | {
-        "kind": "repair", "record_id": rid, "commitment": True, "fulfilled": True,
-        "attachments": [{"file_name": "p.pdf", "content_base64": base64.b64encode(PDF).decode()}],
-    })  # fmt: skip
+    refused = client.post(
+        "/api/v1/applications",
+        json=FORM
+        | {
+            "kind": "repair",
+            "record_id": rid,
+            "commitment": True,
+            "fulfilled": True,
+            "attachments": [
+                {"file_name": "p.pdf", "content_base64": base64.b64encode(PDF).decode()}
+            ],
+        },
+    )
     assert refused.status_code == 400
     assert refused.json()["details"]["from"] == "2027-01-09"
     filed = client.post("/api/v1/applications", json=FORM | {"kind": "objection", "record_id": rid})
@@ -111,8 +141,12 @@ def test_api_files_follows_and_is_rate_limited(store: Store, client: Any) -> Non
     found = client.post("/api/v1/applications/lookup", json={"code": body["query_code"]})
     assert found.json()["state"] == "received" and found.json()["kind_zh"] == "异议"
     assert "异议处理中" in client.get(f"/records/{rid}").text
-    statuses = [client.post("/api/v1/applications/lookup", json={"code": f"guess{n}"}).status_code
-                for n in range(8)]  # fmt: skip
+    listed = client.get(f"/subjects/{COMPANY}", params={"tab": "penalty"}).text
+    assert "京环罚〔2026〕42号" in listed and "异议处理中" in listed
+    statuses = [
+        client.post("/api/v1/applications/lookup", json={"code": f"guess{n}"}).status_code
+        for n in range(8)
+    ]
     assert statuses[:5] == [404] * 5 and statuses[-1] == 429
 
 

@@ -119,6 +119,7 @@ def subject_page(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
+    settings: SettingsDep,
     tab: str = "basic",
     page: str = "1",
 ) -> HTMLResponse:
@@ -156,6 +157,7 @@ def subject_page(
     ]
     return render(
         "subject.html",
+        objection_mark=settings.objection_public_mark,
         profile=found,
         as_of=as_of,
         tabs=tabs,
