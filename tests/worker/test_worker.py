@@ -99,8 +99,9 @@ def test_worker_once_records_runs(cli: Cli) -> None:
     cli.ok("init")
     result = cli.ok("worker", "--once")
     assert "exchange-sweep" in result.stdout and "timeliness-cache" in result.stdout
-    assert cli.scalar(sa.select(sa.func.count()).select_from(job_runs)) == 3
-    assert cli.scalar(sa.select(sa.func.count()).where(job_runs.c.status == "ok")) == 3
+    assert "outbox" in result.stdout and "workflow-deadlines" in result.stdout
+    assert cli.scalar(sa.select(sa.func.count()).select_from(job_runs)) == 5
+    assert cli.scalar(sa.select(sa.func.count()).where(job_runs.c.status == "ok")) == 5
     one = cli.ok("worker", "--once", "--job", "timeliness-cache")
     assert "timeliness-cache" in one.stdout and "exchange-sweep" not in one.stdout
     bad = cli("worker", "--once", "--job", "nope")
