@@ -165,3 +165,31 @@ def test_centre_sees_every_department_and_the_figures(store: Store, client: Any)
     login(store, client, "other", "市信用中心", Role.AUDITOR)
     app_id = first_id(queue.text)
     assert "作出决定" not in client.get(f"/admin/applications/{app_id}").text  # auditors read
+
+
+def test_hostile_input_gets_4xx_and_stores_nothing(store: Store, client: Any) -> None:
+    rid = add_penalty(store, 44, "2026-05-06")
+    huge = 10**20
+    assert client.get(f"/records/{huge}/repair").status_code == 404
+    assert client.get(f"/api/v1/records/{huge}/repair-checklist").status_code == 404
+    body = FORM | {"kind": "objection", "record_id": huge}
+    assert client.post("/api/v1/applications", json=body).status_code in (404, 422)
+    nul = FORM | {
+        "kind": "objection",
+        "record_id": rid,
+        "statement": "异议\x00理由",
+        "applicant": "\x00",
+    }
+    refused = client.post("/api/v1/applications", json=nul)
+    assert refused.status_code == 400 and "applicant" in refused.json()["en"]
+    filed = client.post("/api/v1/applications", json=nul | {"applicant": "李四"})
+    assert filed.status_code == 201
+    bad_b64 = FORM | {
+        "kind": "objection",
+        "record_id": rid,
+        "attachments": [{"file_name": "a.pdf", "content_base64": "@@@"}],
+    }
+    assert client.post("/api/v1/applications", json=bad_b64).status_code == 400
+    login(store, client, "clerk", PROVIDER, Role.DEPT_CLERK)
+    assert client.get(f"/admin/applications/{huge}").status_code == 404
+    assert client.get("/admin/applications/0").status_code == 404

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,23 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()
 
 
+MAX_RECORD_ID = 2**63 - 1
+
+
+def _clean(f: Filing) -> Filing:
+    """Control characters (NUL above all, which PostgreSQL refuses in text) are dropped."""
+    if not 1 <= f.record_id <= MAX_RECORD_ID:
+        raise NotFound(f"记录 {f.record_id} 不存在", f"record {f.record_id} not found")
+    return replace(
+        f, applicant=_printable(f.applicant), subject_code=_printable(f.subject_code),
+        phone=_printable(f.phone), email=_printable(f.email), statement=_printable(f.statement),
+    )  # fmt: skip
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in str(text) if ch in "\n\t" or ch.isprintable())
+
+
 def _required(f: Filing) -> None:
     for name, zh in (
         ("applicant", "申请人"),
@@ -100,6 +117,8 @@ def _required(f: Filing) -> None:
 
 
 def public_record(conn: sa.Connection, record_id: int, as_of: date) -> Any:
+    if not 1 <= record_id <= MAX_RECORD_ID:
+        raise NotFound(f"记录 {record_id} 不存在或未公开", f"record {record_id} not found")
     row = conn.execute(
         sa.select(
             records.c.id,
@@ -144,6 +163,7 @@ def file(
 ) -> Filed:
     """File an application; refused (nothing saved) when a field, an attachment or a rule
     fails, or while another of the same kind is open for the record."""
+    filing = _clean(filing)
     _required(filing)
     checked = files.check(uploads, max_bytes=max_bytes, max_count=max_count)
     rec = public_record(conn, filing.record_id, as_of)
@@ -306,7 +326,9 @@ def summary(row: Any) -> dict[str, Any]:
 
 
 def get(conn: sa.Connection, app_id: int) -> sa.Row[Any]:
-    row = conn.execute(sa.select(applications).where(applications.c.id == app_id)).first()
+    row = None
+    if 1 <= app_id <= MAX_RECORD_ID:
+        row = conn.execute(sa.select(applications).where(applications.c.id == app_id)).first()
     if row is None:
         raise NotFound(f"申请 {app_id} 不存在", f"application {app_id} not found")
     return row
@@ -327,9 +349,11 @@ def decide(
 ) -> dict[str, Any]:
     """The department's decision (``department_id`` None: the credit centre, which may decide
     any application). Only an open application may be decided; reasons are required."""
-    row = conn.execute(
-        sa.select(applications).where(applications.c.id == app_id).with_for_update()
-    ).first()
+    row = None
+    if 1 <= app_id <= MAX_RECORD_ID:
+        row = conn.execute(
+            sa.select(applications).where(applications.c.id == app_id).with_for_update()
+        ).first()
     if row is None:
         raise NotFound(f"申请 {app_id} 不存在", f"application {app_id} not found")
     if department_id is not None and row.department_id != department_id:

@@ -46,7 +46,8 @@ def check(uploads: list[Upload], *, max_bytes: int, max_count: int) -> list[Chec
         )
     out = []
     for n, up in enumerate(uploads, 1):
-        name = Path(up.file_name).name[:200] or f"attachment-{n}"
+        shown = "".join(ch for ch in up.file_name if ch.isprintable())
+        name = Path(shown.replace("\\", "/")).name[:200] or f"attachment-{n}"
         if len(up.content) > max_bytes:
             raise InvalidInput(
                 f"附件“{name}”过大：{len(up.content)} 字节，上限 {max_bytes} 字节",
