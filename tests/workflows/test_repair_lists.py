@@ -44,3 +44,18 @@ def test_repaired_list_entry_leaves_the_credit_check(world: World, tmp_path: Pat
     on = world.check([code], as_of=DECIDED).results[0]
     assert before["hits"] and before["measures"]
     assert on["hits"] == [] and on["measures"] == []
+
+
+def test_a_pending_objection_shows_in_the_credit_check(world: World, tmp_path: Path) -> None:
+    sid, code = world.subject(8, "北京异议测试有限公司")
+    rid = world.entry("serious_dishonest_list", code, subject_id=sid, listed="2025-03-01")
+    assert world.check([code], as_of=DECIDED).results[0]["hits"][0]["objection"] is None
+    now = datetime(2026, 11, 12, 2, tzinfo=UTC)
+    filing = Filing("objection", rid, "王五", code, "13900000000", "wangwu@example.org",
+                    "列入依据有误。")  # fmt: skip
+    with world.engine.begin() as conn:
+        applications.file(conn, load_catalog(), filing, [], rules=jurisdiction(),
+                          var_dir=tmp_path, max_bytes=10_000, max_count=2, as_of=now.date(),
+                          now=now)  # fmt: skip
+    (hit,) = world.check([code], as_of=DECIDED).results[0]["hits"]
+    assert hit["objection"] == "异议处理中"  # still listed, marked
