@@ -39,3 +39,12 @@ def test_list_stats_and_decide(ready: Cli) -> None:
             assert status.scalar() == "repaired"
     finally:
         engine.dispose()
+
+
+def test_mailto_sets_where_the_clerks_mails_go(ready: Cli) -> None:
+    from gongxin.db.models import departments
+
+    assert ready("applications", "mailto", "市市场监督管理局", "not an address").exit_code != 0
+    ready.ok("applications", "mailto", "市市场监督管理局", "xzcf@scjgj.example.gov.cn")
+    query = sa.select(departments.c.notify_email).where(departments.c.name == "市市场监督管理局")
+    assert ready.scalar(query) == "xzcf@scjgj.example.gov.cn"

@@ -11,10 +11,12 @@ import sqlalchemy as sa
 import typer
 from rich.table import Table
 
+from gongxin.audit import log as audit
 from gongxin.cli import common
 from gongxin.clock import local_date
+from gongxin.db.models import departments as departments_table
 from gongxin.db.workflow_tables import applications as table
-from gongxin.errors import NotFound
+from gongxin.errors import InvalidInput, NotFound
 from gongxin.identity import departments
 from gongxin.workflows import applications, backoffice
 
@@ -86,3 +88,32 @@ def decide(
             department_id=None, as_of=local_date(moment), now=moment,
         )  # fmt: skip
     common.out.print(f"{done['number']}：{done['state_zh']} ({done['state']})")
+
+
+@app.command("mailto")
+@common.reports_errors
+def mailto(
+    dept: Annotated[str, typer.Argument(help="部门名称 (department)")],
+    address: Annotated[str, typer.Argument(help="经办人邮箱 (the clerks' e-mail; '' to clear)")],
+) -> None:
+    """设置部门接收异议与信用修复通知的邮箱 (where a department's notifications go)."""
+    address = address.strip()
+    if address and ("@" not in address or len(address) > 254 or any(c.isspace() for c in address)):
+        raise InvalidInput(f"邮箱“{address[:80]}”格式不正确", f"{address[:80]!r} is not an e-mail")
+    moment = common.now()
+    with common.engine().begin() as conn:
+        found = departments.get(conn, dept)
+        conn.execute(
+            departments_table.update()
+            .where(departments_table.c.id == found.id)
+            .values(notify_email=address or None)
+        )
+        audit.record(
+            conn,
+            actor="cli",
+            action="department.notify_email",
+            now=moment,
+            target=f"department:{found.id}",
+            detail={"email": address or None},
+        )
+    common.out.print(f"{found.name}：{address or '（已清除 cleared）'}")
