@@ -75,6 +75,11 @@ def test_granted_repair_hides_the_record_everywhere_but_the_centre(store: Store)
     assert status == "repaired"
     assert len(store.history(rid)) == 1
     assert lookup(store, filed.code)["state_zh"] == "准予修复"
+    # a later correction by the provider keeps the repair: still out of public view
+    assert add_penalty(store, 7, "2026-05-06", CF_WFXW="未按规定公示信息") == rid
+    assert public_numbers(store) == []
+    assert store.record(id=rid)["status"] == "repaired"
+    assert store.record(id=rid)["data"]["CF_WFXW"] == "未按规定公示信息"
 
 
 @pytest.mark.parametrize(

@@ -321,8 +321,11 @@ class RecordWriter:
             .values({name: sa.bindparam(f"v_{name}") for name in decisions.COLUMNS})
         )
         params = []
+        kept = decisions.kept_marks(self.conn, ids)  # a granted repair outlives corrections
         for rid, p in changed:
             data = p.checked.data or {}
+            if rid in kept:
+                data = {**data, **kept[rid]}
             params.append(
                 {
                     "rid": rid,

@@ -19,6 +19,7 @@ visibility block) is applied to stored rows by ``gongxin visibility recompute``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
+from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import record_history, records
 from gongxin.records import gate
@@ -197,3 +199,22 @@ def set_status(
             .values(op="repair", ends_on=_NEVER)
         )
     return version
+
+
+def kept_marks(conn: sa.Connection, record_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The workflow keys a correction of these records must keep: a granted repair stays in
+    force whatever the provider submits later (an objection's mark or withdrawal does not: a
+    correction is how an objection is answered)."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in dialect.chunked(list(record_ids)):
+        rows = conn.execute(
+            sa.select(records.c.id, records.c.data).where(
+                records.c.id.in_(chunk), records.c.status == "repaired"
+            )
+        )
+        for rid, data in rows:
+            data = data if isinstance(data, dict) else orjson.loads(data)
+            found[int(rid)] = {
+                k: data[k] for k in (gate.STATUS_KEY, gate.STATUS_ON_KEY) if k in data
+            }
+    return found
