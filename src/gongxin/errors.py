@@ -105,3 +105,11 @@ class TooLarge(GongxinError):
 
 class UnreadableFile(InvalidInput):
     code = "unreadable_file"
+
+
+class TooManyRequests(GongxinError):
+    """Too many attempts from one client in a short time (rate limited)."""
+
+    status = 429
+    code = "too_many_requests"
+    retry_after = 60

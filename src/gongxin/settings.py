@@ -298,6 +298,52 @@ class Settings(BaseSettings):
         '{"exchange-sweep": 1440, "timeliness-cache": 60}; 0 turns a job off; jobs not '
         "named keep their default, see docs/worker.md).",
     )
+    jurisdiction: str | None = Field(
+        default=None,
+        description="异议与信用修复规则辖区 (jurisdiction whose objection and repair deadlines "
+        "apply, e.g. national, shanghai, shenzhen; default: the rules file's default).",
+    )
+    workflow_rules: Path | None = Field(
+        default=None,
+        description="异议与信用修复期限规则文件 (YAML replacing the packaged deadlines, same "
+        "shape as workflows/data/deadlines.yaml).",
+    )
+    objection_public_mark: bool = Field(
+        default=True,
+        description="公示异议处理中标注 (show 异议处理中 on a record's public pages while an "
+        "objection against it is pending).",
+    )
+    attachment_max_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1024,
+        description="附件大小上限 (largest attachment of an objection or repair, bytes).",
+    )
+    attachment_max_count: int = Field(
+        default=5, ge=1, le=50, description="附件数量上限 (attachments per application)."
+    )
+    lookup_rate_limit: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="邮件服务器 (SMTP host for notifications; none: e-mails stay queued).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="邮件服务器端口 (SMTP port).")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field(
+        default="starttls",
+        description="邮件加密方式 (none, starttls or ssl/implicit TLS).",
+    )
+    smtp_user: str | None = Field(default=None, description="邮件账号 (SMTP user, optional).")
+    smtp_password: str | None = Field(
+        default=None, description="邮件密码 (SMTP password, optional)."
+    )
+    mail_from: str = Field(
+        default="noreply@credit.example.org",
+        description="发件人地址 (sender address of notifications).",
+    )
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:

@@ -142,6 +142,30 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/checks/{check_id}/feedback"): frozenset({Role.DEPT_CLERK, Role.DEPT_ADMIN}),
     ("POST", "/admin/keys"): ADMINS,
     ("POST", "/admin/keys/{prefix}/revoke"): ADMINS,
+    # 异议与信用修复 (gongxin.web.api.applications, portal and back-office pages): anyone files
+    # and follows by 查询码; the department's clerks (the centre's admins) decide
+    ("GET", "/api/v1/records/{record_id}/repair-checklist"): PUBLIC,
+    ("POST", "/api/v1/applications"): PUBLIC,
+    ("POST", "/api/v1/applications/lookup"): PUBLIC,
+    ("POST", "/api/v1/applications/decision.pdf"): PUBLIC,
+    ("GET", "/guide/{kind}"): PUBLIC,
+    ("GET", "/records/{record_id}/{kind}"): PUBLIC,
+    ("POST", "/records/{record_id}/{kind}"): PUBLIC,
+    ("GET", "/applications/lookup"): PUBLIC,
+    ("POST", "/applications/lookup"): PUBLIC,
+    ("POST", "/applications/decision.pdf"): PUBLIC,
+    ("GET", "/admin/applications"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/applications/stats"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/applications/{app_id}"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("POST", "/admin/applications/{app_id}/decide"): frozenset(
+        {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
 }
 
 SAMPLES: dict[str, str] = {

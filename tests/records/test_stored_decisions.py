@@ -129,6 +129,14 @@ def test_the_stored_decision_is_the_gates_decision(
     )
     spec = CATALOG.get(kind).model_copy(update={"publicity_scope": scope})
     rows = random_records(spec, 30, seed)
+    # workflow decisions (records.decisions.set_status): a repair on a random day, a pending
+    # objection, a withdrawal after an objection
+    marks = [None, None, "objection", "repaired", "withdrawn"]
+    for n, row in enumerate(rows):
+        mark = marks[(seed + n) % len(marks)]
+        if mark is not None:
+            row[gate.STATUS_KEY] = mark
+            row[gate.STATUS_ON_KEY] = days[n % len(days)].isoformat()
     with engine.begin() as conn:
         conn.execute(records.delete())
         ids = insert(conn, spec, rows)

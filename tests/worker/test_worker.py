@@ -53,6 +53,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
     intervals = {"exchange-sweep": 0, "calendar-sync": 0, "audit-anchor": 0, "timeliness-cache": 30}
+    intervals |= {"outbox": 0, "workflow-deadlines": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off
@@ -100,6 +101,7 @@ def test_worker_once_records_runs(cli: Cli) -> None:
     cli.ok("init")
     result = cli.ok("worker", "--once")
     assert "exchange-sweep" in result.stdout and "timeliness-cache" in result.stdout
+    assert "outbox" in result.stdout and "workflow-deadlines" in result.stdout
     every = len(registry.jobs())
     assert cli.scalar(sa.select(sa.func.count()).select_from(job_runs)) == every
     assert cli.scalar(sa.select(sa.func.count()).where(job_runs.c.status == "ok")) == every

@@ -18,7 +18,7 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from gongxin.cli import admin, audit, catalog, demo, intake, users
+    from gongxin.cli import admin, applications, audit, catalog, demo, intake, users
     from gongxin.cli import analytics as analytics_cli
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import opendata as opendata_cli
@@ -42,6 +42,7 @@ def _register() -> None:
     app.command("demo")(demo.demo)
     app.command("worker")(worker)
     app.add_typer(audit.app, name="audit")
+    app.add_typer(applications.app, name="applications")
     app.add_typer(exchange_cli.app, name="exchange")
     app.add_typer(opendata_cli.app, name="opendata")
     app.add_typer(workflows_cli.check_app, name="check")

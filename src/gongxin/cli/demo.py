@@ -12,11 +12,13 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
+from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
+from gongxin.workflows.deadlines import jurisdiction
 
 _COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
 _HEADS = ("行数", "新增", "更正", "重复", "退回", "待关联")
@@ -80,6 +82,11 @@ def demo(
             shared = demo_sharing.run(
                 engine, catalog, now=moment, reply_days=settings.exchange_reply_working_days
             )
+            status.update("演示异议与信用修复 (demo objections and repairs)…")
+            applied = demo_applications.run(
+                engine, catalog, now=moment, var_dir=settings.var_dir,
+                rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
+            )  # fmt: skip
     finally:
         engine.dispose()
     # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
@@ -91,6 +98,12 @@ def demo(
         common.out.print(
             f"已生成 {len(shared)} 件演示共享申请：待答复（超期）、已同意（含授权）、已拒绝 "
             "(demo sharing requests: pending and overdue, approved with a grant, refused)"
+        )
+    if applied:
+        common.out.print(
+            f"已生成 {len(applied)} 件演示异议与信用修复申请："
+            "准予、不予、待办（含逾期）、异议处理中、维持 "
+            "(demo objections and repairs: granted, refused, open and overdue, pending, upheld)"
         )
     if any(s.already_processed for s in summaries):
         common.out.print("部分文件此前已导入，未做更改 (some files were already loaded: unchanged)")

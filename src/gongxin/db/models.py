@@ -45,6 +45,7 @@ departments = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("parent_id", sa.ForeignKey("departments.id"), nullable=True, comment="上级部门"),
     sa.Column("region", sa.String(100), nullable=True, comment="行政区划代码或名称"),
+    sa.Column("notify_email", sa.String(254), nullable=True, comment="clerks' e-mail (0014)"),
 )
 
 api_keys = sa.Table(

@@ -1,7 +1,9 @@
 """The change feed: every insert, update, withdrawal and expiry of a dataset's records, resumable.
 
 The database fills ``change_log`` itself (triggers of migration 0007): ``insert`` when a record
-is stored, ``update`` when its version rises. ``expire`` says a record stopped being in force
+is stored, ``update`` when its version rises, ``repair`` when a credit repair was
+granted (records.decisions.set_status: the record left public view and force on the day it
+carries). ``expire`` says a record stopped being in force
 (its publicity window ended, a list entry was removed or reached its planned end, repair): it
 carries that day (``ends_on``) and the gate's reason, and departments may still read the record
 as history. Each read first appends the expiries due by its day, from the decision stored with
@@ -97,7 +99,7 @@ def decode(text: str, dataset: str, secret: bytes) -> Cursor:
 @dataclass(frozen=True)
 class Change:
     seq: int
-    op: str  # insert | update | withdraw | expire
+    op: str  # insert | update | withdraw | expire | repair
     record_id: int
     version: int
     at: str
@@ -241,6 +243,10 @@ def _change(
             return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
     spec = gated.spec
     shown = access.cut(gated.masked_own(data))
+    if op == "repair":  # 信用修复: out of public view and out of force from that day on
+        day = date.fromisoformat(str(data.get(gate.STATUS_ON_KEY) or gated.as_of.isoformat()))
+        reason = gate.in_force(spec, data, day).zh
+        return Change(seq, op, record_id, version, _iso(at), shown, reason, day)
     if op == "expire":
         day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
         reason = expiry.in_force(spec, data, day).zh

@@ -19,13 +19,17 @@ visibility block) is applied to stored rows by ``gongxin visibility recompute``
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
-from gongxin.db.models import records
+from gongxin.db import dialect
+from gongxin.db.exchange_tables import change_log
+from gongxin.db.models import record_history, records
 from gongxin.records import gate
 from gongxin.records.gate import Audience
 
@@ -125,3 +129,92 @@ def _in_window(first: Any, last: Any, as_of: date) -> bool:
     first = date.fromisoformat(first) if isinstance(first, str) else first
     last = date.fromisoformat(last) if isinstance(last, str) else last
     return (first is None or first <= as_of) and (last is None or as_of <= last)
+
+
+# --- a workflow's decision on a record ---------------------------------------------------------
+
+HISTORY_COLUMNS = [
+    *("record_id", "version", "content_hash", "submission_id", "row_no", "data"),
+    *("replaced_at", "replaced_by"),
+]
+WORKFLOW_STATUSES = ("in_force", "objection", "repaired", "withdrawn")
+_NEVER = date(9999, 12, 31)
+
+
+def set_status(
+    conn: sa.Connection,
+    spec: DatasetSpec,
+    record_id: int,
+    status: str,
+    as_of: date,
+    *,
+    now: datetime,
+    by: str,
+) -> int:
+    """Give a record a workflow's status from ``as_of`` on (``objection`` pending, ``repaired``,
+    ``withdrawn`` after an objection, or ``in_force`` again): a new version of the record whose
+    data carries the status (``gate.STATUS_KEY``) and whose stored decision columns are the gate's
+    decision of it, the previous version kept in ``record_history`` (``replaced_by`` ``by``).
+    The change log gets the version as ``update``; a repair is relabelled ``repair`` and carries
+    no expiry of its own (the event says the day). Returns the new version."""
+    if status not in WORKFLOW_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    row = conn.execute(
+        sa.select(records.c.version, records.c.data, records.c.content_hash)
+        .where(records.c.id == record_id)
+        .with_for_update()
+    ).one()
+    data = dict(row.data if isinstance(row.data, dict) else orjson.loads(row.data))
+    if status == "in_force":
+        data.pop(gate.STATUS_KEY, None)
+        data.pop(gate.STATUS_ON_KEY, None)
+    else:
+        data[gate.STATUS_KEY] = status
+        data[gate.STATUS_ON_KEY] = as_of.isoformat()
+    conn.execute(
+        record_history.insert().from_select(
+            HISTORY_COLUMNS,
+            sa.select(
+                records.c.id,
+                records.c.version,
+                records.c.content_hash,
+                records.c.submission_id,
+                records.c.row_no,
+                records.c.data,
+                sa.literal(now, record_history.c.replaced_at.type),
+                sa.literal(by[:32]),
+            ).where(records.c.id == record_id),
+        )
+    )
+    version = int(row.version) + 1
+    conn.execute(
+        records.update()
+        .where(records.c.id == record_id)
+        .values(version=version, data=data, updated_at=now, **decision_columns(spec, data))
+    )
+    if status == "repaired":
+        conn.execute(
+            change_log.update()
+            .where(change_log.c.record_id == record_id, change_log.c.version == version)
+            .values(op="repair", ends_on=_NEVER)
+        )
+    return version
+
+
+def kept_marks(conn: sa.Connection, record_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The workflow keys a correction of these records must keep: a granted repair stays in
+    force whatever the provider submits later (an objection's mark or withdrawal does not: a
+    correction is how an objection is answered)."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in dialect.chunked(list(record_ids)):
+        rows = conn.execute(
+            sa.select(records.c.id, records.c.data).where(
+                records.c.id.in_(chunk), records.c.status == "repaired"
+            )
+        )
+        for rid, data in rows:
+            data = data if isinstance(data, dict) else orjson.loads(data)
+            found[int(rid)] = {
+                k: data[k] for k in (gate.STATUS_KEY, gate.STATUS_ON_KEY) if k in data
+            }
+    return found

@@ -31,6 +31,13 @@ from gongxin.ids import ric
 from gongxin.records.publicity import Publicity, windows
 
 NATURAL_PERSON = "自然人"
+# A workflow's decision on a record version (records/decisions.set_status), kept in its data so
+# that every reader and a recompute of the stored columns see it: ``objection`` (异议处理中:
+# still shown, marked), ``repaired`` (信用修复: out of public view and out of force from the
+# day in STATUS_ON), ``withdrawn`` (an objection found it wrong).
+STATUS_KEY = "_gx_status"
+STATUS_ON_KEY = "_gx_status_on"
+OBJECTION_MARK = "异议处理中"
 SPEC_CACHE_LIMIT = 1024  # spec objects whose rules are kept before the cache starts afresh
 SAID_KEPT = 65536  # publicity windows whose decisions are kept before starting afresh
 
@@ -160,14 +167,41 @@ def facts(spec: DatasetSpec, data: dict[str, Any]) -> Facts:
     natural = _natural(rules, data)
     opens = window.opens and not withdrawn
     hidden_person = natural and not windows().selection.publish_natural_persons
+    marked = data.get(STATUS_KEY)
+    status = marked if isinstance(marked, str) and marked in _MARKS else "in_force"
     return Facts(
-        status="withdrawn" if withdrawn else "in_force",
+        status="withdrawn" if withdrawn else status,
         natural_person=natural,
         shared=not withdrawn and not rules.by_consent,
         public=opens and rules.public and not hidden_person,
         in_force=opens,
         start=window.start,
         last=window.last,
+    )
+
+
+_MARKS = ("objection", "repaired", "withdrawn", "revoked")
+
+
+def publicity_of(spec: DatasetSpec, data: dict[str, Any]) -> Publicity | None:
+    """A penalty's publicity window under the regime in force (its minimum period included), or
+    None for records whose window is not a penalty's (or that name no decision date)."""
+    rule = spec.visibility
+    start = _date(data, rule.start)
+    if rule.kind != "penalty" or start is None:
+        return None
+    regimes = windows()
+    cats = data.get(rule.categories) if rule.categories else None
+    severity = data.get(rule.severity) if rule.severity else None
+    sector = data.get(rule.sector) if rule.sector else None
+    name = str(data.get(rule.authority) or "") if rule.authority else ""
+    return regimes.penalty(
+        start,
+        tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
+        severity if isinstance(severity, str) else None,
+        sector if isinstance(sector, str) else None,
+        _decimal(data.get(rule.fine)) if rule.fine else None,
+        regimes.market_regulation(name),
     )
 
 
@@ -278,8 +312,13 @@ _NO_DATE_WINDOW = Window(False, None, None, _NO_DATE)
 _DAY = timedelta(days=1)
 
 
+_BY_OBJECTION = _hidden("经异议处理，记录已撤回", "withdrawn after an objection")
+
+
 def _withdrawn(rules: _Rules, data: dict[str, Any]) -> Decision | None:
     """Why the record's status withdraws it from everyone but the centre, or None."""
+    if data.get(STATUS_KEY) in ("withdrawn", "revoked"):
+        return _BY_OBJECTION
     if rules.status is not None:
         status = data.get(rules.status)
         if status is not None and status in rules.withdrawn:
@@ -304,10 +343,34 @@ def _decide(rules: _Rules, data: dict[str, Any], audience: Audience, as_of: date
         return rules.not_public
     if _natural(rules, data) and not windows().selection.publish_natural_persons:
         return _NATURAL
-    return _window(rules, data).on(as_of)
+    decision = _window(rules, data).on(as_of)
+    if decision.visible and data.get(STATUS_KEY) == "objection":
+        zh, en = f"{OBJECTION_MARK}；{decision.zh}", f"objection pending; {decision.en}"
+        return Decision(True, zh, en, decision.until)
+    return decision
 
 
 def _window(rules: _Rules, data: dict[str, Any]) -> Window:
+    window = _own_window(rules, data)
+    if data.get(STATUS_KEY) == "repaired":
+        on = _date(data, STATUS_ON_KEY)
+        if on is not None:
+            return _repaired(window, on)
+    return window
+
+
+def _repaired(window: Window, on: date) -> Window:
+    """The window of a record repaired on ``on``: it ends the day before (or stays as it was
+    when it had already ended); its reason after that says so."""
+    iso = on.isoformat()
+    ended = _hidden(f"已于 {iso} 信用修复，停止公示", f"credit repaired on {iso}: no longer public")
+    last = on - _DAY
+    if window.last is not None and window.last < last:
+        last = window.last
+    return Window(window.opens, window.start, last, window.shown, ended, window.end, window.removed)
+
+
+def _own_window(rules: _Rules, data: dict[str, Any]) -> Window:
     rule = rules.rule
     if rule.kind == "always":
         return _ALWAYS_WINDOW

@@ -156,10 +156,13 @@ def correct(
     now: datetime,
 ) -> None:
     """Replace records by new versions: the old ones kept in history, the decision judged again."""
-    keep_history(conn, [rid for rid, _ in changes], now=now, replaced_by=submission_id)
+    ids = [rid for rid, _ in changes]
+    keep_history(conn, ids, now=now, replaced_by=submission_id)
+    kept = decisions.kept_marks(conn, ids)  # a granted repair outlives corrections
     params = []
     for rid, v in changes:
-        name, event = _stated(spec, v.data)
+        data = {**v.data, **kept[rid]} if rid in kept else v.data
+        name, event = _stated(spec, data)
         params.append(
             {
                 "rid": rid,
@@ -171,10 +174,10 @@ def correct(
                 "ed": _as_date(event),
                 "sub": submission_id,
                 "rn": v.row_no,
-                "d": v.data,
+                "d": data,
                 "now": now,
             }
-            | {f"v_{k}": value for k, value in decisions.decision_columns(spec, v.data).items()}
+            | {f"v_{k}": value for k, value in decisions.decision_columns(spec, data).items()}
         )
     if params:
         conn.execute(_CORRECT, params)

@@ -129,6 +129,7 @@ class Entry:
     planned_removal: str | None
     removed_on: str | None
     removal_reason: str | None
+    objection: str | None = None  # 异议处理中 while an objection against the entry is pending
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -147,6 +148,7 @@ def entry_of(lt: ListType, record_id: int, data: dict[str, Any], changed: dateti
         _text(lt.value(data, "reason")), _text(lt.value(data, "doc_no")), _text(listed),
         _text(lt.value(data, "planned_removal")), _text(lt.value(data, "removed")),
         _text(lt.value(data, "removal_reason")),
+        gate.OBJECTION_MARK if data.get(gate.STATUS_KEY) == "objection" else None,
     )  # fmt: skip
 
 

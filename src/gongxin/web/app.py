@@ -18,10 +18,12 @@ from gongxin.errors import Busy, GongxinError
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, validation
+from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, job_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
+from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import exchange as exchange_api
@@ -33,6 +35,7 @@ from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
+    application_pages,
     commitment_pages,
     opendata_pages,
     pages,
@@ -109,7 +112,8 @@ def create_app(settings: Settings) -> FastAPI:
         (sanctions_api.router, api), (sanction_pages.router, page), (opendata_api.router, api),
         (opendata_pages.router, page), (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (catalog_api.router, api),
-        (catalog_pages.router, page),
+        (catalog_pages.router, page), (applications_api.router, api),
+        (application_pages.router, page), (application_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)

@@ -55,3 +55,18 @@ def audit_anchor(engine: sa.Engine, settings: Settings, now: datetime) -> dict[s
         return {"skipped": 1}
     signed = anchor.anchor(engine, settings, now)
     return {"anchored": 1, "seq": signed.seq}
+
+
+def outbox(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Send the queued e-mails that are due (a failure stays queued and is retried later)."""
+    from gongxin.workflows import notify
+
+    return notify.send_due(engine, settings, now)
+
+
+def workflow_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Remind clerks of objections and repairs due soon; escalate overdue ones to the centre."""
+    from gongxin.workflows import deadline_watch
+
+    with engine.begin() as conn:
+        return deadline_watch.watch(conn, as_of=local_date(now), now=now)

@@ -84,5 +84,9 @@ def _register_builtin() -> None:
                  builtin.timeliness_cache))  # fmt: skip
     register(Job("audit-anchor", "审计日志锚定 (sign the audit log's head)", 60,
                  builtin.audit_anchor))  # fmt: skip
+    register(Job("outbox", "邮件发送 (send queued e-mails, retried on failure)", 1,
+                 builtin.outbox))  # fmt: skip
+    register(Job("workflow-deadlines", "异议与信用修复期限提醒 (objection and repair deadlines)",
+                 24 * 60, builtin.workflow_deadlines))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).

@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.records import lookup
+from gongxin.records import gate, lookup
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
 from gongxin.subjects.search import search
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import IdPath
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
@@ -101,6 +101,8 @@ def _basics(found: profiles.Profile) -> list[tuple[str, str]]:
 def _record_view(catalog: Catalog, record: dict[str, Any]) -> dict[str, Any]:
     spec = catalog.get(record["dataset"])
     data = {k: v for k, v in record["data"].items() if v not in (None, "", [])}
+    mark = data.pop(gate.STATUS_KEY, None)  # a workflow's status is shown as a mark, not a field
+    data.pop(gate.STATUS_ON_KEY, None)
     rows = [(f.name, shown(data.pop(f.code))) for f in spec.fields if f.code in data]
     rows += [(code, shown(value)) for code, value in data.items()]  # fields not in the spec
     return {
@@ -108,6 +110,7 @@ def _record_view(catalog: Catalog, record: dict[str, Any]) -> dict[str, Any]:
         "title": spec.name,
         "date": shown(record["event_date"]),
         "rows": rows,
+        "objection": mark == "objection",
     }
 
 
@@ -117,6 +120,7 @@ def subject_page(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
+    settings: SettingsDep,
     tab: str = "basic",
     page: str = "1",
 ) -> HTMLResponse:
@@ -154,6 +158,7 @@ def subject_page(
     ]
     return render(
         "subject.html",
+        objection_mark=settings.objection_public_mark,
         profile=found,
         as_of=as_of,
         tabs=tabs,
@@ -169,7 +174,7 @@ def subject_page(
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(
-    record_id: IdPath, engine: EngineDep, catalog: CatalogDep, now: NowDep
+    record_id: IdPath, engine: EngineDep, catalog: CatalogDep, now: NowDep, settings: SettingsDep
 ) -> HTMLResponse:
     """One record on its own page, as the public may see it today."""
     try:
@@ -184,6 +189,7 @@ def record_page(
         record=_record_view(catalog, found),
         subject_code=found["subject_code"],
         subject_name=found["subject_name"],
+        objection_mark=settings.objection_public_mark,
     )
 
 

@@ -1,0 +1,122 @@
+"""/admin/applications: objections (异议) and credit repair (信用修复) in the back office.
+
+A department's clerks and admins see their department's queue with the working-day countdown
+and decide (the same service as the rest: gongxin.workflows.applications.decide); the credit
+centre's admins see every department's queue, may decide any (escalated) application, and read
+the figures per department; auditors read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gongxin.clock import local_date
+from gongxin.errors import Forbidden, GongxinError
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
+from gongxin.records.gate import STATUS_KEY, Audience
+from gongxin.records.lookup import record as record_of
+from gongxin.web.admin.render import render
+from gongxin.web.auth import require_roles
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.workflows import applications, backoffice
+from gongxin.workflows.applications import OUTCOMES
+
+router = APIRouter(prefix="/admin/applications", tags=["后台 back office"], include_in_schema=False)
+
+READERS = (Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK)
+Reader = Annotated[User, Depends(require_roles(*READERS))]
+Decider = Annotated[
+    User, Depends(require_roles(Role.DEPT_CLERK, Role.DEPT_ADMIN, Role.CENTRE_ADMIN))
+]
+
+
+def _viewer(user: User) -> int | None:
+    """Whose applications the user reads: None (all) for the centre's admins and auditors."""
+    return None if user.roles & {Role.CENTRE_ADMIN, Role.AUDITOR} else user.department.id
+
+
+@router.get("")
+def queue_page(
+    request: Request, engine: EngineDep, now: NowDep, user: Reader,
+    show: Annotated[str, Query()] = "open",
+) -> HTMLResponse:  # fmt: skip
+    as_of = local_date(now)
+    with engine.connect() as conn:
+        found = backoffice.queue(conn, department_id=_viewer(user), as_of=as_of,
+                                 open_only=show != "all")  # fmt: skip
+    return render(request, "admin/applications.html", items=found, show=show,
+                  sees_all=_viewer(user) is None, as_of=as_of)  # fmt: skip
+
+
+@router.get("/stats")
+def stats_page(request: Request, engine: EngineDep, now: NowDep, user: Reader) -> HTMLResponse:
+    with engine.connect() as conn:
+        found = backoffice.stats(conn, department_id=_viewer(user), as_of=local_date(now))
+    return render(request, "admin/application_stats.html", figures=found)
+
+
+def _detail(
+    request: Request, engine: EngineDep, catalog: CatalogDep, user: User, app_id: int,
+    as_of: Any, status: int = 200, error: GongxinError | None = None, done: str = "",
+) -> HTMLResponse:  # fmt: skip
+    viewer = _viewer(user)
+    with engine.connect() as conn:
+        row = applications.get(conn, app_id)
+        if viewer is not None and row.department_id != viewer:
+            raise Forbidden(f"申请 {row.number} 不属于本部门", "another department's application")
+        shown = record_of(conn, catalog, row.record_id, audience=Audience.CENTRE, as_of=as_of)
+    spec = catalog.get(row.dataset)
+    data = shown["data"]
+    rows = [
+        (f.code, f.name, "；".join(map(str, v)) if isinstance(v := data.get(f.code), list) else v)
+        for f in spec.fields
+        if data.get(f.code) not in (None, "", [])
+    ]
+    may_decide = row.state == applications.OPEN and bool(
+        user.roles & {Role.CENTRE_ADMIN}
+        or (user.roles & {Role.DEPT_CLERK, Role.DEPT_ADMIN} and row.department_id == viewer)
+    )
+    return render(
+        request, "admin/application.html", status, app=row, summary=applications.summary(row),
+        record=shown, rows=rows, mark=data.get(STATUS_KEY),
+        outcomes=OUTCOMES[row.kind], may_decide=may_decide, error=error, done=done,
+    )  # fmt: skip
+
+
+@router.get("/{app_id}")
+def detail_page(
+    app_id: int, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    user: Reader, done: Annotated[str, Query()] = "",
+) -> HTMLResponse:  # fmt: skip
+    return _detail(request, engine, catalog, user, app_id, local_date(now),
+                   done="已办结" if done else "")  # fmt: skip
+
+
+@router.post("/{app_id}/decide")
+async def decide_form(
+    app_id: int, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    user: Decider,
+) -> Response:  # fmt: skip
+    form = await request.form()
+    sent = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    corrected = {
+        k.removeprefix("field-"): v.strip()
+        for k, v in sent.items() if k.startswith("field-") and v.strip()
+    }  # fmt: skip
+    as_of = local_date(now)
+    try:
+        with engine.begin() as conn:
+            applications.decide(
+                conn, catalog, app_id, sent.get("outcome", ""), sent.get("reasons", ""),
+                actor=user.actor, department_id=_viewer(user), as_of=as_of, now=now,
+                corrected=corrected or None,
+            )  # fmt: skip
+    except GongxinError as exc:
+        if exc.status == 404:
+            raise
+        return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
+    return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)

@@ -1,0 +1,35 @@
+"""The decision document (决定书) of an objection or repair application, as a PDF the applicant
+downloads with their 查询码."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+
+def to_html(app: dict[str, Any]) -> str:
+    rows = [
+        ("受理编号", app["number"]),
+        ("申请类型", app["kind_zh"]),
+        ("记录编号", str(app["record_id"])),
+        ("受理日期", str(app["received_on"])),
+        ("办理期限", str(app["due_on"])),
+        ("处理结果", app["state_zh"]),
+        ("决定日期", str(app["decided_on"] or "尚未办结")),
+        ("理由", app["reasons"] or ""),
+    ]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+body {{ font-family: "Noto Sans CJK SC", sans-serif; margin: 2cm; }}
+h1 {{ text-align: center; font-size: 20pt; }} table {{ width: 100%; border-collapse: collapse; }}
+th, td {{ border: 1px solid #999; padding: 6pt; text-align: left; vertical-align: top; }}
+th {{ width: 25%; background: #f3f3f3; }}</style></head><body>
+<h1>{escape(app["kind_zh"])}申请处理决定书</h1><table>{body}</table>
+<p>本决定由记录提供部门作出；信用修复免费办理。</p></body></html>"""
+
+
+def render(app: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=to_html(app)).write_pdf()
+    return pdf
