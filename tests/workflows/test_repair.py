@@ -59,7 +59,9 @@ def test_granted_repair_hides_the_record_everywhere_but_the_centre(store: Store)
     assert "京环罚〔2026〕7号" not in csv
     # the change feed tells departments: a repair event with the day
     with store.engine.begin() as conn:
-        page = changefeed.read(conn, Access(spec, None, "centre", None), None, 100, TODAY)
+        page = changefeed.read(
+            conn, Access(spec, None, "centre", None), None, 100, TODAY, secret=b"s" * 32
+        )
     repair = [c for c in page.changes if c.record_id == rid and c.op == "repair"]
     assert (
         len(repair) == 1 and repair[0].ends_on == TODAY and "信用修复" in (repair[0].reason or "")
