@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from gongxin.clock import as_utc
-from gongxin.db.models import records, subjects, submissions
+from gongxin.db.models import records, subjects
 
 BATCH = 50_000  # rows per Arrow batch: bounds the memory a snapshot needs
 
@@ -63,12 +63,8 @@ def sources() -> dict[str, sa.Select[Any]]:
     """What a snapshot holds: each table's name and the query that fills it."""
     return {
         "subjects": sa.select(subjects).order_by(subjects.c.id),
-        "records": sa.select(
-            *(c for c in records.c),
-            submissions.c.department_id,
-        )
-        .join(submissions, submissions.c.id == records.c.submission_id)
-        .order_by(records.c.id),
+        # records carry their owner (department_id) themselves since migration 0009
+        "records": sa.select(records).order_by(records.c.id),
     }
 
 
