@@ -82,5 +82,7 @@ def _register_builtin() -> None:
                  24 * 60, builtin.calendar_sync))  # fmt: skip
     register(Job("timeliness-cache", "双公示及时率统计 (timeliness figures of the day)", 60,
                  builtin.timeliness_cache))  # fmt: skip
+    register(Job("evaluate", "信用评价与风险分类 (credit evaluation and risk classes)", 24 * 60,
+                 builtin.evaluate))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # the audit-log anchor, ... (see the module docstring for what a job must guarantee).
