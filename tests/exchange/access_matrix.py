@@ -46,6 +46,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}/grades"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,

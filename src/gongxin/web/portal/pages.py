@@ -22,8 +22,9 @@ from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import lookup
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
+from gongxin.subjects.grades import grades as subject_grades
 from gongxin.subjects.search import search
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
 router = APIRouter(include_in_schema=False)
@@ -116,6 +117,7 @@ def subject_page(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
+    settings: SettingsDep,
     tab: str = "basic",
     page: str = "1",
 ) -> HTMLResponse:
@@ -130,6 +132,14 @@ def subject_page(
             )
         with engine.connect() as conn:
             found = profiles.profile(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
+            subject_id = int(profiles.find(conn, code)["id"])
+            grades = subject_grades(
+                conn,
+                subject_id,
+                settings.evaluation_publish,
+                audience=Audience.PUBLIC,
+                as_of=as_of,
+            )
             records = (
                 profiles.visible_records(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
                 if current.datasets
@@ -158,6 +168,7 @@ def subject_page(
         tabs=tabs,
         current=current,
         basics=_basics(found),
+        grades=grades,
         records=[
             _record_view(catalog, r) for r in in_tab[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         ],

@@ -1,0 +1,88 @@
+"""Grades on the subject page and the public API: shown, with their explanation, only for the
+models the deployment publishes (GONGXIN_EVALUATION_PUBLISH); internal by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gongxin.analytics import evaluation, evaluation_model
+from gongxin.catalog.registry import load_catalog
+from gongxin.db.evaluation_tables import evaluation_contributions, evaluation_results
+from gongxin.db.models import subjects
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
+from tests.demo.helpers import AS_OF, AS_OF_DATE
+from tests.support.http import TestClient
+
+
+def _client(db_url: str, tmp_path: Path, publish: list[str]) -> TestClient:
+    app = create_app(
+        Settings(database_url=db_url, var_dir=tmp_path / "var", evaluation_publish=publish)
+    )
+    app.dependency_overrides[deps.get_now] = lambda: AS_OF
+    return TestClient(app)
+
+
+@pytest.fixture
+def explained(store: sa.Engine) -> Iterator[tuple[str, sa.Row[object], list[sa.Row[object]]]]:
+    model = evaluation_model.get_model("shandong_1000", load_catalog())
+    run = evaluation.evaluate(store, model, as_of=AS_OF_DATE, now=AS_OF)
+    with store.connect() as conn:
+        worst = conn.execute(
+            sa.select(evaluation_results, subjects.c.uscc)
+            .join(subjects, subjects.c.id == evaluation_results.c.subject_id)
+            .where(evaluation_results.c.run_id == run.run_id, subjects.c.uscc.is_not(None))
+            .order_by(evaluation_results.c.score, evaluation_results.c.subject_id)
+        ).first()
+        assert worst is not None
+        causes = list(
+            conn.execute(
+                sa.select(evaluation_contributions)
+                .where(
+                    evaluation_contributions.c.run_id == run.run_id,
+                    evaluation_contributions.c.subject_id == worst.subject_id,
+                )
+                .order_by(evaluation_contributions.c.indicator)
+            )
+        )
+    yield str(worst.uscc), worst, causes
+
+
+def test_published_grades_are_explained_on_the_api_and_the_page(
+    explained: tuple[str, sa.Row[object], list[sa.Row[object]]], db_url: str, tmp_path: Path
+) -> None:
+    code, worst, causes = explained
+    assert causes, "the lowest score has deductions"
+    with _client(db_url, tmp_path, ["shandong_1000"]) as client:
+        body = client.get(f"/api/v1/subjects/{code}/grades").json()
+        page = client.get(f"/subjects/{code}").text
+    [grade] = body["grades"]
+    assert grade["grade"] == worst.grade and grade["model"] == "shandong_1000"  # type: ignore[attr-defined]
+    shown = {c["indicator"]: c for c in grade["causes"]}
+    assert set(shown) == {c.indicator for c in causes}  # type: ignore[attr-defined]
+    for c in causes:
+        cause = shown[c.indicator]  # type: ignore[attr-defined]
+        listed = [r["id"] for r in cause["records"]]
+        assert set(listed) <= set(c.record_ids) and len(listed) + cause["hidden"] == len(
+            c.record_ids
+        )  # type: ignore[attr-defined]
+    assert f"信用评价：{worst.grade}" in page  # type: ignore[attr-defined]
+    assert shown[causes[0].indicator]["name"] in page  # type: ignore[attr-defined]
+
+
+def test_grades_stay_internal_unless_published(
+    explained: tuple[str, sa.Row[object], list[sa.Row[object]]], db_url: str, tmp_path: Path
+) -> None:
+    code, _worst, _ = explained
+    with _client(db_url, tmp_path, []) as client:
+        body = client.get(f"/api/v1/subjects/{code}/grades").json()
+        page = client.get(f"/subjects/{code}").text
+        bad = client.get("/api/v1/subjects/not-a-code/grades")
+    assert body == {"code": code, "published": [], "grades": []}
+    assert "信用评价" not in page
+    assert bad.status_code == 400 and "代码" in bad.json()["zh"]
