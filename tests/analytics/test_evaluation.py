@@ -145,6 +145,15 @@ def test_an_interrupted_run_leaves_the_previous_one_in_force(
         evaluation.evaluate(store, model, as_of=later, now=AS_OF + timedelta(days=1))
     with store.connect() as conn:
         assert evaluation.current_run(conn, "four_grade").id == first.run_id  # type: ignore[union-attr]
+        failed = conn.execute(sa.text("SELECT status, error FROM evaluation_runs WHERE id > :i"),
+                              {"i": first.run_id}).one()  # fmt: skip
+        assert failed.status == "error" and "went down" in failed.error
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).where(evaluation_results.c.run_id != first.run_id)
+            ).scalar_one()
+            == 0
+        )
     monkeypatch.setattr(evaluation, "write", real_write)
     again = evaluation.evaluate(store, model, as_of=later, now=AS_OF + timedelta(days=1))
     with store.connect() as conn:

@@ -171,6 +171,14 @@ def evaluate(
         outcome = compute(model, taken, runner, as_of, folder / "steps")
         with store.begin() as conn:
             write(conn, run_id, outcome, finished=now)
+    except Exception as exc:  # the run row says why; the previous complete run stays current
+        with store.begin() as conn:
+            conn.execute(
+                evaluation_runs.update()
+                .where(evaluation_runs.c.id == run_id, evaluation_runs.c.status == "running")
+                .values(status="error", error=str(exc)[:2000])
+            )
+        raise
     finally:
         runner.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -66,11 +66,11 @@ def _percent(ind: Indicator, as_of: date) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
-def _hits_of(ind: Indicator, as_of: date) -> str:
+def _test_of(ind: Indicator, as_of: date) -> str:
+    """The indicator's own conditions on a record ``r`` already of its dataset and in the
+    model's widest window."""
     tests = [
-        f"r.dataset = {_text(ind.dataset)}",
         f"s.category IN ({_texts(ind.categories)})",
-        f"r.event_date <= {_day(as_of)}",
         f"r.event_date > {_day(as_of - timedelta(days=ind.window_days))}",
         _counts(ind.counts, as_of),
     ]
@@ -80,14 +80,36 @@ def _hits_of(ind: Indicator, as_of: date) -> str:
             tests.append(f"{value} IN ({_texts(cond.in_)})")
         else:
             tests.append(f"({value} IS NULL OR {value} NOT IN ({_texts(cond.not_in or [])}))")
-    cap = "NULL" if ind.cap is None else str(ind.cap * 100)
-    return (
-        f"SELECT r.subject_id, {_text(ind.code)} AS indicator, r.id AS record_id, "
-        f"CAST({ind.points} * {_percent(ind, as_of)} AS BIGINT) AS centi, "
-        f"CAST({ind.sign} AS BIGINT) AS sign, CAST({cap} AS BIGINT) AS cap "
-        f"FROM records AS r JOIN evaluated AS s ON s.subject_id = r.subject_id "
-        f"WHERE {' AND '.join(tests)}"
+    return f"(i.indicator = {_text(ind.code)} AND {' AND '.join(tests)})"
+
+
+def _hits_sql(model: EvaluationModel, as_of: date) -> str:
+    """One scan of the records: each joined to the indicators of its dataset (a small inline
+    table), kept where that indicator's conditions hold."""
+    rows = ", ".join(
+        f"({_text(i.code)}, {_text(i.dataset)}, CAST({i.points} AS BIGINT), "
+        f"CAST({i.sign} AS BIGINT), CAST({'NULL' if i.cap is None else i.cap * 100} AS BIGINT))"
+        for i in model.indicators
     )
+    percent = " ".join(
+        f"WHEN i.indicator = {_text(i.code)} THEN {_percent(i, as_of)}" for i in model.indicators
+    )
+    widest = max(i.window_days for i in model.indicators)
+    datasets = sorted({i.dataset for i in model.indicators})
+    tests = " OR ".join(_test_of(i, as_of) for i in model.indicators)
+    return f"""
+        WITH {_evaluated(model)},
+        ind AS (SELECT * FROM (VALUES {rows}) AS v(indicator, dataset, points, sign, cap))
+        SELECT r.subject_id, i.indicator, r.id AS record_id,
+               CAST(i.points * (CASE {percent} ELSE 0 END) AS BIGINT) AS centi, i.sign, i.cap
+        FROM records AS r
+        JOIN evaluated AS s ON s.subject_id = r.subject_id
+        JOIN ind AS i ON i.dataset = r.dataset
+        WHERE r.dataset IN ({_texts(datasets)})
+          AND r.event_date <= {_day(as_of)}
+          AND r.event_date > {_day(as_of - timedelta(days=widest))}
+          AND ({tests})
+    """
 
 
 def _evaluated(model: EvaluationModel) -> str:
@@ -127,12 +149,11 @@ SCORES_SCHEMA = pa.schema(
 
 
 def hits_job(model: EvaluationModel, as_of: date) -> Job:
-    union = " UNION ALL ".join(f"({_hits_of(i, as_of)})" for i in model.indicators)
     return Job(
         name=f"evaluate.{model.code}.hits",
         title=f"{model.name}：各指标计入的记录及其分值",
         inputs=("records", "subjects"),
-        sql=f"WITH {_evaluated(model)} SELECT * FROM ({union}) AS h",
+        sql=_hits_sql(model, as_of),
         schema=HITS_SCHEMA,
         key=("subject_id", "indicator", "record_id"),
     )
