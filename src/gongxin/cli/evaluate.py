@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gongxin.analytics import evaluation, evaluation_compare, evaluation_model, risk
+from gongxin.analytics import backtest, evaluation, evaluation_compare, evaluation_model, risk
 from gongxin.analytics.evaluation import RunSummary
 from gongxin.cli import common
 from gongxin.clock import local_date
@@ -160,3 +160,39 @@ def draw(
     if out is not None:
         out.write_text(csv_text, encoding="utf-8-sig")
         common.out.print(f"已导出 (exported) {out}")
+
+
+@evaluate_app.command("backtest")
+@common.reports_errors
+def backtest_command(
+    model: Annotated[str, typer.Option(help="评价模型代码 (model code)")],
+    run: Annotated[int | None, typer.Option(help="评价编号 (default: the current run)")] = None,
+    horizon: Annotated[int, typer.Option(help="观察天数 (days after the run's date)")] = 365,
+    events: Annotated[
+        str, typer.Option(help="失信事件数据集，逗号分隔 (event datasets, comma-separated)")
+    ] = ",".join(backtest.EVENTS),
+    out: Annotated[Path | None, typer.Option(help="HTML 报告（含图表）(report with chart)")] = None,
+) -> None:
+    """回测：等级对此后失信事件的预见能力 (default rate per grade, monotonicity, AUC)."""
+    wanted = [e.strip() for e in events.split(",") if e.strip()]
+    catalog = common.catalog()
+    for name in wanted:
+        catalog.get(name)  # unknown dataset → named error with the known ones
+    with common.engine().connect() as conn:
+        if run is None:
+            current = evaluation.current_run(conn, model)
+            if current is None:
+                raise InvalidInput(f"模型 {model} 尚无评价", f"model {model} has no run yet")
+            run = int(current.id)
+        result = backtest.run(conn, run, horizon_days=horizon, events=wanted)
+    table = Table("等级 grade", "主体 subjects", "违约 defaults", "违约率 rate")
+    for r in result.grades:
+        table.add_row(r.grade, f"{r.subjects:,}", f"{r.defaults:,}", f"{r.rate:.2%}")
+    common.out.print(f"{result.model}@{result.version} run {result.run_id}: {result.as_of} → "
+                     f"{result.until}")  # fmt: skip
+    common.out.print(table)
+    shown_auc = "—" if result.auc is None else f"{result.auc:.3f}"
+    common.out.print(f"AUC {shown_auc}; monotonic {'yes' if result.monotonic else 'no'}")
+    if out is not None:
+        out.write_text(backtest.report_html(result), encoding="utf-8")
+        common.out.print(f"报告 (report) {out}")
