@@ -131,6 +131,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/audit/export.csv"): AUDIT_READERS,
     # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
     ("GET", "/admin/jobs"): CENTRE,
+    ("GET", "/admin/evaluation"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,
