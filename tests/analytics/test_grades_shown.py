@@ -13,6 +13,7 @@ from gongxin.analytics import evaluation, evaluation_model
 from gongxin.catalog.registry import load_catalog
 from gongxin.db.evaluation_tables import evaluation_contributions, evaluation_results
 from gongxin.db.models import subjects
+from gongxin.sanctions import check
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
@@ -86,3 +87,21 @@ def test_grades_stay_internal_unless_published(
     assert body == {"code": code, "published": [], "grades": []}
     assert "信用评价" not in page
     assert bad.status_code == 400 and "代码" in bad.json()["zh"]
+
+
+def test_the_credit_check_explains_with_the_grade(
+    explained: tuple[str, sa.Row[object], list[sa.Row[object]]], store: sa.Engine
+) -> None:
+    code, worst, _ = explained
+    risk_model = evaluation_model.get_model("samr_risk", load_catalog())
+    evaluation.evaluate(store, risk_model, as_of=AS_OF_DATE, now=AS_OF)
+    req = check.Request([code], "政府采购", "采购中心", "供应商审查", AS_OF_DATE)
+    with store.connect() as conn:
+        [with_grade] = check.evaluate(
+            conn, load_catalog(), req, now=AS_OF, grade_models=["shandong_1000", "samr_risk"]
+        )[0].results
+        [without] = check.evaluate(conn, load_catalog(), req, now=AS_OF)[0].results
+    [grade] = with_grade["grades"]  # the risk class is never part of a check (不惩戒)
+    assert grade["grade"] == worst.grade and grade["model"] == "shandong_1000"  # type: ignore[attr-defined]
+    assert f"信用评价等级为 {worst.grade}" in with_grade["explanation"]  # type: ignore[attr-defined]
+    assert "grades" not in without and "信用评价等级" not in without["explanation"]

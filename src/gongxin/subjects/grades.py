@@ -126,3 +126,34 @@ def grades(
             )
         )
     return views
+
+
+def current_grades(
+    conn: sa.Connection, subject_ids: Sequence[int], models: Sequence[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """Each subject's grade in the current run of each *grade* model of ``models`` (risk
+    classes are never used outside supervision: 不惩戒), for the credit check's answer."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    ids = sorted(set(subject_ids))
+    for run in _current_runs(conn, models):
+        if run.kind != "grade":
+            continue
+        labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
+        for start in range(0, len(ids), 500):
+            for subject_id, score, grade in conn.execute(
+                sa.select(
+                    evaluation_results.c.subject_id,
+                    evaluation_results.c.score,
+                    evaluation_results.c.grade,
+                ).where(
+                    evaluation_results.c.run_id == run.id,
+                    evaluation_results.c.subject_id.in_(ids[start : start + 500]),
+                )
+            ):
+                found.setdefault(subject_id, []).append(
+                    {"model": run.model, "model_name": run.definition["name"],
+                     "version": run.model_version, "as_of": run.as_of.isoformat(),
+                     "score": str(Decimal(score)), "grade": grade,
+                     "label": labels.get(grade, "")}
+                )  # fmt: skip
+    return found

@@ -147,9 +147,12 @@ def _check(
     req = checks.Request(
         body.subjects, body.scene, body.requester, body.purpose, body.as_of or local_date(now)
     )
-    limit = settings_of(request).check_max_subjects
+    settings = settings_of(request)
     with engine.connect() as conn:
-        done, items = checks.evaluate(conn, catalog_of(request), req, now=now, max_subjects=limit)
+        done, items = checks.evaluate(
+            conn, catalog_of(request), req, now=now, max_subjects=settings.check_max_subjects,
+            grade_models=settings.evaluation_models,
+        )  # fmt: skip
     return department, req, done, items
 
 
