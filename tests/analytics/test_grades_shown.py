@@ -10,9 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.analytics import evaluation, evaluation_model
+from gongxin.audit import log as audit
 from gongxin.catalog.registry import load_catalog
 from gongxin.db.evaluation_tables import evaluation_contributions, evaluation_results
 from gongxin.db.models import subjects
+from gongxin.identity import keys
 from gongxin.sanctions import check
 from gongxin.settings import Settings
 from gongxin.web import deps
@@ -105,3 +107,48 @@ def test_the_credit_check_explains_with_the_grade(
     assert grade["grade"] == worst.grade and grade["model"] == "shandong_1000"  # type: ignore[attr-defined]
     assert f"信用评价等级为 {worst.grade}" in with_grade["explanation"]  # type: ignore[attr-defined]
     assert "grades" not in without and "信用评价等级" not in without["explanation"]
+
+
+def test_departments_read_the_current_results_through_the_exchange(
+    explained: tuple[str, sa.Row[object], list[sa.Row[object]]],
+    store: sa.Engine,
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    _, worst, _ = explained
+    risk_model = evaluation_model.get_model("samr_risk", load_catalog())
+    evaluation.evaluate(store, risk_model, as_of=AS_OF_DATE, now=AS_OF)
+    with store.begin() as conn:
+        key = keys.create(conn, "市市场监督管理局", now=AS_OF, scopes=["exchange"]).key
+        graded = dict(
+            conn.execute(
+                sa.select(evaluation_results.c.subject_id, evaluation_results.c.grade).where(
+                    evaluation_results.c.run_id == worst.run_id  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
+    auth = {"Authorization": f"Bearer {key}"}
+    pages, after = [], 0
+    with _client(db_url, tmp_path, []) as client:
+        while True:
+            got = client.get(
+                "/api/v1/exchange/evaluations/shandong_1000/results",
+                params={"after": after, "size": 50, "purpose": "分级分类监管"},
+                headers=auth,
+            )
+            assert got.status_code == 200, got.text
+            pages.append(got.json())
+            if got.json()["next_after"] is None:
+                break
+            after = got.json()["next_after"]
+        risk = client.get("/api/v1/exchange/evaluations/samr_risk/results", headers=auth)
+        too_big = client.get(
+            "/api/v1/exchange/evaluations/shandong_1000/results",
+            params={"size": 999999}, headers=auth,
+        )  # fmt: skip
+    shared = {r["subject_id"]: r["grade"] for p in pages for r in p["rows"]}
+    assert len(pages) > 1 and shared == graded
+    assert risk.status_code == 403 and too_big.status_code == 400
+    with store.connect() as conn:
+        reads = [e for e in audit.entries(conn) if e.action == "evaluation.read"]
+    assert len(reads) == len(pages) and reads[0].purpose == "分级分类监管"

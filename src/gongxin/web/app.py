@@ -21,6 +21,7 @@ from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
+from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sanction_pages.router)
     app.include_router(opendata_api.router)
     app.include_router(opendata_pages.router)
+    app.include_router(evaluations_api.router)  # before /exchange/{dataset}/…
     app.include_router(exchange_api.router)
     app.include_router(sharing_admin.router)
     app.include_router(audit_pages.router)
