@@ -73,6 +73,8 @@ def grades(
     """The subject's grade in the current run of each of ``models`` that evaluated it."""
     views = []
     for run in _current_runs(conn, models):
+        if audience is Audience.PUBLIC and run.kind != "grade":
+            continue  # risk classes are never published (不公开), whatever the setting says
         result = conn.execute(
             sa.select(evaluation_results).where(
                 evaluation_results.c.run_id == run.id,
