@@ -49,6 +49,22 @@ class Settings(BaseSettings):
         "replace the packaged ones, for this deployment; apply to stored records with "
         "gongxin visibility recompute).",
     )
+    models_dir: Path | None = Field(
+        default=None,
+        description="本地评价模型目录 (folder of YAML evaluation and risk models that add to or "
+        "replace the packaged ones of the same code, for this deployment; see docs/evaluation.md).",
+    )
+    evaluation_models: list[str] = Field(
+        default_factory=lambda: ["shandong_1000", "samr_risk"],
+        description="定时评价的模型 (models the worker's evaluate job runs, as JSON, e.g. "
+        '["shandong_1000", "samr_risk"]; [] runs none).',
+    )
+    evaluation_publish: list[str] = Field(
+        default_factory=list,
+        description="公开等级的评价模型 (models whose grades the portal's subject pages and the "
+        'public API show, as JSON, e.g. ["shandong_1000"]; default none: grades stay internal '
+        "to the back office and departments).",
+    )
     log_level: str = Field(
         default="INFO",
         description="日志级别 (log level). The server logs at this level; commands such as "

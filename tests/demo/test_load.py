@@ -16,6 +16,7 @@ from gongxin.catalog.registry import load_catalog
 from gongxin.cli import common
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
+from gongxin.db.evaluation_tables import evaluation_runs
 from gongxin.db.models import records, subjects, submissions
 from gongxin.demo import generate, load
 from gongxin.demo.agencies import DEPARTMENTS
@@ -94,7 +95,7 @@ def test_cli_demo(
     assert result.exit_code == 0, result.output
     out = result.output
     for word in ("registration", "penalty", "dishonest_debtor", "市市场监督管理局", "accepted",
-                 "unlinked", "合计"):  # fmt: skip
+                 "unlinked", "合计", "信用评价 (evaluation) shandong_1000"):  # fmt: skip
         assert word in out
     folder = tmp_path / "var" / "demo"
     assert len(list(folder.iterdir())) >= len(load_catalog().codes())
@@ -103,5 +104,10 @@ def test_cli_demo(
         with engine.connect() as conn:
             assert _count(conn, sa.select(sa.func.count()).select_from(subjects)) > 80
             assert _count(conn, sa.select(sa.func.count()).select_from(submissions)) >= 13
+            # the demo ran the default evaluation models: complete runs, grades shown
+            done = conn.execute(
+                sa.select(evaluation_runs.c.model).where(evaluation_runs.c.status == "complete")
+            ).scalars()
+            assert sorted(done) == ["samr_risk", "shandong_1000"]
     finally:
         engine.dispose()

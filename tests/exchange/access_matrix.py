@@ -45,6 +45,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}/grades"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,
@@ -82,6 +83,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/exchange/providers"): Scope.EXCHANGE,  # and the centre only (403 else)
     ("DELETE", "/api/v1/exchange/providers/{dataset}/{name}"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/{dataset}/records"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/evaluations/{model}/results"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/{dataset}/changes"): Scope.EXCHANGE,
     # 政务信息资源目录 and data quality (gongxin.web.api.catalog): department systems
     ("GET", "/api/v1/catalog"): Scope.EXCHANGE,
@@ -130,6 +132,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/audit/export.csv"): AUDIT_READERS,
     # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
     ("GET", "/admin/jobs"): CENTRE,
+    ("GET", "/admin/evaluation"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from gongxin.audit import anchor
 from gongxin.db import report_cache
+from gongxin.db.evaluation_tables import evaluation_runs
 from gongxin.db.platform_tables import calendar_days, job_runs
 from gongxin.identity import departments
 from gongxin.records.timeliness import cache_key
@@ -43,6 +44,12 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
     }
     assert "expired" in by_job["exchange-sweep"].counts
     assert by_job["calendar-sync"].counts == {"rewritten": 0}  # init made it current
+    evaluated = by_job["evaluate"].counts  # the default models, each a complete run
+    assert set(evaluated) == {"subjects.shandong_1000", "run.shandong_1000",
+                              "subjects.samr_risk", "run.samr_risk"}  # fmt: skip
+    with store.engine.connect() as conn:
+        statuses = conn.execute(sa.select(evaluation_runs.c.model, evaluation_runs.c.status))
+        assert sorted(statuses) == [("samr_risk", "complete"), ("shandong_1000", "complete")]
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
         # the page's default period is in the cache for the day
@@ -53,7 +60,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
     intervals = {"exchange-sweep": 0, "calendar-sync": 0, "audit-anchor": 0, "timeliness-cache": 30}
-    intervals |= {"outbox": 0, "workflow-deadlines": 0}
+    intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off

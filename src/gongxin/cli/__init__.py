@@ -20,6 +20,7 @@ def _register() -> None:
         return
     from gongxin.cli import admin, applications, audit, catalog, demo, intake, users
     from gongxin.cli import analytics as analytics_cli
+    from gongxin.cli import evaluate as evaluate_cli
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
@@ -51,6 +52,10 @@ def _register() -> None:
     app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
     app.add_typer(analytics_cli.app, name="analytics")
     app.add_typer(visibility_cli.app, name="visibility")
+    # `gongxin evaluate --model … --as-of …` beside its subcommand `compare`
+    evaluate_cli.evaluate_app.callback(invoke_without_command=True)(evaluate_cli.evaluate)
+    app.add_typer(evaluate_cli.evaluate_app, name="evaluate")
+    app.add_typer(evaluate_cli.risk_app, name="risk")
 
 
 def main() -> None:

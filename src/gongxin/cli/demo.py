@@ -10,7 +10,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from gongxin.analytics import evaluation
+from gongxin.analytics.evaluation_model import load_models
 from gongxin.cli import common
+from gongxin.clock import local_date
 from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
@@ -87,6 +90,13 @@ def demo(
                 engine, catalog, now=moment, var_dir=settings.var_dir,
                 rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
             )  # fmt: skip
+            status.update("演示信用评价 (demo evaluation runs)…")
+            models = load_models(catalog, settings.models_dir)
+            evaluated = [
+                evaluation.evaluate(engine, models[code], as_of=local_date(moment), now=moment)
+                for code in settings.evaluation_models
+                if code in models and models[code].in_effect(local_date(moment))
+            ]
     finally:
         engine.dispose()
     # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
@@ -104,6 +114,16 @@ def demo(
             f"已生成 {len(applied)} 件演示异议与信用修复申请："
             "准予、不予、待办（含逾期）、异议处理中、维持 "
             "(demo objections and repairs: granted, refused, open and overdue, pending, upheld)"
+        )
+    for run in evaluated:
+        common.out.print(
+            f"信用评价 (evaluation) {run.model}: {run.subjects} 个主体 (subjects) "
+            + "，".join(f"{g} {n}" for g, n in run.grades.items())
+        )
+    if evaluated and not settings.evaluation_publish:
+        common.out.print(
+            "门户公开等级：设置 GONGXIN_EVALUATION_PUBLISH='[\"shandong_1000\"]' "
+            "(to show grades on subject pages); 后台 /admin/evaluation 显示等级分布"
         )
     if any(s.already_processed for s in summaries):
         common.out.print("部分文件此前已导入，未做更改 (some files were already loaded: unchanged)")

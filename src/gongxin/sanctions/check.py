@@ -24,6 +24,7 @@ from gongxin.sanctions import log, scenes
 from gongxin.sanctions.lists import Entry, ListType, applies, entry_of, list_types
 from gongxin.sanctions.match import MATCH_NAMES, Item, read, resolve
 from gongxin.sanctions.memoranda import Book, book
+from gongxin.subjects.grades import current_grades
 
 DEFAULT_MAX_SUBJECTS = 100_000
 
@@ -174,11 +175,26 @@ def explain(it: Item, scene: scenes.Scene, as_of: date, measures: list[dict[str,
     return f"{who}（按{how}匹配）截至 {as_of.isoformat()} 列入{lists}；在“{scene.name}”场景{todo}。"
 
 
-def result_of(it: Item, scene: scenes.Scene, as_of: date, measures: Book) -> dict[str, Any]:
+def _grade_sentence(grades: list[dict[str, Any]]) -> str:
+    return "".join(
+        f"其信用评价等级为 {g['grade']}（{g['label']}，{g['model_name']} {g['version']}，"
+        f"评价日期 {g['as_of']}）。"
+        for g in grades
+    )
+
+
+def result_of(
+    it: Item,
+    scene: scenes.Scene,
+    as_of: date,
+    measures: Book,
+    grades: dict[int, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
     base: dict[str, Any] = {"position": it.position, "query": it.query}
     if it.error is not None:
         return base | {"error": it.error}
     found = measures_of(it.hits, scene.code, measures)
+    graded = (grades or {}).get(it.subject_id, []) if it.subject_id is not None else []
     return base | {
         "subject": {
             "code": it.subject_code, "name": it.subject_name,
@@ -188,7 +204,8 @@ def result_of(it: Item, scene: scenes.Scene, as_of: date, measures: Book) -> dic
         "hits": [e.to_dict() for e in it.hits],
         "measures": [m for m in found if m["kind"] == "punish"],
         "rewards": [m for m in found if m["kind"] == "reward"],
-        "explanation": explain(it, scene, as_of, found),
+        "explanation": explain(it, scene, as_of, found) + _grade_sentence(graded),
+        **({"grades": graded} if graded else {}),
     }  # fmt: skip
 
 
@@ -199,14 +216,22 @@ def evaluate(
     *,
     now: datetime,
     max_subjects: int = DEFAULT_MAX_SUBJECTS,
+    grade_models: Sequence[str] = (),
 ) -> tuple[Check, list[Item]]:
-    """Check every subject of ``req`` (reads only); ``record`` logs the answer."""
+    """Check every subject of ``req`` (reads only); ``record`` logs the answer. With
+    ``grade_models``, a registered subject's current grade in each is added to its answer and
+    its explanation."""
     scene = validate(req, max_subjects)
     items = [read(n, raw) for n, raw in enumerate(req.subjects)]
     resolve(conn, items)
     find_entries(conn, catalog, items, req.as_of)
     measures = book(conn, catalog)
-    results = [result_of(it, scene, req.as_of, measures) for it in items]
+    grades = (
+        current_grades(conn, [it.subject_id for it in items if it.subject_id], grade_models)
+        if grade_models
+        else {}
+    )
+    results = [result_of(it, scene, req.as_of, measures, grades) for it in items]
     return Check(new_id(now), scene, req.as_of, results), items
 
 

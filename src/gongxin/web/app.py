@@ -19,13 +19,14 @@ from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, validation
 from gongxin.web.admin import application_pages as application_admin
-from gongxin.web.admin import audit_pages, job_pages
+from gongxin.web.admin import audit_pages, evaluation_pages, job_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
+from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
@@ -110,8 +111,11 @@ def create_app(settings: Settings) -> FastAPI:
         (feedback_api.router, api),  # before any /checks/{check_id} route
         (commitment_pages.router, page), (feedback_pages.router, page), (admin.router, page),
         (sanctions_api.router, api), (sanction_pages.router, page), (opendata_api.router, api),
-        (opendata_pages.router, page), (exchange_api.router, api), (sharing_admin.router, page),
-        (audit_pages.router, page), (job_pages.router, page), (catalog_api.router, api),
+        (opendata_pages.router, page),
+        (evaluations_api.router, api),  # before /exchange/{dataset}/…
+        (exchange_api.router, api), (sharing_admin.router, page),
+        (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
+        (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
     ]:  # fmt: skip

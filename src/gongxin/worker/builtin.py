@@ -6,10 +6,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from gongxin.analytics import evaluation, evaluation_model
 from gongxin.audit import anchor
 from gongxin.catalog.registry import get_catalog
 from gongxin.clock import local_date
 from gongxin.db import calendar
+from gongxin.errors import InvalidInput
 from gongxin.exchange import expiry
 from gongxin.records import timeliness
 from gongxin.settings import Settings
@@ -70,3 +72,28 @@ def workflow_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> 
 
     with engine.begin() as conn:
         return deadline_watch.watch(conn, as_of=local_date(now), now=now)
+
+
+def evaluate(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Run the deployment's evaluation and risk models (GONGXIN_EVALUATION_MODELS) as of
+    today; each run writes its results in one transaction, so a failed run leaves the previous
+    one current and the next run redoes it. Models not in effect today are skipped."""
+    models = evaluation_model.load_models(get_catalog(settings.catalog_dir), settings.models_dir)
+    as_of = local_date(now)
+    counts: dict[str, int] = {}
+    for code in settings.evaluation_models:
+        if code not in models:
+            raise InvalidInput(
+                f"GONGXIN_EVALUATION_MODELS 中的模型“{code}”不存在",
+                f"model {code!r} of GONGXIN_EVALUATION_MODELS does not exist",
+            )
+        if not models[code].in_effect(as_of):
+            counts[f"skipped.{code}"] = 1
+            continue
+        summary = evaluation.evaluate(
+            engine, models[code], as_of=as_of, now=now, engine=settings.analytics_engine,
+            master=settings.spark_master,
+        )  # fmt: skip
+        counts[f"subjects.{code}"] = summary.subjects
+        counts[f"run.{code}"] = summary.run_id
+    return counts

@@ -88,5 +88,7 @@ def _register_builtin() -> None:
                  builtin.outbox))  # fmt: skip
     register(Job("workflow-deadlines", "异议与信用修复期限提醒 (objection and repair deadlines)",
                  24 * 60, builtin.workflow_deadlines))  # fmt: skip
+    register(Job("evaluate", "信用评价与风险分类 (credit evaluation and risk classes)", 24 * 60,
+                 builtin.evaluate))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).

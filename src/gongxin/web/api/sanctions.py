@@ -187,7 +187,10 @@ def _check(
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
     quota.admit(engine, _window(request), request.state.api_key, len(req.subjects), limits, now=now)
     with engine.connect() as conn:
-        done, items = checks.evaluate(conn, catalog_of(request), req, now=now, max_subjects=limit)
+        done, items = checks.evaluate(
+            conn, catalog_of(request), req, now=now, max_subjects=limit,
+            grade_models=settings.evaluation_models,
+        )  # fmt: skip
     return req, done, items
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
+from gongxin.subjects.grades import grades as subject_grades_of
 from gongxin.subjects.search import MAX_PAGE_SIZE, search
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["信用查询 public query"])
@@ -70,3 +74,53 @@ def subject_records(
             conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of, dataset=dataset
         )
     return {"as_of": as_of, "total": len(shown), "records": shown}
+
+
+class CauseOut(BaseModel):
+    indicator: str = Field(description="指标代码 (indicator code)")
+    name: str = Field(description="指标名称")
+    points: Decimal = Field(description="本指标得分（封顶后，带方向）(points after cap, signed)")
+    records: list[dict[str, Any]] = Field(description="计分的公开记录 (public records counted)")
+    hidden: int = Field(description="计分但不公开的记录数 (records counted but not public)")
+
+
+class GradeOut(BaseModel):
+    model: str
+    model_name: str
+    version: str
+    run_id: int
+    as_of: date = Field(description="评价日期 (the run's date)")
+    score: Decimal
+    grade: str
+    label: str
+    base_score: int
+    legal_basis: str
+    causes: list[CauseOut]
+
+
+class GradesOut(BaseModel):
+    code: str
+    published: list[str] = Field(description="本平台公开等级的评价模型 (models published here)")
+    grades: list[GradeOut]
+
+
+@router.get(
+    "/subjects/{code}/grades",
+    summary="主体的信用评价等级及其依据 (a subject's published grades, explained)",
+    response_model=GradesOut,
+)
+def subject_grades(code: str, engine: EngineDep, settings: SettingsDep, now: NowDep) -> GradesOut:
+    """The subject's grade in the current run of each model this platform publishes
+    (``GONGXIN_EVALUATION_PUBLISH``; none by default), with each indicator's points and the
+    public records that caused them."""
+    with engine.connect() as conn:
+        row = profiles.find(conn, code)
+        views = subject_grades_of(
+            conn, int(row["id"]), settings.evaluation_publish,
+            audience=Audience.PUBLIC, as_of=local_date(now),
+        )  # fmt: skip
+    return GradesOut(
+        code=row["uscc"] or row["reg_no"] or code,
+        published=list(settings.evaluation_publish),
+        grades=[GradeOut.model_validate(asdict(v)) for v in views],
+    )

@@ -22,6 +22,7 @@ from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import gate, lookup
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
+from gongxin.subjects.grades import grades as subject_grades
 from gongxin.subjects.search import search
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import IdPath
@@ -135,6 +136,14 @@ def subject_page(
             )
         with engine.connect() as conn:
             found = profiles.profile(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
+            subject_id = int(profiles.find(conn, code)["id"])
+            grades = subject_grades(
+                conn,
+                subject_id,
+                settings.evaluation_publish,
+                audience=Audience.PUBLIC,
+                as_of=as_of,
+            )
             records = (
                 profiles.visible_records(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
                 if current.datasets
@@ -164,6 +173,7 @@ def subject_page(
         tabs=tabs,
         current=current,
         basics=_basics(found),
+        grades=grades,
         records=[
             _record_view(catalog, r) for r in in_tab[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         ],
