@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
 from gongxin.web import ratelimit
+from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.workflows import applications, decision_doc, service
 from gongxin.workflows.applications import Filing
@@ -133,7 +134,7 @@ def lookup_application(body: CodeIn, request: Request, engine: EngineDep) -> App
     "/applications/decision.pdf",
     summary="下载处理决定书 (decision document)",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF,
 )
 def decision_pdf(body: CodeIn, request: Request, engine: EngineDep) -> Response:
     ratelimit.hit(request)
