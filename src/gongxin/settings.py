@@ -183,6 +183,20 @@ class Settings(BaseSettings):
         "named keep their default, see docs/worker.md).",
     )
 
+    match_key: str = Field(
+        default="gongxin-development-match-key",
+        min_length=16,
+        description="匹配用密钥 (secret key of the keyed hash (HMAC-SHA256) under which a legal "
+        "representative's identity number is kept for matching; the number itself is never "
+        "stored). Changing it makes stored hashes unmatchable until the registrations are "
+        "loaded again.",
+    )
+    linkage_model: Path | None = Field(
+        default=None,
+        description="本地主体匹配模型 (a YAML file replacing the packaged Splink linkage model: "
+        "comparisons, probabilities and the two thresholds; see docs/linkage.md).",
+    )
+
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
         if (
@@ -193,6 +207,8 @@ class Settings(BaseSettings):
             raise ValueError("production cannot run on an in-memory database")
         if self.env == "production" and not self.session_cookie_secure:
             raise ValueError("production needs GONGXIN_SESSION_COOKIE_SECURE=true (HTTPS only)")
+        if self.env == "production" and self.match_key == "gongxin-development-match-key":
+            raise ValueError("production needs its own GONGXIN_MATCH_KEY")
         return self
 
     @property

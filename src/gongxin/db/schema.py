@@ -13,6 +13,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     opendata_tables,
     platform_tables,
     sanctions_tables,
+    supervision_tables,
     workflow_tables,
 )
 from gongxin.db.models import metadata

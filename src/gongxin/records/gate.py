@@ -192,7 +192,7 @@ def _read_rules(spec: DatasetSpec) -> _Rules:
     for _, fields in spec.layouts():  # legacy layouts too; the first layout naming a field wins
         for f in fields:
             if f.mask is not None and f.code not in by_code:
-                by_code[f.code] = mask_person_name if f.mask == "person_name" else mask_id_number
+                by_code[f.code] = _MASKS[f.mask]
     masks = tuple(by_code.items())
     return _Rules(
         spec=spec,
@@ -350,6 +350,10 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def _mask_hidden(_value: str) -> str:
+    return ""
+
+
 def mask_person_name(name: str) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***: the surname stays, the given name is hidden."""
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
@@ -371,3 +375,10 @@ def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str
         if isinstance(value, str) and value:
             out[code] = mask(value)
     return out
+
+
+_MASKS: dict[str, Callable[[str], str]] = {
+    "person_name": mask_person_name,
+    "id_number": mask_id_number,
+    "hidden": _mask_hidden,
+}
