@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from gongxin.clock import as_utc
 from gongxin.db.models import records, subjects, submissions
+from gongxin.db.supervision_tables import subject_changes, subject_parties
 
 BATCH = 50_000  # rows per Arrow batch: bounds the memory a snapshot needs
 
@@ -63,6 +64,8 @@ def sources() -> dict[str, sa.Select[Any]]:
     """What a snapshot holds: each table's name and the query that fills it."""
     return {
         "subjects": sa.select(subjects).order_by(subjects.c.id),
+        "subject_parties": sa.select(subject_parties).order_by(subject_parties.c.id),
+        "subject_changes": sa.select(subject_changes).order_by(subject_changes.c.id),
         "records": sa.select(
             *(c for c in records.c),
             submissions.c.department_id,
