@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from gongxin.clock import as_utc
-from gongxin.db.models import records, subjects, submissions
+from gongxin.db.models import records, subjects
 from gongxin.db.supervision_tables import subject_changes, subject_parties
 
 BATCH = 50_000  # rows per Arrow batch: bounds the memory a snapshot needs
@@ -66,12 +66,8 @@ def sources() -> dict[str, sa.Select[Any]]:
         "subjects": sa.select(subjects).order_by(subjects.c.id),
         "subject_parties": sa.select(subject_parties).order_by(subject_parties.c.id),
         "subject_changes": sa.select(subject_changes).order_by(subject_changes.c.id),
-        "records": sa.select(
-            *(c for c in records.c),
-            submissions.c.department_id,
-        )
-        .join(submissions, submissions.c.id == records.c.submission_id)
-        .order_by(records.c.id),
+        # records carry their owner (the submitting department) as department_id themselves
+        "records": sa.select(records).order_by(records.c.id),
     }
 
 
