@@ -11,6 +11,10 @@ They join the one metadata of gongxin.db.models; gongxin.db.schema gathers them.
   Splink model (or by centre staff): probability, the comparison explanation, and the status
   (linked, review, rejected, undone). ``revision`` grows with every decision, so a review form
   shown before a change is refused.
+- ``warnings``: 预警, one per rule and subject: the rule (and rules version), severity, legal
+  hook, the explanation and the evidence (related subjects, records, details); the centre's
+  queue state (open, assigned, confirmed, dismissed) with a ``revision`` against stale forms.
+  Internal to the credit centre: never public.
 """
 
 from __future__ import annotations
@@ -61,4 +65,28 @@ subject_matches = sa.Table(
     sa.Column("decided_by", sa.String(200), nullable=True),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Index("ix_subject_matches_status", "status"),
+)
+
+warnings = sa.Table(
+    "warnings",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("rule_id", sa.String(64), nullable=False),
+    sa.Column("rules_version", sa.String(40), nullable=False),
+    sa.Column("subject_id", sa.ForeignKey("subjects.id"), nullable=False, index=True),
+    sa.Column("severity", sa.String(4), nullable=False, comment="高 | 中 | 低"),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("legal_hook", sa.Text, nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("evidence", Json, nullable=False, comment="related subjects, records, details"),
+    sa.Column("status", sa.String(10), nullable=False, comment="open|assigned|confirmed|dismissed"),
+    sa.Column("assignee", sa.String(200), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("first_seen_at", Timestamp, nullable=False),
+    sa.Column("last_seen_at", Timestamp, nullable=False),
+    sa.Column("decided_at", Timestamp, nullable=True),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.UniqueConstraint("rule_id", "subject_id"),
+    sa.Index("ix_warnings_status", "status"),
 )

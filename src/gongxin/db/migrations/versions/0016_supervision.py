@@ -1,4 +1,4 @@
-"""registration details on subjects; subject parties, changes and probabilistic matches
+"""registration details on subjects; subject parties, changes, probabilistic matches, warnings
 
 Revision ID: 0016
 Revises: 0013
@@ -92,9 +92,39 @@ def upgrade() -> None:
     )
     op.create_index("ix_subject_matches_record_id", "subject_matches", ["record_id"])
     op.create_index("ix_subject_matches_status", "subject_matches", ["status"])
+    op.create_table(
+        "warnings",
+        sa.Column("id", big_id, nullable=False),
+        sa.Column("rule_id", sa.String(64), nullable=False),
+        sa.Column("rules_version", sa.String(40), nullable=False),
+        sa.Column("subject_id", big_id, nullable=False),
+        sa.Column("severity", sa.String(4), nullable=False, comment="高 | 中 | 低"),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("legal_hook", sa.Text(), nullable=False),
+        sa.Column("explanation", sa.Text(), nullable=False),
+        sa.Column("evidence", json, nullable=False, comment="related subjects, records, details"),
+        sa.Column(
+            "status", sa.String(10), nullable=False, comment="open|assigned|confirmed|dismissed"
+        ),
+        sa.Column("assignee", sa.String(200), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("first_seen_at", stamp, nullable=False),
+        sa.Column("last_seen_at", stamp, nullable=False),
+        sa.Column("decided_at", stamp, nullable=True),
+        sa.Column("decided_by", sa.String(200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["subject_id"], ["subjects.id"], name=op.f("fk_warnings_subject_id_subjects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_warnings")),
+        sa.UniqueConstraint("rule_id", "subject_id", name=op.f("uq_warnings_rule_id_subject_id")),
+    )
+    op.create_index("ix_warnings_subject_id", "warnings", ["subject_id"])
+    op.create_index("ix_warnings_status", "warnings", ["status"])
 
 
 def downgrade() -> None:
+    op.drop_table("warnings")
     op.drop_table("subject_matches")
     op.drop_table("subject_changes")
     op.drop_table("subject_parties")
