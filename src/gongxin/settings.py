@@ -197,6 +197,12 @@ class Settings(BaseSettings):
         "comparisons, probabilities and the two thresholds; see docs/linkage.md).",
     )
 
+    warning_rules: Path | None = Field(
+        default=None,
+        description="本地预警规则 (a YAML file replacing the packaged warning rules: ids, legal "
+        "hooks, severities, thresholds, explanation templates; see docs/linkage.md).",
+    )
+
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
         if (

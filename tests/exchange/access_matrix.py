@@ -46,6 +46,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}/graph"): PUBLIC,
+    # 大数据监管 (gongxin.web.api.supervision): internal queues, centre admins only
+    ("GET", "/api/v1/supervision/matches"): CENTRE,
+    ("POST", "/api/v1/supervision/matches/{match_id}/decision"): CENTRE,
+    ("GET", "/api/v1/supervision/warnings"): CENTRE,
+    ("POST", "/api/v1/supervision/warnings/{warning_id}/decision"): CENTRE,
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,

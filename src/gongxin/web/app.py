@@ -26,6 +26,7 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.api import supervision as supervision_api
 from gongxin.web.portal import (
     commitment_pages,
     opendata_pages,
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(submissions.router)
+    app.include_router(supervision_api.router)  # before /subjects/{code}: nothing overlaps
     app.include_router(subjects.router)
     app.include_router(publicity.router)
     app.include_router(pages.router)

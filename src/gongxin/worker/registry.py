@@ -82,5 +82,9 @@ def _register_builtin() -> None:
                  24 * 60, builtin.calendar_sync))  # fmt: skip
     register(Job("timeliness-cache", "双公示及时率统计 (timeliness figures of the day)", 60,
                  builtin.timeliness_cache))  # fmt: skip
+    register(Job("supervision-linkage", "主体匹配 (probabilistic linkage of waiting records)",
+                 24 * 60, builtin.supervision_linkage))  # fmt: skip
+    register(Job("supervision-warnings", "预警规则运行 (warning rules on the analytics engine)",
+                 24 * 60, builtin.supervision_warnings))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # the audit-log anchor, ... (see the module docstring for what a job must guarantee).
