@@ -25,6 +25,7 @@ def _register() -> None:
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import visibility as visibility_cli
+    from gongxin.cli import warnings as warnings_cli
     from gongxin.cli import workflows as workflows_cli
     from gongxin.cli.worker import worker
 
@@ -51,6 +52,7 @@ def _register() -> None:
     app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
     app.add_typer(analytics_cli.app, name="analytics")
     app.add_typer(linkage_cli.app, name="linkage")
+    app.add_typer(warnings_cli.app, name="warnings")
     app.add_typer(visibility_cli.app, name="visibility")
 
 

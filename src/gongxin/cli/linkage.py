@@ -8,9 +8,7 @@ import typer
 from rich.table import Table
 
 from gongxin.cli import common
-from gongxin.supervision import matches
-from gongxin.supervision.linkage import link_waiting
-from gongxin.supervision.model import load_model
+from gongxin.supervision import matches, service
 
 app = typer.Typer(
     help="主体匹配 (link records without a usable code to subjects; review queue)",
@@ -24,12 +22,9 @@ Actor = Annotated[str, typer.Option(help="操作人 (who decides)")]
 @common.reports_errors
 def run() -> None:
     """对待关联记录运行匹配模型 (score every linkable waiting record and store the outcome)."""
-    model = load_model(common.settings().linkage_model)
-    catalog = common.catalog()
-    with common.engine().begin() as conn:
-        s = link_waiting(conn, catalog, model, common.now())
+    s = service.run_linkage(common.engine(), common.catalog(), common.settings(), common.now())
     common.out.print(
-        f"模型 {model.version}：考察 {s.considered:,} 条，自动关联 {s.linked:,}，"
+        f"考察 {s.considered:,} 条，自动关联 {s.linked:,}，"
         f"待复核 {s.review:,}，仍待关联 {s.unmatched:,} "
         f"(considered, linked, review, unmatched)"
     )
