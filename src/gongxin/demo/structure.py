@@ -61,11 +61,15 @@ def structure(rng: random.Random, registered: list[Subject], as_of: date) -> lis
         addr = f"{registered[0].region.city}某商务中心{g + 1}0{g + 1}室"
         for i in companies[g * 4 : g * 4 + 4]:
             shells[i] = (rep, phone, addr)
+    planted_cluster = [i for i in companies if i not in shells][:6]  # 多户同址 above 5
     for i in companies:
         s = out[i]
         if i in shells:
             rep, _, addr = shells[i]
             out[i] = replace(s, legal_rep=rep, address=addr, capital="1(万元人民币)")
+            continue
+        if i in planted_cluster:
+            out[i] = replace(s, address=clusters[0])
             continue
         roll = rng.random()
         if roll < 0.12:
@@ -95,9 +99,9 @@ def _details(
     changes: list[str] = []
     frequent = shell is not None or rng.random() < 0.03
     for n in range(3 if frequent else (1 if rng.random() < 0.2 else 0)):
-        day = as_of - timedelta(days=rng.randint(30, 700) if frequent else rng.randint(30, 3000))
+        day = as_of - timedelta(days=rng.randint(30, 300) if frequent else rng.randint(30, 3000))
         before = make_person(rng, as_of).name
-        item = "法定代表人" if n % 2 == 0 else "住所"
+        item = "法定代表人" if frequent or n % 2 == 0 else "住所"
         after = s.legal_rep.name if item == "法定代表人" else s.address
         changes.append(f"{max(day, s.reg_date).isoformat()}|{item}|{before}|{after}")
     return Details(
