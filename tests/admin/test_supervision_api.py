@@ -3,6 +3,7 @@ unknown subject), and the centre's warnings queue: centre admins only, stale dec
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from gongxin.catalog import providers
@@ -84,3 +85,33 @@ def test_the_warnings_queue_is_for_centre_admins_and_refuses_stale_decisions(
         headers=headers,
     )
     assert unknown.status_code == 404
+
+
+def test_the_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
+    office: Office,
+) -> None:
+    seed(office)
+    office.login("root")
+    queue = office.client.get("/admin/warnings")
+    assert queue.status_code == 200 and "严重失信主体的法定代表人" in queue.text
+    link = re.search(r'href="(/admin/warnings/\d+)"', queue.text)
+    assert link
+    page = office.client.get(link.group(1))
+    assert "第十二条" in page.text and "北京测试1商贸有限公司" in page.text
+    graph = re.search(r'href="(/admin/subjects/\d+/graph)"', page.text)
+    assert graph
+    picture = office.client.get(graph.group(1))
+    assert picture.status_code == 200 and "<svg" in picture.text
+    assert "北京测试1商贸有限公司" in picture.text and "node-listed" in picture.text
+    assert "同一法定代表人" in picture.text and "hmac:" not in picture.text
+    revision = re.search(r'name="revision" value="(\d+)"', page.text)
+    assert revision
+    stale = office.post(
+        link.group(1), {"action": "confirm", "revision": int(revision.group(1)) + 1}
+    )
+    assert stale.status_code == 409
+    done = office.post(link.group(1), {"action": "confirm", "revision": revision.group(1)})
+    assert done.status_code == 303
+    assert "已确认" in office.client.get(link.group(1)).text
+    assert office.client.get("/admin/warnings").text.count("/admin/warnings/") == 0
+    assert office.client.get("/admin/linkage").status_code == 200

@@ -136,6 +136,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/audit/export.csv"): AUDIT_READERS,
     # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
     ("GET", "/admin/jobs"): CENTRE,
+    ("GET", "/admin/warnings"): CENTRE,
+    ("GET", "/admin/warnings/{warning_id}"): CENTRE,
+    ("POST", "/admin/warnings/{warning_id}"): CENTRE,
+    ("GET", "/admin/subjects/{subject_id}/graph"): CENTRE,
+    ("GET", "/admin/linkage"): CENTRE,
+    ("POST", "/admin/linkage/{match_id}"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

@@ -15,7 +15,7 @@ from gongxin.errors import Busy, GongxinError
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, auth, validation
-from gongxin.web.admin import audit_pages, job_pages
+from gongxin.web.admin import audit_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
@@ -90,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sharing_admin.router)
     app.include_router(audit_pages.router)
     app.include_router(job_pages.router)
+    app.include_router(supervision_pages.router)
     app.include_router(catalog_api.router)
     app.include_router(catalog_pages.router)
     return app
