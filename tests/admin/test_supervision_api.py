@@ -115,3 +115,14 @@ def test_the_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
     assert "已确认" in office.client.get(link.group(1)).text
     assert office.client.get("/admin/warnings").text.count("/admin/warnings/") == 0
     assert office.client.get("/admin/linkage").status_code == 200
+
+
+def test_the_portal_shows_the_graph_with_names_masked(office: Office) -> None:
+    seed(office)
+    profile = office.client.get(f"/subjects/{make_uscc(2)}")
+    assert f'href="/subjects/{make_uscc(2)}/graph"' in profile.text
+    page = office.client.get(f"/subjects/{make_uscc(2)}/graph")
+    assert page.status_code == 200 and "<svg" in page.text
+    assert "北京测试1商贸有限公司" in page.text and "严重违法失信名单" in page.text
+    assert "同一法定代表人" in page.text and "赵大明" not in page.text
+    assert office.client.get(f"/subjects/{make_uscc(9)}/graph").status_code == 404

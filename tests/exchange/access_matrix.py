@@ -47,6 +47,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/graph"): PUBLIC,
+    ("GET", "/subjects/{code}/graph"): PUBLIC,
     # 大数据监管 (gongxin.web.api.supervision): internal queues, centre admins only
     ("GET", "/api/v1/supervision/matches"): CENTRE,
     ("POST", "/api/v1/supervision/matches/{match_id}/decision"): CENTRE,

@@ -29,6 +29,7 @@ from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.api import supervision as supervision_api
 from gongxin.web.portal import (
     commitment_pages,
+    graph_pages,
     opendata_pages,
     pages,
     publicity_pages,
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(supervision_api.router)  # before /subjects/{code}: nothing overlaps
     app.include_router(subjects.router)
     app.include_router(publicity.router)
+    app.include_router(graph_pages.router)  # /subjects/{code}/graph before /subjects/{code}
     app.include_router(pages.router)
     app.include_router(publicity_pages.router)
     app.include_router(reports.router)
