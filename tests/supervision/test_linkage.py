@@ -40,10 +40,10 @@ def waiting(store: Store) -> Store:
     rows = [
         # legal-form spelling and a space: the same normalised name
         legacy_penalty(1, EXACT, "代表1"),
-        # one character off, no legal representative: similar, not certain → review
-        legacy_penalty(2, "北京远山电子科枝有限公司", ""),
-        # one character off but the same legal representative: linked
-        legacy_penalty(4, "北京华夏星晨商贸有限公司", "代表1"),
+        # a longer variant, same legal representative: similar, not certain → review
+        legacy_penalty(2, "北京远山电子工程技术有限公司", "代表2"),
+        # one character off (names are unique in a register): linked
+        legacy_penalty(4, "北京华夏星晨商贸有限公司", ""),
         # nobody like it
         legacy_penalty(3, "上海无关餐饮管理有限公司", "王五"),
     ]
@@ -96,8 +96,8 @@ def test_near_duplicates_link_middling_ones_wait_for_review(waiting: Store) -> N
     assert queued.subject_name == NAMES[2]
     assert 0.5 <= (queued.probability or 0) < 0.98
     levels = {c["field"]: c["level"] for c in queued.explanation["comparisons"]}
-    assert (levels["name_norm"], levels["legal_rep"]) == ("高度相似", "缺失")
-    assert queued.explanation["agreed"] == ["名称（规范化）"]
+    assert (levels["name_norm"], levels["legal_rep"]) == ("相似", "一致")
+    assert queued.explanation["agreed"] == ["名称（规范化）", "法定代表人"]
     # a second run proposes nothing new for records already linked or queued
     assert run(store) == (1, 0, 0, 1)
 

@@ -5,8 +5,9 @@ Records waiting for a subject (待关联) whose code is missing, invalid or only
 blocking key, on normalised name, legacy codes, address and legal representative (``model.py``). For
 each record the best candidate decides:
 
-- probability ≥ ``thresholds.link`` and no second candidate as good: linked automatically;
-- ≥ ``thresholds.review`` (or two candidates above ``link``): the review queue (``matches.py``);
+- probability ≥ ``thresholds.link`` and no second candidate within ``thresholds.margin`` bits
+  of match weight: linked automatically;
+- ≥ ``thresholds.review`` (or a close second candidate): the review queue (``matches.py``);
 - below: nothing is stored; the record stays 待关联 and is scored again next run.
 
 Every match stores its method, probability, model version and an explanation: each
@@ -34,6 +35,18 @@ from gongxin.supervision.model import COLUMNS, LinkageModel
 
 # Record kinds the model links: no code, or a legacy code with no subject of that code.
 LINKABLE = (None, "reg_no", "org_code")
+# Traditional characters common in company names, compared in their simplified form.
+_SIMPLIFIED = str.maketrans(
+    "貿電發業東華國門廣興體務術經營銷設計網絡軟資產農藥醫療車運輸實",
+    "贸电发业东华国门广兴体务术经营销设计网络软资产农药医疗车运输实",
+)
+
+
+def to_simplified(name: str) -> str:
+    """The name with the common traditional characters of company names simplified."""
+    return name.translate(_SIMPLIFIED)
+
+
 _LEGAL_REP = {"法定代表人", "法人代表", "法定代表人姓名"}
 _ADDRESS = {"注册地址", "住所", "地址", "经营场所"}
 _SCHEMA = pa.schema([("unique_id", pa.int64()), *((c, pa.string()) for c in COLUMNS)])
@@ -92,7 +105,7 @@ def waiting_rows(conn: sa.Connection, catalog: Catalog) -> list[dict[str, Any]]:
         rows.append(
             {
                 "unique_id": rid,
-                "name_norm": normalise_name(name) if _text(name) else None,
+                "name_norm": to_simplified(normalise_name(name)) if _text(name) else None,
                 "reg_no": code if kind == "reg_no" else None,
                 "org_code": code if kind == "org_code" else None,
                 "address": normalise_address(address) if address else None,
@@ -114,7 +127,7 @@ def subject_rows(conn: sa.Connection) -> Iterator[dict[str, Any]]:
     for sid, name, reg_no, org, address, rep in conn.execute(query):
         yield {
             "unique_id": sid,
-            "name_norm": name,
+            "name_norm": to_simplified(name),
             "reg_no": reg_no,
             "org_code": org,
             "address": normalise_address(address) if address else None,
@@ -202,7 +215,7 @@ def link_waiting(
         found.sort(key=lambda p: (-float(p["match_probability"]), int(p["unique_id_r"])))
         best = found[0]
         probability = float(best["match_probability"])
-        ambiguous = len(found) > 1 and float(found[1]["match_probability"]) >= model.thresholds.link
+        ambiguous = not model.is_clear([float(p["match_weight"]) for p in found])
         status = "linked" if probability >= model.thresholds.link and not ambiguous else "review"
         explanation = explain(model, best)
         if ambiguous:

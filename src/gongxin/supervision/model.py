@@ -55,6 +55,7 @@ class Thresholds(BaseModel):
 
     link: float = Field(gt=0, le=1)
     review: float = Field(gt=0, le=1)
+    margin: float = Field(default=3.0, ge=0)  # bits between the best and the next candidate
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
@@ -103,6 +104,10 @@ class LinkageModel(BaseModel):
             "blocking_rules_to_generate_predictions": [{"blocking_rule": b} for b in self.blocking],
             "comparisons": comparisons,
         }
+
+    def is_clear(self, weights: list[float]) -> bool:
+        """The best candidate (weights sorted, best first) stands ``margin`` bits above the next."""
+        return len(weights) < 2 or weights[0] - weights[1] >= self.thresholds.margin
 
     def level_title(self, column: str, gamma: int) -> str:
         """The title of the level a pair reached (gamma -1: missing; levels count down to 0)."""
