@@ -136,3 +136,6 @@ def test_an_invalid_id_number_is_rejected_naming_the_field(store: Store) -> None
     assert summary.rejected == 1
     (reject,) = store.rejects(summary.submission_id)
     assert reject.errors[0]["field"] == "DJ_FDDBRZJHM"
+    # the number is not kept even in the quarantined row or its error
+    assert "110105194912310021" not in str(reject.raw) + str(reject.errors)
+    assert dict(reject.raw)["法定代表人证件号码"] == "（已隐去）"

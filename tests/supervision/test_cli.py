@@ -1,4 +1,4 @@
-"""``gongxin linkage`` and ``gongxin warnings`` on the command line: the rules in force, runs
+"""``gongxin linkage`` and ``gongxin alerts`` on the command line: the rules in force, runs
 on an empty store, decisions on unknown items and a malformed rule file refused by name."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from tests.support.cli import Cli
 
 def test_rules_runs_and_unknown_items(cli: Cli) -> None:
     cli.ok("init")
-    rules = cli.ok("warnings", "rules")
+    rules = cli.ok("alerts", "rules")
     assert "listed_rep_elsewhere" in rules.stdout and "第十二条" in rules.stdout
-    run = cli.ok("warnings", "run")
+    run = cli.ok("alerts", "run")
     assert "address_cluster: 0" in run.stdout and "新增 0" in run.stdout
     assert "考察 0 条" in cli.ok("linkage", "run").stdout
-    missing = cli("warnings", "confirm", "99", "--revision", "1")
+    missing = cli("alerts", "confirm", "99", "--revision", "1")
     assert missing.exit_code == 2 and "没有编号为 99 的预警" in missing.stderr
     missing = cli("linkage", "confirm", "99", "--revision", "1")
     assert missing.exit_code == 2 and "没有编号为 99 的匹配" in missing.stderr
@@ -32,6 +32,6 @@ def test_a_malformed_rule_file_is_refused_naming_it(
     monkeypatch.setenv("GONGXIN_WARNING_RULES", str(bad))
     get_settings.cache_clear()
     cli.ok("init")
-    result = cli("warnings", "rules")
+    result = cli("alerts", "rules")
     assert result.exit_code == 2
     assert str(bad) in result.stderr and "x1" in result.stderr

@@ -19,13 +19,13 @@ def _register() -> None:
     if _registered:
         return
     from gongxin.cli import admin, audit, catalog, demo, intake, users
+    from gongxin.cli import alerts as alerts_cli
     from gongxin.cli import analytics as analytics_cli
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import visibility as visibility_cli
-    from gongxin.cli import warnings as warnings_cli
     from gongxin.cli import workflows as workflows_cli
     from gongxin.cli.worker import worker
 
@@ -52,7 +52,7 @@ def _register() -> None:
     app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
     app.add_typer(analytics_cli.app, name="analytics")
     app.add_typer(linkage_cli.app, name="linkage")
-    app.add_typer(warnings_cli.app, name="warnings")
+    app.add_typer(alerts_cli.app, name="alerts")
     app.add_typer(visibility_cli.app, name="visibility")
 
 

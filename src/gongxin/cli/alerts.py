@@ -1,4 +1,4 @@
-"""``gongxin warnings``: run the warning rules (预警) and work the centre's warnings queue."""
+"""``gongxin alerts``: run the warning rules (预警) and work the centre's warnings queue."""
 
 from __future__ import annotations
 
