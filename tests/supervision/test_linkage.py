@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gongxin.audit import log as audit
 from gongxin.errors import Conflict
 from gongxin.supervision import matches
 from gongxin.supervision.linkage import link_waiting
@@ -138,6 +139,9 @@ def test_undo_unlinks_and_the_pair_is_not_proposed_again(waiting: Store) -> None
             reason="同名不同主体",
         )
     assert record_subject(store, 1) is None
+    with store.engine.connect() as conn:
+        (entry,) = [e for e in audit.entries(conn) if e.target == f"match:{linked.id}"]
+    assert entry.action == "linkage.match.undo" and entry.detail["reason"] == "同名不同主体"
     assert run(store) == (2, 0, 0, 2)  # 11 back in the pool, its rejected pair closed
     assert record_subject(store, 1) is None
     with store.engine.begin() as conn:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gongxin.analytics.engines import DuckDBEngine
+from gongxin.audit import log as audit
 from gongxin.errors import Conflict, InvalidInput
 from gongxin.supervision import warning_queue
 from gongxin.supervision.rules import InvalidRules, load_rules
@@ -119,6 +120,10 @@ def test_the_queue_assigns_confirms_dismisses_and_refuses_stale_forms(
                                   reason=" ")  # fmt: skip
         warning_queue.dismiss(conn, second.id, revision=second.revision, actor="c", now=NOW,
                               reason="已核实为集中办公登记")  # fmt: skip
+    with store.engine.connect() as conn:  # every decision is in the audit log
+        logged = audit.entries(conn)
+    actions = [e.action for e in logged if e.target == f"warning:{first.id}"]
+    assert actions == ["warning.assigned", "warning.confirmed"]
     fired(store, tmp_path / "again")  # a second run keeps the decisions
     with store.engine.connect() as conn:
         assert warning_queue.get(conn, first.id).status == "confirmed"

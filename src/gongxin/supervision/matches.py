@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.models import records, subjects
 from gongxin.db.supervision_tables import subject_matches
 from gongxin.errors import Conflict, InvalidInput, NotFound
@@ -105,6 +106,15 @@ def _close(
             decided_by=actor,
             reason=reason,
         )
+    )
+    action = {"linked": "confirm", "rejected": "reject", "undone": "undo"}[status]
+    audit.record(
+        conn,
+        actor=actor,
+        action=f"linkage.match.{action}",
+        target=f"match:{match.id}",
+        now=now,
+        detail={"record_id": match.record_id, "subject_id": match.subject_id, "reason": reason},
     )
 
 

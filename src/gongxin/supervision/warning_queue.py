@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin.audit import log as audit
 from gongxin.db.models import subjects
 from gongxin.db.supervision_tables import warnings
 from gongxin.errors import Conflict, InvalidInput, NotFound
@@ -99,6 +100,9 @@ def _transition(
     revision: int,
     allowed: tuple[str, ...],
     values: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime,
 ) -> WarningEntry:
     current = get(conn, warning_id)
     if current.revision != revision or current.status not in allowed:
@@ -111,7 +115,20 @@ def _transition(
     conn.execute(
         sa.update(warnings)
         .where(warnings.c.id == warning_id)
-        .values(revision=current.revision + 1, **values)
+        .values(revision=current.revision + 1, decided_by=actor, decided_at=now, **values)
+    )
+    audit.record(
+        conn,
+        actor=actor,
+        action=f"warning.{values['status']}",
+        target=f"warning:{warning_id}",
+        now=now,
+        detail={
+            "rule_id": current.rule_id,
+            "subject_id": current.subject_id,
+            "assignee": values.get("assignee"),
+            "reason": values.get("reason"),
+        },
     )
     return get(conn, warning_id)
 
@@ -121,9 +138,9 @@ def assign(
 ) -> WarningEntry:
     if not assignee.strip():
         raise InvalidInput("请指定处理人", "an assignee is needed", field="assignee")
-    values = {"status": "assigned", "assignee": assignee.strip(), "decided_by": actor}
+    values = {"status": "assigned", "assignee": assignee.strip()}
     return _transition(
-        conn, warning_id, revision, ("open", "assigned"), values | {"decided_at": now}
+        conn, warning_id, revision, ("open", "assigned"), values, actor=actor, now=now
     )
 
 
@@ -136,8 +153,10 @@ def confirm(
     now: datetime,
     reason: str | None = None,
 ) -> WarningEntry:
-    values = {"status": "confirmed", "decided_by": actor, "decided_at": now, "reason": reason}
-    return _transition(conn, warning_id, revision, ("open", "assigned"), values)
+    values = {"status": "confirmed", "reason": reason}
+    return _transition(
+        conn, warning_id, revision, ("open", "assigned"), values, actor=actor, now=now
+    )
 
 
 def dismiss(
@@ -147,10 +166,7 @@ def dismiss(
         raise InvalidInput(
             "排除预警须说明理由", "dismissing a warning needs a reason", field="reason"
         )
-    values = {
-        "status": "dismissed",
-        "decided_by": actor,
-        "decided_at": now,
-        "reason": reason.strip(),
-    }
-    return _transition(conn, warning_id, revision, ("open", "assigned"), values)
+    values = {"status": "dismissed", "reason": reason.strip()}
+    return _transition(
+        conn, warning_id, revision, ("open", "assigned"), values, actor=actor, now=now
+    )
