@@ -361,6 +361,26 @@ class Settings(BaseSettings):
         description="发件人地址 (sender address of notifications).",
     )
 
+    match_key: str = Field(
+        default="gongxin-development-match-key",
+        min_length=16,
+        description="匹配用密钥 (secret key of the keyed hash (HMAC-SHA256) under which a legal "
+        "representative's identity number is kept for matching; the number itself is never "
+        "stored). Changing it makes stored hashes unmatchable until the registrations are "
+        "loaded again.",
+    )
+    linkage_model: Path | None = Field(
+        default=None,
+        description="本地主体匹配模型 (a YAML file replacing the packaged Splink linkage model: "
+        "comparisons, probabilities and the two thresholds; see docs/linkage.md).",
+    )
+
+    warning_rules: Path | None = Field(
+        default=None,
+        description="本地预警规则 (a YAML file replacing the packaged warning rules: ids, legal "
+        "hooks, severities, thresholds, explanation templates; see docs/linkage.md).",
+    )
+
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
         if (
@@ -373,6 +393,8 @@ class Settings(BaseSettings):
             raise ValueError("production needs GONGXIN_SESSION_COOKIE_SECURE=true (HTTPS only)")
         if self.env == "production" and self.public_base_url == LOCAL_BASE_URL:
             raise ValueError("production needs GONGXIN_PUBLIC_BASE_URL (the site's public URL)")
+        if self.env == "production" and self.match_key == "gongxin-development-match-key":
+            raise ValueError("production needs its own GONGXIN_MATCH_KEY")
         return self
 
     @property

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from gongxin.analytics import engines, jobs, snapshot
 from gongxin.analytics.engines import EngineUnavailable
 from gongxin.db.models import records, subjects
+from gongxin.db.supervision_tables import subject_changes, subject_parties
 from gongxin.errors import NotFound
 
 
@@ -25,6 +26,10 @@ def test_snapshot_holds_every_row_with_its_types(
         counted = {
             "records": conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one(),
             "subjects": conn.execute(sa.select(sa.func.count()).select_from(subjects)).scalar_one(),
+            **{
+                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in (subject_parties, subject_changes)
+            },
         }
         first = conn.execute(sa.select(records).order_by(records.c.id).limit(1)).one()
     assert dict(taken.rows) == counted
@@ -48,7 +53,7 @@ def test_empty_store_gives_empty_tables(db_url: str, tmp_path: Path) -> None:
         taken = snapshot.take(engine, tmp_path / "s")
     finally:
         engine.dispose()
-    assert taken.rows == {"records": 0, "subjects": 0}
+    assert taken.rows == {"records": 0, "subjects": 0, "subject_parties": 0, "subject_changes": 0}
     answer = jobs.run(jobs.DATASET_SUMMARY, taken, engines.DuckDBEngine(), taken.taken_at.date())
     assert answer.num_rows == 0 and answer.schema == jobs.DATASET_SUMMARY.schema
 

@@ -46,6 +46,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects/{code}"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/records"): PUBLIC,
     ("GET", "/api/v1/subjects/{code}/grades"): PUBLIC,
+    ("GET", "/api/v1/subjects/{code}/graph"): PUBLIC,
+    ("GET", "/subjects/{code}/graph"): PUBLIC,
+    # 大数据监管 (gongxin.web.api.supervision): internal queues, centre admins only
+    ("GET", "/api/v1/supervision/matches"): CENTRE,
+    ("POST", "/api/v1/supervision/matches/{match_id}/decision"): CENTRE,
+    ("GET", "/api/v1/supervision/warnings"): CENTRE,
+    ("POST", "/api/v1/supervision/warnings/{warning_id}/decision"): CENTRE,
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,
@@ -133,6 +140,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
     ("GET", "/admin/jobs"): CENTRE,
     ("GET", "/admin/evaluation"): CENTRE,
+    ("GET", "/admin/warnings"): CENTRE,
+    ("GET", "/admin/warnings/{warning_id}"): CENTRE,
+    ("POST", "/admin/warnings/{warning_id}"): CENTRE,
+    ("GET", "/admin/subjects/{subject_id}/graph"): CENTRE,
+    ("GET", "/admin/linkage"): CENTRE,
+    ("POST", "/admin/linkage/{match_id}"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

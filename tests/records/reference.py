@@ -130,7 +130,12 @@ def masked(spec: DatasetSpec, data: dict[str, Any], audience: Audience) -> dict[
         if f.mask is None or f.code in done or not isinstance(value, str) or not value:
             continue
         done.add(f.code)  # a field in two layouts is masked once
-        out[f.code] = mask_person_name(value) if f.mask == "person_name" else mask_id_number(value)
+        if f.mask == "hidden":  # kept only as a keyed hash: not shown at all
+            out[f.code] = ""
+        elif f.mask == "person_name":
+            out[f.code] = mask_person_name(value)
+        else:
+            out[f.code] = mask_id_number(value)
     return out
 
 

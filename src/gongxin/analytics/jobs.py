@@ -117,7 +117,48 @@ SUBJECT_ACTIVITY = Job(
     key=("subject_id",),
 )
 
-JOBS: dict[str, Job] = {job.name: job for job in (DATASET_SUMMARY, SUBJECT_ACTIVITY)}
+RELATED_PARTIES = Job(
+    name="related_parties",
+    title="关联关系：共用法定代表人、投资人、住所、电话、邮箱的主体对，以及投资关系",
+    inputs=("subject_parties", "subjects"),
+    sql="""
+        WITH shared AS (
+            SELECT a.subject_id AS subject_a,
+                   b.subject_id AS subject_b,
+                   a.kind AS relation,
+                   a.key AS via
+            FROM subject_parties AS a
+            JOIN subject_parties AS b
+              ON a.kind = b.kind AND a.key = b.key AND a.subject_id < b.subject_id
+        ),
+        invests AS (
+            SELECT s.id AS subject_a,
+                   p.subject_id AS subject_b,
+                   'investment' AS relation,
+                   p.key AS via
+            FROM subject_parties AS p
+            JOIN subjects AS s ON p.kind = 'investor' AND s.uscc = p.key
+            WHERE s.id <> p.subject_id
+        )
+        SELECT subject_a, subject_b, relation, COUNT(*) AS shared, MIN(via) AS example
+        FROM (SELECT * FROM shared UNION ALL SELECT * FROM invests) AS edges
+        GROUP BY subject_a, subject_b, relation
+    """,
+    schema=pa.schema(
+        [
+            ("subject_a", pa.int64()),
+            ("subject_b", pa.int64()),
+            ("relation", pa.string()),
+            ("shared", pa.int64()),
+            ("example", pa.string()),
+        ]
+    ),
+    key=("subject_a", "subject_b", "relation"),
+)
+
+JOBS: dict[str, Job] = {
+    job.name: job for job in (DATASET_SUMMARY, SUBJECT_ACTIVITY, RELATED_PARTIES)
+}
 
 
 def get(name: str) -> Job:

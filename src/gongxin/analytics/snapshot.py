@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from gongxin.clock import as_utc
 from gongxin.db.models import records, subjects
+from gongxin.db.supervision_tables import subject_changes, subject_parties
 
 BATCH = 50_000  # rows per Arrow batch: bounds the memory a snapshot needs
 
@@ -64,6 +65,8 @@ def sources() -> dict[str, sa.Select[Any]]:
     return {
         "subjects": sa.select(subjects).order_by(subjects.c.id),
         # every record version with its owner (department_id) and the gate's stored decision
+        "subject_parties": sa.select(subject_parties).order_by(subject_parties.c.id),
+        "subject_changes": sa.select(subject_changes).order_by(subject_changes.c.id),
         "records": sa.select(records).order_by(records.c.id),
     }
 

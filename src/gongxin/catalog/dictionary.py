@@ -42,6 +42,7 @@ TYPE_NAMES: dict[FieldType, str] = {
 MASK_NAMES: dict[MaskRule, str] = {
     "id_number": "是（证件号码部分隐去）",
     "person_name": "是（姓名部分隐去）",
+    "hidden": "是（不公开；仅存密钥散列，用于匹配）",
 }
 
 _CODE_FORMATS: dict[FieldType, str] = {

@@ -34,7 +34,7 @@ ShareType = Literal["无条件", "有条件", "不予"]
 # 更新周期 (domain/catalog_and_sharing.md §4): the enum of 发改高技〔2017〕1272号
 UpdateCycle = Literal["实时", "每日", "每周", "每月", "每季度", "每半年", "每年", "其他"]
 SubjectRole = Literal["registration", "counterpart"]
-MaskRule = Literal["id_number", "person_name"]
+MaskRule = Literal["id_number", "person_name", "hidden"]
 
 
 class Condition(BaseModel):
@@ -83,6 +83,8 @@ class FieldSpec(BaseModel):
     id_type_field: str | None = None  # id_number: the field naming the ID kind
     on_error: Literal["reject", "warn"] = "reject"  # warn: keep the raw text, flag the row
     mask: MaskRule | None = None  # how the visibility gate masks it for the public
+    # resident_id: keep only the keyed hash (HMAC under GONGXIN_MATCH_KEY), never the number
+    keyed_hash: bool = False
     note: str = ""  # what a clerk should enter (shown in the dictionary and template)
 
     @model_validator(mode="after")
@@ -95,6 +97,8 @@ class FieldSpec(BaseModel):
             )
             if self.type != "enum" or not known:
                 raise ValueError(f"{self.code}: value alias {alias!r} → {target!r} is not a value")
+        if self.keyed_hash and (self.type != "resident_id" or self.mask != "hidden"):
+            raise ValueError(f"{self.code}: keyed_hash needs type resident_id and mask hidden")
         if self.type == "id_number" and not self.id_type_field:
             raise ValueError(f"{self.code}: an id_number field needs id_type_field")
         return self

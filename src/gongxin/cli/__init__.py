@@ -19,9 +19,11 @@ def _register() -> None:
     if _registered:
         return
     from gongxin.cli import admin, applications, audit, catalog, demo, intake, users
+    from gongxin.cli import alerts as alerts_cli
     from gongxin.cli import analytics as analytics_cli
     from gongxin.cli import evaluate as evaluate_cli
     from gongxin.cli import exchange as exchange_cli
+    from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import visibility as visibility_cli
@@ -51,6 +53,8 @@ def _register() -> None:
     workflows_cli.check_app.callback(invoke_without_command=True)(sanctions_cli.check)
     app.add_typer(sanctions_cli.memoranda_app, name="memoranda")
     app.add_typer(analytics_cli.app, name="analytics")
+    app.add_typer(linkage_cli.app, name="linkage")
+    app.add_typer(alerts_cli.app, name="alerts")
     app.add_typer(visibility_cli.app, name="visibility")
     # `gongxin evaluate --model … --as-of …` beside its subcommand `compare`
     evaluate_cli.evaluate_app.callback(invoke_without_command=True)(evaluate_cli.evaluate)

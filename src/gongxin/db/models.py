@@ -122,6 +122,16 @@ subjects = sa.Table(
     sa.Column("region", sa.String(100), nullable=True),
     sa.Column("address", sa.Text, nullable=True),
     sa.Column("business_scope", sa.Text, nullable=True),
+    sa.Column("reg_status", sa.String(10), nullable=True, comment="登记状态"),
+    sa.Column("reg_authority", sa.String(200), nullable=True, comment="登记机关"),
+    sa.Column("term_end", sa.Date, nullable=True, comment="营业期限至"),
+    sa.Column("industry_code", sa.String(5), nullable=True, comment="GB/T 4754"),
+    sa.Column("region_code", sa.String(6), nullable=True, comment="GB/T 2260"),
+    sa.Column(
+        "legal_rep_key", sa.String(40), nullable=True, index=True, comment="法定代表人证件 HMAC"
+    ),
+    sa.Column("phone", sa.String(40), nullable=True),
+    sa.Column("email", sa.String(200), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
 )

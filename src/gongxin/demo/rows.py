@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 from gongxin.demo import texts
 from gongxin.demo.codes import display_org_code
 from gongxin.demo.fill import LONG_TERM, Ctx, Row
+from gongxin.demo.subjects import Subject
 
 Builder = Callable[[Ctx], Row]
 
@@ -119,6 +120,25 @@ def registration(ctx: Ctx) -> Row:
         "DJ_SZSF": s.region.province_short,
         "DJ_DQ": s.region.area,
         "DJ_ZCDZ": s.address,
+        **_details(s),
+    }
+
+
+def _details(s: Subject) -> Row:
+    d = s.details
+    if d is None:
+        return {}
+    return {
+        "DJ_DJZT": d.status,
+        "DJ_DJJG": d.authority,
+        "DJ_YYQXZ": d.term_end,
+        "DJ_HYDM": d.industry,
+        "DJ_XZQHDM": s.region.code,
+        "DJ_FDDBRZJHM": s.legal_rep.id_number,
+        "DJ_GDXX": d.investors,
+        "DJ_LXDH": d.phone,
+        "DJ_DZYX": d.email,
+        "DJ_BGJL": d.changes or None,
     }
 
 

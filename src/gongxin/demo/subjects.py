@@ -32,6 +32,20 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Details:
+    """Registration details as 国家企业信用信息公示系统 shows them (``structure.py``)."""
+
+    status: str
+    authority: str
+    term_end: date
+    industry: str | None
+    phone: str
+    email: str | None
+    investors: str
+    changes: str
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
     name: str
     kind: str  # company, individual, coop, institution, social, collective, other
@@ -45,6 +59,7 @@ class Subject:
     scope: str
     region: Region
     address: str
+    details: Details | None = None
 
     @property
     def code(self) -> str:
@@ -196,7 +211,10 @@ class Population:
 def make_population(seed: int, subjects: int, as_of: date) -> Population:
     rng = random.Random(f"{seed}:population")
     taken: set[str] = set()
+    from gongxin.demo.structure import structure  # it builds on the subjects made here
+
     registered = [make_subject(rng, as_of, taken, legacy_share=0.04) for _ in range(subjects)]
+    registered = structure(random.Random(f"{seed}:structure"), registered, as_of)
     outsiders = [
         make_subject(rng, as_of, taken, legacy_share=0.0) for _ in range(max(3, subjects // 50))
     ]

@@ -15,10 +15,11 @@ from typing import Any
 
 from gongxin.catalog.model import FieldSpec
 from gongxin.clock import LONG_TERM
-from gongxin.ids import orgcode, regno, ric, uscc
+from gongxin.ids import keyed, orgcode, regno, ric, uscc
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.intake import values as v
+from gongxin.settings import get_settings
 
 Parser = Callable[[Any], Any]
 CACHE_LIMIT = 50_000
@@ -185,6 +186,17 @@ def _memoised(parse: Parser) -> Parser:
     return cached
 
 
+def _hashed(parse: Parser) -> Parser:
+    """Validate the identifier, then keep only its keyed hash (``ids.keyed``)."""
+    key = get_settings().match_key
+
+    def hashed(raw: Any) -> str | None:
+        value = parse(raw)
+        return None if value is None else keyed.keyed_hash(value, key)
+
+    return hashed
+
+
 def compile_field(spec: FieldSpec) -> Parser:
     """The parser for one field; identifiers, dates, enums and numbers are memoised."""
     kind = spec.type
@@ -199,6 +211,8 @@ def compile_field(spec: FieldSpec) -> Parser:
         parser = _code_parser(orgcode.validate)
     elif kind == "resident_id":
         parser = _code_parser(ric.validate)
+        if spec.keyed_hash:
+            parser = _hashed(parser)
     elif kind == "subject_code":
         parser = _subject_code
     elif kind == "date":

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
 from gongxin.db.models import record_links, rejects, row_warnings
+from gongxin.intake.mapping import header_key
 from gongxin.intake.ownership import Filer, authority_problem, owned_elsewhere
 from gongxin.intake.readers.table import Row
 from gongxin.intake.validate import Checked, Problem, RowValidator
@@ -84,6 +85,9 @@ def check_and_prepare(
     return good, bad
 
 
+HIDDEN = "（已隐去）"
+
+
 @dataclass
 class RecordWriter:
     """Merges checked rows of one submission into the store."""
@@ -113,16 +117,31 @@ class RecordWriter:
     # -- rejects -------------------------------------------------------------------------
 
     def reject(self, rows: Sequence[tuple[Row, Checked]]) -> None:
+        # Fields kept only as a keyed hash (a legal rep's ID number) are never kept in clear,
+        # not even in a rejected row or its error: the cell and the value are hidden.
+        secret = {f.code for _, fs in self.spec.layouts() for f in fs if f.keyed_hash}
+        secret_headers = {
+            header_key(h) for _, fs in self.spec.layouts() for f in fs if f.keyed_hash
+            for h in f.headers
+        }  # fmt: skip
         values = []
         for row, checked in rows:
             # (header, cell) pairs in file order: repeated headers and stray cells all kept
             raw: list[tuple[str, str | None]] = []
             for i, header in enumerate(self.headers):
                 cell = row.values[i] if i < len(row.values) else None
+                if cell is not None and header and header_key(header) in secret_headers:
+                    cell = HIDDEN
                 raw.append((header or f"第{i + 1}列", None if cell is None else str(cell)))
             if row.extras:
                 raw.extend((k, None if x is None else str(x)) for k, x in row.extras.items())
             errors = [p.to_dict() for p in checked.errors]
+            for error in errors:
+                if error.get("field") in secret and error.get("value"):
+                    clear = error["value"]
+                    error["value"] = HIDDEN
+                    for key in ("zh", "en"):
+                        error[key] = error[key].replace(clear, HIDDEN)
             values.append(
                 (
                     self.submission_id,

@@ -243,7 +243,7 @@ def _read_rules(spec: DatasetSpec) -> _Rules:
     for _, fields in spec.layouts():  # legacy layouts too; the first layout naming a field wins
         for f in fields:
             if f.mask is not None and f.code not in by_code:
-                by_code[f.code] = mask_person_name if f.mask == "person_name" else mask_id_number
+                by_code[f.code] = _MASKS[f.mask]
     masks = tuple(by_code.items())
     operators = tuple(code for code, mask in masks if mask is mask_person_name)
     keys = spec.subject_keys
@@ -439,6 +439,10 @@ PERSON_MASK_STARS = 2  # 张三 and 欧阳娜娜 both become <surname>**: the le
 INDIVIDUAL_BUSINESS = "个体工商户"
 
 
+def _mask_hidden(_value: str) -> str:
+    return ""
+
+
 def mask_person_name(name: str) -> str:
     """张三 → 张**, 欧阳娜娜 → 欧**: the first character stays, the rest is a fixed two
     asterisks, so the mask says nothing of the name's length. A one-character name is all
@@ -490,3 +494,10 @@ def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str
         if isinstance(value, str) and value:
             out[code] = mask(value)
     return out
+
+
+_MASKS: dict[str, Callable[[str], str]] = {
+    "person_name": mask_person_name,
+    "id_number": mask_id_number,
+    "hidden": _mask_hidden,
+}

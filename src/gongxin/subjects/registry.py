@@ -15,6 +15,7 @@ from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
 from gongxin.db.models import record_links, records, subjects, waiting_on_code
 from gongxin.ids import uscc
+from gongxin.subjects import parties
 from gongxin.subjects.names import normalise_name
 
 # Subject columns filled from registration fields, by the field's type or its role.
@@ -30,7 +31,35 @@ _COLUMNS = (
     "region",
     "address",
     "business_scope",
+    "reg_status",
+    "reg_authority",
+    "term_end",
+    "industry_code",
+    "region_code",
+    "legal_rep_key",
+    "phone",
+    "email",
 )
+# Optional roles found by the field's standard name or an alias (legacy files lack them).
+_HINTS = {
+    "entity_type": ("企业类型", "类型"),
+    "legal_rep": ("法人代表", "法定代表人"),
+    "reg_date": ("注册日期", "成立日期"),
+    "province": ("所在省份", "省份"),
+    "region": ("地区", "所在地区"),
+    "address": ("注册地址", "住所"),
+    "business_scope": ("经营范围",),
+    "reg_status": ("登记状态",),
+    "reg_authority": ("登记机关",),
+    "term_end": ("营业期限至",),
+    "industry_code": ("行业代码",),
+    "region_code": ("行政区划代码",),
+    "legal_rep_key": ("法定代表人证件号码",),
+    "phone": ("联系电话",),
+    "email": ("电子邮箱",),
+    "investors": ("股东及出资信息",),
+    "changes": ("变更记录",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +75,21 @@ class RegistrationRoles:
     region: str | None
     address: str | None
     business_scope: str | None
+    reg_status: str | None = None
+    reg_authority: str | None = None
+    term_end: str | None = None
+    industry_code: str | None = None
+    region_code: str | None = None
+    legal_rep_key: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    investors: str | None = None
+    changes: str | None = None
 
     @classmethod
     def of(cls, spec: DatasetSpec) -> RegistrationRoles:
         by_role: dict[str, str] = {}
-        hints = {
-            "entity_type": ("企业类型", "类型"),
-            "legal_rep": ("法人代表", "法定代表人"),
-            "reg_date": ("注册日期", "成立日期"),
-            "province": ("所在省份", "省份"),
-            "region": ("地区", "所在地区"),
-            "address": ("注册地址", "住所"),
-            "business_scope": ("经营范围",),
-        }
+        hints = _HINTS
         for f in spec.fields:
             names = {f.name, *f.aliases}
             if f.type == "capital":
@@ -70,19 +101,8 @@ class RegistrationRoles:
             raise ValueError(f"{spec.code}: a registration dataset needs subject_keys.name")
         return cls(
             name=spec.subject_keys.name,
-            **{
-                role: by_role.get(role)
-                for role in (
-                    "entity_type",
-                    "legal_rep",
-                    "capital",
-                    "reg_date",
-                    "province",
-                    "region",
-                    "address",
-                    "business_scope",
-                )
-            },
+            capital=by_role.get("capital"),
+            **{role: by_role.get(role) for role in _HINTS},
         )
 
 
@@ -107,14 +127,40 @@ def _row_values(roles: RegistrationRoles, data: dict[str, Any]) -> dict[str, Any
         "region": get(roles.region),
         "address": get(roles.address),
         "business_scope": get(roles.business_scope),
+        "reg_status": get(roles.reg_status),
+        "reg_authority": get(roles.reg_authority),
+        "term_end": get(roles.term_end),
+        "industry_code": get(roles.industry_code),
+        "region_code": get(roles.region_code),
+        "legal_rep_key": get(roles.legal_rep_key),
+        "phone": get(roles.phone),
+        "email": get(roles.email),
     }
+
+
+def _party_filing(roles: RegistrationRoles, sid: int, data: dict[str, Any]) -> parties.Filing:
+    def get(code: str | None) -> Any:
+        value = data.get(code) if code else None
+        return value if isinstance(value, str) and value else None
+
+    return parties.Filing(
+        subject_id=sid,
+        legal_rep=get(roles.legal_rep),
+        legal_rep_key=get(roles.legal_rep_key),
+        investors=get(roles.investors),
+        address=get(roles.address),
+        phone=get(roles.phone),
+        email=get(roles.email),
+        changes=get(roles.changes),
+    )
 
 
 def _typed(row: dict[str, Any]) -> dict[str, Any]:
     """Column values as SQLAlchemy binds them (dates and decimals as objects)."""
     typed = dict(row)
-    if typed["reg_date"]:
-        typed["reg_date"] = date.fromisoformat(typed["reg_date"])
+    for column in ("reg_date", "term_end"):
+        if typed[column]:
+            typed[column] = date.fromisoformat(typed[column])
     if typed["capital"] is not None:
         typed["capital"] = Decimal(typed["capital"])
     return typed
@@ -189,6 +235,7 @@ def upsert(
                 for sid, row in changed
             ],
         )
+    parties.replace(conn, [_party_filing(roles, ids[key], data) for key, data in latest.items()])
     relinked = _relink(conn, [(key, ids[key]) for key in new])
     return ids, relinked
 

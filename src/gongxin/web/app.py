@@ -19,7 +19,7 @@ from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, validation
 from gongxin.web.admin import application_pages as application_admin
-from gongxin.web.admin import audit_pages, evaluation_pages, job_pages
+from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
@@ -32,12 +32,14 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.api import supervision as supervision_api
 from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     application_pages,
     commitment_pages,
+    graph_pages,
     opendata_pages,
     pages,
     publicity_pages,
@@ -105,7 +107,10 @@ def create_app(settings: Settings) -> FastAPI:
     # stay out of the OpenAPI document.
     api, page = True, False
     for router, is_api in [
-        (submissions.router, api), (subjects.router, api), (publicity.router, api),
+        (submissions.router, api),
+        (supervision_api.router, api),  # before /subjects/{code}: nothing overlaps
+        (subjects.router, api), (publicity.router, api),
+        (graph_pages.router, page),  # /subjects/{code}/graph before /subjects/{code}
         (pages.router, page), (publicity_pages.router, page), (reports.router, api),
         (commitments_api.router, api),
         (feedback_api.router, api),  # before any /checks/{check_id} route
@@ -115,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
         (evaluations_api.router, api),  # before /exchange/{dataset}/…
         (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
+        (supervision_pages.router, page),
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),

@@ -97,3 +97,19 @@ def evaluate(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, 
         counts[f"subjects.{code}"] = summary.subjects
         counts[f"run.{code}"] = summary.run_id
     return counts
+
+
+def supervision_linkage(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Link waiting records without a usable code by the Splink model (one transaction)."""
+    from gongxin.supervision.service import run_linkage
+
+    s = run_linkage(engine, get_catalog(settings.catalog_dir), settings, now)
+    return {"considered": s.considered, "linked": s.linked, "review": s.review}
+
+
+def supervision_warnings(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Run the warning rules on the analytics engine and keep the warnings."""
+    from gongxin.supervision.service import run_warnings
+
+    s = run_warnings(engine, get_catalog(settings.catalog_dir), settings, now)
+    return {"new": s.new, "refreshed": s.refreshed} | {f"found.{k}": v for k, v in s.found.items()}

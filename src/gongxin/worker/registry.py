@@ -90,5 +90,9 @@ def _register_builtin() -> None:
                  24 * 60, builtin.workflow_deadlines))  # fmt: skip
     register(Job("evaluate", "信用评价与风险分类 (credit evaluation and risk classes)", 24 * 60,
                  builtin.evaluate))  # fmt: skip
+    register(Job("supervision-linkage", "主体匹配 (probabilistic linkage of waiting records)",
+                 24 * 60, builtin.supervision_linkage))  # fmt: skip
+    register(Job("supervision-warnings", "预警规则运行 (warning rules on the analytics engine)",
+                 24 * 60, builtin.supervision_warnings))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).
