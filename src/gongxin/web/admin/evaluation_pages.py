@@ -9,10 +9,8 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
 from gongxin.analytics import evaluation
-from gongxin.analytics.backtest import svg_chart
 from gongxin.analytics.evaluation_model import load_models
 from gongxin.db.evaluation_tables import evaluation_runs
 from gongxin.identity.accounts import User
@@ -39,11 +37,13 @@ def evaluation_page(
         for model in models.values():
             run = evaluation.current_run(conn, model.code)
             chart = None
-            if run is not None:
-                bars = [(g.grade, float(run.grades.get(g.grade, 0))) for g in model.grades]
-                # svg_chart escapes every label and title itself
-                svg = svg_chart(bars, title=f"{model.name} 等级分布", percent=False)
-                chart = Markup(svg)
+            if run is not None:  # drawn in the browser by ECharts (static/charts.js)
+                chart = {
+                    "title": f"{model.name} 等级分布",
+                    "labels": [g.grade for g in model.grades],
+                    "values": [int(run.grades.get(g.grade, 0)) for g in model.grades],
+                    "unit": "主体",
+                }
             current.append({"model": model, "run": run, "chart": chart,
                             "published": model.code in settings.evaluation_publish})  # fmt: skip
         recent = conn.execute(
