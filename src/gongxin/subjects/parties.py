@@ -67,7 +67,10 @@ class Change:
 
 
 def normalise_address(text: str) -> str:
-    """>>> normalise_address(" 北京市海淀区 中关村大街１号（A座）。")
+    """An address in one comparable form: full-width characters and brackets narrowed, spaces
+    and trailing punctuation dropped, letters upper-cased.
+
+    >>> normalise_address(" 北京市海淀区 中关村大街１号（A座）。")
     '北京市海淀区中关村大街1号(A座)'
     """
     out = "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())

@@ -22,6 +22,7 @@ from gongxin.records.lookup import record as record_of
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import IdPath
 from gongxin.workflows import applications, backoffice
 from gongxin.workflows.applications import OUTCOMES
 
@@ -60,7 +61,7 @@ def stats_page(request: Request, engine: EngineDep, now: NowDep, user: Reader) -
 
 
 def _detail(
-    request: Request, engine: EngineDep, catalog: CatalogDep, user: User, app_id: int,
+    request: Request, engine: EngineDep, catalog: CatalogDep, user: User, app_id: IdPath,
     as_of: Any, status: int = 200, error: GongxinError | None = None, done: str = "",
 ) -> HTMLResponse:  # fmt: skip
     viewer = _viewer(user)
@@ -89,7 +90,7 @@ def _detail(
 
 @router.get("/{app_id}")
 def detail_page(
-    app_id: int, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    app_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
     user: Reader, done: Annotated[str, Query()] = "",
 ) -> HTMLResponse:  # fmt: skip
     return _detail(request, engine, catalog, user, app_id, local_date(now),
@@ -98,7 +99,7 @@ def detail_page(
 
 @router.post("/{app_id}/decide")
 async def decide_form(
-    app_id: int, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    app_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
     user: Decider,
 ) -> Response:  # fmt: skip
     form = await request.form()

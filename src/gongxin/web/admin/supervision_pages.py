@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.clock import local_date
@@ -18,6 +18,7 @@ from gongxin.supervision import graph, matches, picture, warning_queue
 from gongxin.web.admin.render import render, render_error
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import IdPath
 
 router = APIRouter(prefix="/admin", tags=["后台 back office"], include_in_schema=False)
 CentreAdmin = Annotated[User, Depends(require_roles(Role.CENTRE_ADMIN))]
@@ -40,7 +41,7 @@ def warnings_page(
 
 @router.get("/warnings/{warning_id}")
 def warning_page(
-    request: Request, engine: EngineDep, user: CentreAdmin, warning_id: int
+    request: Request, engine: EngineDep, user: CentreAdmin, warning_id: IdPath
 ) -> HTMLResponse:
     try:
         with engine.connect() as conn:
@@ -56,7 +57,7 @@ def act_on_warning(
     engine: EngineDep,
     now: NowDep,
     user: CentreAdmin,
-    warning_id: int,
+    warning_id: IdPath,
     action: Annotated[str, Form(max_length=10)],
     revision: Annotated[int, Form()],
     assignee: Annotated[str, Form(max_length=200)] = "",
@@ -92,8 +93,8 @@ def graph_page(
     catalog: CatalogDep,
     now: NowDep,
     user: CentreAdmin,
-    subject_id: int,
-    depth: int = 2,
+    subject_id: IdPath,
+    depth: Annotated[int, Query(le=100)] = 2,
 ) -> HTMLResponse:
     try:
         with engine.connect() as conn:
@@ -127,7 +128,7 @@ def decide_match(
     engine: EngineDep,
     now: NowDep,
     user: CentreAdmin,
-    match_id: int,
+    match_id: IdPath,
     decision: Annotated[str, Form(max_length=10)],
     revision: Annotated[int, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",

@@ -18,6 +18,7 @@ from gongxin.errors import InvalidInput
 from gongxin.web import ratelimit
 from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.params import IdPath
 from gongxin.workflows import applications, decision_doc, service
 from gongxin.workflows.applications import Filing
 from gongxin.workflows.attachments import Upload
@@ -105,7 +106,7 @@ def _uploads(items: list[AttachmentIn]) -> list[Upload]:
 
 @router.get("/records/{record_id}/repair-checklist", summary="信用修复条件 (repair checklist)")
 def repair_checklist(
-    record_id: int, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep, now: NowDep
+    record_id: IdPath, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep, now: NowDep
 ) -> ChecklistOut:
     with engine.connect() as conn:
         found = service.checklist(conn, catalog, settings, record_id, local_date(now))

@@ -16,6 +16,7 @@ from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import EngineDep, NowDep
+from gongxin.web.params import MAX_ID, MAX_PAGE
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["共享交换 data exchange"])
 
@@ -53,8 +54,10 @@ def shared_results(
     engine: EngineDep,
     now: NowDep,
     department: ExchangeKey,
-    after: Annotated[int, Query(description="上一页的 next_after (cursor)")] = 0,
-    size: Annotated[int, Query(description=f"每页条数 (1–{evaluation_share.MAX_PAGE})")] = 1000,
+    after: Annotated[int, Query(le=MAX_ID, description="上一页的 next_after (cursor)")] = 0,
+    size: Annotated[
+        int, Query(le=MAX_PAGE, description=f"每页条数 (1–{evaluation_share.MAX_PAGE})")
+    ] = 1000,
     purpose: Annotated[str | None, Query(description="用途 (purpose of this read)")] = None,
     x_purpose: Annotated[str | None, Header()] = None,
 ) -> SharedResults:

@@ -20,6 +20,7 @@ from gongxin.subjects import profile as profiles
 from gongxin.supervision import graph, matches, warning_queue
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.params import MAX_PAGE, IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["大数据监管 supervision"])
 CentreAdmin = Annotated[User, Depends(require_roles(Role.CENTRE_ADMIN))]
@@ -62,8 +63,8 @@ def subject_graph(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
-    depth: Annotated[int, Query(description="关系深度 1 或 2")] = 2,
-    max_nodes: Annotated[int, Query(description=f"节点上限 1–{graph.MAX_NODES}")] = 50,
+    depth: Annotated[int, Query(le=100, description="关系深度 1 或 2")] = 2,
+    max_nodes: Annotated[int, Query(le=MAX_PAGE, description=f"节点上限 1–{graph.MAX_NODES}")] = 50,
 ) -> dict[str, Any]:
     """First- and second-degree relations, each node with its credit status; person names
     masked for the public."""
@@ -123,7 +124,7 @@ def list_matches(
     response_model=MatchOut,
 )
 def decide_match(
-    match_id: int, body: MatchDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
+    match_id: IdPath, body: MatchDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
 ) -> dict[str, Any]:
     actor = f"user:{user.username}"
     with engine.begin() as conn:
@@ -188,7 +189,7 @@ def list_warnings(
     response_model=WarningOut,
 )
 def decide_warning(
-    warning_id: int, body: WarningDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
+    warning_id: IdPath, body: WarningDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
 ) -> dict[str, Any]:
     actor = f"user:{user.username}"
     with engine.begin() as conn:

@@ -17,6 +17,7 @@ from gongxin.errors import GongxinError, InvalidInput
 from gongxin.settings import Settings
 from gongxin.web import ratelimit
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.params import IdPath
 from gongxin.web.portal.render import error_page, render
 from gongxin.workflows import applications, decision_doc, service
 from gongxin.workflows.applications import KINDS, Filing
@@ -65,7 +66,7 @@ def _form(
 
 @router.get("/records/{record_id}/{kind}", response_class=HTMLResponse)
 def form_page(
-    record_id: int, kind: str, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep,
+    record_id: IdPath, kind: str, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep,
     now: NowDep,
 ) -> HTMLResponse:  # fmt: skip
     try:
@@ -76,7 +77,7 @@ def form_page(
 
 @router.post("/records/{record_id}/{kind}", response_class=HTMLResponse)
 async def file_form(
-    record_id: int, kind: str, request: Request, engine: EngineDep, catalog: CatalogDep,
+    record_id: IdPath, kind: str, request: Request, engine: EngineDep, catalog: CatalogDep,
     settings: SettingsDep, now: NowDep,
 ) -> HTMLResponse:  # fmt: skip
     as_of = local_date(now)
