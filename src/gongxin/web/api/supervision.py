@@ -6,7 +6,6 @@ Warnings and matches are internal: no API key and no public route reads them."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -78,20 +77,7 @@ def subject_graph(
     return asdict(found) | {"as_of": as_of.isoformat()}
 
 
-class MatchOut(BaseModel):
-    id: int
-    record_id: int
-    dataset: str
-    record_name: str | None
-    subject_id: int
-    subject_name: str
-    method: str
-    probability: float | None
-    status: str
-    revision: int
-    explanation: dict[str, Any]
-    decided_by: str | None
-    reason: str | None
+# Answered as the queue's own record of a match (supervision.matches.Match)
 
 
 class MatchDecision(BaseModel):
@@ -104,7 +90,7 @@ class MatchDecision(BaseModel):
 @router.get(
     "/supervision/matches",
     summary="主体匹配复核队列 (linkage review queue)",
-    response_model=list[MatchOut],
+    response_model=list[matches.Match],
 )
 def list_matches(
     engine: EngineDep,
@@ -121,7 +107,7 @@ def list_matches(
 @router.post(
     "/supervision/matches/{match_id}/decision",
     summary="确认、驳回或撤销匹配 (decide a match)",
-    response_model=MatchOut,
+    response_model=matches.Match,
 )
 def decide_match(
     match_id: IdPath, body: MatchDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
@@ -141,23 +127,7 @@ def decide_match(
     return asdict(done)
 
 
-class WarningOut(BaseModel):
-    id: int
-    rule_id: str
-    rules_version: str
-    subject_id: int
-    subject_name: str
-    severity: str
-    title: str
-    legal_hook: str
-    explanation: str
-    evidence: dict[str, Any]
-    status: str
-    assignee: str | None
-    reason: str | None
-    revision: int
-    first_seen_at: datetime
-    last_seen_at: datetime
+# Answered as the queue's own record of a warning (supervision.warning_queue.WarningEntry)
 
 
 class WarningDecision(BaseModel):
@@ -169,7 +139,9 @@ class WarningDecision(BaseModel):
 
 
 @router.get(
-    "/supervision/warnings", summary="预警队列 (warnings queue)", response_model=list[WarningOut]
+    "/supervision/warnings",
+    summary="预警队列 (warnings queue)",
+    response_model=list[warning_queue.WarningEntry],
 )
 def list_warnings(
     engine: EngineDep,
@@ -186,7 +158,7 @@ def list_warnings(
 @router.post(
     "/supervision/warnings/{warning_id}/decision",
     summary="分派、确认或排除预警 (act on a warning)",
-    response_model=WarningOut,
+    response_model=warning_queue.WarningEntry,
 )
 def decide_warning(
     warning_id: IdPath, body: WarningDecision, engine: EngineDep, now: NowDep, user: CentreAdmin
