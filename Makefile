@@ -20,6 +20,9 @@ DEMO_SUBJECTS ?= 2000
 DEMO_SEED ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# the suite runs on every core the machine has (pytest-xdist: one PostgreSQL server per worker;
+# the Spark tests stay together on one worker); `make test PYTEST_ARGS=` runs it in one process
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 # bench/ may not exist yet in a fresh clone (git keeps no empty folders)
 LINT_PATHS = $(wildcard src tests bench)
@@ -80,7 +83,7 @@ lint: install ## ruff check, ruff format --check, mypy
 test: install assets system-deps ## lint, then the whole pytest suite (PostgreSQL tests included)
 	@$(MAKE) lint
 	$(call heading,"test: pytest")
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 demo: install assets ## initialise, load the demo data once (var/), serve on http://127.0.0.1:8000
 	$(call heading,"demo: gongxin init")

@@ -18,3 +18,11 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.fail(f"real data not found at {REAL_DATA}: the checkout needs shared/ beside it")
     return REAL_DATA
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n N --dist loadgroup``), keep every test that uses the session's
+    Spark engine on one worker, so that the run starts one JVM rather than one per worker."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 import structlog
 from click.testing import Result
+from rich.console import Console
 from typer.testing import CliRunner
 
 from gongxin import cli as gongxin_cli
@@ -53,6 +54,10 @@ def cli(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("GONGXIN_DATABASE_URL", url)
     monkeypatch.setenv("GONGXIN_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("COLUMNS", "250")  # rich tables unabridged
+    # the commands' consoles were made at import, with whatever width the process had then (80
+    # in a pytest-xdist worker, whose output is a pipe): make them anew with the width above
+    monkeypatch.setattr(common, "out", Console())
+    monkeypatch.setattr(common, "err", Console(stderr=True))
     get_settings.cache_clear()
     gongxin_cli._register()
     try:
