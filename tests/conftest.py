@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 pytest_plugins = ["tests.support.fixtures", "tests.intake.helpers", "tests.support.cli"]
+
+# Property tests assert answers, not speed: on a loaded machine (CI, or one worker of several)
+# an example can take longer than hypothesis's default 200 ms deadline without anything wrong.
+settings.register_profile("gongxin", deadline=None, print_blob=True)
+settings.load_profile("gongxin")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"
