@@ -39,7 +39,6 @@ table.meta th {{ width: 24%; }}
 table.meta td.qr {{ width: 32mm; text-align: center; vertical-align: middle; }}
 table.meta img {{ width: 28mm; height: 28mm; }}
 table.kv th {{ width: 32%; }}
-table.kv {{ break-inside: avoid; }}
 table.summary th.group {{ width: 26%; }}
 table.summary th.item {{ width: 44%; background: #fff; }}
 td.attention {{ color: #b00; }}

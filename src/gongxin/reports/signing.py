@@ -61,6 +61,13 @@ def configured(settings: Settings) -> bool:
     return settings.report_sign_key_file is not None
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes (the X.520 bound of a name attribute)."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def make_self_signed(key_path: Path, cert_path: Path, common_name: str, now: datetime) -> None:
     """A new RSA key and a self-signed certificate for ``common_name``, valid for 5 years: for
     the demo and for tests. The key file is written readable by its owner only."""
@@ -73,8 +80,9 @@ def make_self_signed(key_path: Path, cert_path: Path, common_name: str, now: dat
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, common_name),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{common_name}（演示签章，非正式证书）"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(common_name)),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "演示签章 非正式证书"),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
     start = now.astimezone(UTC) - timedelta(days=1)

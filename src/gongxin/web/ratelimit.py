@@ -15,7 +15,7 @@ import time
 
 from fastapi import Request
 
-from gongxin.errors import TooManyRequests
+from gongxin.errors import RateLimited, TooManyRequests
 from gongxin.ratelimit import WINDOW_SECONDS, SlidingWindow
 from gongxin.web.clients import client_address
 
@@ -32,23 +32,28 @@ def _window(request: Request, name: str) -> SlidingWindow:
     return found
 
 
-def _limit(request: Request, name: str, limit: int, zh: str, en: str) -> None:
+def _wait(request: Request, name: str, limit: int) -> int:
     who = f"{name}:{client_address(request)}"
-    wait = _window(request, name).hit(who, limit, time.monotonic())
-    if wait:
-        raise TooManyRequests(
-            f"{zh}过于频繁：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
-            f"too many {en}: at most {limit} per {int(WINDOW_SECONDS)} seconds; retry in {wait} s",
-        )
+    return _window(request, name).hit(who, limit, time.monotonic())
+
+
+def _says(zh: str, en: str, limit: int, wait: int) -> tuple[str, str]:
+    return (
+        f"{zh}过于频繁：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
+        f"too many {en}: at most {limit} per {int(WINDOW_SECONDS)} seconds; retry in {wait} s",
+    )
 
 
 def hit(request: Request) -> None:
     """Count one lookup of the request's client; 429 once over the limit."""
     limit = int(request.app.state.settings.lookup_rate_limit)
-    _limit(request, "lookup_window", limit, "查询", "lookups")
+    if wait := _wait(request, "lookup_window", limit):
+        raise TooManyRequests(*_says("查询", "lookups", limit, wait))
 
 
 def hit_report(request: Request) -> None:
-    """Count one credit report generated for the request's client; 429 once over the limit."""
+    """Count one credit report generated for the request's client; 429 with Retry-After once
+    over the limit."""
     limit = int(request.app.state.settings.report_rate_per_minute)
-    _limit(request, "report_window", limit, "生成信用报告", "reports generated")
+    if wait := _wait(request, "report_window", limit):
+        raise RateLimited(*_says("生成信用报告", "reports generated", limit, wait), wait)
