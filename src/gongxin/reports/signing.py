@@ -169,7 +169,34 @@ def load_signer(settings: Settings) -> Any:
         raise _unavailable(found.key, f"无法读取 cannot load: {exc}") from exc
     if signer is None:
         raise _unavailable(found.key, "无法读取 cannot load")
-    return signer
+    return _with_loaded_key(signer)
+
+
+def _with_loaded_key(loaded: Any) -> Any:
+    """The signer, with its private key parsed once rather than for every signature (pyHanko's
+    ``SimpleSigner`` parses and checks it on each call: most of the signing time)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+
+    class KeptKeySigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            hashing = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and hasattr(key, "sign"):
+                return key.sign(data, PKCS1v15(), hashing)  # type: ignore[call-arg,arg-type]
+            if mechanism == "ecdsa" and hasattr(key, "sign"):
+                return key.sign(data, ECDSA(hashing))  # type: ignore[call-arg,arg-type]
+            return super().sign_raw(data, digest_algorithm)
+
+    return KeptKeySigner(
+        signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+        cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism,
+    )  # fmt: skip
 
 
 _cache_lock = threading.Lock()
@@ -210,7 +237,10 @@ def sign(pdf: bytes, signer: Any, *, issuer: str, location: str | None = None) -
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    # room for the CMS blob given up front: pyHanko otherwise signs twice (once to measure)
+    certs = [signer.signing_cert, *signer.cert_registry]
+    reserved = 8192 + sum(len(c.dump()) for c in certs)
+    out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=reserved)
     signed: bytes = out.getvalue()
     return signed
 
