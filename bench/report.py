@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import statistics
@@ -103,13 +104,16 @@ def main() -> None:
     _load(folder, args.subjects)
     os.environ.update(_env(folder))
     warnings.simplefilter("ignore")
+    for noisy in ("weasyprint", "fontTools", "httpx", "pyhanko"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+    from tests.support.http import TestClient
 
     from gongxin.catalog.registry import get_catalog
     from gongxin.db.engine import make_engine
     from gongxin.reports import content, issue, pdf, signing
     from gongxin.settings import Settings
     from gongxin.web.app import create_app
-    from tests.support.http import TestClient
 
     settings = Settings()
     engine = make_engine(settings.database_url)
