@@ -343,6 +343,53 @@ class Settings(BaseSettings):
         le=10_000,
         description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
     )
+    report_issuer: str = Field(
+        default="公共信用信息中心",
+        min_length=2,
+        max_length=100,
+        description="信用报告出具机构 (the organisation that issues credit reports, printed on "
+        "each report and named in its digital signature, e.g. 某某市公共信用信息中心).",
+    )
+    report_platform: str = Field(
+        default="公共信用信息平台",
+        min_length=2,
+        max_length=100,
+        description="信用报告所属平台 (the platform named on credit reports as their source, "
+        "e.g. 信用某某).",
+    )
+    report_sections_file: Path | None = Field(
+        default=None,
+        description="信用报告栏目顺序 (a YAML file replacing the packaged order and grouping of "
+        "the report's sections, same shape as reports/data/sections.yaml).",
+    )
+    report_sign_key_file: Path | None = Field(
+        default=None,
+        description="信用报告签章私钥 (the credit centre's signing key: a PKCS#12 file .p12/.pfx "
+        "holding key and certificate, or a PEM private key; default: the self-signed demo key "
+        "that gongxin init makes under var_dir/report-signing/).",
+    )
+    report_sign_cert_file: Path | None = Field(
+        default=None,
+        description="信用报告签章证书 (PEM certificate of the signing key, when the key is a PEM "
+        "file; not needed with PKCS#12).",
+    )
+    report_sign_chain_file: Path | None = Field(
+        default=None,
+        description="信用报告签章证书链 (PEM file of the intermediate CA certificates, embedded "
+        "in each signature so that readers can build the path to a trusted root).",
+    )
+    report_sign_passphrase_file: Path | None = Field(
+        default=None,
+        description="信用报告签章口令文件 (file holding the passphrase of the key or PKCS#12 "
+        "file, one line; none: the key is not encrypted).",
+    )
+    report_rate_per_minute: int = Field(
+        default=12,
+        ge=1,
+        le=10_000,
+        description="信用报告生成频率上限 (PDF reports generated per client address and "
+        "minute, per server process; over it: 429 with Retry-After).",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="邮件服务器 (SMTP host for notifications; none: e-mails stay queued).",

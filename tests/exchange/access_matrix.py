@@ -55,6 +55,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/supervision/warnings/{warning_id}/decision"): CENTRE,
     ("GET", "/api/v1/shuanggongshi/{dataset}"): PUBLIC,
     ("GET", "/api/v1/shuanggongshi-timeliness"): PUBLIC,
+    ("GET", "/api/v1/reports/code/{vcode}"): PUBLIC,
     ("GET", "/api/v1/reports/verify/{report_no}"): PUBLIC,
     ("POST", "/api/v1/reports/verify/{report_no}/file"): PUBLIC,
     ("GET", "/api/v1/reports/{code}.pdf"): PUBLIC,

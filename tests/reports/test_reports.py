@@ -251,13 +251,25 @@ def test_an_altered_stored_snapshot_is_not_vouched_for(client: TestClient, loade
     assert verdict["valid"] is False and "存档" in verdict["message_zh"]
 
 
-def test_each_distinct_file_is_stored_once(client: TestClient, loaded: Store) -> None:
+def test_each_download_is_a_signed_file_of_its_own_with_one_code(
+    client: TestClient, loaded: Store
+) -> None:
+    """Every download is signed at its own time, so each file differs and is stored; the
+    report (number, content) and its 验证码 stay the same."""
     first = client.get(f"/api/v1/reports/{CODE}.pdf")
     again = client.get(f"/api/v1/reports/{CODE}.pdf")
-    assert first.content == again.content
+    assert first.headers["X-Report-No"] == again.headers["X-Report-No"]
+    assert first.headers["X-Report-SHA256"] == again.headers["X-Report-SHA256"]
+    assert first.headers["X-Report-Code"] == again.headers["X-Report-Code"]
     with loaded.engine.connect() as conn:
-        rows = conn.execute(sa.select(issued_reports.c.report_no)).all()
-    assert [r.report_no for r in rows] == [first.headers["X-Report-No"]]
+        rows = conn.execute(
+            sa.select(issued_reports.c.pdf_sha256, issued_reports.c.verification_code)
+        ).all()
+    assert {r.pdf_sha256 for r in rows} == {
+        hashlib.sha256(first.content).hexdigest(),
+        hashlib.sha256(again.content).hexdigest(),
+    }
+    assert {r.verification_code for r in rows} == {first.headers["X-Report-Code"].replace("-", "")}
 
 
 def test_unknown_subject_is_404(client: TestClient) -> None:

@@ -19,9 +19,38 @@ key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
 
 @common.reports_errors
 def init() -> None:
-    """创建或升级数据库结构 (create or upgrade the database schema)."""
+    """创建或升级数据库结构，准备报告签章证书 (create or upgrade the database schema; make the
+    demo certificate that signs credit reports when none is installed)."""
     revision = migrate.upgrade(common.engine())
     common.out.print(f"数据库已就绪 (schema ready): revision {revision}")
+    _signing_certificate()
+
+
+def _signing_certificate() -> None:
+    from gongxin.reports import signing
+
+    settings = common.settings()
+    if not signing.configured(settings) and settings.env != "production":
+        made = signing.ensure_demo(settings, settings.report_issuer, common.now())
+        if made is not None:
+            common.out.print(
+                f"已生成演示用自签名报告签章证书 (made a self-signed demo certificate for "
+                f"signing reports): {made}",
+                markup=False,
+            )
+    elif not signing.configured(settings):
+        common.out.print(
+            "[yellow]未配置报告签章证书：请设置 GONGXIN_REPORT_SIGN_KEY_FILE，见 docs/reports.md "
+            "(no report signing certificate: set GONGXIN_REPORT_SIGN_KEY_FILE)[/yellow]"
+        )
+        return
+    cert = signing.describe(settings)
+    note = "，自签名，仅供演示 (self-signed: demo only)" if cert["self_signed"] == "yes" else ""
+    common.out.print(
+        f"报告签章证书 (report signing certificate): {cert['subject']}，有效期至 "
+        f"{cert['not_after'][:10]}{note}",
+        markup=False,
+    )
 
 
 def serve(

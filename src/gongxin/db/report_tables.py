@@ -20,4 +20,11 @@ issued_reports = sa.Table(
     sa.Column("pdf_sha256", sa.String(64), nullable=False, unique=True, comment="of the file"),
     sa.Column("content", Json, nullable=False, comment="the report's content as issued"),
     sa.Column("issued_at", Timestamp, nullable=False),
+    sa.Column(
+        "verification_code",
+        sa.String(12),
+        nullable=True,
+        index=True,
+        comment="验证码 printed on the report; the same for every file of one report",
+    ),
 )

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,9 +20,11 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import InvalidInput
 from gongxin.records.gate import Audience
+from gongxin.reports import layout
 from gongxin.subjects import profile as profiles
 
 REPORT_NO = re.compile(r"^XY(?P<date>\d{8})(?P<hash>[0-9a-f]{10})$")
+OPEN_END_YEAR = 2099  # an end date this far out is a placeholder for "no end": printed 长期
 AUDIENCE = Audience.PUBLIC  # a report is what the public may see, nothing more
 
 
@@ -42,6 +45,17 @@ class Section:
     dataset: str
     title: str
     items: tuple[Item, ...]
+    group: str = ""  # the heading of 信用中国 it sits under (行政管理信息 …)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the summary page (信用概况): a dataset, what the report holds of it."""
+
+    group: str
+    label: str
+    value: str  # 有 2 条 / 无 / 已列入（1 条）/ 未列入
+    attention: bool  # negative information present: printed for attention
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,9 @@ class ReportContent:
     subject_name: str
     basics: tuple[Entry, ...]
     sections: tuple[Section, ...]
+    summary: tuple[SummaryLine, ...] = ()
+    issuer: str = ""  # the organisation that issued the report
+    platform: str = ""  # the platform it comes from
 
 
 def report_number(subject_code: str, as_of: date) -> str:
@@ -82,8 +99,22 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _basics(found: profiles.Profile) -> tuple[Entry, ...]:
+def shown_date(value: Any) -> str:
+    """A date as printed: ISO, or 长期 for an open end (2099-12-31, 9999-12-31: any date in or
+    after ``OPEN_END_YEAR``, the placeholder systems write for "no end")."""
+    text = _text(value)
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return "长期" if day.year >= OPEN_END_YEAR else day.isoformat()
+
+
+def _basics(found: profiles.Profile, registered: dict[str, Any]) -> tuple[Entry, ...]:
     capital = f"{found.capital} {found.capital_unit or ''}".strip() if found.capital else ""
+    start = found.reg_date.isoformat() if found.reg_date else shown_date(registered.get("DJ_ZCRQ"))
+    end = shown_date(registered.get("DJ_YYQXZ"))
+    term = f"{start or '—'} 至 {end}" if end else ""
     pairs = [
         ("主体名称", found.name),
         ("统一社会信用代码", found.uscc),
@@ -92,6 +123,9 @@ def _basics(found: profiles.Profile) -> tuple[Entry, ...]:
         ("法定代表人", found.legal_rep),  # already masked by profile() for the public
         ("注册资本", capital),
         ("成立日期", found.reg_date.isoformat() if found.reg_date else None),
+        ("登记状态", registered.get("DJ_DJZT")),
+        ("登记机关", registered.get("DJ_DJJG")),
+        ("营业期限", term),
         ("所在省份", found.province),
         ("地区", found.region),
         ("住所", found.address),
@@ -100,29 +134,62 @@ def _basics(found: profiles.Profile) -> tuple[Entry, ...]:
     return tuple(Entry(label, _text(value)) for label, value in pairs if _text(value))
 
 
-def build(conn: sa.Connection, catalog: Catalog, code: str, as_of: date) -> ReportContent:
-    """The report of the subject with ``code`` as the public may see it on ``as_of``."""
+def _value(spec_field: Any, data: dict[str, Any]) -> str:
+    raw = data.get(spec_field.code)
+    return shown_date(raw) if spec_field.type == "date" else _text(raw)
+
+
+def _summary_line(group: str, section: Section, line: layout.DatasetLine) -> SummaryLine:
+    count = len(section.items)
+    if line.kind == "listed":
+        value = f"已列入（{count} 条）" if count else "未列入"
+    else:
+        value = f"有 {count} 条" if count else "无"
+    return SummaryLine(group, section.title, value, bool(count) and line.tone == "negative")
+
+
+def build(
+    conn: sa.Connection,
+    catalog: Catalog,
+    code: str,
+    as_of: date,
+    *,
+    issuer: str = "",
+    platform: str = "",
+    sections_file: Path | None = None,
+) -> ReportContent:
+    """The report of the subject with ``code`` as the public may see it on ``as_of``: the
+    summary (信用概况), the basics, then every public dataset in 信用中国's order."""
     found = profiles.profile(conn, catalog, code, audience=AUDIENCE, as_of=as_of)
     shown = profiles.visible_records(conn, catalog, code, audience=AUDIENCE, as_of=as_of)
-    sections = []
-    for spec in catalog:
+    by_dataset: dict[str, list[dict[str, Any]]] = {}
+    for record in shown:
+        by_dataset.setdefault(record["dataset"], []).append(record)
+    registered: dict[str, Any] = next(iter(by_dataset.get("registration", [])), {"data": {}})[
+        "data"
+    ]
+    public = [
+        spec.code
+        for spec in catalog
         # registration data is the basics above; non-public datasets never reach the public
-        if spec.subject_role == "registration" or spec.publicity_scope != "社会公开":
-            continue
+        if spec.subject_role != "registration" and spec.publicity_scope == "社会公开"
+    ]
+    sections, summary = [], []
+    for group, line in layout.load(sections_file).place(public):
+        spec = catalog.get(line.code)
         items = []
-        for record in shown:
-            if record["dataset"] != spec.code:
-                continue
-            data = record["data"]
-            values = ((f.name, _text(data.get(f.code))) for f in spec.fields)
+        for record in by_dataset.get(spec.code, []):
+            values = ((f.name, _value(f, record["data"])) for f in spec.fields)
             entries = tuple(Entry(name, value) for name, value in values if value)
             event = record["event_date"]
             items.append(Item(event.isoformat() if event else None, entries))
-        sections.append(Section(spec.code, spec.name, tuple(items)))
+        section = Section(spec.code, spec.name, tuple(items), group)
+        sections.append(section)
+        summary.append(_summary_line(group, section, line))
     canonical = found.uscc or found.reg_no or profiles.parse_code(code)[1]
     return ReportContent(
-        report_number(canonical, as_of), as_of, canonical, found.name, _basics(found),
-        tuple(sections),
+        report_number(canonical, as_of), as_of, canonical, found.name,
+        _basics(found, registered), tuple(sections), tuple(summary), issuer, platform,
     )  # fmt: skip
 
 
@@ -151,5 +218,6 @@ def records_digest(content: ReportContent | dict[str, Any]) -> str:
     """SHA-256 of what the report shows about the subject, without number or date (of a
     report, or of a stored snapshot of one)."""
     data = content if isinstance(content, dict) else to_dict(content)
-    shown = {"basics": data["basics"], "sections": data["sections"]}
+    sections = [{k: s[k] for k in ("dataset", "title", "items")} for s in data["sections"]]
+    shown = {"basics": data["basics"], "sections": sections}
     return hashlib.sha256(canonical_json(shown).encode()).hexdigest()

@@ -5,6 +5,12 @@ from today's data — and accepts either the content's SHA-256 printed on the re
 SHA-256 of the PDF file itself. A PDF edited after issue keeps its number and printed hash but
 not its file hash; and whoever checks the printed hash sees the stored content to compare
 with the paper in hand.
+
+Each distinct report (number and content) gets a short 验证码 (verification code): ten
+characters of an alphabet without look-alikes (no 0/O, 1/I/L), printed ``XXXXX-XXXXX``, random
+and unique, so that someone holding a paper copy can type it on the verification page and see
+what the report said. Every download of the same report (a new signed file each time) keeps the
+code of its first issue.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +28,34 @@ import sqlalchemy as sa
 
 from gongxin.clock import as_utc
 from gongxin.db.report_tables import issued_reports
+from gongxin.errors import InvalidInput
 from gongxin.reports.content import ReportContent, canonical_json, digest, to_dict
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0/O, 1/I/L
+CODE_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: not guessable at the lookup rate limit
+_TYPED = re.compile(r"[\s\-_·.]+")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def shown_code(code: str) -> str:
+    """The code as printed: two groups of five, ``K7M3P-Q9XRT``."""
+    return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
+
+
+def parse_code(typed: str) -> str:
+    """A typed code, spaces and hyphens dropped and in capitals; anything else is invalid."""
+    code = _TYPED.sub("", typed).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise InvalidInput(
+            f"验证码格式有误：应为 {CODE_LENGTH} 位字母或数字（不含 0、1、I、L、O），"
+            f"如 K7M3P-Q9XRT：{typed[:20]}",
+            f"malformed verification code: {CODE_LENGTH} letters or digits without 0, 1, I, L, "
+            f"O, like K7M3P-Q9XRT: {typed[:20]}",
+        )
+    return code
 
 
 @dataclass(frozen=True)
@@ -32,6 +67,7 @@ class Issued:
     pdf_sha256: str
     content: dict[str, Any]
     issued_at: datetime
+    verification_code: str | None = None  # None on reports issued before codes existed
 
     def intact(self) -> bool:
         """Whether the stored content still has the hash recorded with it."""
@@ -48,19 +84,42 @@ class Issued:
         return None
 
 
-def record(conn: sa.Connection, content: ReportContent, pdf: bytes, now: datetime) -> Issued:
-    """Store the issued report (once per distinct PDF file), in the caller's transaction."""
+def code_for(conn: sa.Connection, content: ReportContent) -> str:
+    """The 验证码 of this report: the one it was first issued with, else a new unused one."""
+    t = issued_reports.c
+    known = conn.execute(
+        sa.select(t.verification_code)
+        .where(t.report_no == content.report_no, t.content_sha256 == digest(content))
+        .where(t.verification_code.is_not(None))
+        .order_by(t.id)
+        .limit(1)
+    ).scalar()
+    if known:
+        return str(known)
+    while True:
+        code = new_code()
+        taken = sa.select(t.id).where(t.verification_code == code).limit(1)
+        if conn.execute(taken).first() is None:
+            return code
+
+
+def record(
+    conn: sa.Connection, content: ReportContent, pdf: bytes, now: datetime, code: str
+) -> Issued:
+    """Store the issued report (once per distinct PDF file) with its 验证码 ``code`` (from
+    ``code_for``), in the caller's transaction."""
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     snapshot = json.loads(canonical_json(to_dict(content)))
     issued = Issued(
         content.report_no, content.subject_code, content.as_of, digest(content), pdf_sha,
-        snapshot, as_utc(now),
+        snapshot, as_utc(now), code,
     )  # fmt: skip
     known = sa.select(issued_reports.c.id).where(issued_reports.c.pdf_sha256 == pdf_sha)
     row = {
         "report_no": issued.report_no, "subject_code": issued.subject_code,
         "as_of": issued.as_of, "content_sha256": issued.content_sha256,
         "pdf_sha256": pdf_sha, "content": snapshot, "issued_at": issued.issued_at,
+        "verification_code": code,
     }  # fmt: skip
     if conn.execute(known).first() is None:
         try:
@@ -81,6 +140,18 @@ def issued_as(conn: sa.Connection, report_no: str) -> list[Issued]:
     return [_issued(r._mapping) for r in conn.execute(query)]
 
 
+def by_code(conn: sa.Connection, code: str) -> Issued | None:
+    """The first issue of the report with the 验证码 ``code`` (as ``parse_code`` returns it)."""
+    query = (
+        sa.select(issued_reports)
+        .where(issued_reports.c.verification_code == code)
+        .order_by(issued_reports.c.id)
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else _issued(row._mapping)
+
+
 def _issued(m: Any) -> Issued:
     return Issued(
         report_no=m["report_no"],
@@ -90,4 +161,5 @@ def _issued(m: Any) -> Issued:
         pdf_sha256=m["pdf_sha256"],
         content=m["content"],
         issued_at=as_utc(m["issued_at"]),
+        verification_code=m["verification_code"],
     )

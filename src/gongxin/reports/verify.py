@@ -32,7 +32,7 @@ def verify(
     result: dict[str, Any] = {
         "valid": False, "report_no": report_no, "subject": None, "as_of": as_of,
         "sha256_matches": False, "matched": None, "changed_since": False, "issued_at": None,
-        "snapshot": None,
+        "snapshot": None, "verification_code": None,
     }  # fmt: skip
     if as_of > today:
         return result | _says(
@@ -69,6 +69,7 @@ def verify(
     result |= {
         "valid": True, "sha256_matches": True, "matched": how, "changed_since": changed,
         "issued_at": issue.issued_at, "snapshot": issue.content,
+        "verification_code": _shown(issue),
     }  # fmt: skip
     said = "请逐项核对下方出具时的报告内容"
     said_en = "compare it with the content as issued, shown below"
@@ -84,6 +85,31 @@ def verify(
         f"the report was issued by this platform and is genuine; {said_en}. The subject's "
         "public record has not changed since",
     )
+
+
+def verify_code(conn: sa.Connection, catalog: Catalog, typed: str, today: date) -> dict[str, Any]:
+    """The verdict on the report printed with the 验证码 ``typed``: for someone holding a paper
+    copy, who compares it with the content as issued that the verdict carries.
+
+    Raises ``InvalidInput`` for a malformed code."""
+    code = issued.parse_code(typed)
+    found = issued.by_code(conn, code)
+    if found is None:
+        return {
+            "valid": False, "report_no": "", "subject": None, "as_of": today,
+            "sha256_matches": False, "matched": None, "changed_since": False,
+            "issued_at": None, "snapshot": None, "verification_code": issued.shown_code(code),
+        } | _says(
+            "平台没有出具过带有该验证码的报告，报告无效：请核对验证码",
+            "the platform never issued a report with this verification code: not valid; "
+            "check the code",
+        )  # fmt: skip
+    return verify(conn, catalog, found.report_no, found.subject_code, found.content_sha256, today)
+
+
+def _shown(issue: issued.Issued) -> str | None:
+    code = issue.verification_code
+    return issued.shown_code(code) if code else None
 
 
 def _says(zh: str, en: str) -> dict[str, str]:

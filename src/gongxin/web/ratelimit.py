@@ -1,7 +1,12 @@
-"""The limit on lookups that must not be enumerable (查询码, decision documents): at most
-``GONGXIN_LOOKUP_RATE_LIMIT`` attempts per client address and minute, counted in this process
-with the platform's sliding window (``gongxin.ratelimit``). The client is the address
-``web.clients`` finds, so a forged X-Forwarded-For from an untrusted peer changes nothing."""
+"""Per-client limits in this process, with the platform's sliding window
+(``gongxin.ratelimit``); the client is the address ``web.clients`` finds, so a forged
+X-Forwarded-For from an untrusted peer changes nothing.
+
+- lookups that must not be enumerable (查询码, decision documents, report verification): at
+  most ``GONGXIN_LOOKUP_RATE_LIMIT`` attempts per client address and minute (``hit``);
+- credit reports generated: at most ``GONGXIN_REPORT_RATE_PER_MINUTE`` per client address and
+  minute (``hit_report``), since each one lays out, signs and stores a PDF.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +15,45 @@ import time
 
 from fastapi import Request
 
-from gongxin.errors import TooManyRequests
+from gongxin.errors import RateLimited, TooManyRequests
 from gongxin.ratelimit import WINDOW_SECONDS, SlidingWindow
 from gongxin.web.clients import client_address
 
 _lock = threading.Lock()
 
 
-def _window(request: Request) -> SlidingWindow:
+def _window(request: Request, name: str) -> SlidingWindow:
     state = request.app.state
     with _lock:
-        found: SlidingWindow | None = getattr(state, "lookup_window", None)
+        found: SlidingWindow | None = getattr(state, name, None)
         if found is None:
-            found = state.lookup_window = SlidingWindow()
+            found = SlidingWindow()
+            setattr(state, name, found)
     return found
+
+
+def _wait(request: Request, name: str, limit: int) -> int:
+    who = f"{name}:{client_address(request)}"
+    return _window(request, name).hit(who, limit, time.monotonic())
+
+
+def _says(zh: str, en: str, limit: int, wait: int) -> tuple[str, str]:
+    return (
+        f"{zh}过于频繁：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
+        f"too many {en}: at most {limit} per {int(WINDOW_SECONDS)} seconds; retry in {wait} s",
+    )
 
 
 def hit(request: Request) -> None:
     """Count one lookup of the request's client; 429 once over the limit."""
     limit = int(request.app.state.settings.lookup_rate_limit)
-    wait = _window(request).hit(f"lookup:{client_address(request)}", limit, time.monotonic())
-    if wait:
-        raise TooManyRequests(
-            f"查询过于频繁：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
-            f"too many lookups: at most {limit} per {int(WINDOW_SECONDS)} seconds; "
-            f"retry in {wait} s",
-        )
+    if wait := _wait(request, "lookup_window", limit):
+        raise TooManyRequests(*_says("查询", "lookups", limit, wait))
+
+
+def hit_report(request: Request) -> None:
+    """Count one credit report generated for the request's client; 429 with Retry-After once
+    over the limit."""
+    limit = int(request.app.state.settings.report_rate_per_minute)
+    if wait := _wait(request, "report_window", limit):
+        raise RateLimited(*_says("生成信用报告", "reports generated", limit, wait), wait)

@@ -10,14 +10,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import latest
 from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
-from gongxin.reports.verify import verify
+from gongxin.reports.verify import verify, verify_code
+from gongxin.web import ratelimit
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
@@ -216,42 +217,59 @@ def timeliness_page(
 
 
 def _verify(
-    engine: EngineDep, catalog: CatalogDep, now: NowDep, no: str, code: str, sha256: str
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    no: str,
+    code: str,
+    sha256: str,
+    vcode: str = "",
 ) -> HTMLResponse:
     form = {"no": no.strip()[:40], "code": code.strip()[:40], "sha256": sha256.strip()[:80]}
-    if not any(form.values()):
-        return render("verify.html", q="", form=form, result=None, error=None)
+    typed = vcode.strip()[:20]
+    page: dict[str, Any] = {"q": "", "form": form, "vcode": typed, "china_tz": CHINA_TZ}
+    if not typed and not any(form.values()):
+        return render("verify.html", 200, **page, result=None, error=None)
     try:
-        if not all(form.values()):
-            raise InvalidInput(
-                "请填写报告编号、主体代码和校验码三项",
-                "enter the report number, the subject's code and the SHA-256",
-            )
+        ratelimit.hit(request)
         with engine.connect() as conn:
-            result = verify(
-                conn, catalog, form["no"], form["code"], form["sha256"], local_date(now)
-            )
+            if typed:
+                result = verify_code(conn, catalog, typed, local_date(now))
+            elif not all(form.values()):
+                raise InvalidInput(
+                    "请填写报告编号、主体代码和校验码三项，或只填验证码",
+                    "enter the report number, the subject's code and the SHA-256, or only the "
+                    "verification code",
+                )
+            else:
+                result = verify(
+                    conn, catalog, form["no"], form["code"], form["sha256"], local_date(now)
+                )
     except GongxinError as exc:
-        return render("verify.html", exc.status, q="", form=form, result=None, error=exc)
-    return render("verify.html", q="", form=form, result=result, error=None, china_tz=CHINA_TZ)
+        return render("verify.html", exc.status, **page, result=None, error=exc)
+    return render("verify.html", 200, **page, result=result, error=None)
 
 
 @router.get("/reports/verify", response_class=HTMLResponse)
 def verify_page(
+    request: Request,
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
     no: str = "",
     code: str = "",
     sha256: str = "",
+    vcode: str = "",
 ) -> HTMLResponse:
-    """The form, and the verdict when all three fields are given."""
-    return _verify(engine, catalog, now, no, code, sha256)
+    """The form, and the verdict when the 验证码 or all three other fields are given."""
+    return _verify(request, engine, catalog, now, no, code, sha256, vcode)
 
 
 @router.get("/reports/verify/{report_no}", name="verify_report_page", response_class=HTMLResponse)
 def verify_number_page(
     report_no: str,
+    request: Request,
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
@@ -259,4 +277,4 @@ def verify_number_page(
     sha256: str = "",
 ) -> HTMLResponse:
     """The same page under the JSON endpoint's shape (number in the path), for QR codes."""
-    return _verify(engine, catalog, now, report_no, code, sha256)
+    return _verify(request, engine, catalog, now, report_no, code, sha256)
