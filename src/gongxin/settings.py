@@ -343,6 +343,13 @@ class Settings(BaseSettings):
         le=10_000,
         description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
     )
+    filing_rate_limit: int = Field(
+        default=5,
+        ge=1,
+        le=10_000,
+        description="异议与修复申请提交频率上限 (objections and repair applications filed per "
+        "client address and minute, portal form and API together; more get 429).",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="邮件服务器 (SMTP host for notifications; none: e-mails stay queued).",

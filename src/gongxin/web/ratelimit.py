@@ -1,12 +1,19 @@
-"""The limit on lookups that must not be enumerable (查询码, decision documents): at most
-``GONGXIN_LOOKUP_RATE_LIMIT`` attempts per client address and minute, counted in this process
-with the platform's sliding window (``gongxin.ratelimit``). The client is the address
-``web.clients`` finds, so a forged X-Forwarded-For from an untrusted peer changes nothing."""
+"""The limits on requests that must not be enumerable or floodable, per client address and
+minute, counted in this process with the platform's sliding window (``gongxin.ratelimit``):
+
+- lookups (查询码, decision documents): ``GONGXIN_LOOKUP_RATE_LIMIT``, so codes cannot be
+  enumerated;
+- filing objections and repair applications (portal form and API):
+  ``GONGXIN_FILING_RATE_LIMIT``, so nobody floods the departments' queues and mailboxes.
+
+The client is the address ``web.clients`` finds, so a forged X-Forwarded-For from an untrusted
+peer changes nothing. Each kind has its own window: looking up does not use up filing."""
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import Literal
 
 from fastapi import Request
 
@@ -15,24 +22,33 @@ from gongxin.ratelimit import WINDOW_SECONDS, SlidingWindow
 from gongxin.web.clients import client_address
 
 _lock = threading.Lock()
+Kind = Literal["lookup", "filing"]
+_WORDS: dict[Kind, tuple[str, str]] = {
+    "lookup": ("查询过于频繁", "too many lookups"),
+    "filing": ("提交申请过于频繁", "too many applications filed"),
+}
 
 
-def _window(request: Request) -> SlidingWindow:
+def _window(request: Request, kind: Kind) -> SlidingWindow:
     state = request.app.state
+    name = f"{kind}_window"
     with _lock:
-        found: SlidingWindow | None = getattr(state, "lookup_window", None)
+        found: SlidingWindow | None = getattr(state, name, None)
         if found is None:
-            found = state.lookup_window = SlidingWindow()
+            found = SlidingWindow()
+            setattr(state, name, found)
     return found
 
 
-def hit(request: Request) -> None:
-    """Count one lookup of the request's client; 429 once over the limit."""
-    limit = int(request.app.state.settings.lookup_rate_limit)
-    wait = _window(request).hit(f"lookup:{client_address(request)}", limit, time.monotonic())
+def hit(request: Request, kind: Kind = "lookup") -> None:
+    """Count one request of ``kind`` of the request's client; 429 once over the limit."""
+    settings = request.app.state.settings
+    limit = int(settings.lookup_rate_limit if kind == "lookup" else settings.filing_rate_limit)
+    at = time.monotonic()
+    wait = _window(request, kind).hit(f"{kind}:{client_address(request)}", limit, at)
     if wait:
+        zh, en = _WORDS[kind]
         raise TooManyRequests(
-            f"查询过于频繁：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
-            f"too many lookups: at most {limit} per {int(WINDOW_SECONDS)} seconds; "
-            f"retry in {wait} s",
+            f"{zh}：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
+            f"{en}: at most {limit} per {int(WINDOW_SECONDS)} seconds; retry in {wait} s",
         )
