@@ -152,7 +152,8 @@ def test_back_office_extends_and_shows_it(store: Store, db_url: str) -> None:
         done = client.post(f"/admin/applications/{filed.id}/extend", follow_redirects=False,
                            data=form | {"days": "10", "reason": "需向多个部门核实"})  # fmt: skip
         assert done.status_code == 303
-        shown = client.get(f"/admin/applications/{filed.id}").text
+        shown = client.get(done.headers["location"]).text
+        assert "办理期限已更新" in shown and "已办结" not in shown
         assert "已延长 10 个工作日：需向多个部门核实" in shown and "2026-10-27" in shown
         assert "已延长 10 天" in client.get("/admin/applications").text
         again = client.post(f"/admin/applications/{filed.id}/extend",

@@ -87,10 +87,12 @@ def run(
                 var_dir=var_dir, max_bytes=1 << 20, max_count=5, as_of=filed_on,
                 now=_at(filed_on),
             )  # fmt: skip
+            if outcome == "extended" and not jur.extension(kind):
+                outcome = None  # the deployment's rules give no extension: left open
             if outcome == "extended":
                 on = min(clock.add_working_days(filed_on, 1), today)
                 clockstops.extend(conn, filed.id, reasons, actor="cli", department_id=None,
-                                  as_of=on, now=_at(on))  # fmt: skip
+                                  as_of=on, now=_at(on), rules=jur)  # fmt: skip
             elif outcome is not None:
                 decided_on = min(clock.add_working_days(filed_on, 2), today)
                 applications.decide(

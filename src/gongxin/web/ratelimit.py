@@ -48,7 +48,9 @@ def hit(request: Request, kind: Kind = "lookup") -> None:
     wait = _window(request, kind).hit(f"{kind}:{client_address(request)}", limit, at)
     if wait:
         zh, en = _WORDS[kind]
-        raise TooManyRequests(
+        refused = TooManyRequests(
             f"{zh}：每 {int(WINDOW_SECONDS)} 秒最多 {limit} 次，请 {wait} 秒后再试",
             f"{en}: at most {limit} per {int(WINDOW_SECONDS)} seconds; retry in {wait} s",
         )
+        refused.retry_after = wait  # the Retry-After header
+        raise refused

@@ -63,12 +63,14 @@ def _rules(row: Any, path: Any = None) -> Jurisdiction:
 def extend(
     conn: sa.Connection, app_id: int, reason: str, *, days: int | None = None, actor: str,
     department_id: int | None, as_of: date, now: datetime, rules_path: Any = None,
+    rules: Jurisdiction | None = None,
 ) -> date:  # fmt: skip
     """Take the jurisdiction's extension (all of it, or ``days`` of it) once; the new
-    deadline."""
+    deadline. The rules are the application's jurisdiction's in the rules file
+    (``rules_path``), or ``rules`` when the caller holds them already."""
     row = _open(conn, app_id, department_id)
     text = _reasons(reason)
-    jur = _rules(row, rules_path)
+    jur = rules or _rules(row, rules_path)
     allowed = jur.extension(row.kind)
     if allowed == 0:
         raise InvalidInput(

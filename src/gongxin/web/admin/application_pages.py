@@ -37,6 +37,9 @@ Decider = Annotated[
 ]
 
 
+_DONE = {"1": "已办结", "clock": "办理期限已更新 (the deadline is updated)"}
+
+
 def _viewer(user: User) -> int | None:
     """Whose applications the user reads: None (all) for the centre's admins and auditors."""
     return None if user.roles & {Role.CENTRE_ADMIN, Role.AUDITOR} else user.department.id
@@ -105,7 +108,7 @@ def detail_page(
     user: Reader, done: Annotated[str, Query()] = "",
 ) -> HTMLResponse:  # fmt: skip
     return _detail(request, engine, catalog, user, app_id, local_date(now),
-                   done="已办结" if done else "")  # fmt: skip
+                   done=_DONE.get(done, ""))  # fmt: skip
 
 
 @router.post("/{app_id}/decide")
@@ -159,7 +162,7 @@ async def _clock(
         if exc.status == 404:
             raise
         return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
-    return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)
+    return RedirectResponse(f"/admin/applications/{app_id}?done=clock", status_code=303)
 
 
 @router.post("/{app_id}/extend")
