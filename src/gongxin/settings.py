@@ -326,8 +326,8 @@ class Settings(BaseSettings):
     )
     objection_public_mark: bool = Field(
         default=True,
-        description="公示异议处理中标注 (show 异议处理中 on a record's public pages while an "
-        "objection against it is pending).",
+        description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "
+        "mark in the public API while an objection against it is pending).",
     )
     attachment_max_bytes: int = Field(
         default=5 * 1024 * 1024,
