@@ -326,8 +326,8 @@ class Settings(BaseSettings):
     )
     objection_public_mark: bool = Field(
         default=True,
-        description="公示异议处理中标注 (show 异议处理中 on a record's public pages while an "
-        "objection against it is pending).",
+        description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "
+        "mark in the public API while an objection against it is pending).",
     )
     attachment_max_bytes: int = Field(
         default=5 * 1024 * 1024,
@@ -389,6 +389,13 @@ class Settings(BaseSettings):
         le=10_000,
         description="信用报告生成频率上限 (PDF reports generated per client address and "
         "minute, per server process; over it: 429 with Retry-After).",
+    )
+    filing_rate_limit: int = Field(
+        default=5,
+        ge=1,
+        le=10_000,
+        description="异议与修复申请提交频率上限 (objections and repair applications filed per "
+        "client address and minute, portal form and API together; more get 429).",
     )
     smtp_host: str | None = Field(
         default=None,

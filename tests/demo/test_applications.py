@@ -37,7 +37,8 @@ def test_demo_objections_and_repairs_in_several_states(engine: sa.Engine, tmp_pa
     made = demo_applications.run(engine, catalog, now=AS_OF, rules=jurisdiction(),
                                  var_dir=tmp_path / "var")  # fmt: skip
     assert made == ["repair:granted", "repair:refused", "repair:received", "repair:received",
-                    "objection:received", "objection:upheld"]  # fmt: skip
+                    "objection:received", "objection:upheld", "repair:returned",
+                    "objection:extended", "objection:withdrawn"]  # fmt: skip
     assert demo_applications.run(engine, catalog, now=AS_OF, rules=jurisdiction(),
                                  var_dir=tmp_path / "var") == []  # fmt: skip
     with engine.connect() as conn:
@@ -47,5 +48,6 @@ def test_demo_objections_and_repairs_in_several_states(engine: sa.Engine, tmp_pa
             ).group_by(records.c.status)
         ).all())  # fmt: skip
         queue = backoffice.queue(conn, department_id=None, as_of=AS_OF_DATE)
-    assert states == {"repaired": 1, "in_force": 4, "objection": 1}
-    assert len(queue) == 3 and sum(w.overdue for w in queue) == 1
+    assert states == {"repaired": 1, "in_force": 5, "objection": 2, "withdrawn": 1}
+    assert len(queue) == 4 and sum(w.overdue for w in queue) == 1
+    assert [w.extended for w in queue if w.extended] == [15]

@@ -183,6 +183,15 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/applications/{app_id}/decide"): frozenset(
         {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
     ),
+    ("POST", "/admin/applications/{app_id}/extend"): frozenset(
+        {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("POST", "/admin/applications/{app_id}/pause"): frozenset(
+        {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("POST", "/admin/applications/{app_id}/resume"): frozenset(
+        {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
 }
 
 SAMPLES: dict[str, str] = {

@@ -127,8 +127,9 @@ def test_citizen_repairs_a_penalty_and_the_clerk_approves(sqlite_store: Store) -
                 f"{url}/api/v1/exchange/penalty/changes",
                 headers={"Authorization": f"Bearer {feed_key}"},
             ).json()
-            ops = [c["op"] for c in feed["changes"] if c["record_id"] == rid]
-            assert ops[-1] == "repair", feed
+            ours = [c for c in feed["changes"] if c["record_id"] == rid]
+            assert ours[-1]["op"] == "repair", feed
+            assert ours[-1]["mark"]["zh"] == "已信用修复" and "_gx_status" not in str(feed)
             # 4. the citizen follows the 查询码
             page.goto(url + "/applications/lookup")
             page.get_by_label("查询码").fill(code)
@@ -138,6 +139,11 @@ def test_citizen_repairs_a_penalty_and_the_clerk_approves(sqlite_store: Store) -
             with page.expect_download() as download:
                 page.get_by_role("button", name="下载处理决定书（PDF）").click()
             assert download.value.suggested_filename.endswith(".pdf")
+            decision = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", download.value.path(), "-"],
+                check=True, capture_output=True,
+            ).stdout.decode()  # fmt: skip
+            assert "准予修复" in decision and "罚款已缴清" in decision
             browser.close()
         # 5. the worker sends the e-mails to the local SMTP server
         sent = registry.get("outbox").run(store.engine, settings, noon(TODAY))

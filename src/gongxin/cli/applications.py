@@ -1,6 +1,6 @@
 """``gongxin applications``: objections and credit repair from the command line — the queue
-with its working-day countdown, the figures per department, and a decision (the same services
-as the back office)."""
+with its working-day countdown, the figures per department, a decision, an extension and the
+pauses of the clock (the same services as the back office)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gongxin.db.models import departments as departments_table
 from gongxin.db.workflow_tables import applications as table
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.identity import departments
-from gongxin.workflows import applications, backoffice
+from gongxin.workflows import applications, backoffice, clockstops
 
 app = typer.Typer(help="异议与信用修复 (objections and credit repair)", no_args_is_help=True)
 
@@ -43,6 +43,8 @@ def list_(
                 "期限 due", "剩余工作日 left", "状态 state")  # fmt: skip
     for w in found:
         left = f"逾期 {-w.left}" if w.overdue else str(w.left)
+        left += "（暂停计时）" if w.paused_since else ""
+        left += f"（已延长 {w.extended}）" if w.extended else ""
         out.add_row(w.number, w.kind_zh, str(w.record_id), w.department, str(w.due_on), left,
                     w.state_zh)  # fmt: skip
     common.out.print(out)
@@ -78,16 +80,65 @@ def decide(
     """作出决定（信用中心身份）(decide an application, as the credit centre)."""
     moment = common.now()
     with common.engine().begin() as conn:
-        found = conn.execute(sa.select(table.c.id).where(table.c.number == number)).scalar()
-        if found is None:
-            raise NotFound(
-                f"没有受理编号为 {number[:40]} 的申请", f"no application {number[:40]!r}"
-            )
         done = applications.decide(
-            conn, common.catalog(), int(found), outcome, reasons, actor="cli",
+            conn, common.catalog(), _id_of(conn, number), outcome, reasons, actor="cli",
             department_id=None, as_of=local_date(moment), now=moment,
         )  # fmt: skip
     common.out.print(f"{done['number']}：{done['state_zh']} ({done['state']})")
+
+
+def _id_of(conn: sa.Connection, number: str) -> int:
+    found = conn.execute(sa.select(table.c.id).where(table.c.number == number)).scalar()
+    if found is None:
+        raise NotFound(f"没有受理编号为 {number[:40]} 的申请", f"no application {number[:40]!r}")
+    return int(found)
+
+
+@app.command("extend")
+@common.reports_errors
+def extend(
+    number: Annotated[str, typer.Argument(help="受理编号 (application number)")],
+    reason: Annotated[str, typer.Option(help="延长理由 (reason, required)")],
+    days: Annotated[
+        int | None, typer.Option(min=1, max=999, help="工作日 (default: all the rules allow)")
+    ] = None,
+) -> None:
+    """延长办理期限，限一次（信用中心身份）(take the rules' one extension, as the centre)."""
+    moment = common.now()
+    with common.engine().begin() as conn:
+        due = clockstops.extend(
+            conn, _id_of(conn, number), reason, days=days, actor="cli", department_id=None,
+            as_of=local_date(moment), now=moment, rules_path=common.settings().workflow_rules,
+        )  # fmt: skip
+    common.out.print(f"{number}：办理期限延长至 {due} (due {due})")
+
+
+@app.command("pause")
+@common.reports_errors
+def pause(
+    number: Annotated[str, typer.Argument(help="受理编号 (application number)")],
+    kind: Annotated[str, typer.Option(help="中止情形，如 test、expert_review (河南)")],
+    reason: Annotated[str, typer.Option(help="理由 (reason, required)")],
+) -> None:
+    """中止计时（辖区规则允许的情形）(pause the clock, where the rules allow it)."""
+    moment = common.now()
+    with common.engine().begin() as conn:
+        clockstops.pause(
+            conn, _id_of(conn, number), kind, reason, actor="cli", department_id=None,
+            as_of=local_date(moment), now=moment, rules_path=common.settings().workflow_rules,
+        )  # fmt: skip
+    common.out.print(f"{number}：自 {local_date(moment)} 起中止计时 (paused)")
+
+
+@app.command("resume")
+@common.reports_errors
+def resume(number: Annotated[str, typer.Argument(help="受理编号 (application number)")]) -> None:
+    """恢复计时 (the clock runs again; the days paused move the deadline)."""
+    moment = common.now()
+    with common.engine().begin() as conn:
+        due = clockstops.resume(conn, _id_of(conn, number), actor="cli", department_id=None,
+                                as_of=local_date(moment), now=moment)  # fmt: skip
+    common.out.print(f"{number}：恢复计时，办理期限至 {due} (due {due})")
 
 
 @app.command("mailto")

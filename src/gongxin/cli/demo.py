@@ -112,8 +112,9 @@ def demo(
     if applied:
         common.out.print(
             f"已生成 {len(applied)} 件演示异议与信用修复申请："
-            "准予、不予、待办（含逾期）、异议处理中、维持 "
-            "(demo objections and repairs: granted, refused, open and overdue, pending, upheld)"
+            "准予、不予、退回补正、待办（含逾期）、异议处理中（含延长期限）、维持、撤销 "
+            "(demo objections and repairs: granted, refused, returned, open and overdue, "
+            "pending and extended, upheld, withdrawn)"
         )
     for run in evaluated:
         common.out.print(

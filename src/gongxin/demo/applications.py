@@ -1,7 +1,8 @@
 """Demo objections and credit-repair applications in several states, filed and decided through
-the workflow services as applicants and departments would: repairs granted, refused and still
-open (one of them overdue), objections pending (the record marked 异议处理中) and upheld. Runs
-once: a store that already holds applications is left alone."""
+the workflow services as applicants and departments would: repairs granted, refused, returned
+(补正) and still open (one of them overdue), objections pending (the record marked 异议处理中),
+pending with the department's extension taken, upheld and withdrawn. Runs once: a store that
+already holds applications is left alone."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, subjects
 from gongxin.db.workflow_tables import applications as table
 from gongxin.records.decisions import public_now
-from gongxin.workflows import applications, eligibility
+from gongxin.workflows import applications, clockstops, eligibility
 from gongxin.workflows.applications import Filing
 from gongxin.workflows.attachments import Upload
 from gongxin.workflows.deadlines import Jurisdiction
 
 PROOF = b"%PDF-1.4\n% demo proof of payment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# (kind, days before today it was filed, outcome or None for open, reasons)
+# (kind, days before today it was filed, outcome or None for open, reasons); "extended": open,
+# with the jurisdiction's extension taken
 PLAN = [
     ("repair", 6, "granted", "罚款已缴清，信用修复承诺书齐全，准予修复。"),
     ("repair", 5, "refused", "经核实罚款尚未缴清，不予修复。"),
@@ -29,6 +31,9 @@ PLAN = [
     ("repair", 14, None, ""),  # overdue
     ("objection", 2, None, ""),
     ("objection", 8, "upheld", "经核对处罚决定书，公示信息准确，维持原记录。"),
+    ("repair", 4, "returned", "缺少罚款缴纳凭证，请一次性补齐后重新申请。"),
+    ("objection", 3, "extended", "需向原处罚机关调取案卷核实，延长办理期限。"),
+    ("objection", 7, "withdrawn", "经核实该处罚决定已被行政复议撤销，撤回公示。"),
 ]
 
 STATEMENTS = {
@@ -82,7 +87,13 @@ def run(
                 var_dir=var_dir, max_bytes=1 << 20, max_count=5, as_of=filed_on,
                 now=_at(filed_on),
             )  # fmt: skip
-            if outcome is not None:
+            if outcome == "extended" and not jur.extension(kind):
+                outcome = None  # the deployment's rules give no extension: left open
+            if outcome == "extended":
+                on = min(clock.add_working_days(filed_on, 1), today)
+                clockstops.extend(conn, filed.id, reasons, actor="cli", department_id=None,
+                                  as_of=on, now=_at(on), rules=jur)  # fmt: skip
+            elif outcome is not None:
                 decided_on = min(clock.add_working_days(filed_on, 2), today)
                 applications.decide(
                     conn, catalog, filed.id, outcome, reasons, actor="cli",

@@ -106,6 +106,7 @@ class Change:
     data: dict[str, Any] | None
     reason: str | None = None
     ends_on: date | None = None  # expire: the day the record stopped being in force
+    mark: dict[str, Any] | None = None  # a workflow's status (异议处理中 …): gate.mark
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +118,7 @@ class Change:
             "data": self.data,
             "reason": self.reason,
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
+            "mark": self.mark,
         }
 
 
@@ -242,13 +244,16 @@ def _change(
         if not decision.visible:
             return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
     spec = gated.spec
-    shown = access.cut(gated.masked_own(data))
+    mark = gate.mark(data)
     if op == "repair":  # 信用修复: out of public view and out of force from that day on
         day = date.fromisoformat(str(data.get(gate.STATUS_ON_KEY) or gated.as_of.isoformat()))
         reason = gate.in_force(spec, data, day).zh
-        return Change(seq, op, record_id, version, _iso(at), shown, reason, day)
+        shown = access.cut(gated.masked_own(data))
+        return Change(seq, op, record_id, version, _iso(at), shown, reason, day, mark)
     if op == "expire":
         day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
         reason = expiry.in_force(spec, data, day).zh
-        return Change(seq, op, record_id, version, _iso(at), shown, reason, day)
-    return Change(seq, op, record_id, version, _iso(at), shown)
+        shown = access.cut(gated.masked_own(data))
+        return Change(seq, op, record_id, version, _iso(at), shown, reason, day, mark)
+    shown = access.cut(gated.masked_own(data))
+    return Change(seq, op, record_id, version, _iso(at), shown, mark=mark)

@@ -37,6 +37,7 @@ NATURAL_PERSON = "自然人"
 # day in STATUS_ON), ``withdrawn`` (an objection found it wrong).
 STATUS_KEY = "_gx_status"
 STATUS_ON_KEY = "_gx_status_on"
+INTERNAL_KEYS = (STATUS_KEY, STATUS_ON_KEY)  # never shown: ``masked`` drops them, ``mark`` says
 OBJECTION_MARK = "异议处理中"
 SPEC_CACHE_LIMIT = 1024  # spec objects whose rules are kept before the cache starts afresh
 SAID_KEPT = 65536  # publicity windows whose decisions are kept before starting afresh
@@ -103,7 +104,9 @@ class Gate:
 
     def masked_own(self, data: dict[str, Any]) -> dict[str, Any]:
         """``masked`` of a record the caller owns (e.g. just parsed): masked in place, not
-        copied, when there is anything to mask; as it is for departments and the centre."""
+        copied (the workflow's internal keys dropped; read :func:`mark` first)."""
+        for key in INTERNAL_KEYS:
+            data.pop(key, None)
         if self.audience is not Audience.PUBLIC:
             return data
         for code, mask in self._rules.masks:
@@ -181,6 +184,24 @@ def facts(spec: DatasetSpec, data: dict[str, Any]) -> Facts:
 
 
 _MARKS = ("objection", "repaired", "withdrawn", "revoked")
+_MARK_WORDS = {
+    "objection": (OBJECTION_MARK, "objection pending"),
+    "repaired": ("已信用修复", "credit repaired"),
+    "withdrawn": ("经异议处理已撤回", "withdrawn after an objection"),
+    "revoked": ("已撤销", "revoked"),
+}
+
+
+def mark(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The workflow's status of a record version as every output shows it, in place of the
+    internal keys that ``masked`` drops: ``{"code", "zh", "en", "since"}`` (e.g. ``objection``,
+    异议处理中, from the day it was filed), or None when no workflow has marked it."""
+    code = data.get(STATUS_KEY)
+    if not isinstance(code, str) or code not in _MARK_WORDS:
+        return None
+    zh, en = _MARK_WORDS[code]
+    since = _date(data, STATUS_ON_KEY)
+    return {"code": code, "zh": zh, "en": en, "since": since.isoformat() if since else None}
 
 
 def publicity_of(spec: DatasetSpec, data: dict[str, Any]) -> Publicity | None:
@@ -482,6 +503,8 @@ def mask_subject_name(name: str, category: str | None, operators: Iterable[str |
 
 def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
     out = dict(data)
+    for key in INTERNAL_KEYS:
+        out.pop(key, None)
     if audience is not Audience.PUBLIC:
         return out
     name_field = rules.name

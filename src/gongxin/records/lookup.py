@@ -11,14 +11,15 @@ from gongxin.catalog.registry import Catalog
 from gongxin.db.models import records, subjects
 from gongxin.errors import NotFound
 from gongxin.records.decisions import visible_now
-from gongxin.records.gate import Audience, masked
+from gongxin.records.gate import Audience, mark, masked
 
 
 def record(
     conn: sa.Connection, catalog: Catalog, record_id: int, *, audience: Audience, as_of: date
 ) -> dict[str, Any]:
-    """``{"id", "dataset", "event_date", "data", "subject_code", "subject_name"}``; a record the
-    audience may not see is reported exactly like one that does not exist."""
+    """``{"id", "dataset", "event_date", "data", "mark", "subject_code", "subject_name"}``
+    (``mark``: a workflow's status, :func:`gate.mark`); a record the audience may not see is
+    reported exactly like one that does not exist."""
     row = conn.execute(
         sa.select(
             records.c.id, records.c.dataset, records.c.event_date, records.c.data,
@@ -35,5 +36,5 @@ def record(
         raise NotFound(f"记录 {record_id} 不存在或未公开", f"record {record_id} not found")
     return {
         "id": row.id, "dataset": row.dataset, "event_date": row.event_date, "data": shown,
-        "subject_code": row.subject_code, "subject_name": row.subject_name,
+        "mark": mark(row.data), "subject_code": row.subject_code, "subject_name": row.subject_name,
     }  # fmt: skip

@@ -217,5 +217,8 @@ def public_entries(
     if lt.derived:
         query = query.where(records.c.updated_at < _day_ends(as_of))
     rows = conn.execute(query).fetchall()
-    shown = [{"id": rid, **gate.masked(lt.spec, data, Audience.PUBLIC)} for rid, data in rows]
+    shown = [
+        {"id": rid, **gate.masked(lt.spec, data, Audience.PUBLIC), "mark": gate.mark(data)}
+        for rid, data in rows
+    ]
     return PublicPage(lt, page, size, shown[:size], len(shown) > size)

@@ -15,7 +15,7 @@ from gongxin.errors import InvalidInput, NotFound
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.records.decisions import visible_now
-from gongxin.records.gate import Audience, mask_person_name, mask_subject_name, masked
+from gongxin.records.gate import Audience, mark, mask_person_name, mask_subject_name, masked
 
 
 def parse_code(code: str) -> tuple[str, str]:
@@ -96,7 +96,8 @@ def visible_records(
     dataset: str | None = None,
 ) -> list[dict[str, Any]]:
     """The subject's records the audience may see on ``as_of``, newest first, each as
-    ``{"id", "dataset", "event_date", "data"}`` with its data masked as the gate says."""
+    ``{"id", "dataset", "event_date", "data", "mark"}`` with its data masked as the gate says
+    and ``mark`` the workflow's status (异议处理中 …, :func:`gate.mark`) or None."""
     if dataset is not None:
         catalog.get(dataset)  # unknown dataset → 404 with the known ones
     row = find(conn, code)
@@ -109,7 +110,7 @@ def visible_records(
         query = query.where(records.c.dataset == dataset)
     return [
         {"id": rid, "dataset": ds, "event_date": event,
-         "data": masked(catalog.get(ds), data, audience)}
+         "data": masked(catalog.get(ds), data, audience), "mark": mark(data)}
         for rid, ds, event, data in conn.execute(
             query.order_by(records.c.event_date.desc(), records.c.id)
         )

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
 from gongxin.db.engine import make_engine
-from gongxin.errors import Busy, GongxinError
+from gongxin.errors import Busy, GongxinError, TooManyRequests
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, validation
@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(GongxinError)
     async def domain_error(_request: Request, exc: GongxinError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        if isinstance(exc, Busy):
+        if isinstance(exc, Busy | TooManyRequests):
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 

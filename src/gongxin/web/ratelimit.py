@@ -1,9 +1,13 @@
 """Per-client limits in this process, with the platform's sliding window
 (``gongxin.ratelimit``); the client is the address ``web.clients`` finds, so a forged
-X-Forwarded-For from an untrusted peer changes nothing.
+X-Forwarded-For from an untrusted peer changes nothing. Each kind has its own window: looking
+up does not use up filing.
 
 - lookups that must not be enumerable (查询码, decision documents, report verification): at
   most ``GONGXIN_LOOKUP_RATE_LIMIT`` attempts per client address and minute (``hit``);
+- filing objections and repair applications (portal form and API):
+  ``GONGXIN_FILING_RATE_LIMIT`` (``hit(request, "filing")``), so nobody floods the
+  departments' queues and mailboxes;
 - credit reports generated: at most ``GONGXIN_REPORT_RATE_PER_MINUTE`` per client address and
   minute (``hit_report``), since each one lays out, signs and stores a PDF.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Literal
 
 from fastapi import Request
 
@@ -20,6 +25,11 @@ from gongxin.ratelimit import WINDOW_SECONDS, SlidingWindow
 from gongxin.web.clients import client_address
 
 _lock = threading.Lock()
+Kind = Literal["lookup", "filing"]
+_WORDS: dict[Kind, tuple[str, str]] = {
+    "lookup": ("查询", "lookups"),
+    "filing": ("提交申请", "applications filed"),
+}
 
 
 def _window(request: Request, name: str) -> SlidingWindow:
@@ -44,11 +54,15 @@ def _says(zh: str, en: str, limit: int, wait: int) -> tuple[str, str]:
     )
 
 
-def hit(request: Request) -> None:
-    """Count one lookup of the request's client; 429 once over the limit."""
-    limit = int(request.app.state.settings.lookup_rate_limit)
-    if wait := _wait(request, "lookup_window", limit):
-        raise TooManyRequests(*_says("查询", "lookups", limit, wait))
+def hit(request: Request, kind: Kind = "lookup") -> None:
+    """Count one request of ``kind`` of the request's client; 429 with Retry-After once over
+    the limit."""
+    settings = request.app.state.settings
+    limit = int(settings.lookup_rate_limit if kind == "lookup" else settings.filing_rate_limit)
+    if wait := _wait(request, f"{kind}_window", limit):
+        refused = TooManyRequests(*_says(*_WORDS[kind], limit, wait))
+        refused.retry_after = wait  # the Retry-After header
+        raise refused
 
 
 def hit_report(request: Request) -> None:

@@ -38,7 +38,7 @@ from gongxin.identity import departments as depts
 from gongxin.records import decisions
 from gongxin.records.gate import Audience
 from gongxin.workflows import attachments as files
-from gongxin.workflows import notify
+from gongxin.workflows import clockstops, notify
 from gongxin.workflows.deadlines import Jurisdiction
 from gongxin.workflows.eligibility import checklist
 
@@ -322,6 +322,12 @@ def summary(row: Any) -> dict[str, Any]:
         "outcome": row.outcome,
         "reasons": row.reasons,
         "department_id": row.department_id,
+        "extended_days": row.extended_days,
+        "extension_reason": row.extension_reason,
+        "paused_since": row.paused_since,
+        "pause_kind": row.pause_kind,
+        "pause_reason": row.pause_reason,
+        "paused_days": row.paused_days,
     }
 
 
@@ -372,6 +378,7 @@ def decide(
         )
     if not reasons.strip():
         raise InvalidInput("处理理由（reasons）不能为空", "reasons are required", field="reasons")
+    clockstops.close_pause(conn, row, as_of, now=now)  # a pause ends with the decision
     spec = catalog.get(row.dataset)
     by = f"{row.kind}:{row.id}"
     if outcome == "granted":

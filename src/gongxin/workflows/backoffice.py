@@ -14,7 +14,7 @@ from gongxin import clock
 from gongxin.db.models import departments
 from gongxin.db.workflow_tables import applications
 from gongxin.workflows.applications import KINDS, OPEN, STATE_ZH
-from gongxin.workflows.deadlines import remaining
+from gongxin.workflows.clockstops import countdown
 
 APPROVALS = ("granted", "corrected", "withdrawn")  # the applicant's request met
 REFUSALS = ("refused", "upheld", "returned")
@@ -30,13 +30,15 @@ class Waiting:
     applicant: str
     received_on: date
     due_on: date
-    left: int  # working days to the deadline; negative: overdue
+    left: int  # working days to the deadline; negative: overdue; paused: as it stood
     state_zh: str
     escalated: bool
+    extended: int = 0  # working days of the extension taken
+    paused_since: date | None = None  # the clock stands still since
 
     @property
     def overdue(self) -> bool:
-        return self.left < 0 and self.state_zh == STATE_ZH[OPEN]
+        return self.left < 0 and self.state_zh == STATE_ZH[OPEN] and self.paused_since is None
 
 
 def queue(
@@ -54,10 +56,10 @@ def queue(
         query = query.where(applications.c.state == OPEN)
     out = []
     for r in conn.execute(query):
-        left = remaining(r.due_on, as_of if r.state == OPEN else r.decided_on or as_of)
         out.append(Waiting(r.id, r.number, KINDS[r.kind][0], r.record_id, r.department,
-                           r.applicant, r.received_on, r.due_on, left,
-                           STATE_ZH.get(r.state, r.state), bool(r.escalated)))  # fmt: skip
+                           r.applicant, r.received_on, r.due_on, countdown(r, as_of),
+                           STATE_ZH.get(r.state, r.state), bool(r.escalated), r.extended_days,
+                           r.paused_since))  # fmt: skip
     return out
 
 
@@ -87,7 +89,7 @@ class Figures:
 def stats(conn: sa.Connection, *, department_id: int | None, as_of: date) -> list[Figures]:
     query = sa.select(
         applications.c.state, applications.c.received_on, applications.c.decided_on,
-        applications.c.due_on, departments.c.name,
+        applications.c.due_on, applications.c.paused_since, departments.c.name,
     ).join(departments, departments.c.id == applications.c.department_id)  # fmt: skip
     if department_id is not None:
         query = query.where(applications.c.department_id == department_id)
@@ -97,7 +99,7 @@ def stats(conn: sa.Connection, *, department_id: int | None, as_of: date) -> lis
         f.applications += 1
         if r.state == OPEN:
             f.open += 1
-            f.overdue += as_of > r.due_on
+            f.overdue += r.paused_since is None and as_of > r.due_on
             continue
         f.approvals += r.state in APPROVALS
         f.refusals += r.state in REFUSALS

@@ -1,7 +1,8 @@
 """The deadlines of open objections and repair applications, watched daily by the worker: a
 reminder to the department's clerks when a decision is due within the jurisdiction's
 ``remind_days``, and escalation to the credit centre once it is overdue (flagged once, an
-e-mail to the centre's address)."""
+e-mail to the centre's address). A paused application (workflows/clockstops) is left alone
+until its clock runs again; an extension moves ``due_on`` and allows a new reminder."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def watch(conn: sa.Connection, *, as_of: date, now: datetime) -> dict[str, int]:
     rows = conn.execute(
         sa.select(applications, departments.c.notify_email.label("clerks"))
         .join(departments, departments.c.id == applications.c.department_id)
-        .where(applications.c.state == "received")
+        .where(applications.c.state == "received", applications.c.paused_since.is_(None))
     ).all()
     for row in rows:
         left = remaining(row.due_on, as_of)

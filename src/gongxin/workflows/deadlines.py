@@ -15,6 +15,16 @@ from gongxin import clock
 from gongxin.errors import InvalidInput
 
 
+class Pause(BaseModel):
+    """A kind of 计时中止: while it lasts the deadline's clock stands still."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: str
+    en: str
+    basis: str
+
+
 class Jurisdiction(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -22,16 +32,30 @@ class Jurisdiction(BaseModel):
     objection_days: int = Field(ge=0)
     objection_extension: int = Field(ge=0)
     repair_days: int = Field(ge=0)
+    repair_extension: int = Field(default=0, ge=0)
     remind_days: int = Field(ge=0)
     list_minimum_months: dict[str, int] = {}
     training_severities: list[str] = []
+    pauses: dict[str, Pause] = {}
 
     def days(self, kind: str) -> int:
         return self.objection_days if kind == "objection" else self.repair_days
 
-    def due(self, kind: str, received: date) -> date:
-        """The last working day to decide an application received on ``received``."""
-        return clock.add_working_days(received, self.days(kind))
+    def extension(self, kind: str) -> int:
+        """Working days the department may add once, with reasons (0: none)."""
+        return self.objection_extension if kind == "objection" else self.repair_extension
+
+    def due(self, kind: str, received: date, *, extended: int = 0, paused: int = 0) -> date:
+        """The last working day to decide an application received on ``received``, its
+        deadline moved by an extension taken and by the working days the clock stood still.
+
+        >>> national = jurisdiction("national")[1]
+        >>> national.due("repair", date(2026, 9, 30))  # 1–7 Oct holiday, Sat 10 Oct worked
+        datetime.date(2026, 10, 10)
+        >>> national.due("objection", date(2026, 9, 30), extended=15)  # 5 + 15 working days
+        datetime.date(2026, 11, 3)
+        """
+        return clock.add_working_days(received, self.days(kind) + extended + paused)
 
 
 class Rules(BaseModel):

@@ -14,6 +14,16 @@ def to_html(app: dict[str, Any]) -> str:
         ("记录编号", str(app["record_id"])),
         ("受理日期", str(app["received_on"])),
         ("办理期限", str(app["due_on"])),
+        *(
+            [("延长期限", f"{app['extended_days']} 个工作日：{app['extension_reason'] or ''}")]
+            if app.get("extended_days")
+            else []
+        ),
+        *(
+            [("中止计时", f"{app['paused_days']} 个工作日不计入办理期限")]
+            if app.get("paused_days")
+            else []
+        ),
         ("处理结果", app["state_zh"]),
         ("决定日期", str(app["decided_on"] or "尚未办结")),
         ("理由", app["reasons"] or ""),

@@ -1,7 +1,8 @@
 """/admin/applications: objections (异议) and credit repair (信用修复) in the back office.
 
 A department's clerks and admins see their department's queue with the working-day countdown
-and decide (the same service as the rest: gongxin.workflows.applications.decide); the credit
+and decide (the same service as the rest: gongxin.workflows.applications.decide), take the
+jurisdiction's one extension or pause the clock (gongxin.workflows.clockstops); the credit
 centre's admins see every department's queue, may decide any (escalated) application, and read
 the figures per department; auditors read.
 """
@@ -14,17 +15,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongxin.clock import local_date
-from gongxin.errors import Forbidden, GongxinError
+from gongxin.errors import Forbidden, GongxinError, InvalidInput
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
-from gongxin.records.gate import STATUS_KEY, Audience
+from gongxin.records.gate import Audience
 from gongxin.records.lookup import record as record_of
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import IdPath
-from gongxin.workflows import applications, backoffice
+from gongxin.workflows import applications, backoffice, clockstops
 from gongxin.workflows.applications import OUTCOMES
+from gongxin.workflows.deadlines import jurisdiction
 
 router = APIRouter(prefix="/admin/applications", tags=["后台 back office"], include_in_schema=False)
 
@@ -33,6 +35,9 @@ Reader = Annotated[User, Depends(require_roles(*READERS))]
 Decider = Annotated[
     User, Depends(require_roles(Role.DEPT_CLERK, Role.DEPT_ADMIN, Role.CENTRE_ADMIN))
 ]
+
+
+_DONE = {"1": "已办结", "clock": "办理期限已更新 (the deadline is updated)"}
 
 
 def _viewer(user: User) -> int | None:
@@ -64,6 +69,7 @@ def _detail(
     request: Request, engine: EngineDep, catalog: CatalogDep, user: User, app_id: IdPath,
     as_of: Any, status: int = 200, error: GongxinError | None = None, done: str = "",
 ) -> HTMLResponse:  # fmt: skip
+    settings = request.app.state.settings
     viewer = _viewer(user)
     with engine.connect() as conn:
         row = applications.get(conn, app_id)
@@ -81,10 +87,18 @@ def _detail(
         user.roles & {Role.CENTRE_ADMIN}
         or (user.roles & {Role.DEPT_CLERK, Role.DEPT_ADMIN} and row.department_id == viewer)
     )
+    try:
+        jur = jurisdiction(row.jurisdiction, settings.workflow_rules)[1]
+        clock_rules: dict[str, Any] = {
+            "rules_name": jur.name, "extension": jur.extension(row.kind), "pauses": jur.pauses,
+        }  # fmt: skip
+    except GongxinError:  # rules no longer name its jurisdiction: the deadline stays as it is
+        clock_rules = {"rules_name": row.jurisdiction, "extension": 0, "pauses": {}}
     return render(
         request, "admin/application.html", status, app=row, summary=applications.summary(row),
-        record=shown, rows=rows, mark=data.get(STATUS_KEY),
+        record=shown, rows=rows, mark=(shown["mark"] or {}).get("code"),
         outcomes=OUTCOMES[row.kind], may_decide=may_decide, error=error, done=done,
+        left=clockstops.countdown(row, as_of), **clock_rules,
     )  # fmt: skip
 
 
@@ -94,7 +108,7 @@ def detail_page(
     user: Reader, done: Annotated[str, Query()] = "",
 ) -> HTMLResponse:  # fmt: skip
     return _detail(request, engine, catalog, user, app_id, local_date(now),
-                   done="已办结" if done else "")  # fmt: skip
+                   done=_DONE.get(done, ""))  # fmt: skip
 
 
 @router.post("/{app_id}/decide")
@@ -121,3 +135,68 @@ async def decide_form(
             raise
         return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
     return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)
+
+
+async def _clock(
+    step: str, app_id: int, request: Request, engine: EngineDep, catalog: CatalogDep,
+    now: NowDep, settings: SettingsDep, user: User,
+) -> Response:  # fmt: skip
+    form = await request.form()
+    sent = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    as_of = local_date(now)
+    who: dict[str, Any] = {"actor": user.actor, "department_id": _viewer(user),
+                           "as_of": as_of, "now": now}  # fmt: skip
+    try:
+        with engine.begin() as conn:
+            if step == "extend":
+                clockstops.extend(
+                    conn, app_id, sent.get("reason", ""), days=_days(sent.get("days", "")),
+                    rules_path=settings.workflow_rules, **who,
+                )  # fmt: skip
+            elif step == "pause":
+                clockstops.pause(conn, app_id, sent.get("kind", ""), sent.get("reason", ""),
+                                 rules_path=settings.workflow_rules, **who)  # fmt: skip
+            else:
+                clockstops.resume(conn, app_id, **who)
+    except GongxinError as exc:
+        if exc.status == 404:
+            raise
+        return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
+    return RedirectResponse(f"/admin/applications/{app_id}?done=clock", status_code=303)
+
+
+@router.post("/{app_id}/extend")
+async def extend_form(
+    app_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    settings: SettingsDep, user: Decider,
+) -> Response:  # fmt: skip
+    """延长办理期限: the jurisdiction's one extension, with reasons."""
+    return await _clock("extend", app_id, request, engine, catalog, now, settings, user)
+
+
+@router.post("/{app_id}/pause")
+async def pause_form(
+    app_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    settings: SettingsDep, user: Decider,
+) -> Response:  # fmt: skip
+    """中止计时: a pause the jurisdiction allows (河南: tests, expert review)."""
+    return await _clock("pause", app_id, request, engine, catalog, now, settings, user)
+
+
+@router.post("/{app_id}/resume")
+async def resume_form(
+    app_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep, now: NowDep,
+    settings: SettingsDep, user: Decider,
+) -> Response:  # fmt: skip
+    """恢复计时: the clock runs again; the days it stood still move the deadline."""
+    return await _clock("resume", app_id, request, engine, catalog, now, settings, user)
+
+
+def _days(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 3:
+        raise InvalidInput(f"延长天数“{text[:10]}”不是整数", f"days {text[:10]!r} is not a number",
+                           field="days")  # fmt: skip
+    return int(text)

@@ -69,6 +69,10 @@ class ApplicationOut(BaseModel):
     due_on: date
     decided_on: date | None
     reasons: str | None
+    extended_days: int = Field(description="已延长的工作日（限一次）")
+    extension_reason: str | None = Field(description="延长理由")
+    paused_since: date | None = Field(description="自此日起中止计时（期间不计入办理期限）")
+    paused_days: int = Field(description="已不计入办理期限的中止工作日")
 
 
 class ChecklistItem(BaseModel):
@@ -115,9 +119,10 @@ def repair_checklist(
 
 @router.post("/applications", status_code=201, summary="提出异议或信用修复申请 (file)")
 def file_application(
-    body: ApplicationIn, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep,
-    now: NowDep,
+    body: ApplicationIn, request: Request, engine: EngineDep, catalog: CatalogDep,
+    settings: SettingsDep, now: NowDep,
 ) -> FiledOut:  # fmt: skip
+    ratelimit.hit(request, "filing")
     filing = Filing(**body.model_dump(exclude={"attachments"}))
     filed = service.file(engine, catalog, settings, filing, _uploads(body.attachments),
                          as_of=local_date(now), now=now)  # fmt: skip

@@ -27,7 +27,15 @@ from gongxin.sanctions import lists, log, memoranda, quota, scenes, writer
 from gongxin.sanctions.match import Item
 from gongxin.web.api.errors_doc import DEPARTMENT_KEY
 from gongxin.web.auth import actor_of, require_scope
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, catalog_of, engine_of, settings_of
+from gongxin.web.deps import (
+    CatalogDep,
+    EngineDep,
+    NowDep,
+    SettingsDep,
+    catalog_of,
+    engine_of,
+    settings_of,
+)
 from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩 joint reward and punishment"])
@@ -53,19 +61,24 @@ def list_entries(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
+    settings: SettingsDep,
     page: Annotated[int, Query(le=MAX_PAGE, description="页码 (page, from 1)")] = 1,
     size: Annotated[
         int, Query(le=MAX_PAGE, description=f"每页条数 (1–{lists.MAX_PAGE_SIZE})")
     ] = 20,
 ) -> dict[str, Any]:
-    """Entries the public may see today, newest listing first, personal data masked."""
+    """Entries the public may see today, newest listing first, personal data masked; ``mark``
+    is 异议处理中 while an objection is pending (``GONGXIN_OBJECTION_PUBLIC_MARK``)."""
     lt = lists.get(catalog, list_type)
     as_of = local_date(now)
     with engine.connect() as conn:
         found = lists.public_entries(conn, lt, as_of=as_of, page=page, size=size)
+    entries = found.entries
+    if not settings.objection_public_mark:
+        entries = [e | {"mark": None} for e in entries]
     return {
         "list": lt.code, "name": lt.name, "as_of": as_of, "page": page, "size": size,
-        "more": found.more, "entries": found.entries, "audience": Audience.PUBLIC.value,
+        "more": found.more, "entries": entries, "audience": Audience.PUBLIC.value,
     }  # fmt: skip
 
 

@@ -65,14 +65,19 @@ def subject_records(
     engine: EngineDep,
     catalog: CatalogDep,
     now: NowDep,
+    settings: SettingsDep,
     dataset: Annotated[str | None, Query(description="数据集代码 (dataset code)")] = None,
 ) -> dict[str, Any]:
-    """Every record of the subject the public may see today, masked as the rules require."""
+    """Every record of the subject the public may see today, masked as the rules require;
+    ``mark`` is 异议处理中 while an objection is pending (unless the deployment turned the
+    public mark off, ``GONGXIN_OBJECTION_PUBLIC_MARK``)."""
     as_of = local_date(now)
     with engine.connect() as conn:
         shown = profiles.visible_records(
             conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of, dataset=dataset
         )
+    if not settings.objection_public_mark:
+        shown = [r | {"mark": None} for r in shown]
     return {"as_of": as_of, "total": len(shown), "records": shown}
 
 

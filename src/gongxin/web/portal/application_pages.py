@@ -83,6 +83,7 @@ async def file_form(
     as_of = local_date(now)
     try:
         _kind(kind)
+        ratelimit.hit(request, "filing")  # before the form is read: a flood costs nothing
         async with request.form(
             max_files=settings.attachment_max_count + 1,
             max_part_size=settings.attachment_max_bytes + 1024,

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.records import gate, lookup
+from gongxin.records import lookup
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
 from gongxin.subjects.grades import grades as subject_grades
@@ -102,8 +102,6 @@ def _basics(found: profiles.Profile) -> list[tuple[str, str]]:
 def _record_view(catalog: Catalog, record: dict[str, Any]) -> dict[str, Any]:
     spec = catalog.get(record["dataset"])
     data = {k: v for k, v in record["data"].items() if v not in (None, "", [])}
-    mark = data.pop(gate.STATUS_KEY, None)  # a workflow's status is shown as a mark, not a field
-    data.pop(gate.STATUS_ON_KEY, None)
     rows = [(f.name, shown(data.pop(f.code))) for f in spec.fields if f.code in data]
     rows += [(code, shown(value)) for code, value in data.items()]  # fields not in the spec
     return {
@@ -111,7 +109,7 @@ def _record_view(catalog: Catalog, record: dict[str, Any]) -> dict[str, Any]:
         "title": spec.name,
         "date": shown(record["event_date"]),
         "rows": rows,
-        "objection": mark == "objection",
+        "objection": (record.get("mark") or {}).get("code") == "objection",
     }
 
 
