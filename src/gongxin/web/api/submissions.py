@@ -205,6 +205,7 @@ def submission(submission_id: str, engine: EngineDep, department: SubmitterDep) 
 def submission_rejects(
     submission_id: str,
     engine: EngineDep,
+    catalog: CatalogDep,
     settings: SettingsDep,
     department: SubmitterDep,
     format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv")] = "xlsx",
@@ -216,7 +217,7 @@ def submission_rejects(
     out = folder / f"{submission_id}-{secrets.token_hex(4)}.{format}"
     with engine.connect() as conn:
         get_submission(conn, submission_id, department=department)  # the caller's own only
-        export(conn, submission_id, out)
+        export(conn, submission_id, out, catalog)
     media = (
         "text/csv; charset=utf-8"
         if format == "csv"
