@@ -5,8 +5,8 @@ the file's own columns, in its own order (repeated columns included), then any c
 under no header (``第N列``). Intake ignores the first two columns (unknown headers), so the
 corrected file is resubmitted as it is. The workbook freezes its header row and the two leading
 columns, sizes its columns to their contents and highlights each cell named by a problem (with
-the catalog to map headers onto fields). Cells are always written as text and pass through ``gongxin.formulas``:
-a value beginning with ``= + - @`` gets the customary leading apostrophe (which intake removes
+the catalog to map headers onto fields). Cells are always written as text and pass through
+``gongxin.formulas``: a value beginning with ``= + - @`` gets the customary leading apostrophe (which intake removes
 again on resubmission) and never becomes a formula.
 """
 
