@@ -6,8 +6,8 @@ under no header (``第N列``). Intake ignores the first two columns (unknown hea
 corrected file is resubmitted as it is. The workbook freezes its header row and the two leading
 columns, sizes its columns to their contents and highlights each cell named by a problem (with
 the catalog to map headers onto fields). Cells are always written as text and pass through
-``gongxin.formulas``: a value beginning with ``= + - @`` gets the customary leading apostrophe (which intake removes
-again on resubmission) and never becomes a formula.
+``gongxin.formulas``: a value beginning with ``= + - @`` gets the customary leading apostrophe
+(which intake removes again on resubmission) and never becomes a formula.
 """
 
 from __future__ import annotations
@@ -138,9 +138,7 @@ def _widths(header: list[str], sample: list[Rejected]) -> list[float]:
     return [min(max(w, 6), cap) + 2 for w, cap in zip(widths, caps, strict=True)]
 
 
-def _write_xlsx(
-    header: list[str], rows: Iterator[Rejected], out: Path, at: dict[str, int]
-) -> int:
+def _write_xlsx(header: list[str], rows: Iterator[Rejected], out: Path, at: dict[str, int]) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -161,8 +159,7 @@ def _write_xlsx(
     for row_no, cells, errors, faulty in [*first, *rows]:
         marked = {at[f] for f in faulty if f in at}
         values = [
-            cell(sheet, v, fill=bad) if j in marked else cell(sheet, v)
-            for j, v in enumerate(cells)
+            cell(sheet, v, fill=bad) if j in marked else cell(sheet, v) for j, v in enumerate(cells)
         ]
         sheet.append([cell(sheet, errors, alignment=wrap, font=bold), row_no, *values])
         count += 1
