@@ -39,7 +39,8 @@ router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
 SubmitterDep = Annotated[Department, Depends(require_scope(Scope.SUBMIT))]
 
 
-def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
+def save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """Spool an upload to ``folder``; 413 (nothing kept) past ``limit`` bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".upload") as tmp:
         written = 0
@@ -121,7 +122,7 @@ async def submit(
             )
         catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
         folder = settings.var_dir / "uploads"
-        path = await run_in_threadpool(_save, file, folder, settings.upload_max_bytes)
+        path = await run_in_threadpool(save_upload, file, folder, settings.upload_max_bytes)
         name = file.filename or path.name
     declared = encoding if isinstance(encoding, str) and encoding else None
     try:
