@@ -5,9 +5,9 @@ records linked by code, the credit-check form and the sharing-request form."""
 from __future__ import annotations
 
 import io
-from html import unescape
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest

@@ -56,6 +56,7 @@ def list_unlinked(
     limit: int = 100,
     offset: int = 0,
     department_id: int | None = None,
+    newest_first: bool = False,
 ) -> list[Unlinked]:
     query = (
         sa.select(
@@ -68,7 +69,7 @@ def list_unlinked(
             records.c.row_no,
         )
         .where(*_where(dataset, department_id))
-        .order_by(records.c.id)
+        .order_by(records.c.id.desc() if newest_first else records.c.id)
         .limit(limit)
         .offset(offset)
     )

@@ -53,8 +53,9 @@ def _page(
     with engine.connect() as conn:
         total = linkage.count_unlinked(conn, chosen, department_id=scope)
         items = linkage.list_unlinked(
-            conn, chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, department_id=scope
-        )
+            conn, chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+            department_id=scope, newest_first=True,
+        )  # fmt: skip
     return render(
         request,
         "admin/unlinked.html",
