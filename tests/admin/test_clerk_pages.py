@@ -192,11 +192,16 @@ def test_bad_uploads_get_the_same_errors_as_the_api_next_to_their_field(
     assert forged.status_code == 403  # no CSRF token
 
 
+def _register(office: Office, tmp_path: Path, n: int) -> None:
+    """A subject in the registry (the market regulator's registration file)."""
+    path = write_registrations(tmp_path / "r.csv", [registration_row(n)])
+    ingest(office.engine, catalog(), path, dataset="registration", provider=PROVIDER, as_of=AS_OF)
+
+
 def test_unlinked_records_are_listed_per_department_and_linked_by_code(
     office: Office, tmp_path: Path
 ) -> None:
-    ingest(office.engine, catalog(), write_registrations(tmp_path / "r.csv", [registration_row(50)]),
-           dataset="registration", provider=PROVIDER, as_of=AS_OF)  # fmt: skip
+    _register(office, tmp_path, 50)
     office.login("clerk")
     _upload(office, [("p.csv", _penalties(tmp_path, "p.csv", [penalty_row(3)]))])
     with office.engine.connect() as conn:
@@ -253,8 +258,7 @@ def _check(office: Office, **form: str) -> tuple[int, str]:
 def test_a_subject_that_cannot_be_checked_is_an_error_never_no_hit(
     office: Office, tmp_path: Path
 ) -> None:
-    ingest(office.engine, catalog(), write_registrations(tmp_path / "r.csv", [registration_row(50)]),
-           dataset="registration", provider=PROVIDER, as_of=AS_OF)  # fmt: skip
+    _register(office, tmp_path, 50)
     office.login("clerk")
     status, page = _check(office, subject=wrong_check(make_uscc(50)))
     assert status == 200
@@ -333,3 +337,7 @@ def test_a_sharing_request_is_filed_from_the_form_with_chinese_names(office: Off
     assert "申请已提交" in listing and "失信被执行人" in listing
     assert "证件号码（个人信息）" in listing and "被执行人姓名/名称" in listing
     assert "MD_ZJHM" not in listing
+    office.login("root")  # the audit entry of the request names them the same way
+    audit_page = _text(office.client.get("/admin/audit?action=exchange.request.submit").text)
+    assert "数据集：失信被执行人" in audit_page
+    assert "被执行人姓名/名称 证件号码（个人信息）" in audit_page

@@ -5,7 +5,9 @@ or a field the visibility gate masks for the public) is flagged."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from gongxin.catalog.model import FieldSpec
 from gongxin.catalog.registry import Catalog
@@ -44,3 +46,28 @@ def field_labels(catalog: Catalog, dataset: str, codes: list[str]) -> list[Field
 def all_fields(catalog: Catalog, dataset: str) -> list[FieldLabel]:
     """Every field of the dataset's current layout, labelled."""
     return [FieldLabel(f.code, f.name, is_personal(f)) for f in catalog.get(dataset).fields]
+
+
+_DATASET_IN_TARGET = re.compile(r"\bdataset:([A-Za-z0-9_]+)")
+
+
+@dataclass(frozen=True)
+class Named:
+    """What an audit entry's dataset code and field codes mean, for people."""
+
+    dataset: str
+    fields: list[FieldLabel]
+
+
+def of_entry(catalog: Catalog, target: str, detail: Any) -> Named | None:
+    """The dataset (``dataset:CODE`` in the target, or ``dataset`` in the detail) and the
+    fields (``fields`` in the detail) an audit entry names, by Chinese name; None if none."""
+    found = _DATASET_IN_TARGET.search(target or "")
+    code = found.group(1) if found else None
+    if code is None and isinstance(detail, dict) and isinstance(detail.get("dataset"), str):
+        code = detail["dataset"]
+    if code is None or code not in catalog:
+        return None
+    codes = detail.get("fields") if isinstance(detail, dict) else None
+    wanted = [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
+    return Named(dataset_name(catalog, code), field_labels(catalog, code, wanted))
