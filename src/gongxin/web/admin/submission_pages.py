@@ -167,11 +167,10 @@ async def _upload(
             path = await run_in_threadpool(save_upload, file, folder, settings.upload_max_bytes)
             try:
                 summary = await run_in_threadpool(
-                    lambda p=path, n=name: ingest(  # type: ignore[misc]
-                        engine, catalog, p, dataset=chosen, provider=user.department.name,
-                        as_of=now, file_name=n, batch_rows=settings.intake_batch_rows,
-                        limits=ReadLimits.of(settings), backload=backload,
-                    )
+                    ingest, engine, catalog, path, dataset=chosen,
+                    provider=user.department.name, as_of=now, file_name=name,
+                    batch_rows=settings.intake_batch_rows, limits=ReadLimits.of(settings),
+                    backload=backload,
                 )  # fmt: skip
             finally:
                 path.unlink(missing_ok=True)
