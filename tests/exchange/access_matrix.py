@@ -29,6 +29,7 @@ ANY_ROLE: frozenset[Role] = frozenset(Role)
 CENTRE = frozenset({Role.CENTRE_ADMIN})
 ADMINS = frozenset({Role.CENTRE_ADMIN, Role.DEPT_ADMIN})
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.CENTRE_ADMIN})
+CLERKS = frozenset({Role.DEPT_CLERK, Role.DEPT_ADMIN})
 
 ACCESS: dict[tuple[str, str], Access] = {
     # operations and the API's own documentation
@@ -135,6 +136,20 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/requests/{request_id}/approve"): ADMINS,
     ("POST", "/admin/requests/{request_id}/refuse"): ADMINS,
     ("GET", "/admin/keys"): ADMINS,
+    ("GET", "/admin/requests/new"): CLERKS,
+    ("POST", "/admin/requests"): CLERKS,
+    # back office: the clerk's daily work (gongxin.web.admin.submission_pages, unlinked_pages,
+    # credit_check_pages): the department's own uploads, 待关联 records and credit checks
+    ("GET", "/admin/submissions"): CLERKS | CENTRE,
+    ("POST", "/admin/submissions"): CLERKS,
+    ("GET", "/admin/submissions/{submission_id}"): CLERKS | CENTRE,
+    ("GET", "/admin/submissions/{submission_id}/rejects.xlsx"): CLERKS | CENTRE,
+    ("GET", "/admin/unlinked"): CLERKS | CENTRE,
+    ("POST", "/admin/unlinked/{record_id}/link"): CLERKS | CENTRE,
+    ("GET", "/admin/credit-check"): CLERKS,
+    ("POST", "/admin/credit-check"): CLERKS,
+    ("GET", "/admin/credit-check/{check_id}"): CLERKS,
+    ("GET", "/admin/credit-check/{check_id}/workbook.xlsx"): CLERKS,
     # back office: the audit log (gongxin.web.admin.audit_pages), auditors and centre admins
     ("GET", "/admin/audit"): AUDIT_READERS,
     ("GET", "/admin/audit/export.csv"): AUDIT_READERS,

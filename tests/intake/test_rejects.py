@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from gongxin.errors import NotFound
 from gongxin.intake import rejects as export_rejects
@@ -18,6 +19,7 @@ from tests.intake.helpers import (
     Store,
     assert_reconciles,
     by_row,
+    catalog,
     penalty_row,
     write_csv,
     wrong_check,
@@ -111,8 +113,8 @@ def test_export_has_the_files_own_columns_in_order_plus_row_and_errors(
     with store.engine.connect() as conn:
         assert export_rejects.export(conn, summary.submission_id, out) == 3
     table = read_csv(out) if suffix == ".csv" else read_xlsx(out)
-    assert table[0] == ["原行号", *HEADERS, "错误说明"]
-    assert [int(str(row[0])) for row in table[1:]] == [3, 4, 5]
+    assert table[0] == ["错误说明", "原行号", *HEADERS]
+    assert [int(str(row[1])) for row in table[1:]] == [3, 4, 5]
     by_header = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     assert by_header[0][PENALTY["CF_XDR_SHXYM"]] == BAD_CODE
     assert by_header[0]["内部编号"] == "N1"
@@ -137,7 +139,7 @@ def test_fixed_rows_from_the_csv_export_are_accepted(store: Store) -> None:
         export_rejects.export(conn, first.submission_id, out)
 
     header, *records = read_csv(out)
-    assert header[0] == "原行号" and header[-1] == "错误说明"
+    assert header[:2] == ["错误说明", "原行号"]
     fixes = {
         "3": {PENALTY["CF_XDR_SHXYM"]: penalty_row(3)["CF_XDR_SHXYM"]},
         "4": {PENALTY["CF_JDRQ"]: "2024/03/15", PENALTY["CF_SY"]: "超范围经营。"},
@@ -147,8 +149,8 @@ def test_fixed_rows_from_the_csv_export_are_accepted(store: Store) -> None:
     for record in records:
         values = dict(zip(header, record, strict=True))
         values.update(fixes[values["原行号"]])
-        fixed.append([values[h] for h in header[1:-1]])
-    resubmitted = write_csv(store.folder / "fixed.csv", header[1:-1], fixed)
+        fixed.append([values[h] for h in header[2:]])
+    resubmitted = write_csv(store.folder / "fixed.csv", header[2:], fixed)
 
     second = store.ingest(resubmitted)
     assert (second.rows, second.accepted, second.rejected) == (3, 3, 0)
@@ -230,5 +232,58 @@ def test_export_keeps_a_repeated_column_of_the_file(store: Store) -> None:
     with store.engine.connect() as conn:
         export_rejects.export(conn, summary.submission_id, out)
     header, record = read_csv(out)
-    assert header == ["原行号", *headers, "错误说明"]
-    assert record[-3:-1] == ["第一", "第二"]
+    assert header == ["错误说明", "原行号", *headers]
+    assert record[-2:] == ["第一", "第二"]
+
+
+def test_workbook_leads_with_the_errors_highlights_the_bad_cells_and_freezes_the_header(
+    store: Store,
+) -> None:
+    summary = store.ingest(write(store, "penalties.csv", bad_rows()))
+    out = store.folder / "errors.xlsx"
+    with store.engine.connect() as conn:
+        export_rejects.export(conn, summary.submission_id, out, catalog())
+    book = load_workbook(out)
+    try:
+        sheet = book.worksheets[0]
+        assert sheet.freeze_panes == "C2"  # header row, errors and row numbers stay in view
+        header = [c.value for c in sheet[1]]
+        assert header[:2] == ["错误说明", "原行号"]
+        assert sheet.column_dimensions["A"].width >= 40  # the error text is readable
+        name_col = header.index(PENALTY["CF_XDR_MC"]) + 1
+        assert sheet.column_dimensions[get_column_letter(name_col)].width >= 8
+
+        def filled(row: int) -> set[str]:
+            return {
+                str(header[c.column - 1])
+                for c in sheet[row]
+                if c.fill is not None and c.fill.fgColor.rgb.endswith(export_rejects.HIGHLIGHT)
+            }
+
+        assert filled(2) == {PENALTY["CF_XDR_SHXYM"]}  # row 3 of the file: the bad code only
+        assert filled(3) == {PENALTY["CF_JDRQ"], PENALTY["CF_SY"]}
+        assert filled(4) == {PENALTY["CF_XDR_LB"]}
+    finally:
+        book.close()
+
+
+def test_the_workbook_resubmitted_as_it_is_after_fixing_is_accepted(store: Store) -> None:
+    first = store.ingest(write(store, "penalties.csv", bad_rows()))
+    out = store.folder / "errors.xlsx"
+    with store.engine.connect() as conn:
+        export_rejects.export(conn, first.submission_id, out, catalog())
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    fixes = {
+        3: {PENALTY["CF_XDR_SHXYM"]: penalty_row(3)["CF_XDR_SHXYM"]},
+        4: {PENALTY["CF_JDRQ"]: "2024/03/15", PENALTY["CF_SY"]: "超范围经营。"},
+        5: {PENALTY["CF_XDR_LB"]: "法人及非法人组织"},
+    }
+    for row in sheet.iter_rows(min_row=2):
+        for name, value in fixes[int(row[1].value)].items():
+            row[header.index(name)].value = value
+    book.save(store.folder / "fixed.xlsx")
+    second = store.ingest(store.folder / "fixed.xlsx")
+    assert (second.rows, second.accepted, second.rejected) == (3, 3, 0)
+    assert set(second.unknown_columns) >= {"错误说明", "原行号"}

@@ -34,16 +34,19 @@ SUBJECTS = 400  # enough for more than one page of 经营异常名录
 PASSWORD = "Journey-2026-ok"
 CENTRE = "市信用中心"
 FINANCE = "市财政局"  # runs demo checks, one of them left awaiting feedback
+MARKET = "市市场监督管理局"
 USERS = {  # username → (department, roles, display name)
     "zhou": (CENTRE, ["centre_admin"], "周主任"),
     "qian": (FINANCE, ["dept_clerk"], "钱经办"),
     "shen": (CENTRE, ["auditor"], "沈审计"),
+    "wang": (MARKET, ["dept_clerk"], "王经办"),  # submits the market regulator's files
 }
 
 
 @dataclass(frozen=True)
 class Site:
     url: str
+    db_url: str = ""  # the demo city's database, for a journey that needs to pick its data
 
 
 def _load_demo(db_url: str, folder: Path, settings: Settings) -> None:
@@ -78,7 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Iterato
     app = create_app(settings)
     app.dependency_overrides[deps.get_now] = lambda: NOW
     with live_server(app) as url:
-        yield Site(url)
+        yield Site(url, db_url)
 
 
 @pytest.fixture(scope="module")

@@ -131,7 +131,7 @@ def rejects(
 ) -> None:
     """导出退回的行及错误说明 (export rejected rows with their errors)."""
     with common.engine().connect() as conn:
-        count = rejects_export.export(conn, submission_id, out)
+        count = rejects_export.export(conn, submission_id, out, common.catalog())
     common.out.print(f"已导出 {count} 行到 {out} (exported {count} rejected rows)")
 
 

@@ -105,9 +105,12 @@ def check_fields(spec: DatasetSpec, fields: Iterable[str]) -> list[str]:
             f"dataset {spec.code} has no fields {', '.join(unknown)}",
             unknown=unknown,
             known=known,
+            field="fields",
         )
     if not wanted:
-        raise InvalidInput("请至少申请一个字段", "request at least one field", known=known)
+        raise InvalidInput(
+            "请至少申请一个字段", "request at least one field", known=known, field="fields"
+        )
     return [code for code in known if code in set(wanted)]
 
 

@@ -146,27 +146,36 @@ def submit(
             grants.not_shared(spec) + "，不能申请",
             f"dataset {dataset} is not shared and cannot be requested",
             legal_basis=grants.share_basis(spec),
+            field="dataset",
         )
     if spec.share_type == "无条件":
         raise InvalidInput(
             f"数据集 {dataset}（{spec.name}）为无条件共享，各部门无需申请即可直接读取",
             f"dataset {dataset} is shared unconditionally: read it without a request",
+            field="dataset",
         )
     codes = grants.check_fields(spec, fields)
     purpose = purpose.strip()
     if not purpose:
-        raise InvalidInput("请写明用途", "state the purpose of the request")
+        raise InvalidInput("请写明用途", "state the purpose of the request", field="purpose")
     if len(purpose) > 2000:
-        raise InvalidInput("用途过长（最多 2000 字）", "the purpose is longer than 2000 characters")
+        raise InvalidInput(
+            "用途过长（最多 2000 字）",
+            "the purpose is longer than 2000 characters",
+            field="purpose",
+        )
     today = clock.local_date(now)
     if period_end < period_start:
         raise InvalidInput(
             f"使用期限的结束日 {period_end.isoformat()} 早于开始日 {period_start.isoformat()}",
             "the period ends before it starts",
+            field="period_end",
         )
     if period_end < today:
         raise InvalidInput(
-            f"使用期限已于 {period_end.isoformat()} 结束", "the period has already ended"
+            f"使用期限已于 {period_end.isoformat()} 结束",
+            "the period has already ended",
+            field="period_end",
         )
     if department.kind == "centre":
         raise InvalidInput("信用中心无需申请", "the credit centre reads every dataset")

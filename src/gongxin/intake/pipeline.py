@@ -95,7 +95,7 @@ def _previous(conn: sa.Connection, dataset: str, dept_id: int, sha: str) -> sa.R
     ).first()
 
 
-def _summary_of(row: sa.Row[Any], provider: str, already: bool) -> Summary:
+def summary_of(row: sa.Row[Any], provider: str, already: bool) -> Summary:
     m = row._mapping
     return Summary(
         submission_id=m["id"],
@@ -134,7 +134,7 @@ def get_submission(
     if row is None or not allowed:
         raise NotFound(f"没有编号为 {submission_id} 的提交", f"no submission {submission_id}")
     provider = departments.by_id(conn, row._mapping["department_id"]).name
-    return _summary_of(row, provider, already=False)
+    return summary_of(row, provider, already=False)
 
 
 def new_submission_id(moment: datetime) -> str:
@@ -179,7 +179,7 @@ def ingest(
             previous = _previous(conn, dataset, departments.get(conn, provider).id, sha)
         if previous is None:
             raise
-        return _summary_of(previous, provider, already=True)
+        return summary_of(previous, provider, already=True)
     except sa.exc.OperationalError as exc:
         if "database is locked" in str(exc.orig):
             raise Busy(
@@ -217,7 +217,7 @@ def _ingest(
         owner = ownership.filer(conn, spec, dept)  # refuses a dataset it may not write
     if previous is not None:
         log.info("submission.repeat", submission=previous.id, file=name)
-        return _summary_of(previous, provider, already=True)
+        return summary_of(previous, provider, already=True)
     opened = open_table(path, filename=name, declared_encoding=declared_encoding, limits=limits)
     with opened as table, _cyclic_gc_paused():
         hmap = resolve(catalog, spec, table.headers)
@@ -280,7 +280,7 @@ def _store(
     with engine.begin() as conn:
         previous = _previous(conn, dataset, dept_id, file.sha)  # finished while this was read
         if previous is not None:
-            return _summary_of(previous, provider, already=True)
+            return summary_of(previous, provider, already=True)
         submission_id = new_submission_id(as_of)
         conn.execute(
             submissions.insert().values(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from gongxin.db import dialect
 from gongxin.db.sanctions_tables import check_results, checks
 from gongxin.errors import InvalidInput
 from gongxin.sanctions import bulk, scenes, snapshot
-from gongxin.sanctions.check import new_id
+from gongxin.sanctions.check import Check, new_id
 from gongxin.sanctions.log import RESULT_COLUMNS
 from gongxin.sanctions.match import MATCH_NAMES
 from gongxin.sanctions.memoranda import book
@@ -85,6 +86,59 @@ def _write(result: bulk.BulkCheck, out: Path) -> None:
         workbook.save(out)
 
 
+def _names(items: Any) -> str:
+    return "；".join(str(m.get("text") or m.get("list_name") or m.get("id")) for m in items or [])
+
+
+def write_results(check: Check, out: Path) -> None:
+    """The workbook of a single check's answer (``check.run``/``evaluate``): the same columns
+    as a file check's, an error in 错误 (never a 未命中), the header frozen."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("核查结果")
+    sheet.freeze_panes = "A2"
+    widths = (6, 24, 12, 8, 22, 30, 24, 40, 30, 60, 50)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(formulas.xlsx_row(sheet, HEADINGS))
+    for r in check.results:
+        error = r.get("error")
+        subject = r.get("subject") or {}
+        match = MATCH_NAMES.get(str(r.get("match")), ("",))[0] if not error else ""
+        hits = "；".join(str(h.get("list_name")) for h in r.get("hits", []))
+        sheet.append(
+            formulas.xlsx_row(
+                sheet,
+                [
+                    r["position"] + 1, r["query"], match, r.get("confidence"),
+                    subject.get("code"), subject.get("name"),
+                    hits or ("" if error else "未命中"),
+                    _names(r.get("measures")), _names(r.get("rewards")),
+                    r.get("explanation"), error["message"] if error else None,
+                ],
+            )
+        )  # fmt: skip
+    workbook.save(out)
+
+
+def _read(run: Callable[[], bulk.BulkCheck], source: Path) -> bulk.BulkCheck:
+    """``run``, with a file that cannot be read (a damaged workbook, not a table) a 400."""
+    import zipfile
+
+    import duckdb
+
+    try:
+        return run()
+    except (zipfile.BadZipFile, duckdb.Error, UnicodeError, OSError, ValueError) as exc:
+        raise InvalidInput(
+            f"无法读取主体文件 {source.name[:80]}：须为第一列为代码或名称的 CSV、TXT 或 XLSX",
+            f"cannot read {source.name[:80]!r}: give a CSV, TXT or XLSX with codes or names "
+            "in its first column",
+            reason=type(exc).__name__,
+        ) from None
+
+
 def check_file(
     engine: sa.Engine,
     catalog: Catalog,
@@ -119,7 +173,8 @@ def check_file(
         measures = book(conn, catalog)
         seconds["snapshot"] = tick() - start
         start = tick()
-        result = bulk.run(conn, catalog, source, scene=found, snapshot=snap, book=measures)
+        result = _read(lambda: bulk.run(conn, catalog, source, scene=found, snapshot=snap,
+                                         book=measures), source)  # fmt: skip
     with result:
         seconds["check"] = tick() - start
         start = tick()

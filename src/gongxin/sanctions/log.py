@@ -134,10 +134,10 @@ def not_found(check_id: str) -> NoReturn:
     raise NotFound(f"未找到核查记录 {check_id[:40]}", f"no check {check_id[:40]!r}")
 
 
-def get_check(conn: sa.Connection, check_id: str) -> dict[str, Any]:
+def get_check(conn: sa.Connection, check_id: str, *, limit: int | None = None) -> dict[str, Any]:
     """A logged check with its results in order: ``{"check": CheckSummary, "results": [...]}``;
     each result has position, query, subject_id, subject_code, subject_name, match, confidence,
-    hits, measures (with ids; NULL → []), error."""
+    hits, measures (with ids; NULL → []), error. ``limit``: only the first results."""
     row = conn.execute(sa.select(checks).where(checks.c.id == check_id)).mappings().first()
     if row is None:
         not_found(check_id)
@@ -145,6 +145,7 @@ def get_check(conn: sa.Connection, check_id: str) -> dict[str, Any]:
         sa.select(check_results)
         .where(check_results.c.check_id == check_id)
         .order_by(check_results.c.position)
+        .limit(limit)
     )
     results = []
     for r in conn.execute(query).mappings():

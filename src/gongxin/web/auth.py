@@ -19,7 +19,7 @@ or an HTML page for people and JSON for programs.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote, urlsplit
@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.datastructures import FormData
 
 from gongxin.db import dialect
 from gongxin.errors import Forbidden, GongxinError, Unauthorized
@@ -150,28 +151,45 @@ def _note_use(conn: sa.Connection, key: keys.KeyInfo, now: datetime) -> None:
 SessionDep = Annotated[Session | None, Depends(current_session)]
 
 
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    )
+
+
 async def sent_csrf_token(request: Request) -> str:
     """The CSRF token the request carries: header X-CSRF-Token, else form field csrf_token."""
     sent = request.headers.get(CSRF_HEADER, "")
-    content_type = request.headers.get("content-type", "")
-    if not sent and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if not sent and _is_form(request):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else ""
     return sent
 
 
-async def verify_csrf(request: Request, session: SessionDep) -> None:
-    """403 unless an unsafe request of a logged-in user carries the session's CSRF token."""
+async def verify_csrf(request: Request, session: SessionDep) -> AsyncIterator[None]:
+    """403 unless an unsafe request of a logged-in user carries the session's CSRF token.
+
+    A form read here (uploads spooled to temporary files) is closed when the request is done,
+    whether it was refused here, by the role check or answered by the route."""
     if request.method not in UNSAFE_METHODS or session is None:
+        yield
         return
-    sent = await sent_csrf_token(request)
-    if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-        raise Forbidden(
-            "表单已失效或来源不明（CSRF 校验失败）：请刷新页面后重试",
-            "missing or wrong CSRF token: reload the page and try again",
-        )
+    form: FormData | None = None
+    try:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent and _is_form(request):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else ""
+        if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise Forbidden(
+                "表单已失效或来源不明（CSRF 校验失败）：请刷新页面后重试",
+                "missing or wrong CSRF token: reload the page and try again",
+            )
+        yield
+    finally:
+        if form is not None:
+            await form.close()
 
 
 def require_roles(*roles: Role) -> Callable[..., Awaitable[User]]:

@@ -10,6 +10,10 @@ soon as the bytes received pass it (the rest is never read, nothing is spooled t
 caps come from the settings:
 
 * ``POST /api/v1/submissions`` — ``upload_max_bytes`` plus room for the form's other fields;
+* ``POST /admin/submissions`` (the back office's upload of several files at once) —
+  ``UPLOAD_FILES`` times ``upload_max_bytes`` plus the same room; each file is then held to
+  ``upload_max_bytes`` on its own, as the API holds its one file;
+* ``POST /admin/credit-check`` (a file of subjects) — ``upload_max_bytes`` plus the room;
 * ``POST /api/v1/checks`` — ``check_body_max_bytes``;
 * every other request — ``body_max_bytes`` (``/admin/login``, back-office forms, CKAN POSTs,
   feedback reports …).
@@ -34,12 +38,18 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FORM_OVERHEAD = 1 << 20
 """Room for a multipart upload's boundaries, headers and small fields beside the file."""
+UPLOAD_FILES = 10
+"""The most files one back-office upload may carry."""
 
 
 def cap_for(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body of ``method path`` may have."""
     if method == "POST" and path.rstrip("/") == "/api/v1/submissions":
         return settings.upload_max_bytes + FORM_OVERHEAD
+    if method == "POST" and path.rstrip("/") == "/admin/credit-check":
+        return settings.upload_max_bytes + FORM_OVERHEAD
+    if method == "POST" and path.rstrip("/") == "/admin/submissions":
+        return settings.upload_max_bytes * UPLOAD_FILES + FORM_OVERHEAD
     if method == "POST" and path.rstrip("/") == "/api/v1/checks":
         return settings.check_body_max_bytes
     return settings.body_max_bytes

@@ -19,13 +19,14 @@ from gongxin.audit import anchor as audit_anchor
 from gongxin.audit import log as audit
 from gongxin.audit import query as audit_query
 from gongxin.audit.query import Filters
+from gongxin.catalog import labels
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.identity import departments
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.web.admin.render import PAGE_HEADERS, render
 from gongxin.web.auth import require_roles
-from gongxin.web.deps import EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_ID
 
 router = APIRouter(prefix="/admin/audit", tags=["后台 back office"], include_in_schema=False)
@@ -65,6 +66,7 @@ Text = Annotated[str, Query(max_length=200)]
 def audit_page(
     request: Request,
     engine: EngineDep,
+    catalog: CatalogDep,
     now: NowDep,
     settings: SettingsDep,
     user: Reader,
@@ -104,6 +106,7 @@ def audit_page(
         found=found, error=error, departments=depts, names={d.id: d.name for d in depts},
         actions=choices, query=query, detail_json=audit_query.detail_json,
         local_time=audit_query.local_time,
+        named=lambda e: labels.of_entry(catalog, e.target, e.detail),
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ Pages call ``render(request, "admin/<page>.html", **context)``; templates extend
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from gongxin.clock import CHINA_TZ, as_utc
 from gongxin.errors import GongxinError
 from gongxin.identity.departments import KIND_NAMES
 from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
@@ -29,6 +31,21 @@ def csrf_field(context: Context) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
 
 
+def china_time(moment: datetime | None) -> str:
+    """A stored moment as China time, to the minute (the one time zone of every page)."""
+    if moment is None:
+        return "—"
+    return as_utc(moment).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def file_size(size: int) -> str:
+    """A byte count for people: 2 GB, 64 KB."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} 字节"
+
+
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"], default=True, default_for_string=True),
@@ -37,6 +54,8 @@ _templates = Environment(
 )
 _templates.globals.update(
     csrf_field=csrf_field,
+    china_time=china_time,
+    file_size=file_size,
     ROLE_NAMES=ROLE_NAMES,
     SCOPE_NAMES=SCOPE_NAMES,
     KIND_NAMES=KIND_NAMES,

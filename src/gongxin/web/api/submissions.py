@@ -39,7 +39,8 @@ router = APIRouter(prefix="/api/v1", tags=["归集 intake"])
 SubmitterDep = Annotated[Department, Depends(require_scope(Scope.SUBMIT))]
 
 
-def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
+def save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """Spool an upload to ``folder``; 413 (nothing kept) past ``limit`` bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".upload") as tmp:
         written = 0
@@ -121,7 +122,7 @@ async def submit(
             )
         catalog.get(dataset)  # an unknown dataset is refused before the upload is stored
         folder = settings.var_dir / "uploads"
-        path = await run_in_threadpool(_save, file, folder, settings.upload_max_bytes)
+        path = await run_in_threadpool(save_upload, file, folder, settings.upload_max_bytes)
         name = file.filename or path.name
     declared = encoding if isinstance(encoding, str) and encoding else None
     try:
@@ -205,6 +206,7 @@ def submission(submission_id: str, engine: EngineDep, department: SubmitterDep) 
 def submission_rejects(
     submission_id: str,
     engine: EngineDep,
+    catalog: CatalogDep,
     settings: SettingsDep,
     department: SubmitterDep,
     format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv")] = "xlsx",
@@ -216,7 +218,7 @@ def submission_rejects(
     out = folder / f"{submission_id}-{secrets.token_hex(4)}.{format}"
     with engine.connect() as conn:
         get_submission(conn, submission_id, department=department)  # the caller's own only
-        export(conn, submission_id, out)
+        export(conn, submission_id, out, catalog)
     media = (
         "text/csv; charset=utf-8"
         if format == "csv"

@@ -1,0 +1,229 @@
+"""/admin/credit-check: a department's clerk checks one subject (by code or name) or a file of
+subjects in a scene, reads the result as a page and downloads it as a workbook.
+
+One subject goes through ``sanctions.check.run`` (as ``POST /api/v1/checks``), a file through
+``sanctions.files.check_file`` (as ``gongxin check --file``); both are logged and audited, and
+the result page reads the log. A subject that could not be checked (a wrong check character,
+a name the registry does not know, several subjects of one name) is shown as an error with
+its reason, never as 未命中 (no hit).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from gongxin.catalog.registry import Catalog
+from gongxin.clock import local_date
+from gongxin.errors import GongxinError, NotFound
+from gongxin.identity.accounts import User
+from gongxin.identity.roles import Role
+from gongxin.sanctions import check, files, log, scenes
+from gongxin.sanctions.match import MATCH_NAMES
+from gongxin.settings import Settings
+from gongxin.web.admin.render import render, render_error
+from gongxin.web.api.submissions import save_upload
+from gongxin.web.auth import require_roles
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+
+router = APIRouter(prefix="/admin/credit-check", tags=["后台 back office"], include_in_schema=False)
+
+Checker = Annotated[User, Depends(require_roles(Role.DEPT_CLERK, Role.DEPT_ADMIN))]
+CheckId = Annotated[str, Path(max_length=40, pattern=r"^HC\d{8}-[0-9A-F]{10}$")]
+FILE_TYPES = (".csv", ".txt", ".xlsx")
+SHOWN = 500  # results shown on the page; the workbook has them all
+
+
+def _folder(settings: Settings) -> FilePath:
+    folder = settings.var_dir / "exports" / "checks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _form(
+    request: Request,
+    user: User,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    sent: dict[str, str] | None = None,
+    error: GongxinError | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "admin/credit_check.html",
+        status,
+        scenes=scenes.scenes(),
+        errors=errors or {},
+        sent=sent or {"requester": user.display_name},
+        error=error,
+        accept=",".join(FILE_TYPES),
+    )
+
+
+@router.get("")
+def check_form(request: Request, user: Checker) -> HTMLResponse:
+    return _form(request, user)
+
+
+def _validate(sent: dict[str, str], upload: UploadFile | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not sent["scene"]:
+        errors["scene"] = "请选择应用场景（choose the scene）"
+    elif scenes.lookup(sent["scene"]) is None:
+        errors["scene"] = f"未知的应用场景：{sent['scene'][:50]}（unknown scene）"
+    for name, zh in (("requester", "核查人"), ("purpose", "用途")):
+        if not sent[name]:
+            errors[name] = f"请填写{zh}（{name} is required）"
+        elif len(sent[name]) > 200:
+            errors[name] = f"{zh}最多 200 字（at most 200 characters）"
+    if upload is None and not sent["subject"]:
+        errors["subject"] = "请填写一个主体的代码或名称，或选择主体文件（give a subject or a file）"
+    elif upload is not None and sent["subject"]:
+        errors["subject"] = "单个主体与主体文件只能二选一（a subject or a file, not both）"
+    elif len(sent["subject"]) > 200:
+        errors["subject"] = "代码或名称最多 200 字（at most 200 characters）"
+    if upload is not None and FilePath(upload.filename or "").suffix.lower() not in FILE_TYPES:
+        errors["file"] = (
+            f"主体文件须为 CSV、TXT 或 XLSX：{(upload.filename or '')[:80]}"
+            "（the file must be .csv, .txt or .xlsx）"
+        )
+    return errors
+
+
+@router.post("")
+async def run_check(
+    request: Request,
+    engine: EngineDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
+    user: Checker,
+) -> Response:
+    """Check one subject or a file; the answer is the result page (303)."""
+    form = await request.form()
+    try:
+        return await _run(request, form, engine, catalog, settings, now, user)
+    finally:
+        await form.close()  # the spooled upload
+
+
+async def _run(
+    request: Request,
+    form: FormData,
+    engine: sa.Engine,
+    catalog: Catalog,
+    settings: Settings,
+    now: datetime,
+    user: User,
+) -> Response:
+    sent = {
+        k: v.strip()[:1000] if isinstance(v := form.get(k), str) else ""
+        for k in ("scene", "subject", "requester", "purpose")
+    }
+    given = form.get("file")
+    upload = given if isinstance(given, UploadFile) and given.filename else None
+    errors = _validate(sent, upload)
+    if errors:
+        return _form(request, user, 400, errors, sent)
+    as_of = local_date(now)
+    try:
+        if upload is None:
+            done_id = await run_in_threadpool(_single, engine, catalog, settings, now, user, sent)
+        else:
+            suffix = FilePath(upload.filename or "").suffix.lower()
+            saved = await run_in_threadpool(
+                save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
+            )
+            source = saved.rename(saved.with_suffix(suffix))
+            part = _folder(settings) / f"{source.stem}.xlsx"
+            try:
+                done = await run_in_threadpool(
+                    lambda: files.check_file(
+                        engine, catalog, source, part, scene=sent["scene"], as_of=as_of,
+                        now=now, requester=sent["requester"], purpose=sent["purpose"],
+                        actor=user.actor, department_id=user.department.id,
+                    )
+                )  # fmt: skip
+            finally:
+                source.unlink(missing_ok=True)
+            part.replace(_folder(settings) / f"{done.id}.xlsx")
+            done_id = done.id
+    except GongxinError as exc:
+        field = "file" if upload is not None else "subject"
+        return _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
+    return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
+
+
+def _single(
+    engine: sa.Engine,
+    catalog: Catalog,
+    settings: Settings,
+    now: datetime,
+    user: User,
+    sent: dict[str, str],
+) -> str:
+    req = check.Request([sent["subject"]], sent["scene"], sent["requester"], sent["purpose"],
+                        local_date(now))  # fmt: skip
+    with engine.begin() as conn:
+        done, items = check.evaluate(
+            conn, catalog, req, now=now, max_subjects=1, grade_models=settings.evaluation_models
+        )
+        check.record(
+            conn, done, items, req, now=now, actor=user.actor, department_id=user.department.id
+        )
+    files.write_results(done, _folder(settings) / f"{done.id}.xlsx")
+    return done.id
+
+
+def _own(engine: sa.Engine, user: User, check_id: str) -> dict[str, Any]:
+    with engine.connect() as conn:
+        found = log.get_check(conn, check_id, limit=SHOWN)
+    if found["check"].department_id != user.department.id:
+        log.not_found(check_id)  # another department's check is not shown, nor said to exist
+    return found
+
+
+@router.get("/{check_id}")
+def result_page(check_id: CheckId, request: Request, engine: EngineDep, user: Checker) -> Response:
+    try:
+        found = _own(engine, user, check_id)
+    except NotFound as exc:
+        return render_error(request, exc)
+    summary = found["check"]
+    return render(
+        request,
+        "admin/credit_check_result.html",
+        c=summary,
+        results=found["results"],
+        scene=scenes.by_code(summary.scene).name,
+        match_names=MATCH_NAMES,
+        shown=SHOWN,
+    )
+
+
+@router.get("/{check_id}/workbook.xlsx")
+def workbook(
+    check_id: CheckId, request: Request, engine: EngineDep, settings: SettingsDep, user: Checker
+) -> Response:
+    try:
+        _own(engine, user, check_id)
+        path = _folder(settings) / f"{check_id}.xlsx"
+        if not re.fullmatch(r"HC\d{8}-[0-9A-F]{10}", check_id) or not path.is_file():
+            raise NotFound(
+                f"核查 {check_id} 的结果文件已不在服务器上", f"the workbook of {check_id} is gone"
+            )
+    except NotFound as exc:
+        return render_error(request, exc)
+    return FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"核查结果-{check_id}.xlsx",
+    )
