@@ -1,7 +1,7 @@
 """the 验证码 (verification code) of issued credit reports
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
