@@ -1,4 +1,4 @@
-"""Linking records that carry no usable code to subjects, with a Splink model (DuckDB backend).
+"""Linking records that carry no usable code to subjects, with a Splink model (DuckDB or Spark).
 
 Records waiting for a subject (待关联) whose code is missing, invalid or only a legacy code
 (15-digit registration number, organisation code) are compared with every subject sharing a
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -31,6 +31,9 @@ from gongxin.subjects.names import normalise_name
 from gongxin.subjects.parties import normalise_address
 from gongxin.supervision.model import LinkageModel
 from gongxin.supervision.scoring import score, to_simplified
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
 
 # Record kinds the model links: no code, or a legacy code with no subject of that code.
 LINKABLE = (None, "reg_no", "org_code")
@@ -154,11 +157,17 @@ def _closed_pairs(conn: sa.Connection) -> set[tuple[int, int]]:
 
 
 def link_waiting(
-    conn: sa.Connection, catalog: Catalog, model: LinkageModel, now: datetime
+    conn: sa.Connection,
+    catalog: Catalog,
+    model: LinkageModel,
+    now: datetime,
+    *,
+    spark: SparkSession | None = None,
 ) -> LinkSummary:
-    """Score every linkable waiting record and store the outcome (see the module text)."""
+    """Score every linkable waiting record and store the outcome (see the module text); on
+    Spark when a session is given, else on DuckDB."""
     waiting = waiting_rows(conn, catalog)
-    pairs = score(model, waiting, list(subject_rows(conn)))
+    pairs = score(model, waiting, list(subject_rows(conn)), spark=spark)
     closed = _closed_pairs(conn)
     by_record: dict[int, list[dict[str, Any]]] = {}
     for p in pairs:

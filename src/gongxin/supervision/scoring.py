@@ -15,7 +15,6 @@ prefix blocks, which put every "北京市朝阳区…" in one block.
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -27,10 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 KEYS = "name_keys"
 # Branch suffixes a department writes after the registered name (compared without them).
-_BRANCH = re.compile(r"(北京分公司|分公司|第一分店|分店|营业部|分部)$")
-# The legal form at the end of a name, also when a typo dropped or doubled one of its characters
-# ("限责任公司", "有限公"): a name and its typo share the name without it.
-_LEGAL_FORM = re.compile(r"股?股?份?份?有?有?限?限?责?责?任?任?公?公?司?司?$")
+BRANCHES = ("北京分公司", "分公司", "第一分店", "分店", "营业部", "分部")
+# The characters of the legal forms at the end of a name (股份有限公司, 有限责任公司, 公司):
+# stripping them all also strips a legal form with a typo in it ("限责任公司", "有限公").
+LEGAL_FORM_CHARS = "股份有限责任公司"
 # Cores shorter than this get no one-character-less forms: those of a short core ("华夏科" →
 # "华夏") are shared by too many names to bound a block.
 MIN_KEYED_LENGTH = 4
@@ -59,8 +58,8 @@ def name_keys(name: str | None) -> list[str]:
     """
     if not name:
         return []
-    stem = _BRANCH.sub("", name) or name
-    core = _LEGAL_FORM.sub("", stem)
+    stem = next((name[: -len(b)] for b in BRANCHES if name.endswith(b) and name != b), name)
+    core = stem.rstrip(LEGAL_FORM_CHARS)
     if len(core) < 2:
         core = stem
     keys = [name, stem, core]
@@ -70,8 +69,13 @@ def name_keys(name: str | None) -> list[str]:
 
 
 def _table(rows: list[dict[str, Any]]) -> pa.Table:
-    keyed = [{**r, KEYS: name_keys(r.get("name_norm"))} for r in rows]
-    return pa.Table.from_pylist(keyed, schema=_SCHEMA)
+    """The rows as an Arrow table with their blocking keys, built column by column."""
+    columns = [pa.array([r["unique_id"] for r in rows], pa.int64())]
+    columns += [pa.array([r.get(c) for r in rows], pa.string()) for c in COLUMNS]
+    columns.append(
+        pa.array([name_keys(r.get("name_norm")) for r in rows], _SCHEMA.field(KEYS).type)
+    )
+    return pa.Table.from_arrays(columns, schema=_SCHEMA)
 
 
 def score(
@@ -111,6 +115,9 @@ def score(
         return [_oriented(r.asDict()) for r in frame.collect()]
     finally:
         pairs.drop_table_from_database_and_remove_from_cache()
+        if spark is not None:  # the session outlives the run: leave no input views behind
+            spark.catalog.dropTempView("waiting")
+            spark.catalog.dropTempView("subjects")
 
 
 def comparisons(
@@ -137,7 +144,10 @@ def spark_api(spark: SparkSession) -> Any:
     from splink.backends.spark import similarity_jar_location
 
     spark.sql(f"ADD JAR '{similarity_jar_location()}'")
-    return SparkAPI(spark_session=spark, num_partitions_on_repartition=4)  # type: ignore[no-untyped-call]
+    # intermediate tables kept in memory: no checkpoint folder to set up or clean
+    return SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=spark, break_lineage_method="persist", num_partitions_on_repartition=4
+    )
 
 
 def _oriented(pair: dict[str, Any]) -> dict[str, Any]:
