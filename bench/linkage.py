@@ -124,6 +124,9 @@ def main() -> None:
 def _spark() -> Any:
     from gongxin.analytics.engines import SparkEngine
 
+    # a local driver's default 1 GB heap does not hold a large register
+    os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell")
+
     return SparkEngine("local[*]", partitions=8).session
 
 
