@@ -1,4 +1,4 @@
-"""A demo store per database kind, its snapshot, and one Spark session for the whole run."""
+"""A demo store per database kind, its snapshot."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.analytics import snapshot
-from gongxin.analytics.engines import SparkEngine
 from gongxin.catalog.registry import load_catalog
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
@@ -34,12 +33,3 @@ def store(db_url: str, tmp_path: Path) -> Iterator[sa.Engine]:
 @pytest.fixture
 def taken(store: sa.Engine, tmp_path: Path) -> snapshot.Snapshot:
     return snapshot.take(store, tmp_path / "snapshot", batch=97, now=AS_OF)
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[SparkEngine]:
-    engine = SparkEngine("local[2]", partitions=2)
-    try:
-        yield engine
-    finally:
-        engine.close()

@@ -18,6 +18,8 @@ def test_rules_runs_and_unknown_items(cli: Cli) -> None:
     run = cli.ok("alerts", "run")
     assert "address_cluster: 0" in run.stdout and "新增 0" in run.stdout
     assert "考察 0 条" in cli.ok("linkage", "run").stdout
+    unknown = cli("linkage", "run", "--engine", "flink")
+    assert unknown.exit_code != 0 and "flink" in unknown.stderr and "duckdb" in unknown.stderr
     missing = cli("alerts", "confirm", "99", "--revision", "1")
     assert missing.exit_code == 2 and "没有编号为 99 的预警" in missing.stderr
     missing = cli("linkage", "confirm", "99", "--revision", "1")

@@ -26,6 +26,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -37,6 +38,9 @@ from tests.support.pgserver import (
     PostgresStartError,
     TemporaryPostgres,
 )
+
+if TYPE_CHECKING:
+    from gongxin.analytics.engines import SparkEngine
 
 PG_URL_ENV = "GONGXIN_TEST_PG_URL"
 
@@ -137,3 +141,16 @@ def module_db_url(
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     yield from _fresh_database(server, request)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkEngine]:
+    """The test run's one Spark session (``local[2]``), for every test that compares engines;
+    under pytest-xdist these tests share one worker (``tests/conftest.py``), so one JVM starts."""
+    from gongxin.analytics.engines import SparkEngine
+
+    engine = SparkEngine("local[2]", partitions=2)
+    try:
+        yield engine
+    finally:
+        engine.close()

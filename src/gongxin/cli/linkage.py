@@ -20,9 +20,15 @@ Actor = Annotated[str, typer.Option(help="操作人 (who decides)")]
 
 @app.command("run")
 @common.reports_errors
-def run() -> None:
+def run(
+    engine: Annotated[
+        str | None, typer.Option(help="duckdb | spark (default: GONGXIN_ANALYTICS_ENGINE)")
+    ] = None,
+) -> None:
     """对待关联记录运行匹配模型 (score every linkable waiting record and store the outcome)."""
-    s = service.run_linkage(common.engine(), common.catalog(), common.settings(), common.now())
+    s = service.run_linkage(
+        common.engine(), common.catalog(), common.settings(), common.now(), engine=engine
+    )
     common.out.print(
         f"考察 {s.considered:,} 条，自动关联 {s.linked:,}，"
         f"待复核 {s.review:,}，仍待关联 {s.unmatched:,} "

@@ -14,11 +14,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongxin.subjects.names import normalise_name
-from gongxin.supervision.linkage import score, to_simplified
 from gongxin.supervision.model import LinkageModel
+from gongxin.supervision.scoring import score, to_simplified
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
 
 # Common characters of company names in traditional form (the perturbation's table).
 TRADITIONAL = str.maketrans(
@@ -26,6 +29,7 @@ TRADITIONAL = str.maketrans(
     "貿電發業東華國門廣興體務術經營銷設計網絡軟資產農藥醫療車運輸實",
 )
 BRANCHES = ("北京分公司", "分公司", "第一分店", "营业部")
+REVIEW = -1  # a query whose best candidate goes to the review queue (``decide``)
 KINDS = ("typo", "legal_form", "brackets", "branch", "traditional", "spacing")
 
 
@@ -87,22 +91,19 @@ def queries(subjects: Sequence[tuple[int, str]], n: int, seed: int) -> list[Quer
     ]
 
 
-def evaluate(
-    model: LinkageModel, subjects: Sequence[tuple[int, str]], asked: Sequence[Query]
-) -> Result:
-    """Link the queries name-only against ``subjects`` and count the automatic links."""
-    left: list[dict[str, Any]] = [
-        {"unique_id": i, "name_norm": to_simplified(normalise_name(q.name)), "reg_no": None,
-         "org_code": None, "address": None, "legal_rep": None}
-        for i, q in enumerate(asked)
-    ]  # fmt: skip
-    right: list[dict[str, Any]] = [
-        {"unique_id": sid, "name_norm": to_simplified(normalise_name(name)), "reg_no": None,
-         "org_code": None, "address": None, "legal_rep": None}
-        for sid, name in subjects
-    ]  # fmt: skip
+def decide(
+    model: LinkageModel,
+    subjects: Sequence[tuple[int, str]],
+    asked: Sequence[Query],
+    *,
+    spark: SparkSession | None = None,
+) -> list[int | None]:
+    """For each query, name-only against ``subjects``: the subject it is linked to
+    automatically, ``REVIEW`` when it goes to review, None when nothing comes near."""
+    left = [name_row(i, q.name) for i, q in enumerate(asked)]
+    right = [name_row(sid, name) for sid, name in subjects]
     best: dict[int, list[tuple[float, float, int]]] = {}
-    for pair in score(model, left, right):
+    for pair in score(model, left, right, spark=spark):
         best.setdefault(int(pair["unique_id_l"]), []).append(
             (
                 float(pair["match_weight"]),
@@ -110,15 +111,37 @@ def evaluate(
                 int(pair["unique_id_r"]),
             )
         )
-    linked = correct = review = 0
-    for i, q in enumerate(asked):
+    out: list[int | None] = []
+    for i in range(len(asked)):
         found = sorted(best.get(i, []), reverse=True)
         if not found:
-            continue
-        clear = model.is_clear([w for w, _, _ in found])
-        if found[0][1] >= model.thresholds.link and clear:
-            linked += 1
-            correct += found[0][2] == q.truth
+            out.append(None)
+        elif found[0][1] >= model.thresholds.link and model.is_clear([w for w, _, _ in found]):
+            out.append(found[0][2])
         else:
-            review += 1
+            out.append(REVIEW)
+    return out
+
+
+def tally(asked: Sequence[Query], decided: Sequence[int | None]) -> Result:
+    """Precision and recall of the automatic links ``decided`` for ``asked``."""
+    linked = sum(1 for d in decided if d is not None and d != REVIEW)
+    correct = sum(1 for q, d in zip(asked, decided, strict=True) if d == q.truth)
+    review = sum(1 for d in decided if d == REVIEW)
     return Result(len(asked), linked, correct, review)
+
+
+def evaluate(
+    model: LinkageModel,
+    subjects: Sequence[tuple[int, str]],
+    asked: Sequence[Query],
+    *,
+    spark: SparkSession | None = None,
+) -> Result:
+    """Link the queries name-only against ``subjects`` and count the automatic links."""
+    return tally(asked, decide(model, subjects, asked, spark=spark))
+
+
+def name_row(uid: int, name: str) -> dict[str, Any]:
+    return {"unique_id": uid, "name_norm": to_simplified(normalise_name(name)), "reg_no": None,
+            "org_code": None, "address": None, "legal_rep": None}  # fmt: skip

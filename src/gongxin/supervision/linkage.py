@@ -1,4 +1,4 @@
-"""Linking records that carry no usable code to subjects, with a Splink model (DuckDB backend).
+"""Linking records that carry no usable code to subjects, with a Splink model (DuckDB or Spark).
 
 Records waiting for a subject (待关联) whose code is missing, invalid or only a legacy code
 (15-digit registration number, organisation code) are compared with every subject sharing a
@@ -17,13 +17,11 @@ disagreed. A pair once rejected or undone is never proposed again.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
@@ -31,25 +29,16 @@ from gongxin.db.models import records, subjects
 from gongxin.db.supervision_tables import subject_matches
 from gongxin.subjects.names import normalise_name
 from gongxin.subjects.parties import normalise_address
-from gongxin.supervision.model import COLUMNS, LinkageModel
+from gongxin.supervision.model import LinkageModel
+from gongxin.supervision.scoring import score, to_simplified
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
 
 # Record kinds the model links: no code, or a legacy code with no subject of that code.
 LINKABLE = (None, "reg_no", "org_code")
-# Traditional characters common in company names, compared in their simplified form.
-_SIMPLIFIED = str.maketrans(
-    "貿電發業東華國門廣興體務術經營銷設計網絡軟資產農藥醫療車運輸實",
-    "贸电发业东华国门广兴体务术经营销设计网络软资产农药医疗车运输实",
-)
-
-
-def to_simplified(name: str) -> str:
-    """The name with the common traditional characters of company names simplified."""
-    return name.translate(_SIMPLIFIED)
-
-
 _LEGAL_REP = {"法定代表人", "法人代表", "法定代表人姓名"}
 _ADDRESS = {"注册地址", "住所", "地址", "经营场所"}
-_SCHEMA = pa.schema([("unique_id", pa.int64()), *((c, pa.string()) for c in COLUMNS)])
 
 
 @dataclass(frozen=True)
@@ -135,37 +124,6 @@ def subject_rows(conn: sa.Connection) -> Iterator[dict[str, Any]]:
         }
 
 
-def score(
-    model: LinkageModel, waiting: list[dict[str, Any]], candidates: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Scored pairs (record, subject) at or above the review threshold, by Splink on DuckDB."""
-    if not waiting or not candidates:
-        return []
-    from splink import DuckDBAPI, Linker  # heavy: imported when linkage runs
-
-    db = DuckDBAPI()
-    left = db.register(pa.Table.from_pylist(waiting, schema=_SCHEMA), table_name="waiting")
-    right = db.register(pa.Table.from_pylist(candidates, schema=_SCHEMA), table_name="subjects")
-    linker = Linker([left, right], model.splink_settings(), log_level=logging.WARNING)
-    pairs = linker.inference.predict(
-        threshold_match_probability=model.thresholds.review, warning_mode="never"
-    )
-    return [_oriented(dict(p)) for p in pairs.as_record_list()]
-
-
-def _oriented(pair: dict[str, Any]) -> dict[str, Any]:
-    """The pair with the waiting record on the left (Splink orders sides by table name)."""
-    if pair.get("source_dataset_l") == "waiting":
-        return pair
-    out = dict(pair)
-    for key, value in pair.items():
-        if key.endswith("_l"):
-            out[key[:-2] + "_r"] = value
-        elif key.endswith("_r"):
-            out[key[:-2] + "_l"] = value
-    return out
-
-
 def explain(model: LinkageModel, pair: dict[str, Any]) -> dict[str, Any]:
     """Which comparisons agreed and which disagreed, with the level reached and its weight."""
     items: list[dict[str, Any]] = []
@@ -199,11 +157,17 @@ def _closed_pairs(conn: sa.Connection) -> set[tuple[int, int]]:
 
 
 def link_waiting(
-    conn: sa.Connection, catalog: Catalog, model: LinkageModel, now: datetime
+    conn: sa.Connection,
+    catalog: Catalog,
+    model: LinkageModel,
+    now: datetime,
+    *,
+    spark: SparkSession | None = None,
 ) -> LinkSummary:
-    """Score every linkable waiting record and store the outcome (see the module text)."""
+    """Score every linkable waiting record and store the outcome (see the module text); on
+    Spark when a session is given, else on DuckDB."""
     waiting = waiting_rows(conn, catalog)
-    pairs = score(model, waiting, list(subject_rows(conn)))
+    pairs = score(model, waiting, list(subject_rows(conn)), spark=spark)
     closed = _closed_pairs(conn)
     by_record: dict[int, list[dict[str, Any]]] = {}
     for p in pairs:

@@ -18,6 +18,8 @@ from gongxin.errors import GongxinError
 
 # The columns of both linkage inputs (records waiting, and subjects), normalised alike.
 COLUMNS = ("name_norm", "reg_no", "org_code", "address", "legal_rep")
+# Array columns the linkage adds for blocking (``scoring.name_keys``).
+ARRAYS = ("name_keys",)
 
 
 class InvalidModel(GongxinError):
@@ -50,6 +52,22 @@ class Comparison(BaseModel):
         return self
 
 
+class Block(BaseModel):
+    """A blocking rule over array columns: pairs share at least one element (``explode``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    explode: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known(self) -> Block:
+        unknown = set(self.explode) - set(ARRAYS)
+        if unknown:
+            raise ValueError(f"unknown array column {sorted(unknown)}; known: {', '.join(ARRAYS)}")
+        return self
+
+
 class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,11 +88,13 @@ class LinkageModel(BaseModel):
     version: str
     prior: float = Field(gt=0, lt=1)
     thresholds: Thresholds
-    blocking: list[str] = Field(min_length=1)
+    blocking: list[str | Block] = Field(min_length=1)
     comparisons: list[Comparison] = Field(min_length=1)
 
-    def splink_settings(self) -> dict[str, Any]:
-        """The model in Splink's settings form (link_only: records on the left, subjects right)."""
+    def splink_settings(self, dialect: str = "duckdb") -> dict[str, Any]:
+        """The model in Splink's settings form (link_only: records on the left, subjects right),
+        its SQL in ``dialect`` (``duckdb`` as written, or ``spark``)."""
+        sql = _in_spark if dialect == "spark" else str
         comparisons = []
         for c in self.comparisons:
             col = c.column
@@ -87,7 +107,7 @@ class LinkageModel(BaseModel):
             ]
             levels += [
                 {
-                    "sql_condition": lv.when,
+                    "sql_condition": lv.when if lv.when == "ELSE" else sql(lv.when),
                     "label_for_charts": lv.title,
                     "m_probability": lv.m,
                     "u_probability": lv.u,
@@ -101,7 +121,12 @@ class LinkageModel(BaseModel):
             "probability_two_random_records_match": self.prior,
             "retain_matching_columns": True,
             "retain_intermediate_calculation_columns": True,
-            "blocking_rules_to_generate_predictions": [{"blocking_rule": b} for b in self.blocking],
+            "blocking_rules_to_generate_predictions": [
+                {"blocking_rule": sql(b)}
+                if isinstance(b, str)
+                else {"blocking_rule": sql(b.rule), "arrays_to_explode": b.explode}
+                for b in self.blocking
+            ],
             "comparisons": comparisons,
         }
 
@@ -115,6 +140,20 @@ class LinkageModel(BaseModel):
         if gamma < 0:
             return "缺失"
         return comparison.levels[len(comparison.levels) - 1 - gamma].title
+
+
+def _in_spark(condition: str) -> str:
+    """A DuckDB condition in Spark SQL; Jaro–Winkler is the function of Splink's jar."""
+    import sqlglot
+    from sqlglot import exp
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.JarowinklerSimilarity):
+            return exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression])
+        return node
+
+    tree = sqlglot.parse_one(condition, read="duckdb").transform(rename)
+    return tree.sql(dialect="spark")
 
 
 def load_model(path: Path | None = None) -> LinkageModel:

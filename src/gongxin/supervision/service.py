@@ -21,11 +21,24 @@ from gongxin.supervision.model import load_model
 from gongxin.supervision.rules import load_rules
 
 
-def run_linkage(db: sa.Engine, catalog: Catalog, settings: Settings, now: datetime) -> LinkSummary:
-    """Score the waiting records with the deployment's linkage model (one transaction)."""
+def run_linkage(
+    db: sa.Engine,
+    catalog: Catalog,
+    settings: Settings,
+    now: datetime,
+    *,
+    engine: str | None = None,
+) -> LinkSummary:
+    """Score the waiting records with the deployment's linkage model on its analytics engine
+    (Splink on DuckDB, or on Spark for scale), storing the outcome in one transaction."""
     model = load_model(settings.linkage_model)
-    with db.begin() as conn:
-        return link_waiting(conn, catalog, model, now)
+    runner = engines.make(engine or settings.analytics_engine, master=settings.spark_master)
+    try:
+        spark = runner.session if isinstance(runner, engines.SparkEngine) else None
+        with db.begin() as conn:
+            return link_waiting(conn, catalog, model, now, spark=spark)
+    finally:
+        runner.close()
 
 
 def run_warnings(
