@@ -20,6 +20,7 @@ import pyarrow as pa
 from gongxin.errors import GongxinError
 
 ENGINES = ("duckdb", "spark")
+ROW_GROUP = 100_000  # rows per Parquet row group written by an export: bounds readers' memory
 
 
 class EngineUnavailable(GongxinError):
@@ -36,7 +37,17 @@ class Engine(Protocol):
         """Run ``sql`` (DuckDB dialect) over ``tables`` (name → Parquet file or folder)."""
         ...
 
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        """Write the answer of ``sql`` as Parquet files into ``folder`` (``*.parquet``),
+        streamed by the engine: nothing is held in this process however large it is."""
+        ...
+
     def close(self) -> None: ...
+
+
+def parquet_files(folder: Path) -> str:
+    """The glob of an exported answer's files, for ``read_parquet``."""
+    return str(folder / "*.parquet")
 
 
 def _quoted(path: Path) -> str:
@@ -63,16 +74,32 @@ class DuckDBEngine:
             ) from exc
         self.threads, self.memory_limit = threads, memory_limit
 
-    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+    def _connect(self, tables: Mapping[str, Path]) -> Any:
         import duckdb
 
         con = duckdb.connect(config=self._config())
+        for name, path in tables.items():
+            source = _quoted(path / "*.parquet" if path.is_dir() else path)
+            con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
+        return con
+
+    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+        con = self._connect(tables)
         try:
-            for name, path in tables.items():
-                source = _quoted(path / "*.parquet" if path.is_dir() else path)
-                con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
             result: pa.Table = con.sql(sql).to_arrow_table()
             return result
+        finally:
+            con.close()
+
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        con = self._connect(tables)
+        try:
+            target = _quoted(folder / "part-0.parquet")
+            con.execute(
+                f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd, "
+                f"ROW_GROUP_SIZE {ROW_GROUP})"
+            )
         finally:
             con.close()
 
@@ -141,12 +168,17 @@ class SparkEngine:
             )
         self.session = builder.getOrCreate()
 
-    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+    def _frame(self, sql: str, tables: Mapping[str, Path]) -> Any:
         for name, path in tables.items():
             self.session.read.parquet(str(path)).createOrReplaceTempView(_name(name))
-        frame = self.session.sql(spark_sql(sql))
-        result: pa.Table = frame.toArrow()
+        return self.session.sql(spark_sql(sql))
+
+    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+        result: pa.Table = self._frame(sql, tables).toArrow()
         return result
+
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        self._frame(sql, tables).write.mode("overwrite").parquet(str(folder))
 
     def close(self) -> None:
         self.session.stop()
