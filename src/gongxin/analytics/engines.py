@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +21,7 @@ import pyarrow as pa
 from gongxin.errors import GongxinError
 
 ENGINES = ("duckdb", "spark")
+MEMORY_LIMIT = "1GB"  # DuckDB's bound per query: beyond it, it spills to disk (flat memory)
 ROW_GROUP = 100_000  # rows per Parquet row group written by an export: bounds readers' memory
 
 
@@ -61,11 +63,15 @@ def _name(name: str) -> str:
 
 
 class DuckDBEngine:
-    """An in-process DuckDB database per query: views over the Parquet files, then the SQL."""
+    """An in-process DuckDB database per query: views over the Parquet files, then the SQL.
+    ``memory_limit`` (default MEMORY_LIMIT) bounds what a query holds: larger sorts, joins and
+    aggregations spill to temporary files, so memory does not grow with the records."""
 
     name = "duckdb"
 
-    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+    def __init__(
+        self, *, threads: int | None = None, memory_limit: str | None = MEMORY_LIMIT
+    ) -> None:
         try:
             import duckdb  # noqa: F401  (checked here, used per query)
         except ImportError as exc:  # pragma: no cover - duckdb is a dependency
@@ -78,6 +84,7 @@ class DuckDBEngine:
         import duckdb
 
         con = duckdb.connect(config=self._config())
+        con.execute("SET enable_progress_bar = false")
         for name, path in tables.items():
             source = _quoted(path / "*.parquet" if path.is_dir() else path)
             con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
@@ -109,6 +116,8 @@ class DuckDBEngine:
             config["threads"] = self.threads
         if self.memory_limit:
             config["memory_limit"] = self.memory_limit
+            # spill files beside the snapshots, never in the working directory
+            config["temp_directory"] = str(Path(tempfile.gettempdir()) / "gongxin-duckdb")
         return config
 
     def close(self) -> None:

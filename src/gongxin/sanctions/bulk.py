@@ -283,6 +283,7 @@ def run(
         job = check_job(scene, snapshot.as_of)
         out = jobs.export(job, tables, runner, snapshot.as_of, folder / "out")
         db = duckdb.connect()
+        db.execute("SET enable_progress_bar = false")
         db.execute(
             f"CREATE VIEW out AS SELECT * FROM read_parquet({_q(engines.parquet_files(out))})"
         )
