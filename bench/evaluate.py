@@ -3,7 +3,7 @@ records, at two sizes so that memory can be seen to stay flat, and the same run 
 (local) with its grades compared.
 
     python bench/evaluate.py [--subjects N] [--records M [M2 …]] [--model shandong_1000]
-                             [--spark] [--folder PATH] [--threads T]
+                             [--spark] [--folder PATH] [--threads T] [--memory-limit 1GB]
 
 For each record count M (default 1,000,000 and 10,000,000):
 
@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from gongxin.analytics import evaluation, evaluation_jobs, evaluation_model, snapshot
+from gongxin.analytics import evaluation, evaluation_model, snapshot
 from gongxin.analytics.engines import MEMORY_LIMIT, DuckDBEngine, SparkEngine
 from gongxin.catalog.registry import load_catalog
 
@@ -62,20 +62,22 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _bare(tables: dict[str, Path], threads: int | None) -> tuple[float, int, float]:
-    engine = DuckDBEngine(threads=threads)
+def _bare(tables: dict[str, Path], threads: int | None, limit: str) -> tuple[float, int, float]:
+    engine = DuckDBEngine(threads=threads, memory_limit=limit)
     began = time.perf_counter()
     bare = engine.query(BARE.format(as_of=AS_OF), tables)
     return time.perf_counter() - began, bare.num_rows, _peak_mb()
 
 
 def _run(
-    code: str, tables: dict[str, Path], folder: Path, threads: int | None
+    code: str, tables: dict[str, Path], folder: Path, threads: int | None, limit: str
 ) -> tuple[float, float, int, int, dict[str, int], float, float]:
     model = evaluation_model.get_model(code, load_catalog())
     taken = snapshot.Snapshot(folder, datetime.now(UTC), tables, {})
     began = time.perf_counter()
-    outcome = evaluation.compute(model, taken, DuckDBEngine(threads=threads), AS_OF, folder)
+    outcome = evaluation.compute(
+        model, taken, DuckDBEngine(threads=threads, memory_limit=limit), AS_OF, folder
+    )
     jobs_s = time.perf_counter() - began
     jobs_mb = _peak_mb()
     began = time.perf_counter()
@@ -148,10 +150,11 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--memory-limit", default=MEMORY_LIMIT, help="DuckDB memory_limit")
     args = parser.parse_args()
     folder = args.folder or Path(tempfile.mkdtemp(prefix="gongxin-bench-evaluate-"))
     model = evaluation_model.get_model(args.model, load_catalog())
-    print(f"DuckDB memory_limit {MEMORY_LIMIT}, threads {args.threads or 'all'}; "
+    print(f"DuckDB memory_limit {args.memory_limit}, threads {args.threads or 'all'}; "
           f"write-back read in batches of {evaluation.WRITE_BATCH:,}")  # fmt: skip
     try:
         for size in args.records:
@@ -161,11 +164,11 @@ def main() -> None:
             tables = dict(taken.tables)
             print(f"\n== {args.subjects:,} subjects, {size:,} records "
                   f"(Parquet written in {time.perf_counter() - began:.1f}s)")  # fmt: skip
-            bare_s, groups, bare_mb = _fresh(_bare, tables, args.threads)
+            bare_s, groups, bare_mb = _fresh(_bare, tables, args.threads, args.memory_limit)
             print(f"bare DuckDB group-by: {bare_s:.2f}s ({groups:,} groups); "
                   f"peak RSS {bare_mb:,.0f} MB")  # fmt: skip
             jobs_s, back_s, subjects, counted, grades, jobs_mb, run_mb = _fresh(
-                _run, args.model, tables, here / "duckdb", args.threads
+                _run, args.model, tables, here / "duckdb", args.threads, args.memory_limit
             )
             print(f"evaluation {model.label} on DuckDB: jobs {jobs_s:.2f}s — {counted:,} "
                   f"records counted, {subjects:,} subjects graded {grades}; "
@@ -174,7 +177,7 @@ def main() -> None:
                   f"peak RSS {run_mb:,.0f} MB (bare {bare_mb:,.0f} MB)")  # fmt: skip
             print(f"ratio evaluation jobs / bare group-by: {jobs_s / bare_s:.2f} (target ≤ 3)")
         if args.spark:
-            mine = evaluation.Outcome(here / "duckdb", _steps(model))
+            mine = evaluation.Outcome(here / "duckdb", evaluation.steps_of(model, AS_OF))
             with SparkEngine("local[*]") as spark:
                 began = time.perf_counter()
                 on_spark = evaluation.compute(model, taken, spark, AS_OF, here / "spark")
@@ -185,14 +188,6 @@ def main() -> None:
     finally:
         if args.folder is None:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _steps(model: evaluation_model.EvaluationModel) -> dict[str, Any]:
-    return {
-        "hits": evaluation_jobs.hits_job(model, AS_OF),
-        "contributions": evaluation_jobs.contributions_job(model),
-        "scores": evaluation_jobs.scores_job(model),
-    }
 
 
 if __name__ == "__main__":

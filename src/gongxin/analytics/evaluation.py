@@ -35,16 +35,13 @@ WRITE_BATCH = 5_000
 WRITE_MEMORY = "256MB"  # DuckDB's bound while the results are read back (it spills beyond)
 
 
-STEPS = ("hits", "contributions", "scores")
-
-
 @dataclass(frozen=True)
 class Outcome:
     """The three answers of one evaluation (see evaluation_jobs), each as the Parquet files
     the engine wrote into ``folder / step``: never held in this process as a whole."""
 
     folder: Path
-    jobs: dict[str, jobs.Job]
+    steps: dict[str, jobs.Job]
 
     def files(self, step: str) -> str:
         return engines.parquet_files(self.folder / step)
@@ -52,7 +49,7 @@ class Outcome:
     def read(self, step: str) -> pa.Table:
         """The whole answer of ``step``, in its job's schema and key order (small runs: tests,
         the benchmark's engine comparison)."""
-        job = self.jobs[step]
+        job = self.steps[step]
         con = _reader(str(self.folder / "spill"))
         try:
             order = ", ".join(job.key)
@@ -89,6 +86,15 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def steps_of(model: EvaluationModel, as_of: date) -> dict[str, jobs.Job]:
+    """The model's jobs on ``as_of``, in the order they run."""
+    return {
+        "hits": evaluation_jobs.hits_job(model, as_of),
+        "contributions": evaluation_jobs.contributions_job(model),
+        "scores": evaluation_jobs.scores_job(model),
+    }
+
+
 def compute(
     model: EvaluationModel,
     taken: snapshot.Snapshot,
@@ -98,11 +104,7 @@ def compute(
 ) -> Outcome:
     """The model's jobs on ``engine`` over ``taken``; each step's answer is written by the
     engine as Parquet into ``folder`` and read by the next from there."""
-    steps = {
-        "hits": evaluation_jobs.hits_job(model, as_of),
-        "contributions": evaluation_jobs.contributions_job(model),
-        "scores": evaluation_jobs.scores_job(model),
-    }
+    steps = steps_of(model, as_of)
     folder.mkdir(parents=True, exist_ok=True)
     tables = dict(taken.tables)
     for step, job in steps.items():
