@@ -84,6 +84,7 @@ def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str],
     stamp = dialect.timestamp_text
     with engine.begin() as conn:
         departments.add(conn, DEPT, kind="user", code=None, now=NOW)
+        owner = departments.add(conn, "市信用中心", kind="provider", code=None, now=NOW).id
         key = keys.create(conn, DEPT, now=NOW, scopes=["check"]).key
         now = stamp(conn, NOW)
         linked = entries // 2
@@ -104,14 +105,14 @@ def build(folder: Path, codes: int, entries: int) -> tuple[str, Path, list[str],
             rows.append(
                 (lt, hashlib.md5(code.encode()).hexdigest(), "0" * 32, 1,
                  i + 1 if i < linked else None, "uscc", code, data["MD_ZTMC"], listed_on,
-                 "bench", i, _json(data), now, now,
+                 "bench", i, _json(data), now, now, owner,
                  *decisions.stored_values(get_catalog().get(lt), data))  # as intake stores it
             )  # fmt: skip
         dialect.bulk_insert(
             conn, records,
             ("dataset", "dedupe_key", "content_hash", "version", "subject_id", "link_kind",
              "link_code", "subject_name", "event_date", "submission_id", "row_no", "data",
-             "created_at", "updated_at", *decisions.COLUMNS),
+             "created_at", "updated_at", "department_id", *decisions.COLUMNS),
             rows,
         )  # fmt: skip
         conn.execute(sa.text("ANALYZE"))

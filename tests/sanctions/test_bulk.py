@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from gongxin.db.models import records
 from gongxin.ids import areas, ric, uscc
-from gongxin.sanctions import bulk, files, scenes, snapshot
+from gongxin.sanctions import bulk, bulk_input, files, scenes, snapshot
 from gongxin.sanctions.memoranda import book
 from tests.intake.helpers import catalog, make_uscc
 from tests.sanctions.helpers import TODAY, World, open_world
@@ -104,13 +104,13 @@ def test_the_sql_uscc_rule_matches_python() -> None:
     db.execute("CREATE TABLE t (c VARCHAR)")
     db.executemany("INSERT INTO t VALUES (?)", [(c,) for c in codes])
     source = "SELECT rowid AS pos, c AS text FROM t"
-    got = db.execute(f"SELECT code FROM ({bulk._valid_sql(source)}) ORDER BY pos").fetchall()
+    got = db.execute(f"SELECT code FROM ({bulk_input.valid_sql(source)}) ORDER BY pos").fetchall()
     assert len(got) == len(codes)
     for c, (code,) in zip(codes, got, strict=True):
         valid = uscc.is_valid(c.strip().upper()) and not _ric_like(c.strip().upper())
         assert (code is not None) == valid, c
         assert code is None or code == c.strip().upper()
-    queries = db.execute(f"SELECT query FROM ({bulk._valid_sql(source)}) ORDER BY pos")
+    queries = db.execute(f"SELECT query FROM ({bulk_input.valid_sql(source)}) ORDER BY pos")
     assert [q for (q,) in queries.fetchall()] == [c.strip() for c in codes]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -71,3 +72,18 @@ def test_memoranda_load_and_list(ready: Cli) -> None:
     path.write_text(GOOD.replace("kind: punish", "kind: fine"), encoding="utf-8")
     bad = ready("memoranda", "load", str(path))
     assert bad.exit_code == 2 and "kind" in bad.stderr
+
+
+def test_a_spark_file_check_without_java_fails_at_once_saying_what_to_install(
+    ready: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = ready.folder / "codes.csv"
+    source.write_text("代码\n91110000000000000A\n", encoding="utf-8")
+    out = ready.folder / "result.csv"
+    monkeypatch.setenv("JAVA_HOME", "/nonexistent")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    done = ready("check", "--file", str(source), "--scene", "政府采购", "--out", str(out),
+                 "--engine", "spark")  # fmt: skip
+    assert done.exit_code != 0 and "openjdk-17-jre-headless" in done.output
+    assert not out.exists()
+    assert ready.scalar(sa.select(sa.func.count()).select_from(checks)) == 0  # nothing logged

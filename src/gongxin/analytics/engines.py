@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +21,8 @@ import pyarrow as pa
 from gongxin.errors import GongxinError
 
 ENGINES = ("duckdb", "spark")
+MEMORY_LIMIT = "1GB"  # DuckDB's bound per query: beyond it, it spills to disk (flat memory)
+ROW_GROUP = 100_000  # rows per Parquet row group written by an export: bounds readers' memory
 
 
 class EngineUnavailable(GongxinError):
@@ -36,7 +39,17 @@ class Engine(Protocol):
         """Run ``sql`` (DuckDB dialect) over ``tables`` (name → Parquet file or folder)."""
         ...
 
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        """Write the answer of ``sql`` as Parquet files into ``folder`` (``*.parquet``),
+        streamed by the engine: nothing is held in this process however large it is."""
+        ...
+
     def close(self) -> None: ...
+
+
+def parquet_files(folder: Path) -> str:
+    """The glob of an exported answer's files, for ``read_parquet``."""
+    return str(folder / "*.parquet")
 
 
 def _quoted(path: Path) -> str:
@@ -50,11 +63,15 @@ def _name(name: str) -> str:
 
 
 class DuckDBEngine:
-    """An in-process DuckDB database per query: views over the Parquet files, then the SQL."""
+    """An in-process DuckDB database per query: views over the Parquet files, then the SQL.
+    ``memory_limit`` (default MEMORY_LIMIT) bounds what a query holds: larger sorts, joins and
+    aggregations spill to temporary files, so memory does not grow with the records."""
 
     name = "duckdb"
 
-    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+    def __init__(
+        self, *, threads: int | None = None, memory_limit: str | None = MEMORY_LIMIT
+    ) -> None:
         try:
             import duckdb  # noqa: F401  (checked here, used per query)
         except ImportError as exc:  # pragma: no cover - duckdb is a dependency
@@ -63,16 +80,33 @@ class DuckDBEngine:
             ) from exc
         self.threads, self.memory_limit = threads, memory_limit
 
-    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+    def _connect(self, tables: Mapping[str, Path]) -> Any:
         import duckdb
 
         con = duckdb.connect(config=self._config())
+        con.execute("SET enable_progress_bar = false")
+        for name, path in tables.items():
+            source = _quoted(path / "*.parquet" if path.is_dir() else path)
+            con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
+        return con
+
+    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+        con = self._connect(tables)
         try:
-            for name, path in tables.items():
-                source = _quoted(path / "*.parquet" if path.is_dir() else path)
-                con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
             result: pa.Table = con.sql(sql).to_arrow_table()
             return result
+        finally:
+            con.close()
+
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        con = self._connect(tables)
+        try:
+            target = _quoted(folder / "part-0.parquet")
+            con.execute(
+                f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd, "
+                f"ROW_GROUP_SIZE {ROW_GROUP})"
+            )
         finally:
             con.close()
 
@@ -82,6 +116,8 @@ class DuckDBEngine:
             config["threads"] = self.threads
         if self.memory_limit:
             config["memory_limit"] = self.memory_limit
+            # spill files beside the snapshots, never in the working directory
+            config["temp_directory"] = str(Path(tempfile.gettempdir()) / "gongxin-duckdb")
         return config
 
     def close(self) -> None:
@@ -141,12 +177,17 @@ class SparkEngine:
             )
         self.session = builder.getOrCreate()
 
-    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+    def _frame(self, sql: str, tables: Mapping[str, Path]) -> Any:
         for name, path in tables.items():
             self.session.read.parquet(str(path)).createOrReplaceTempView(_name(name))
-        frame = self.session.sql(spark_sql(sql))
-        result: pa.Table = frame.toArrow()
+        return self.session.sql(spark_sql(sql))
+
+    def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
+        result: pa.Table = self._frame(sql, tables).toArrow()
         return result
+
+    def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
+        self._frame(sql, tables).write.mode("overwrite").parquet(str(folder))
 
     def close(self) -> None:
         self.session.stop()

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from gongxin.analytics import engines, evaluation_jobs, jobs, snapshot
@@ -32,15 +32,67 @@ from gongxin.db.evaluation_tables import (
 from gongxin.errors import InvalidInput, NotFound
 
 WRITE_BATCH = 5_000
+WRITE_MEMORY = "256MB"  # DuckDB's bound while the results are read back (it spills beyond)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The three answers of one evaluation: hits, contributions, scores (see evaluation_jobs)."""
+    """The three answers of one evaluation (see evaluation_jobs), each as the Parquet files
+    the engine wrote into ``folder / step``: never held in this process as a whole."""
 
-    hits: pa.Table
-    contributions: pa.Table
-    scores: pa.Table
+    folder: Path
+    steps: dict[str, jobs.Job]
+
+    def files(self, step: str) -> str:
+        return engines.parquet_files(self.folder / step)
+
+    def read(self, step: str) -> pa.Table:
+        """The whole answer of ``step``, in its job's schema and key order (small runs: tests,
+        the benchmark's engine comparison)."""
+        job = self.steps[step]
+        con = _reader(str(self.folder / "spill"))
+        try:
+            order = ", ".join(job.key)
+            table: pa.Table = con.sql(
+                f"SELECT * FROM read_parquet({_quoted(self.files(step))}) ORDER BY {order}"
+            ).to_arrow_table()
+        finally:
+            con.close()
+        return table.select(job.schema.names).cast(job.schema)
+
+    @property
+    def hits(self) -> pa.Table:
+        return self.read("hits")
+
+    @property
+    def contributions(self) -> pa.Table:
+        return self.read("contributions")
+
+    @property
+    def scores(self) -> pa.Table:
+        return self.read("scores")
+
+
+def _reader(spill: str) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to read a run's Parquet files, bounded to WRITE_MEMORY."""
+    db = duckdb.connect(
+        config={"memory_limit": WRITE_MEMORY, "threads": 1, "temp_directory": spill}
+    )
+    db.execute("SET enable_progress_bar = false")
+    return db
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def steps_of(model: EvaluationModel, as_of: date) -> dict[str, jobs.Job]:
+    """The model's jobs on ``as_of``, in the order they run."""
+    return {
+        "hits": evaluation_jobs.hits_job(model, as_of),
+        "contributions": evaluation_jobs.contributions_job(model),
+        "scores": evaluation_jobs.scores_job(model),
+    }
 
 
 def compute(
@@ -50,19 +102,14 @@ def compute(
     as_of: date,
     folder: Path,
 ) -> Outcome:
-    """The model's jobs on ``engine`` over ``taken``; the steps pass Parquet files in ``folder``."""
-    hits = jobs.run(evaluation_jobs.hits_job(model, as_of), taken, engine, as_of)
+    """The model's jobs on ``engine`` over ``taken``; each step's answer is written by the
+    engine as Parquet into ``folder`` and read by the next from there."""
+    steps = steps_of(model, as_of)
     folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(hits, folder / "hits.parquet")
-    tables = dict(taken.tables) | {"hits": folder / "hits.parquet"}
-    step = snapshot.Snapshot(folder, taken.taken_at, tables)
-    contributions = jobs.run(evaluation_jobs.contributions_job(model), step, engine, as_of)
-    pq.write_table(contributions, folder / "contributions.parquet")
-    step = snapshot.Snapshot(
-        folder, taken.taken_at, tables | {"contributions": folder / "contributions.parquet"}
-    )
-    scores = jobs.run(evaluation_jobs.scores_job(model), step, engine, as_of)
-    return Outcome(hits, contributions, scores)
+    tables = dict(taken.tables)
+    for step, job in steps.items():
+        tables[step] = jobs.export(job, tables, engine, as_of, folder / step)
+    return Outcome(folder, steps)
 
 
 def _points(centi: int) -> Decimal:
@@ -94,45 +141,82 @@ def _begin(
         )  # fmt: skip
 
 
-def _batches(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    return [rows[i : i + WRITE_BATCH] for i in range(0, len(rows), WRITE_BATCH)]
+def _stream(db: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    cur = db.execute(sql)
+    while batch := cur.fetchmany(WRITE_BATCH):
+        yield batch
 
 
-def write(conn: sa.Connection, run_id: int, outcome: Outcome, *, finished: datetime) -> None:
-    """The outcome as the run's rows, then the run marked complete (in the caller's
-    transaction, so that the rows and the mark commit together)."""
-    results = [
-        {"run_id": run_id, "subject_id": r["subject_id"], "category": r["category"],
-         "score": _points(r["centi"]), "grade": r["grade"]}
-        for r in outcome.scores.to_pylist()
-    ]  # fmt: skip
-    for batch in _batches(results):
-        conn.execute(evaluation_results.insert(), batch)
-    ids: dict[tuple[int, str], list[int]] = {}
-    hits = outcome.hits
-    for subject, indicator, record in zip(
-        hits["subject_id"].to_pylist(),
-        hits["indicator"].to_pylist(),
-        hits["record_id"].to_pylist(),
-        strict=True,
-    ):
-        ids.setdefault((subject, indicator), []).append(record)
-    contributions = [
-        {"run_id": run_id, "subject_id": c["subject_id"], "indicator": c["indicator"],
-         "points": _points(c["centi"]), "record_ids": ids[(c["subject_id"], c["indicator"])]}
-        for c in outcome.contributions.to_pylist()
-    ]  # fmt: skip
-    for batch in _batches(contributions):
-        conn.execute(evaluation_contributions.insert(), batch)
-    grades = Counter(outcome.scores["grade"].to_pylist())
+def batches(outcome: Outcome, run_id: int) -> Iterator[tuple[sa.Table, list[dict[str, Any]]]]:
+    """The run's rows for ``evaluation_results`` then ``evaluation_contributions`` (with the
+    ids of the records behind each), WRITE_BATCH at a time, read from the engine's Parquet
+    files by a DuckDB bounded to WRITE_MEMORY: memory stays flat however many subjects and
+    records the run counts."""
+    db = _reader(str(outcome.folder / "spill"))
+    try:
+        scores = _quoted(outcome.files("scores"))
+        for batch in _stream(
+            db, f"SELECT subject_id, category, centi, grade FROM read_parquet({scores})"
+            " ORDER BY subject_id",
+        ):  # fmt: skip
+            yield evaluation_results, [
+                {"run_id": run_id, "subject_id": s, "category": c, "score": _points(p),
+                 "grade": g} for s, c, p, g in batch
+            ]  # fmt: skip
+        for batch in _stream(
+            db,
+            f"""SELECT c.subject_id, c.indicator, c.centi, h.ids
+                FROM read_parquet({_quoted(outcome.files("contributions"))}) AS c
+                JOIN (SELECT subject_id, indicator, list(record_id ORDER BY record_id) AS ids
+                      FROM read_parquet({_quoted(outcome.files("hits"))})
+                      GROUP BY subject_id, indicator) AS h
+                  ON h.subject_id = c.subject_id AND h.indicator = c.indicator
+                ORDER BY c.subject_id, c.indicator""",
+        ):
+            yield evaluation_contributions, [
+                {"run_id": run_id, "subject_id": s, "indicator": i, "points": _points(p),
+                 "record_ids": list(ids)} for s, i, p, ids in batch
+            ]  # fmt: skip
+    finally:
+        db.close()
+
+
+def totals(outcome: Outcome) -> tuple[int, int, dict[str, int]]:
+    """The subjects graded, the records counted and the subjects per grade."""
+    db = _reader(str(outcome.folder / "spill"))
+    try:
+        scores = _quoted(outcome.files("scores"))
+        grades = {
+            str(g): int(n)
+            for g, n in db.execute(
+                f"SELECT grade, count(*) FROM read_parquet({scores}) GROUP BY grade ORDER BY grade"
+            ).fetchall()
+        }
+        found = db.execute(
+            f"SELECT count(*) FROM read_parquet({_quoted(outcome.files('hits'))})"
+        ).fetchone()
+    finally:
+        db.close()
+    return sum(grades.values()), int(found[0]) if found else 0, grades
+
+
+def write(
+    conn: sa.Connection, run_id: int, outcome: Outcome, *, finished: datetime
+) -> tuple[int, int, dict[str, int]]:
+    """The outcome as the run's rows (``batches``), then the run marked complete, in the
+    caller's transaction so that the rows and the mark commit together. Returns ``totals``."""
+    for table, rows in batches(outcome, run_id):
+        conn.execute(table.insert(), rows)
+    subjects, records, grades = totals(outcome)
     conn.execute(
         evaluation_runs.update()
         .where(evaluation_runs.c.id == run_id)
         .values(
-            status="complete", finished_at=finished, subjects=outcome.scores.num_rows,
-            records=outcome.hits.num_rows, grades=dict(sorted(grades.items())),
+            status="complete", finished_at=finished, subjects=subjects, records=records,
+            grades=grades,
         )
     )  # fmt: skip
+    return subjects, records, grades
 
 
 @dataclass(frozen=True)
@@ -170,7 +254,7 @@ def evaluate(
         taken = snapshot.take(store, folder / "snapshot", tables=("records", "subjects"), now=now)
         outcome = compute(model, taken, runner, as_of, folder / "steps")
         with store.begin() as conn:
-            write(conn, run_id, outcome, finished=now)
+            subjects, counted, grades = write(conn, run_id, outcome, finished=now)
     except Exception as exc:  # the run row says why; the previous complete run stays current
         with store.begin() as conn:
             conn.execute(
@@ -182,11 +266,7 @@ def evaluate(
     finally:
         runner.close()
         shutil.rmtree(folder, ignore_errors=True)
-    grades = dict(sorted(Counter(outcome.scores["grade"].to_pylist()).items()))
-    return RunSummary(
-        run_id, model.code, model.version, as_of, engine, outcome.scores.num_rows,
-        outcome.hits.num_rows, grades,
-    )  # fmt: skip
+    return RunSummary(run_id, model.code, model.version, as_of, engine, subjects, counted, grades)
 
 
 def current_run(conn: sa.Connection, model: str) -> sa.Row[Any] | None:

@@ -8,8 +8,10 @@ test can compare DuckDB's and Spark's answers row by row.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -41,6 +43,21 @@ def run(job: Job, snapshot: Snapshot, engine: Engine, as_of: date) -> pa.Table:
     answer = engine.query(job.statement(as_of), {t: snapshot.tables[t] for t in job.inputs})
     answer = answer.select(job.schema.names).cast(job.schema)
     return answer.sort_by([(k, "ascending") for k in job.key])
+
+
+def export(job: Job, tables: Mapping[str, Path], engine: Engine, as_of: date, folder: Path) -> Path:
+    """The job's answer written by ``engine`` as Parquet files into ``folder`` (unordered;
+    read them ordered by ``job.key``): for answers too large to hold in memory."""
+    missing = [t for t in job.inputs if t not in tables]
+    if missing:
+        raise NotFound(f"缺少数据表：{'、'.join(missing)}", f"missing tables {missing}")
+    columns = ", ".join(job.schema.names)
+    engine.export(
+        f"SELECT {columns} FROM ({job.statement(as_of)}) AS answer",
+        {t: tables[t] for t in job.inputs},
+        folder,
+    )
+    return folder
 
 
 DATASET_SUMMARY = Job(

@@ -81,12 +81,19 @@ def check(
     ] = None,
     requester: Annotated[str | None, typer.Option(help="核查人 (default: your login)")] = None,
     purpose: Annotated[str, typer.Option(help="用途 (purpose)")] = "批量信用核查",
+    engine: Annotated[
+        str | None,
+        typer.Option(help="批量引擎 (batch engine): duckdb | spark (GONGXIN_ANALYTICS_ENGINE)"),
+    ] = None,
+    master: Annotated[
+        str | None, typer.Option(help="Spark master, e.g. spark://host:7077 (GONGXIN_SPARK_MASTER)")
+    ] = None,
 ) -> None:
-    """信用核查 (credit checks): `gongxin check --file codes.csv --scene 政府采购 --out result.xlsx`
-    checks every subject of a file; the check is logged."""
+    """信用核查 (credit checks): `gongxin check --file codes.csv --scene 政府采购 --out result.xlsx
+    [--engine spark]` checks every subject of a file; the check is logged."""
     if ctx.invoked_subcommand is not None:
         return
-    _check_file(file, scene, out, as_of, requester, purpose)
+    _check_file(file, scene, out, as_of, requester, purpose, engine, master)
 
 
 @common.reports_errors
@@ -97,12 +104,15 @@ def _check_file(
     as_of: str | None,
     requester: str | None,
     purpose: str,
+    engine: str | None = None,
+    master: str | None = None,
 ) -> None:
     if file is None or scene is None or out is None:
         raise InvalidInput(
             "请同时给出 --file、--scene 和 --out", "give --file, --scene and --out together"
         )
     now = common.now()
+    settings = common.settings()
     try:
         day = date.fromisoformat(as_of) if as_of else local_date(now)
     except ValueError:
@@ -112,6 +122,8 @@ def _check_file(
     done = files.check_file(
         common.engine(), common.catalog(), file, out, scene=scene, as_of=day, now=now,
         requester=requester or getpass.getuser(), purpose=purpose,
+        engine_name=engine or settings.analytics_engine, master=master or settings.spark_master,
+        grade_models=settings.evaluation_models,
     )  # fmt: skip
     common.out.print(
         f"核查编号 check {done.id}：{done.subjects:,} 个主体，{done.hits:,} 个命中名单，"

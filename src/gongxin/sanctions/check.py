@@ -24,7 +24,7 @@ from gongxin.sanctions import log, scenes
 from gongxin.sanctions.lists import Entry, ListType, applies, entry_of, list_types
 from gongxin.sanctions.match import MATCH_NAMES, Item, read, resolve
 from gongxin.sanctions.memoranda import Book, book
-from gongxin.subjects.grades import current_grades
+from gongxin.subjects.grades import current_grades, grade_sentence
 
 DEFAULT_MAX_SUBJECTS = 100_000
 
@@ -104,7 +104,8 @@ _BY_CODE = sa.select(
 
 def find_entries(conn: sa.Connection, catalog: Catalog, items: Sequence[Item], as_of: date) -> None:
     """Attach to each item the list entries that apply to its subject on ``as_of`` (in place)."""
-    by_dataset = _datasets(list_types(catalog))
+    types = list_types(catalog)
+    by_dataset = _datasets(types)
     names = sorted(by_dataset)
     by_subject: dict[int, list[Item]] = {}
     by_code: dict[str, list[Item]] = {}
@@ -136,6 +137,9 @@ def find_entries(conn: sa.Connection, catalog: Catalog, items: Sequence[Item], a
                 entry = entry_of(lt, rid, data, changed)
                 for it in its:
                     it.hits.append(entry)
+    order = {code: n for n, code in enumerate(types)}  # list type, then record: as the bulk
+    for it in items:  # check numbers its entries (sanctions.snapshot), whatever the store's order
+        it.hits.sort(key=lambda e: (order[e.list_type], e.record_id))
 
 
 def measures_of(hits: Sequence[Entry], scene: str, measures: Book) -> list[dict[str, Any]]:
@@ -175,14 +179,6 @@ def explain(it: Item, scene: scenes.Scene, as_of: date, measures: list[dict[str,
     return f"{who}（按{how}匹配）截至 {as_of.isoformat()} 列入{lists}；在“{scene.name}”场景{todo}。"
 
 
-def _grade_sentence(grades: list[dict[str, Any]]) -> str:
-    return "".join(
-        f"其信用评价等级为 {g['grade']}（{g['label']}，{g['model_name']} {g['version']}，"
-        f"评价日期 {g['as_of']}）。"
-        for g in grades
-    )
-
-
 def result_of(
     it: Item,
     scene: scenes.Scene,
@@ -204,7 +200,7 @@ def result_of(
         "hits": [e.to_dict() for e in it.hits],
         "measures": [m for m in found if m["kind"] == "punish"],
         "rewards": [m for m in found if m["kind"] == "reward"],
-        "explanation": explain(it, scene, as_of, found) + _grade_sentence(graded),
+        "explanation": explain(it, scene, as_of, found) + grade_sentence(graded),
         **({"grades": graded} if graded else {}),
     }  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""The bulk credit check of a file: snapshot, DuckDB join, result file, log — one call.
+"""The bulk credit check of a file: snapshot, the check job (DuckDB or Spark), result file,
+log — one call.
 
 The result file is ``.xlsx`` (opens in Excel/WPS; at most 1,048,575 subjects), ``.csv``
 (UTF-8 with BOM, so that Excel reads the Chinese) or ``.json`` (a list of objects).
@@ -7,7 +8,7 @@ The result file is ``.xlsx`` (opens in Excel/WPS; at most 1,048,575 subjects), `
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ import orjson
 import sqlalchemy as sa
 
 from gongxin import formulas
+from gongxin.analytics import engines
 from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
@@ -153,8 +155,13 @@ def check_file(
     actor: str = "cli",
     department_id: int | None = None,
     clock: Callable[[], float] | None = None,
+    engine_name: str = "duckdb",
+    master: str = "local[*]",
+    grade_models: Sequence[str] = (),
 ) -> FileCheck:
-    """Check every subject of ``source`` in ``scene`` on ``as_of``, write ``out``, log it."""
+    """Check every subject of ``source`` in ``scene`` on ``as_of`` on the batch engine
+    ``engine_name`` (``duckdb`` or ``spark``), write ``out``, log it. With ``grade_models``,
+    a registered subject's current grades end its explanation."""
     import time
 
     tick = clock or time.perf_counter
@@ -167,14 +174,20 @@ def check_file(
     if not source.is_file():
         raise InvalidInput(f"找不到文件：{source}", f"no such file: {source}")
     seconds: dict[str, float] = {}
+    runner = engines.make(engine_name, master=master)  # no Java or pyspark: refused at once
     start = tick()
-    with engine.connect() as conn:
-        snap, _cached = snapshot.current(conn, catalog, as_of)
-        measures = book(conn, catalog)
-        seconds["snapshot"] = tick() - start
-        start = tick()
-        result = _read(lambda: bulk.run(conn, catalog, source, scene=found, snapshot=snap,
-                                         book=measures), source)  # fmt: skip
+    try:
+        with engine.connect() as conn:
+            snap, _cached = snapshot.current(conn, catalog, as_of)
+            measures = book(conn, catalog)
+            seconds["snapshot"] = tick() - start
+            start = tick()
+            result = _read(lambda: bulk.run(
+                conn, catalog, source, scene=found, snapshot=snap, book=measures,
+                engine=runner, grade_models=grade_models,
+            ), source)  # fmt: skip
+    finally:
+        runner.close()
     with result:
         seconds["check"] = tick() - start
         start = tick()

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gongxin.db import dialect
 from gongxin.db.evaluation_tables import (
     evaluation_contributions,
     evaluation_results,
@@ -130,16 +131,29 @@ def grades(
     return views
 
 
+def _grade_of(run: sa.Row[Any], labels: dict[str, str], score: Any, grade: str) -> dict[str, Any]:
+    return {
+        "model": run.model, "model_name": run.definition["name"], "version": run.model_version,
+        "as_of": run.as_of.isoformat(), "score": str(Decimal(score)), "grade": grade,
+        "label": labels.get(grade, ""),
+    }  # fmt: skip
+
+
+def _grade_runs(conn: sa.Connection, models: Sequence[str]) -> list[sa.Row[Any]]:
+    """The current run of each *grade* model of ``models`` (risk classes are never used
+    outside supervision: 不惩戒)."""
+    return [run for run in _current_runs(conn, models) if run.kind == "grade"]
+
+
 def current_grades(
     conn: sa.Connection, subject_ids: Sequence[int], models: Sequence[str]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Each subject's grade in the current run of each *grade* model of ``models`` (risk
-    classes are never used outside supervision: 不惩戒), for the credit check's answer."""
+    """Each subject's grade in the current run of each grade model of ``models``, for the
+    credit check's answer: one indexed lookup per run and chunk of subjects (primary key
+    ``run_id, subject_id``)."""
     found: dict[int, list[dict[str, Any]]] = {}
     ids = sorted(set(subject_ids))
-    for run in _current_runs(conn, models):
-        if run.kind != "grade":
-            continue
+    for run in _grade_runs(conn, models):
         labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
         for start in range(0, len(ids), 500):
             for subject_id, score, grade in conn.execute(
@@ -152,10 +166,36 @@ def current_grades(
                     evaluation_results.c.subject_id.in_(ids[start : start + 500]),
                 )
             ):
-                found.setdefault(subject_id, []).append(
-                    {"model": run.model, "model_name": run.definition["name"],
-                     "version": run.model_version, "as_of": run.as_of.isoformat(),
-                     "score": str(Decimal(score)), "grade": grade,
-                     "label": labels.get(grade, "")}
-                )  # fmt: skip
+                found.setdefault(subject_id, []).append(_grade_of(run, labels, score, grade))
     return found
+
+
+def grades_by_code(
+    conn: sa.Connection, codes: Sequence[str], models: Sequence[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """``current_grades`` for subjects named by their 统一社会信用代码 (the bulk check's
+    codes): per run, the codes' subjects joined to its results, by the indexed ``uscc``."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for run in _grade_runs(conn, models):
+        labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
+        rows = dialect.select_in(
+            conn,
+            "subjects JOIN evaluation_results ON evaluation_results.subject_id = subjects.id",
+            "subjects.uscc",
+            ("evaluation_results.score", "evaluation_results.grade"),
+            codes,
+            where=f"evaluation_results.run_id = {dialect.mark(conn)}",
+            params=(run.id,),
+        )
+        for code, score, grade in rows:
+            found.setdefault(code, []).append(_grade_of(run, labels, score, grade))
+    return found
+
+
+def grade_sentence(grades: Sequence[dict[str, Any]]) -> str:
+    """The grades as the check's explanation says them (one sentence per model)."""
+    return "".join(
+        f"其信用评价等级为 {g['grade']}（{g['label']}，{g['model_name']} {g['version']}，"
+        f"评价日期 {g['as_of']}）。"
+        for g in grades
+    )
