@@ -13,11 +13,12 @@ relation, and the related-party graph's neighbourhood query p95 on the store.
    the rules read (penalties, licences, abnormal list, serious dishonest list, dishonest
    debtors), event dates over five years, 5% out of force.
 2. For each rule of the packaged ``warning_rules.yaml``: the bare DuckDB join its check rests
-   on (the same tables joined on the same keys, materialised as Arrow, no filters, windows,
-   thresholds or grouping by rule), then the rule's job as a run executes it
-   (``gongxin.analytics.jobs.run``: the SQL, cast and sorted), printed side by side with the
-   ratio and the rows found; then ``warnings.find`` (all rules, findings grouped per subject
-   in Python, as the scheduled run does before writing them back).
+   on (the same tables joined on the same keys, restricted to the same party kinds and
+   datasets, materialised as Arrow; no windows, in-force tests, thresholds or grouping),
+   then the rule's job as a run executes it (``gongxin.analytics.jobs.run``: the SQL, cast
+   and sorted), printed side by side with the ratio and the rows found; then
+   ``warnings.find`` (all rules, findings grouped per subject in Python, as the scheduled run
+   does before writing them back).
 3. Unless ``--no-graph``: loads subjects, parties and the list and penalty records into a
    fresh SQLite store (migrated as ``gongxin init`` does) and times
    ``graph.neighbourhood(depth=2, max_nodes=50)`` — what ``/api/v1/subjects/{code}/graph``
@@ -70,26 +71,28 @@ DATASETS = (  # (dataset, share of records in per mille)
     ("penalty", 380), ("licence", 420), ("abnormal_list", 100), ("serious_dishonest_list", 30),
     ("dishonest_debtor", 70),
 )  # fmt: skip
-# The bare join each rule's check rests on: its tables on its keys, nothing else.
+# The bare join each rule's check rests on: its tables on its keys, restricted to the same kinds
+# of party and datasets, and nothing else (no windows, in-force tests, thresholds or grouping).
 BARE = {
     "listed_rep_elsewhere": """
         SELECT r.id, l.subject_id, o.subject_id AS other FROM records AS r
-        JOIN subject_parties AS l ON l.subject_id = r.subject_id
-        JOIN subject_parties AS o ON o.kind = l.kind AND o.key = l.key""",
+        JOIN subject_parties AS l ON l.subject_id = r.subject_id AND l.kind = 'legal_rep'
+        JOIN subject_parties AS o ON o.kind = 'legal_rep' AND o.key = l.key
+        WHERE r.dataset IN ('serious_dishonest_list', 'dishonest_debtor')""",
     "address_cluster": """
         SELECT a.subject_id, a.key, s.reg_status FROM subject_parties AS a
-        JOIN subjects AS s ON s.id = a.subject_id""",
+        JOIN subjects AS s ON s.id = a.subject_id WHERE a.kind = 'address'""",
     "frequent_changes": "SELECT subject_id, item, changed_on FROM subject_changes",
     "penalty_after_registration": """
         SELECT r.id, r.event_date, s.reg_date FROM records AS r
-        JOIN subjects AS s ON s.id = r.subject_id""",
+        JOIN subjects AS s ON s.id = r.subject_id WHERE r.dataset = 'penalty'""",
     "abnormal_while_licensed": """
         SELECT a.id, l.id AS other FROM records AS a
         JOIN records AS l ON l.subject_id = a.subject_id
-        WHERE a.dataset = 'abnormal_list'""",
+        WHERE a.dataset = 'abnormal_list' AND l.dataset = 'licence'""",
     "penalty_rate_anomaly": """
         SELECT s.id, s.industry_code, s.region_code, r.id AS record_id FROM subjects AS s
-        LEFT JOIN records AS r ON r.subject_id = s.id""",
+        LEFT JOIN records AS r ON r.subject_id = s.id AND r.dataset = 'penalty'""",
 }
 
 
