@@ -1,8 +1,9 @@
 """The centre's warnings journey in a real browser (Debian's Chromium, headless), on the demo
-city: the centre admin logs in, opens the queue, opens the planted statistical-anomaly warning
+city: the centre admin logs in, opens the queue, narrows it to the statistical-anomaly rule,
+opens the planted warning
 (its rule, legal hook, explanation, evidence), follows it to the subject's related-party graph
 (the picture, the relations, the subject's warnings), goes back and confirms it; the queue of
-confirmed warnings then lists it.
+confirmed warnings then lists it. The graph of an unknown subject answers 404.
 
 Screenshots: test-artifacts/journeys/warnings-<step>.png."""
 
@@ -31,7 +32,12 @@ def test_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
         nav.get_by_role("link", name="预警", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("预警")
         expect(page.get_by_text("gongxin alerts run")).to_be_visible()
+        rules = page.get_by_role("navigation", name="按规则")
+        rules.get_by_role("link", name=re.compile(r"^penalty_rate_anomaly（\d+）$")).click()
+        expect(page).to_have_url(re.compile(r"rule=penalty_rate_anomaly"))
         planted = page.locator("tbody tr", has_text=TITLE)
+        expect(planted.first).to_be_visible()
+        assert page.locator("tbody tr").count() == planted.count()  # only that rule
         expect(planted.first).to_be_visible()
         shoot(page, journey, "1-queue")
 
@@ -65,5 +71,9 @@ def test_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
         page.goto(site.url + "/admin/warnings?status=confirmed")
         expect(page.locator("tbody tr", has_text=name).filter(has_text=TITLE)).to_have_count(1)
         shoot(page, journey, "5-confirmed-queue")
+
+        unknown = page.goto(site.url + "/admin/subjects/999999999/graph")
+        assert unknown is not None and unknown.status == 404
+        expect(page.get_by_text("没有编号为 999999999 的主体")).to_be_visible()
     finally:
         context.close()

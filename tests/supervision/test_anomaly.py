@@ -67,10 +67,9 @@ def test_fires_on_the_standing_out_cell_and_not_on_the_near_miss(
 ) -> None:
     rules = load_rules(catalog())
     run(store.engine, catalog(), rules, DuckDBEngine(), as_of=TODAY, now=NOW, work_dir=tmp_path)
-    with store.engine.connect() as conn:
-        found = [
-            w for w in warning_queue.list_warnings(conn) if w.rule_id == "penalty_rate_anomaly"
-        ]
+    with store.engine.connect() as conn:  # the queue narrowed to the rule, as the back office
+        found = warning_queue.list_warnings(conn, rule_id="penalty_rate_anomaly")
+        assert warning_queue.counts(conn)["penalty_rate_anomaly"] == len(found)
     assert {w.subject_id for w in found} == set(cells[0][:5])  # only the penalised of C18 × 110105
     first = min(found, key=lambda w: w.subject_id)
     assert "C18 × 110105（6 户中 5 户受处罚）" in first.explanation

@@ -108,19 +108,26 @@ def _step(
         )
         for a, b, kind, key, label in conn.execute(shared):
             edges.append(Edge(a, b, kind, RELATIONS[kind], _via(kind, key, label, audience)))
-        invests = (  # a frontier subject invests in b, or b invests in it
-            sa.select(subjects.c.id, subject_parties.c.subject_id, subject_parties.c.share)
-            .join(subject_parties, subject_parties.c.key == subjects.c.uscc)
-            .where(
-                subject_parties.c.kind == "investor",
-                sa.or_(subjects.c.id.in_(chunk), subject_parties.c.subject_id.in_(chunk)),
-            )
-            .order_by(subjects.c.id, subject_parties.c.subject_id)
-            .limit(budget + 1)
+        # a frontier subject invests in another, or another invests in it: two queries, each
+        # on an index (investor key; the investee's USCC); one with OR would scan every investor
+        investor = subjects.alias("investor")
+        outward = (
+            sa.select(investor.c.id, subject_parties.c.subject_id, subject_parties.c.share)
+            .select_from(investor.join(subject_parties, subject_parties.c.key == investor.c.uscc))
+            .where(subject_parties.c.kind == "investor", investor.c.id.in_(chunk))
         )
-        for investor, firm, share in conn.execute(invests):
+        inward = (
+            sa.select(investor.c.id, subject_parties.c.subject_id, subject_parties.c.share)
+            .select_from(subject_parties.join(investor, investor.c.uscc == subject_parties.c.key))
+            .where(subject_parties.c.kind == "investor", subject_parties.c.subject_id.in_(chunk))
+        )
+        found: set[tuple[int, int, str | None]] = set()
+        for query in (outward, inward):
+            query = query.order_by(investor.c.id, subject_parties.c.subject_id).limit(budget + 1)
+            found.update((int(a), int(b), share) for a, b, share in conn.execute(query))
+        for source, firm, share in sorted(found, key=lambda t: (t[0], t[1]))[: budget + 1]:
             via = f"出资 {share}%" if share else "出资"
-            edges.append(Edge(investor, firm, "investment", RELATIONS["investment"], via))
+            edges.append(Edge(source, firm, "investment", RELATIONS["investment"], via))
         if len(edges) > budget:
             return edges[:budget], True
     return edges, False
