@@ -14,6 +14,7 @@ The full edge list for the whole register is the ``related_parties`` analytics j
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,29 +109,41 @@ def _step(
         )
         for a, b, kind, key, label in conn.execute(shared):
             edges.append(Edge(a, b, kind, RELATIONS[kind], _via(kind, key, label, audience)))
-        # a frontier subject invests in another, or another invests in it: two queries, each
-        # on an index (investor key; the investee's USCC); one with OR would scan every investor
-        investor = subjects.alias("investor")
-        outward = (
-            sa.select(investor.c.id, subject_parties.c.subject_id, subject_parties.c.share)
-            .select_from(investor.join(subject_parties, subject_parties.c.key == investor.c.uscc))
-            .where(subject_parties.c.kind == "investor", investor.c.id.in_(chunk))
-        )
-        inward = (
-            sa.select(investor.c.id, subject_parties.c.subject_id, subject_parties.c.share)
-            .select_from(subject_parties.join(investor, investor.c.uscc == subject_parties.c.key))
-            .where(subject_parties.c.kind == "investor", subject_parties.c.subject_id.in_(chunk))
-        )
-        found: set[tuple[int, int, str | None]] = set()
-        for query in (outward, inward):
-            query = query.order_by(investor.c.id, subject_parties.c.subject_id).limit(budget + 1)
-            found.update((int(a), int(b), share) for a, b, share in conn.execute(query))
-        for source, firm, share in sorted(found, key=lambda t: (t[0], t[1]))[: budget + 1]:
-            via = f"出资 {share}%" if share else "出资"
-            edges.append(Edge(source, firm, "investment", RELATIONS["investment"], via))
+        edges += _investments(conn, chunk, budget)
         if len(edges) > budget:
             return edges[:budget], True
     return edges, False
+
+
+def _investments(conn: sa.Connection, chunk: Sequence[int], budget: int) -> list[Edge]:
+    """Investment edges of the chunk's subjects, both ways, each lookup on an index (the
+    parties' subject, the subjects' USCC, the parties' kind and key): a join lets SQLite's
+    planner scan every investor row instead."""
+    sp = subject_parties.c
+    found: set[tuple[int, int, str | None]] = set()
+    own = conn.execute(sa.select(sp.subject_id, sp.kind, sp.key, sp.share).where(
+        sp.subject_id.in_(chunk))).all()  # fmt: skip
+    inward = {(key, sid, share) for sid, kind, key, share in own if kind == "investor"}
+    keys = sorted({key for key, _, _ in inward})
+    ids: dict[str, int] = {}
+    for part in dialect.chunked(keys):
+        query = sa.select(subjects.c.uscc, subjects.c.id).where(subjects.c.uscc.in_(part))
+        ids.update({uscc: int(i) for uscc, i in conn.execute(query)})
+    found.update((ids[key], int(sid), share) for key, sid, share in inward if key in ids)
+    mine = sa.select(subjects.c.uscc, subjects.c.id).where(
+        subjects.c.id.in_(chunk), subjects.c.uscc.is_not(None))  # fmt: skip
+    usccs = {uscc: int(i) for uscc, i in conn.execute(mine)}
+    for part in dialect.chunked(sorted(usccs)):
+        # no ORDER BY … LIMIT here: it would lead SQLite to walk the subject index instead
+        outward = sa.select(sp.key, sp.subject_id, sp.share).where(
+            sp.kind == "investor", sp.key.in_(part)
+        )
+        found.update((usccs[key], int(firm), share) for key, firm, share in conn.execute(outward))
+    return [
+        Edge(source, firm, "investment", RELATIONS["investment"],
+             f"出资 {share}%" if share else "出资")
+        for source, firm, share in sorted(found, key=lambda t: (t[0], t[1]))[: budget + 1]
+    ]  # fmt: skip
 
 
 def neighbourhood(
@@ -203,7 +216,9 @@ def _nodes(
             sa.select(records.c.subject_id, records.c.dataset, sa.func.count())
             .where(
                 records.c.subject_id.in_(chunk),
-                records.c.dataset.in_([*lists, "penalty"]),
+                # `dataset || ''`: not an index term, so that SQLite looks the few subjects up
+                # by subject_id instead of walking every list and penalty record by dataset
+                records.c.dataset.concat("").in_([*lists, "penalty"]),
                 in_force_now(as_of),
             )
             .group_by(records.c.subject_id, records.c.dataset)
