@@ -26,5 +26,7 @@ def test_every_rule_answers_the_same_on_duckdb_and_spark(
         assert on_duckdb.schema == on_spark.schema == kinds.SCHEMA
         assert on_duckdb.to_pylist() == on_spark.to_pylist(), rule.id
         fired[rule.id] = on_duckdb.num_rows
-    # the demo plants an address cluster and shell groups with frequent changes
+    # the demo plants an address cluster, shell groups with frequent changes and a district
+    # whose clothing firms are penalised far more than clothing firms elsewhere
     assert fired["address_cluster"] >= 6 and fired["frequent_changes"] >= 4
+    assert fired["penalty_rate_anomaly"] >= 3

@@ -93,6 +93,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/exchange/providers/{dataset}/{name}"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/{dataset}/records"): Scope.EXCHANGE,
     ("GET", "/api/v1/exchange/evaluations/{model}/results"): Scope.EXCHANGE,
+    ("GET", "/api/v1/exchange/warnings"): Scope.EXCHANGE,  # and a grant of the feed (403 else)
     ("GET", "/api/v1/exchange/{dataset}/changes"): Scope.EXCHANGE,
     # 政务信息资源目录 and data quality (gongxin.web.api.catalog): department systems
     ("GET", "/api/v1/catalog"): Scope.EXCHANGE,

@@ -22,6 +22,7 @@ from fastapi.routing import iter_route_contexts
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
+from gongxin.exchange import warning_feed
 from gongxin.identity import accounts, departments, keys, sessions
 from gongxin.identity.roles import Role, Scope
 from gongxin.settings import Settings
@@ -88,6 +89,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, module_db_url: str) -> Itera
         made: dict[str, str] = {}
         with engine.begin() as conn:
             departments.add(conn, DEPT, kind="provider", code=None, now=AS_OF)
+            # the department holds the warnings feed's grant, so that its exchange key reaches
+            # the feed; who holds a grant is tests/exchange/test_warning_feed.py's concern
+            warning_feed.share(
+                conn, departments.get(conn, DEPT), purpose="access matrix",
+                valid_from=AS_OF.date(), valid_until=None, actor="t", now=AS_OF,
+            )  # fmt: skip
             for role in Role:
                 user = accounts.add_user(
                     conn,

@@ -1,6 +1,7 @@
 """One demo city for the browser journeys: a SQLite database loaded the way ``gongxin demo``
-loads it (files, checks with feedback, sharing requests) on a fixed day, a few back-office
-users, a uvicorn server on loopback in a thread, and one headless Chromium."""
+loads it (files, checks with feedback, sharing requests, the warning rules run once as the
+worker's first run does) on a fixed day, a few back-office users, a uvicorn server on loopback
+in a thread, and one headless Chromium."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from gongxin.analytics.engines import DuckDBEngine
 from gongxin.catalog.registry import load_catalog
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
@@ -20,6 +22,8 @@ from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.identity import accounts
 from gongxin.settings import Settings
+from gongxin.supervision import warnings
+from gongxin.supervision.rules import load_rules
 from gongxin.web import deps
 from gongxin.web.app import create_app
 from tests.conftest import PROJECT_ROOT
@@ -62,6 +66,11 @@ def _load_demo(db_url: str, folder: Path, settings: Settings) -> None:
             engine, catalog, now=NOW, reply_days=settings.exchange_reply_working_days
         )
         assert len(shared) == 3
+        found = warnings.run(
+            engine, catalog, load_rules(catalog), DuckDBEngine(), as_of=NOW.date(), now=NOW,
+            work_dir=folder / "warnings",
+        )  # fmt: skip
+        assert found.found["penalty_rate_anomaly"] > 0  # the demo's planted anomaly
         with engine.begin() as conn:
             for username, (dept, roles, name) in USERS.items():
                 accounts.add_user(

@@ -12,8 +12,8 @@ from rich.table import Table
 from gongxin import clock
 from gongxin.catalog import providers
 from gongxin.cli import common
-from gongxin.errors import NotFound
-from gongxin.exchange import expiry, grants, sharing_requests
+from gongxin.errors import InvalidInput, NotFound
+from gongxin.exchange import expiry, grants, sharing_requests, warning_feed
 from gongxin.identity import departments
 
 app = typer.Typer(help="共享交换 (data sharing and exchange)", no_args_is_help=True)
@@ -135,6 +135,36 @@ def refuse(
             conn, request_id, _centre(conn), reasons=reasons, now=common.now(), actor="cli"
         )
     common.out.print(f"已拒绝 (refused) {done.id}", markup=False)
+
+
+@app.command("share-warnings")
+@common.reports_errors
+def share_warnings(
+    department: Annotated[str, typer.Argument(help="部门名称 (department)")],
+    purpose: Annotated[str, typer.Option(help="用途 (purpose, required)")],
+    until: Annotated[
+        str | None, typer.Option(help="最后使用日 YYYY-MM-DD (last day of use; default: open)")
+    ] = None,
+) -> None:
+    """向部门共享信用中心已确认的预警 (share confirmed warnings with a department)."""
+    now = common.now()
+    try:
+        last = date.fromisoformat(until) if until else None
+    except ValueError:
+        raise InvalidInput(
+            f"--until 须为日期 YYYY-MM-DD，收到 {until}", f"--until must be YYYY-MM-DD: {until!r}",
+            field="until", value=until,
+        ) from None  # fmt: skip
+    with common.engine().begin() as conn:
+        grant = warning_feed.share(
+            conn, departments.get(conn, department), purpose=purpose,
+            valid_from=clock.local_date(now), valid_until=last, actor="cli", now=now,
+        )  # fmt: skip
+    common.out.print(
+        f"已共享预警 (shared) 授权 (grant) {grant.id}：{department}，用途 {grant.purpose}；"
+        f"GET /api/v1/exchange/warnings；终止：gongxin exchange revoke-grant {grant.id}",
+        markup=False,
+    )
 
 
 @app.command("revoke-grant")

@@ -40,6 +40,7 @@ class Ctx:
     removal: date | None = None  # actual removal
     removal_reason: str | None = None
     must_remove: bool = False  # a listing that must come out removed (see remove_some)
+    within_days: int | None = None  # a planted case: its events fall in the last N days
     doc: str = ""
     reason: str = ""
     basis: str = ""
@@ -74,7 +75,9 @@ class Ctx:
         """A date in the last ``years`` (a share ``old_share`` of them more than 3 years ago),
         never before the counterpart existed."""
         span = int(365 * years)
-        if old_share and self.rng.random() < old_share:
+        if self.within_days is not None:
+            days = self.rng.randint(0, self.within_days)
+        elif old_share and self.rng.random() < old_share:
             days = self.rng.randint(3 * 365 + 10, max(span, 3 * 365 + 11))
         else:
             days = self.rng.randint(0, min(span, 3 * 365))

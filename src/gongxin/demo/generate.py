@@ -31,6 +31,7 @@ ALL_KINDS = ("company", "individual", "coop", "institution", "social", "collecti
 MARKET = ("company", "individual", "coop")
 VARIATION_RATE = 0.06  # rows given a harmless variation (full-width code, N/A)
 OUTSIDER_RATE = 0.02  # rows about subjects not in the registration file
+PLANTED_WITHIN = 180  # days: the planted anomaly's penalties are this recent
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,15 @@ def _counterparts(
     if plan.persons and _takes_persons(spec):
         take = max(1, round(plan.persons * count))
         chosen.extend(rng.sample(pop.persons, min(take, len(pop.persons))))
+    if _plants_anomaly(plan):
+        chosen.extend(s for s in pop.registered if s.details is not None and s.details.planted)
     rng.shuffle(chosen)
     return chosen
+
+
+def _plants_anomaly(plan: Plan) -> bool:
+    """The market-supervision penalties carry the planted penalty-rate anomaly."""
+    return plan.dataset == "penalty" and plan.provider == SAMR_DEPT
 
 
 def _removal_field(spec: DatasetSpec) -> str | None:
@@ -178,6 +186,9 @@ def build_rows(
         subject = who if isinstance(who, Subject) else None
         ctx = Ctx(rng, as_of, seq, subject, person, plan.authority(who.region), provider)
         ctx.must_remove = must_remove
+        planted = subject is not None and subject.details is not None and subject.details.planted
+        if planted and _plants_anomaly(plan):
+            ctx.within_days = PLANTED_WITHIN
         return complete(spec, plan.builder(ctx), ctx)
 
     who = _counterparts(plan, spec, pop, rng, as_of)

@@ -7,10 +7,13 @@ investors and a change log, with the structure supervision looks for:
 - people who represent several companies (a pool of serial legal representatives);
 - address clusters (多户同址): a few addresses shared by many firms;
 - shell-company groups: firms sharing representative, phone and address, small capital;
-- changes of legal representative, some of them frequent.
+- changes of legal representative, some of them frequent;
+- a statistical anomaly: six clothing firms (服装, GB/T 4754 C18) in one district, each given a
+  recent market-supervision penalty (``Details.planted``), beside ten clothing firms elsewhere
+  that get only the ordinary chance of one (their peers).
 
-The planted cases of the warning rules (``planted``) are the first groups, so a demo of any
-size has at least one of each.
+The planted cases of the warning rules are the first groups, so a demo of any size has at
+least one of each.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+from gongxin.demo import names
+from gongxin.demo.regions import address
 from gongxin.demo.subjects import Details, Person, Subject, make_person
 
 # GB/T 4754-2017 class codes by the demo's industry word (门类字母 + 4 digits).
@@ -35,7 +40,9 @@ INDUSTRY_CODES = {
     "医药": "F5251",
     "投资管理": "L7212",
     "房地产开发": "K7010",
+    "服装": "C1819",
 }
+ANOMALY_WORD, ANOMALY_CELL, ANOMALY_PEERS = "服装", 6, 10
 STATUSES = (("存续", 0.86), ("在业", 0.92), ("吊销", 0.96), ("注销", 1.0))
 
 
@@ -76,9 +83,53 @@ def structure(rng: random.Random, registered: list[Subject], as_of: date) -> lis
             out[i] = replace(s, legal_rep=rng.choice(serial))
         elif roll < 0.18:
             out[i] = replace(s, address=rng.choice(clusters))
-    return [
-        replace(s, details=_details(rng, s, shells.get(i), out, as_of)) for i, s in enumerate(out)
-    ]
+    cell, peers = _anomaly(rng, out, [i for i in companies if i not in shells
+                                       and i not in planted_cluster])  # fmt: skip
+    made = []
+    for i, s in enumerate(out):
+        details = _details(rng, s, shells.get(i), out, as_of)
+        if i in cell or i in peers:  # in business, so that they count
+            details = replace(details, status="存续", planted=i in cell)
+        made.append(replace(s, details=details))
+    return made
+
+
+def _renamed(s: Subject, word: str, taken: set[str]) -> Subject | None:
+    """The firm as one of the trade ``word``: its name's industry word and scope replaced."""
+    old = max((w for w, _ in names.INDUSTRIES if w in s.name), key=len, default=None)
+    if old is None:
+        return None
+    name = s.name.replace(old, word, 1)
+    if name in taken:
+        return None
+    taken.add(name)
+    return replace(s, name=name, scope=dict(names.INDUSTRIES)[word])
+
+
+def _anomaly(rng: random.Random, out: list[Subject], free: list[int]) -> tuple[set[int], set[int]]:
+    """The planted anomaly (changes ``out``): the cell's firms, moved to one home district,
+    and their peers elsewhere. Returns their indexes."""
+    taken = {s.name for s in out}
+    home = [i for i in free if out[i].region.is_home]
+    cell: set[int] = set()
+    peers: set[int] = set()
+    if not home:
+        return cell, peers
+    region = out[home[0]].region
+    for i in home:
+        s = out[i]
+        if len(cell) < ANOMALY_CELL:  # moved here (a firm keeps its USCC when it moves)
+            renamed = _renamed(replace(s, region=region, address=address(rng, region)),
+                               ANOMALY_WORD, taken)  # fmt: skip
+            target = cell
+        elif len(peers) < ANOMALY_PEERS and s.region.code != region.code:
+            renamed, target = _renamed(s, ANOMALY_WORD, taken), peers
+        else:
+            continue
+        if renamed is not None:
+            out[i] = renamed
+            target.add(i)
+    return cell, peers
 
 
 def _details(

@@ -43,6 +43,7 @@ class Details:
     email: str | None
     investors: str
     changes: str
+    planted: bool = False  # in the planted penalty-rate anomaly: given a recent penalty
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ The full edge list for the whole register is the ``related_parties`` analytics j
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,22 +109,41 @@ def _step(
         )
         for a, b, kind, key, label in conn.execute(shared):
             edges.append(Edge(a, b, kind, RELATIONS[kind], _via(kind, key, label, audience)))
-        invests = (  # a frontier subject invests in b, or b invests in it
-            sa.select(subjects.c.id, subject_parties.c.subject_id, subject_parties.c.share)
-            .join(subject_parties, subject_parties.c.key == subjects.c.uscc)
-            .where(
-                subject_parties.c.kind == "investor",
-                sa.or_(subjects.c.id.in_(chunk), subject_parties.c.subject_id.in_(chunk)),
-            )
-            .order_by(subjects.c.id, subject_parties.c.subject_id)
-            .limit(budget + 1)
-        )
-        for investor, firm, share in conn.execute(invests):
-            via = f"出资 {share}%" if share else "出资"
-            edges.append(Edge(investor, firm, "investment", RELATIONS["investment"], via))
+        edges += _investments(conn, chunk, budget)
         if len(edges) > budget:
             return edges[:budget], True
     return edges, False
+
+
+def _investments(conn: sa.Connection, chunk: Sequence[int], budget: int) -> list[Edge]:
+    """Investment edges of the chunk's subjects, both ways, each lookup on an index (the
+    parties' subject, the subjects' USCC, the parties' kind and key): a join lets SQLite's
+    planner scan every investor row instead."""
+    sp = subject_parties.c
+    found: set[tuple[int, int, str | None]] = set()
+    own = conn.execute(sa.select(sp.subject_id, sp.kind, sp.key, sp.share).where(
+        sp.subject_id.in_(chunk))).all()  # fmt: skip
+    inward = {(key, sid, share) for sid, kind, key, share in own if kind == "investor"}
+    keys = sorted({key for key, _, _ in inward})
+    ids: dict[str, int] = {}
+    for part in dialect.chunked(keys):
+        query = sa.select(subjects.c.uscc, subjects.c.id).where(subjects.c.uscc.in_(part))
+        ids.update({uscc: int(i) for uscc, i in conn.execute(query)})
+    found.update((ids[key], int(sid), share) for key, sid, share in inward if key in ids)
+    mine = sa.select(subjects.c.uscc, subjects.c.id).where(
+        subjects.c.id.in_(chunk), subjects.c.uscc.is_not(None))  # fmt: skip
+    usccs = {uscc: int(i) for uscc, i in conn.execute(mine)}
+    for part in dialect.chunked(sorted(usccs)):
+        # no ORDER BY … LIMIT here: it would lead SQLite to walk the subject index instead
+        outward = sa.select(sp.key, sp.subject_id, sp.share).where(
+            sp.kind == "investor", sp.key.in_(part)
+        )
+        found.update((usccs[key], int(firm), share) for key, firm, share in conn.execute(outward))
+    return [
+        Edge(source, firm, "investment", RELATIONS["investment"],
+             f"出资 {share}%" if share else "出资")
+        for source, firm, share in sorted(found, key=lambda t: (t[0], t[1]))[: budget + 1]
+    ]  # fmt: skip
 
 
 def neighbourhood(
@@ -196,7 +216,9 @@ def _nodes(
             sa.select(records.c.subject_id, records.c.dataset, sa.func.count())
             .where(
                 records.c.subject_id.in_(chunk),
-                records.c.dataset.in_([*lists, "penalty"]),
+                # `dataset || ''`: not an index term, so that SQLite looks the few subjects up
+                # by subject_id instead of walking every list and penalty record by dataset
+                records.c.dataset.concat("").in_([*lists, "penalty"]),
                 in_force_now(as_of),
             )
             .group_by(records.c.subject_id, records.c.dataset)

@@ -53,12 +53,28 @@ class AbnormalWhileLicensedParams(_Params):
     licences: list[str] = Field(min_length=1)
 
 
+class PenaltyRateAnomalyParams(_Params):
+    """Penalty rate of an industry × region cell against the same industry elsewhere."""
+
+    datasets: list[str] = Field(min_length=1)
+    window_days: int = Field(ge=1, le=3660)
+    industry_digits: int = Field(ge=1, le=5)  # GB/T 4754 code prefix: 1 门类 … 5 小类
+    region_digits: int = Field(ge=2, le=6)  # GB/T 2260 code prefix: 2 省 … 6 县
+    statuses: list[str] = Field(min_length=1)
+    min_subjects: int = Field(ge=2)  # subjects in the cell
+    min_penalised: int = Field(ge=1)  # penalised subjects in the cell
+    min_peers: int = Field(ge=1)  # subjects of the same industry elsewhere
+    min_ratio: float = Field(gt=1)  # cell rate ≥ min_ratio × peers' rate
+    min_z: float = Field(gt=0)  # binomial z-score of the cell's count at the peers' rate
+
+
 PARAMS: dict[str, type[_Params]] = {
     "listed_rep_elsewhere": ListedRepParams,
     "address_cluster": AddressClusterParams,
     "frequent_changes": FrequentChangesParams,
     "penalty_after_registration": PenaltyAfterRegistrationParams,
     "abnormal_while_licensed": AbnormalWhileLicensedParams,
+    "penalty_rate_anomaly": PenaltyRateAnomalyParams,
 }
 Kind = Literal[
     "listed_rep_elsewhere",
@@ -66,6 +82,7 @@ Kind = Literal[
     "frequent_changes",
     "penalty_after_registration",
     "abnormal_while_licensed",
+    "penalty_rate_anomaly",
 ]
 
 

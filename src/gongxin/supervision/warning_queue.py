@@ -74,6 +74,7 @@ def list_warnings(
     status: str | None = "open",
     *,
     subject_id: int | None = None,
+    rule_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[WarningEntry]:
@@ -89,9 +90,19 @@ def list_warnings(
         query = query.where(warnings.c.status == status)
     if subject_id is not None:
         query = query.where(warnings.c.subject_id == subject_id)
+    if rule_id is not None:
+        query = query.where(warnings.c.rule_id == rule_id)
     severity = sa.case({"高": 0, "中": 1}, value=warnings.c.severity, else_=2)
     query = query.order_by(severity, warnings.c.id).limit(limit).offset(offset)
     return [WarningEntry(*row) for row in conn.execute(query)]
+
+
+def counts(conn: sa.Connection, status: str | None = "open") -> dict[str, int]:
+    """Warnings per rule (of one status, or all)."""
+    query = sa.select(warnings.c.rule_id, sa.func.count()).group_by(warnings.c.rule_id)
+    if status is not None:
+        query = query.where(warnings.c.status == status)
+    return {rule: int(n) for rule, n in conn.execute(query.order_by(warnings.c.rule_id))}
 
 
 def _transition(

@@ -68,7 +68,10 @@ def _names(conn: sa.Connection, ids: Sequence[int]) -> dict[int, str]:
 
 
 def _value(v: Any) -> str:
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    """A count as an integer, a rate with one decimal."""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.1f}"
+    return str(v)
 
 
 def explain(finding: Finding, names: dict[int, str], catalog: Catalog) -> str:
@@ -82,6 +85,7 @@ def explain(finding: Finding, names: dict[int, str], catalog: Catalog) -> str:
         "related": names.get(int(related), str(related)) if related is not None else "",
         "detail": detail,
         "value": _value(first.get("value")) if first.get("value") is not None else "",
+        "baseline": _value(first.get("baseline")) if first.get("baseline") is not None else "",
         "record": first.get("record_id") or "",
         **finding.rule.typed_params().model_dump(),
     }

@@ -33,6 +33,7 @@ from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.api import supervision as supervision_api
+from gongxin.web.api import warning_feed as warning_feed_api
 from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         (sanctions_api.router, api), (sanction_pages.router, page), (opendata_api.router, api),
         (opendata_pages.router, page),
         (evaluations_api.router, api),  # before /exchange/{dataset}/…
+        (warning_feed_api.router, api),
         (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
         (supervision_pages.router, page),

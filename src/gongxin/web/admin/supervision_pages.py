@@ -18,7 +18,7 @@ from gongxin.supervision import graph, matches, picture, warning_queue
 from gongxin.web.admin.render import render, render_error
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
-from gongxin.web.params import IdPath
+from gongxin.web.params import MAX_PAGE, IdPath
 
 router = APIRouter(prefix="/admin", tags=["后台 back office"], include_in_schema=False)
 CentreAdmin = Annotated[User, Depends(require_roles(Role.CENTRE_ADMIN))]
@@ -30,13 +30,33 @@ STATUS_NAMES = {
 }
 
 
+PAGE_SIZE = 100
+
+
 @router.get("/warnings")
 def warnings_page(
-    request: Request, engine: EngineDep, user: CentreAdmin, status: str = "open"
+    request: Request,
+    engine: EngineDep,
+    user: CentreAdmin,
+    status: Annotated[str, Query(max_length=10)] = "open",
+    rule: Annotated[str | None, Query(max_length=64)] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
-    with engine.connect() as conn:
-        found = warning_queue.list_warnings(conn, status if status != "all" else None)
-    return render(request, "admin/warnings.html", warnings=found, shown=status, names=STATUS_NAMES)
+    wanted = status if status != "all" else None
+    try:
+        with engine.connect() as conn:
+            found = warning_queue.list_warnings(
+                conn, wanted, rule_id=rule or None, limit=PAGE_SIZE + 1,
+                offset=(page - 1) * PAGE_SIZE,
+            )  # fmt: skip
+            per_rule = warning_queue.counts(conn, wanted)
+    except GongxinError as exc:
+        return render_error(request, exc)
+    return render(
+        request, "admin/warnings.html", warnings=found[:PAGE_SIZE], shown=status,
+        names=STATUS_NAMES, rule=rule or "", per_rule=per_rule, page=page,
+        more=len(found) > PAGE_SIZE,
+    )  # fmt: skip
 
 
 @router.get("/warnings/{warning_id}")

@@ -1,0 +1,79 @@
+"""The centre's warnings journey in a real browser (Debian's Chromium, headless), on the demo
+city: the centre admin logs in, opens the queue, narrows it to the statistical-anomaly rule,
+opens the planted warning
+(its rule, legal hook, explanation, evidence), follows it to the subject's related-party graph
+(the picture, the relations, the subject's warnings), goes back and confirms it; the queue of
+confirmed warnings then lists it. The graph of an unknown subject answers 404.
+
+Screenshots: test-artifacts/journeys/warnings-<step>.png."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from tests.journeys.conftest import Site, log_in, shoot
+
+TIMEOUT_MS = 5000
+TITLE = "行业×地区处罚率显著高于同行业其他地区"
+
+
+def test_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
+    site: Site, browser: Browser
+) -> None:
+    journey = "warnings"
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        log_in(page, site.url, "zhou")
+        nav = page.get_by_role("navigation", name="后台导航")
+        nav.get_by_role("link", name="预警", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("预警")
+        expect(page.get_by_text("gongxin alerts run")).to_be_visible()
+        rules = page.get_by_role("navigation", name="按规则")
+        rules.get_by_role("link", name=re.compile(r"^penalty_rate_anomaly（\d+）$")).click()
+        expect(page).to_have_url(re.compile(r"rule=penalty_rate_anomaly"))
+        planted = page.locator("tbody tr", has_text=TITLE)
+        expect(planted.first).to_be_visible()
+        assert page.locator("tbody tr").count() == planted.count()  # only that rule
+        expect(planted.first).to_be_visible()
+        shoot(page, journey, "1-queue")
+
+        planted.first.get_by_role("link").first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
+        facts = page.locator("table.grid").first
+        expect(facts).to_contain_text("国办发〔2015〕51号第十条")
+        expect(facts).to_contain_text(re.compile(r"C18 × \d{6}（\d+ 户中 \d+ 户受处罚）"))
+        expect(facts).to_contain_text("同行业其他地区为")
+        expect(facts).to_contain_text("待处理")
+        subject = facts.locator("tr", has_text="主体").get_by_role("link")
+        name = subject.inner_text()
+        shoot(page, journey, "2-warning")
+
+        subject.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+        expect(page.get_by_role("img", name="关联关系图")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"深度上限 2，节点上限 50"))).to_be_visible()
+        mine = page.get_by_role("link", name=TITLE)
+        expect(mine).to_be_visible()
+        shoot(page, journey, "3-graph")
+
+        mine.click()
+        page.get_by_label("说明（可选）").fill("抽查核实：该区服装企业集中受罚，列入专项检查")
+        page.get_by_role("button", name="确认预警").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
+        expect(page.locator("table.grid").first).to_contain_text("已确认")
+        expect(page.get_by_role("button", name="确认预警")).to_have_count(0)
+        shoot(page, journey, "4-confirmed")
+
+        page.goto(site.url + "/admin/warnings?status=confirmed")
+        expect(page.locator("tbody tr", has_text=name).filter(has_text=TITLE)).to_have_count(1)
+        shoot(page, journey, "5-confirmed-queue")
+
+        unknown = page.goto(site.url + "/admin/subjects/999999999/graph")
+        assert unknown is not None and unknown.status == 404
+        expect(page.get_by_text("没有编号为 999999999 的主体")).to_be_visible()
+    finally:
+        context.close()
