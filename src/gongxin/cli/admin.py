@@ -60,7 +60,7 @@ def dept_add(
 
 @dept_app.command("list")
 @common.reports_errors
-def dept_list() -> None:
+def dept_list(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出部门 (list departments)."""
     table = Table("id", "名称 name", "类型 kind", "代码 code", "上级 parent", "区划 region")
     with common.engine().connect() as conn:
@@ -75,7 +75,7 @@ def dept_list() -> None:
                 names.get(d.parent_id, "") if d.parent_id else "",
                 d.region or "",
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 authority_app = typer.Typer(
@@ -112,12 +112,16 @@ def authority_remove(
 @common.reports_errors
 def authority_list(
     department: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出部门可代为报送的机关，本部门名称除外 (authorities assigned to a department)."""
     with common.engine().connect() as conn:
         names = authorities.assigned(conn, department)
+    table = Table("机关 authority")
     for name in names:
-        common.out.print(name, markup=False)
+        table.add_row(name)
+    common.show(table, as_json, out_file)
 
 
 @key_app.command("create")
@@ -169,6 +173,8 @@ def key_revoke(
 @common.reports_errors
 def key_list(
     dept: Annotated[str | None, typer.Option("--dept", help="只列此部门 (one department)")] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出 API 密钥及其权限范围 (list API keys with their scopes; never the secrets)."""
     now = common.now()
@@ -184,4 +190,4 @@ def key_list(
                 f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "长期 never",
                 states[k.state(now)],
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)

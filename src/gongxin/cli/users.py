@@ -72,6 +72,8 @@ def user_add(
 @common.reports_errors
 def user_list(
     dept: Annotated[str | None, typer.Option("--dept", help="只列此部门 (one department)")] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出后台用户 (list back-office users)."""
     now = common.now()
@@ -89,7 +91,7 @@ def user_list(
                 state,
                 f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "",
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("passwd")
