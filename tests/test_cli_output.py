@@ -100,6 +100,8 @@ def test_lists_print_json_files_and_80_column_tables(ready: Cli, tmp_path: Path)
     as_json = tmp_path / "authorities.json"
     ready.ok("dept", "authority", "list", PROVIDER, "--out", str(as_json))
     assert [r["authority"] for r in orjson.loads(as_json.read_bytes())]
+    entries = orjson.loads(ready.ok("audit", "list", "--json").stdout)
+    assert entries and all(e["at"].endswith("+08:00") for e in entries)  # Beijing time
     bad = ready("dept", "list", "--out", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "须为 .json 或 .csv" in bad.stderr
     narrow = ready.runner.invoke(cli.app, ["catalog", "list"], env={"COLUMNS": "80"})

@@ -153,7 +153,7 @@ def key_create(
     common.err.print(f"密钥前缀 (prefix, for revoking): {new.prefix}", markup=False)
     common.err.print(f"权限范围 (scopes): {', '.join(sorted(new.scopes))}", markup=False)
     if new.expires_at:
-        common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
+        common.err.print(f"到期 (expires): {common.china_time(new.expires_at)}")
 
 
 @key_app.command("revoke")

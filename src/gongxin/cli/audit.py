@@ -74,7 +74,7 @@ def list_entries(
     for e in rows:
         table.add_row(
             str(e.seq),
-            e.at.isoformat(timespec="seconds"),
+            common.china_time(e.at),
             e.actor,
             e.action,
             e.target,

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from gongxin import logs
 from gongxin.catalog.registry import Catalog, get_catalog
+from gongxin.clock import CHINA_TZ
 from gongxin.db.engine import make_engine
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import regimes
@@ -66,6 +67,18 @@ def catalog() -> Catalog:
 def now() -> datetime:
     """The moment a command acts at: the only wall-clock read of the CLI."""
     return datetime.now(UTC)
+
+
+def china_time(moment: datetime | str | None) -> str:
+    """A stored moment as a command prints it: Beijing time, ``YYYY-MM-DD HH:MM:SS +08:00``
+    (naive moments, as SQLite returns them, are UTC)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S +08:00")
 
 
 def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -73,7 +73,7 @@ def key_create(
         f"配额 (quota): {new.quota_per_day}/日 (day), {new.rate_per_minute}/分钟 (minute)"
     )
     if new.expires_at:
-        common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
+        common.err.print(f"到期 (expires): {common.china_time(new.expires_at)}")
 
 
 @key_app.command("list")

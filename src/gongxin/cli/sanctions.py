@@ -56,7 +56,7 @@ def list_memoranda(
             for v in memoranda.versions(conn):
                 state = "现行 current" if v["superseded_at"] is None else "已废止 superseded"
                 table.add_row(v["id"], str(v["version"]), v["title"],
-                              str(v["loaded_at"])[:19], state)  # fmt: skip
+                              common.china_time(v["loaded_at"]), state)  # fmt: skip
             common.show(table, as_json, out_file)
             return
         book = memoranda.book(conn, catalog)

@@ -89,7 +89,7 @@ def user_list(
                 u.department.name,
                 "、".join(f"{ROLE_NAMES[r]} {r}" for r in sorted(u.roles)),
                 state,
-                f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "",
+                common.china_time(u.last_login_at),
             )
     common.show(table, as_json, out_file)
 
