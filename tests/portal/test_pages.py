@@ -34,7 +34,8 @@ def test_search_finds_the_subject_and_escapes_its_name(client: TestClient) -> No
     page = client.get("/search", params={"q": "script"})
     assert page.status_code == 200
     assert f'href="/subjects/{CODE}"' in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    # escaped, the searched word highlighted
+    assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in page.text
     assert "<script" not in page.text  # no live script tag anywhere
     assert "欧阳" not in page.text  # the unmasked legal representative is never shown
 

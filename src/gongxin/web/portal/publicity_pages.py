@@ -130,9 +130,13 @@ def shuanggongshi_page(
             until=_date_param(until, "决定日期止", "'until'"),
         )
         with engine.connect() as conn:
+            if number < 1:
+                raise InvalidInput(
+                    "页码须从 1 开始，每页 1 至 100 条", "page starts at 1 and size is 1 to 100"
+                )
             total = count(conn, dataset, as_of=as_of, filters=where)
             pages = max(1, -(-total // PAGE_SIZE))
-            if not 1 <= number <= pages:
+            if number > pages:
                 raise InvalidInput(
                     f"页码超出范围：共 {pages} 页", f"page out of range: there are {pages} pages"
                 )
