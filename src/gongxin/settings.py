@@ -269,6 +269,57 @@ class Settings(BaseSettings):
         description="开放数据联系邮箱 (contact e-mail of the open-data catalog).",
     )
 
+    # -- 站点标识 branding: shown in every portal page's header and footer ----------------------
+    brand_platform: str = Field(
+        default="公共信用信息平台",
+        max_length=60,
+        description="平台名称 (platform name in every page's header and title, after the "
+        "locality, e.g. 公共信用信息平台).",
+    )
+    brand_locality: str = Field(
+        default="",
+        max_length=40,
+        description="地区名称 (locality the platform serves, put before the platform name, e.g. "
+        "示范市; empty: none).",
+    )
+    brand_host: str = Field(
+        default="",
+        max_length=100,
+        description="主办单位 (organisation running the site, in every page's footer, e.g. "
+        "示范市发展和改革委员会; empty: not shown).",
+    )
+    brand_organiser: str = Field(
+        default="",
+        max_length=100,
+        description="承办单位 (organisation operating the site, e.g. 示范市公共信用信息中心; "
+        "empty: not shown).",
+    )
+    brand_phone: str = Field(
+        default="", max_length=60, description="联系电话 (contact telephone in the footer)."
+    )
+    brand_email: str = Field(
+        default="", max_length=100, description="联系邮箱 (contact e-mail in the footer)."
+    )
+    brand_address: str = Field(
+        default="", max_length=200, description="联系地址 (postal address in the footer)."
+    )
+    brand_icp: str = Field(
+        default="",
+        max_length=60,
+        description="ICP备案号 (e.g. 京ICP备12345678号, linked to beian.miit.gov.cn).",
+    )
+    brand_site_code: str = Field(
+        default="",
+        max_length=20,
+        description="政府网站标识码 (government website identification code, e.g. 1100000001).",
+    )
+    brand_psb: str = Field(
+        default="",
+        max_length=60,
+        description="公安备案号 (public-security filing, e.g. 京公网安备 11010502000001号, "
+        "linked to beian.mps.gov.cn).",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

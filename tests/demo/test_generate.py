@@ -52,7 +52,8 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     assert _digests(first) == _digests(again)
     assert any(f.path.suffix == ".xlsx" for f in first)  # pinned timestamps included
     differs = _digests(first).items() ^ _digests(other).items()
-    assert {name for name, _ in differs} == {f.path.name for f in first}
+    # every file differs (the weekly batches of penalties and licences may differ in number)
+    assert {name for name, _ in differs} >= {f.path.name for f in first}
 
 
 def test_every_dataset_in_the_catalog_gets_a_file(

@@ -34,7 +34,8 @@ def test_search_finds_the_subject_and_escapes_its_name(client: TestClient) -> No
     page = client.get("/search", params={"q": "script"})
     assert page.status_code == 200
     assert f'href="/subjects/{CODE}"' in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    # escaped, the searched word highlighted
+    assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in page.text
     assert "<script" not in page.text  # no live script tag anywhere
     assert "欧阳" not in page.text  # the unmasked legal representative is never shown
 
@@ -72,7 +73,8 @@ def test_search_results_are_paged(client: TestClient, store: Store, tmp_path: Pa
 def test_unknown_subject_is_a_helpful_404_page(client: TestClient) -> None:
     page = client.get(f"/subjects/{make_uscc(99)}")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
-    assert "未找到" in page.text and "按名称查询" in page.text and "no subject" in page.text
+    assert "未找到" in page.text and "按名称查询" in page.text
+    assert "no subject" not in page.text  # the public portal speaks Chinese only
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,7 @@ def test_bad_requests_are_400_pages_naming_the_problem(
 ) -> None:
     page = client.get(url, params=params)
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
-    assert "请求有误" in page.text and zh in page.text and en in page.text
+    assert "请求有误" in page.text and zh in page.text and en not in page.text  # Chinese only
 
 
 # -- 双公示 ------------------------------------------------------------------------------------
@@ -135,7 +137,8 @@ def test_column_pages_keep_the_filters(client: TestClient, store: Store) -> None
     store.ingest(store.penalties("more.csv", rows), as_of=NOW)
     first = client.get("/shuanggongshi", params={"department": PROVIDER})
     assert first.text.count("<tr>") == 21  # header + 20
-    assert "第 1 页" in first.text and "上一页" not in first.text
+    assert "共 <strong>22</strong> 条" in first.text  # the total of the filtered column
+    assert "第 1 / 2 页" in first.text and "上一页" not in first.text
     assert f"dataset=penalty&amp;department={quote(PROVIDER)}&amp;page=2" in first.text
     second = client.get("/shuanggongshi", params={"department": PROVIDER, "page": "2"})
     assert second.text.count("<tr>") == 3 and "上一页" in second.text
@@ -168,7 +171,7 @@ def test_bad_column_requests_are_error_pages(
 ) -> None:
     page = client.get("/shuanggongshi", params=params)
     assert page.status_code == status and page.headers["content-type"].startswith("text/html")
-    assert zh in page.text and en in page.text and "<i>" not in page.text
+    assert zh in page.text and en not in page.text and "<i>" not in page.text  # Chinese only
 
 
 def test_timeliness_page_counts_per_department_without_names(client: TestClient) -> None:

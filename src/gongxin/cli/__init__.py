@@ -1,15 +1,97 @@
-"""The ``gongxin`` command: a thin shell over the service functions."""
+"""The ``gongxin`` command: a thin shell over the service functions.
+
+``gongxin`` and ``gongxin --help`` answer from :data:`COMMANDS` without importing typer or any
+command module (the database layer, pandas, DuckDB … take seconds to import); every other
+invocation registers the commands and runs typer. A test keeps :data:`COMMANDS` equal to what
+the registered commands say of themselves.
+"""
 
 from __future__ import annotations
 
-import typer
+import sys
+from functools import cache
+from typing import TYPE_CHECKING
 
-app = typer.Typer(
-    name="gongxin",
-    help="公信 gongxin：公共信用信息平台 (public credit information platform)",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+    app: typer.Typer
+
+HELP = "公信 gongxin：公共信用信息平台 (public credit information platform)"
+# Every top-level command and its one-line help, in the order ``gongxin --help`` lists them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("init", "创建或升级数据库结构 (create or upgrade the database schema)."),
+    ("serve", "启动 Web 服务与 API (run the web server and JSON API)."),
+    ("ingest", "导入部门数据文件 (ingest department files)."),
+    ("rejects", "导出退回的行及错误说明 (export rejected rows with their errors)."),
+    ("unlinked", "列出待关联记录 (list records not linked to any subject)."),
+    ("warnings", "列出已接收但有提示的行 (list accepted rows that carry warnings)."),
+    ("demo", "生成并导入演示数据 (generate synthetic department files and load them)."),
+    ("worker", "运行定时任务 (run the scheduled jobs: change-feed expiry, cache refreshes, ...)."),
+    ("dept", "部门管理 (departments)"),
+    ("key", "API 密钥 (API keys)"),
+    ("user", "后台用户 (back-office users)"),
+    ("catalog", "数据目录：数据集定义、数据字典与 Excel 模板 (data catalog: specs, dictionary, "
+     "templates)"),
+    ("audit", "审计日志 (audit log)"),
+    ("applications", "异议与信用修复 (objections and credit repair)"),
+    ("exchange", "共享交换 (data sharing and exchange)"),
+    ("opendata", "开放数据 (open data)"),
+    ("check", "信用核查 (credit checks)"),
+    ("memoranda", "联合奖惩备忘录与措施 (memoranda and measures)"),
+    ("analytics", "批量分析作业 (batch analytics jobs on DuckDB or Spark)"),
+    ("linkage", "主体匹配 (link records without a usable code to subjects; review queue)"),
+    ("alerts", "预警 (warning rules and the centre's warnings queue)"),
+    ("visibility", "可见性决定 (stored visibility decisions)"),
+    ("evaluate", "信用评价 (credit evaluation: run a model, compare runs)"),
+    ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
+)  # fmt: skip
+WIDTH = 80
+
+
+@cache
+def _app() -> typer.Typer:
+    import typer
+
+    return typer.Typer(
+        name="gongxin", help=HELP, no_args_is_help=True, pretty_exceptions_enable=False
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name == "app":
+        return _app()
+    raise AttributeError(name)
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of ``text``: CJK and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, cells: int) -> str:
+    if _cells(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if _cells(out + ch) > cells - 1:
+            return out + "…"
+        out += ch
+    return out
+
+
+def top_help() -> str:
+    """``gongxin --help``: usage, then every command with its help, within 80 columns."""
+    pad = max(len(name) for name, _ in COMMANDS) + 2
+    lines = ["用法 Usage: gongxin [OPTIONS] COMMAND [ARGS]...", "", f"  {HELP}", "",
+             "命令 Commands:"]  # fmt: skip
+    lines += [f"  {name.ljust(pad)}{_clip(text, WIDTH - pad - 2)}" for name, text in COMMANDS]
+    lines += ["", "`gongxin COMMAND --help` 显示命令的参数 (shows a command's options)."]
+    return "\n".join(lines) + "\n"
+
+
 _registered = False
 
 
@@ -31,6 +113,7 @@ def _register() -> None:
     from gongxin.cli.worker import worker
 
     _registered = True
+    app = _app()
 
     app.command("init")(admin.init)
     app.command("serve")(admin.serve)
@@ -63,5 +146,8 @@ def _register() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] in ([], ["--help"], ["-h"]):  # answered without importing any command
+        sys.stdout.write(top_help())
+        return
     _register()
-    app()
+    _app()()

@@ -89,7 +89,7 @@ def dept_add(
 
 @dept_app.command("list")
 @common.reports_errors
-def dept_list() -> None:
+def dept_list(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出部门 (list departments)."""
     table = Table("id", "名称 name", "类型 kind", "代码 code", "上级 parent", "区划 region")
     with common.engine().connect() as conn:
@@ -104,7 +104,7 @@ def dept_list() -> None:
                 names.get(d.parent_id, "") if d.parent_id else "",
                 d.region or "",
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 authority_app = typer.Typer(
@@ -141,12 +141,16 @@ def authority_remove(
 @common.reports_errors
 def authority_list(
     department: Annotated[str, typer.Argument(help="部门名称 (department name)")],
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出部门可代为报送的机关，本部门名称除外 (authorities assigned to a department)."""
     with common.engine().connect() as conn:
         names = authorities.assigned(conn, department)
+    table = Table("机关 authority")
     for name in names:
-        common.out.print(name, markup=False)
+        table.add_row(name)
+    common.show(table, as_json, out_file)
 
 
 @key_app.command("create")
@@ -178,7 +182,7 @@ def key_create(
     common.err.print(f"密钥前缀 (prefix, for revoking): {new.prefix}", markup=False)
     common.err.print(f"权限范围 (scopes): {', '.join(sorted(new.scopes))}", markup=False)
     if new.expires_at:
-        common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
+        common.err.print(f"到期 (expires): {common.china_time(new.expires_at)}")
 
 
 @key_app.command("revoke")
@@ -198,6 +202,8 @@ def key_revoke(
 @common.reports_errors
 def key_list(
     dept: Annotated[str | None, typer.Option("--dept", help="只列此部门 (one department)")] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出 API 密钥及其权限范围 (list API keys with their scopes; never the secrets)."""
     now = common.now()
@@ -213,4 +219,4 @@ def key_list(
                 f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "长期 never",
                 states[k.state(now)],
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)

@@ -18,14 +18,14 @@ Actor = Annotated[str, typer.Option(help="操作人 (who acts)")]
 
 @app.command("rules")
 @common.reports_errors
-def rules() -> None:
+def rules(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出预警规则 (list the rules in force, with their legal hooks)."""
     found = load_rules(common.catalog(), common.settings().warning_rules)
     table = Table("规则 rule", "严重程度", "标题 title", "法律依据 legal hook")
     for r in found.rules:
         table.add_row(r.id, r.severity, r.title, r.legal_hook)
     common.out.print(f"规则版本 (rules version) {found.version}")
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("run")
@@ -49,6 +49,8 @@ def run(
 def list_(
     status: Annotated[str, typer.Option(help="open | assigned | confirmed | dismissed")] = "open",
     limit: int = 50,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出预警 (list warnings; open ones by default)."""
     with common.engine().connect() as conn:
@@ -59,7 +61,7 @@ def list_(
             str(w.id), str(w.revision), w.rule_id, w.severity,
             f"{w.subject_id} {w.subject_name}", w.explanation,
         )  # fmt: skip
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("assign")

@@ -19,12 +19,12 @@ app = typer.Typer(
 
 
 @app.command("jobs")
-def list_jobs() -> None:
+def list_jobs(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出分析作业 (list the jobs)."""
     table = Table("作业 job", "说明 what it answers", "读取 reads")
     for job in jobs.JOBS.values():
         table.add_row(job.name, job.title, ", ".join(job.inputs))
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("run")

@@ -29,14 +29,18 @@ def list_(
     dept: Annotated[str | None, typer.Option(help="只看此部门 (one department)")] = None,
     all_: Annotated[bool, typer.Option("--all", help="含已办结 (decided ones too)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """待办申请及剩余工作日 (the queue with working days left)."""
     as_of = local_date(common.now())
     with common.engine().connect() as conn:
         dept_id = departments.get(conn, dept).id if dept else None
         found = backoffice.queue(conn, department_id=dept_id, as_of=as_of, open_only=not all_)
-    if as_json:
+    if as_json or out_file is not None:
         rows = [w.__dict__ | {"overdue": w.overdue} for w in found]
+        if out_file is not None:
+            common.write_rows(orjson.loads(orjson.dumps(rows, default=str)), out_file)
+            return
         common.out.print_json(orjson.dumps(rows, default=str).decode())
         return
     out = Table("受理编号 number", "类型 kind", "记录 record", "部门 department",

@@ -62,6 +62,8 @@ def anchor() -> None:
 def list_entries(
     limit: Annotated[int, typer.Option(help="显示条数 (entries to show)")] = 50,
     action: Annotated[str | None, typer.Option(help="只看此操作 (only this action)")] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出最近的审计日志 (list the newest audit entries)."""
     with common.engine().connect() as conn:
@@ -72,10 +74,10 @@ def list_entries(
     for e in rows:
         table.add_row(
             str(e.seq),
-            e.at.isoformat(timespec="seconds"),
+            common.china_time(e.at),
             e.actor,
             e.action,
             e.target,
             e.purpose or "",
         )
-    common.out.print(table)
+    common.show(table, as_json, out_file)

@@ -73,6 +73,10 @@ def list_datasets(
         bool | None, typer.Option("--open/--not-open", help="只列向社会开放（或不开放）的")
     ] = None,
     provider: Annotated[str | None, typer.Option(help="信息资源提供方名称或代码")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="写入文件 (write to a file): .json / .csv")
+    ] = None,
 ) -> None:
     """列出数据目录中的数据集，可按分类、共享类型、开放、提供方筛选或检索 (list, filter, search)."""
     found = entries(
@@ -81,9 +85,10 @@ def list_datasets(
     )  # fmt: skip
     specs = {spec.code: spec for spec in _catalog()}
     table = Table(title=f"数据目录 (data catalog)：{len(found)} 个信息资源")
-    for header in ("代码", "名称", "信息资源代码", "提供方", "公开范围", "共享类型", "开放"):
+    for header in ("代码 code", "名称 name", "信息资源代码 resource code", "提供方 provider",
+                   "公开范围 publicity", "共享类型 share type", "开放 open"):  # fmt: skip
         table.add_column(header, overflow="fold")
-    for header in ("更新周期", "字段数", "版本"):
+    for header in ("更新周期 update cycle", "字段数 fields", "版本 version"):
         table.add_column(header, overflow="fold")
     for e in found:
         spec = specs[e.dataset]
@@ -91,7 +96,9 @@ def list_datasets(
             e.dataset, e.name, e.code, e.provider, e.publicity_scope, e.share_type,
             "是" if e.open else "否", e.update_cycle, str(len(e.items)), spec.version,
         )  # fmt: skip
-    Console().print(table)
+    from gongxin.cli import common
+
+    common.show(table, as_json, out_file)
 
 
 @app.command("export")

@@ -92,6 +92,8 @@ def compare(
     against: Annotated[
         int | None, typer.Option(help="与之比较的评价编号 (default: the run before)")
     ] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """比较两次评价：谁的等级变了，为什么 (who moved between two runs, and why)."""
     with common.engine().connect() as conn:
@@ -110,7 +112,7 @@ def compare(
             f"{m.name} ({m.subject_id})", f"{m.grade_before or '—'} → {m.grade_after or '—'}",
             f"{m.score_before or '—'} → {m.score_after or '—'}", why or "—",
         )  # fmt: skip
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @risk_app.command("classify")

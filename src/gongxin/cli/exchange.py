@@ -71,14 +71,14 @@ def provider_remove(
 
 @provider_app.command("list")
 @common.reports_errors
-def provider_list() -> None:
+def provider_list(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出各数据集的提供部门 (providers of every dataset)."""
     table = Table("数据集 dataset", "共享类型 share", "提供部门 providers")
     with common.engine().connect() as conn:
         for spec in common.catalog():
             names = "、".join(p.name for p in providers.providers_of(conn, spec.code))
             table.add_row(spec.code, spec.share_type, names)
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("requests")
@@ -87,6 +87,8 @@ def request_list(
     dept: Annotated[
         str | None, typer.Option(help="只看此部门提出的 (requests of a department)")
     ] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出共享申请，超期未答复的标注“超期” (list sharing requests; overdue ones flagged)."""
     today = clock.local_date(common.now())
@@ -105,7 +107,7 @@ def request_list(
         table.add_row(
             str(r.id), r.department.name, r.dataset, status, r.deadline.isoformat(), r.purpose
         )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("approve")

@@ -140,6 +140,8 @@ def unlinked(
     dataset: Annotated[str | None, typer.Option(help="数据集代码 (dataset code)")] = None,
     limit: Annotated[int, typer.Option(help="最多显示行数 (rows to show)")] = 50,
     offset: Annotated[int, typer.Option(help="跳过行数 (rows to skip)")] = 0,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出待关联记录 (list records not linked to any subject)."""
     with common.engine().connect() as conn:
@@ -147,9 +149,9 @@ def unlinked(
         items = linkage.list_unlinked(conn, dataset, limit=limit, offset=offset)
     table = Table(
         "记录 id",
-        "数据集",
+        "数据集 dataset",
         "主体名称 name",
-        "代码类型",
+        "代码类型 kind",
         "代码 code",
         "提交 submission",
         "行 row",
@@ -165,7 +167,7 @@ def unlinked(
             u.submission_id,
             str(u.row_no),
         )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @common.reports_errors
@@ -173,6 +175,8 @@ def warnings(
     submission_id: Annotated[str, typer.Argument(help="提交编号 (submission id)")],
     limit: Annotated[int, typer.Option(help="最多显示行数 (rows to show)")] = 200,
     offset: Annotated[int, typer.Option(help="跳过行数 (rows to skip)")] = 0,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出已接收但有提示的行 (list accepted rows that carry warnings)."""
     with common.engine().connect() as conn:
@@ -188,4 +192,4 @@ def warnings(
     for row_no, problems in flagged:
         for p in problems:
             table.add_row(str(row_no), f"{p.name} {p.field}", p.value, f"{p.zh}（{p.en}）")
-    common.out.print(table)
+    common.show(table, as_json, out_file)

@@ -41,6 +41,8 @@ def run(
 def queue(
     status: Annotated[str, typer.Option(help="review | linked | rejected | undone")] = "review",
     limit: int = 50,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出匹配 (list matches; by default the review queue)."""
     with common.engine().connect() as conn:
@@ -58,7 +60,7 @@ def queue(
             "、".join(m.explanation.get("agreed", [])),
             "、".join(m.explanation.get("disagreed", [])),
         )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("confirm")

@@ -21,7 +21,7 @@ _STATES = {"active": "有效 active", "expired": "已过期 expired", "revoked":
 
 @app.command("list")
 @common.reports_errors
-def list_datasets() -> None:
+def list_datasets(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出开放数据集 (list the open datasets with their organisation, group and last update)."""
     s = common.settings()
     table = Table(
@@ -38,7 +38,7 @@ def list_datasets() -> None:
                 pkg.spec.update_cycle,
                 local_date(pkg.modified).isoformat(),
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @key_app.command("create")
@@ -73,12 +73,12 @@ def key_create(
         f"配额 (quota): {new.quota_per_day}/日 (day), {new.rate_per_minute}/分钟 (minute)"
     )
     if new.expires_at:
-        common.err.print(f"到期 (expires): {new.expires_at:%Y-%m-%d %H:%M} UTC")
+        common.err.print(f"到期 (expires): {common.china_time(new.expires_at)}")
 
 
 @key_app.command("list")
 @common.reports_errors
-def key_list() -> None:
+def key_list(as_json: common.JsonOpt = False, out_file: common.OutOpt = None) -> None:
     """列出开放数据密钥及今日用量 (list open-data keys with today's use; never the secrets)."""
     now = common.now()
     table = Table(
@@ -92,7 +92,7 @@ def key_list() -> None:
                 str(k.rate_per_minute),
                 f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "长期 never", _STATES[k.state(now)],
             )  # fmt: skip
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @key_app.command("revoke")

@@ -45,6 +45,8 @@ def list_memoranda(
     all_versions: Annotated[
         bool, typer.Option("--all", help="列出已加载的全部版本 (every stored version)")
     ] = False,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出现行备忘录及措施数 (list the memoranda in force)."""
     catalog = common.catalog()
@@ -54,8 +56,8 @@ def list_memoranda(
             for v in memoranda.versions(conn):
                 state = "现行 current" if v["superseded_at"] is None else "已废止 superseded"
                 table.add_row(v["id"], str(v["version"]), v["title"],
-                              str(v["loaded_at"])[:19], state)  # fmt: skip
-            common.out.print(table)
+                              common.china_time(v["loaded_at"]), state)  # fmt: skip
+            common.show(table, as_json, out_file)
             return
         book = memoranda.book(conn, catalog)
     table = Table("编号 id", "标题 title", "文号 doc no.", "名单 lists", "措施 measures", "来源")
@@ -64,7 +66,7 @@ def list_memoranda(
         table.add_row(
             m.id, m.title, m.doc_no, "、".join(m.list_types), str(len(m.measures)), source
         )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 def check(

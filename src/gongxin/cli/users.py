@@ -72,6 +72,8 @@ def user_add(
 @common.reports_errors
 def user_list(
     dept: Annotated[str | None, typer.Option("--dept", help="只列此部门 (one department)")] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出后台用户 (list back-office users)."""
     now = common.now()
@@ -87,9 +89,9 @@ def user_list(
                 u.department.name,
                 "、".join(f"{ROLE_NAMES[r]} {r}" for r in sorted(u.roles)),
                 state,
-                f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "",
+                common.china_time(u.last_login_at),
             )
-    common.out.print(table)
+    common.show(table, as_json, out_file)
 
 
 @app.command("passwd")

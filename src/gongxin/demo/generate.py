@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from gongxin.catalog.model import DatasetSpec
@@ -41,6 +41,8 @@ class DemoFile:
     path: Path
     rows: int
     defects: int  # rows that intake must reject
+    received_at: datetime | None = None  # when the department submits it (None: at load)
+    backload: bool = False  # 存量补录: historical records, not judged for timeliness
 
 
 def _fixed(agency: Agency) -> Callable[[Region], Agency]:
@@ -204,9 +206,15 @@ def build_rows(
     return out
 
 
-def spoil(spec: DatasetSpec, data: list[Row], rng: random.Random, rate: float) -> int:
+def spoil(
+    spec: DatasetSpec,
+    data: list[Row],
+    rng: random.Random,
+    rate: float,
+    marked: set[int] | None = None,
+) -> int:
     """Give a share ``rate`` of the rows one defect each, and some others a harmless variation.
-    Returns the number of defective rows."""
+    Returns the number of defective rows (their indices are added to ``marked``)."""
     count = round(len(data) * rate)
     if rate > 0 and count == 0 and len(data) >= 10:
         count = 1
@@ -222,6 +230,8 @@ def spoil(spec: DatasetSpec, data: list[Row], rng: random.Random, rate: float) -
                 used[kind] = used.get(kind, 0) + 1
                 defects.inject(kind, spec, row, rng)
                 made += 1
+                if marked is not None:
+                    marked.add(i)
         elif rng.random() < VARIATION_RATE:
             defects.vary(spec, row, rng)
     return made
@@ -246,12 +256,74 @@ def generate(
         spec = catalog.get(plan.dataset)
         rng = random.Random(f"{seed}:{plan.dataset}:{plan.tag}")
         data = build_rows(plan, spec, pop, rng, as_of)
-        bad = spoil(spec, data, rng, defect_rate)
+        broken: set[int] = set()
+        spoil(spec, data, rng, defect_rate, broken)
+        bad_rows = {id(data[i]) for i in broken}
         tag = f"_{plan.tag}" if plan.tag else ""
-        path = out_dir / f"{number:02d}_{plan.dataset}{tag}.{EXTENSIONS[plan.fmt]}"
         headers = [f.name for f in spec.fields]
         codes = [f.code for f in spec.fields]
-        write(plan.fmt, path, headers, codes, data, style=plan.style, sheet=spec.name,
-              moment=moment)  # fmt: skip
-        files.append(DemoFile(plan.dataset, plan.provider, path, len(data), bad))
+        batches = _batches(spec, data, rng, as_of) if plan.dataset in OVER_TIME else [(None, data)]
+        for part, (when, chunk) in enumerate(batches):
+            suffix = "" if when is None else f"_{part:02d}"
+            path = out_dir / f"{number:02d}_{plan.dataset}{tag}{suffix}.{EXTENSIONS[plan.fmt]}"
+            made = moment if when is None else datetime.combine(when.date(), time(9, 0))
+            write(plan.fmt, path, headers, codes, chunk, style=plan.style, sheet=spec.name,
+                  moment=made)  # fmt: skip
+            n_bad = sum(id(row) in bad_rows for row in chunk)
+            files.append(
+                DemoFile(plan.dataset, plan.provider, path, len(chunk), n_bad,
+                         received_at=when, backload=when is not None and part == 0)
+            )  # fmt: skip
     return files
+
+
+# -- submissions spread over time ------------------------------------------------------------
+
+OVER_TIME = ("penalty", "licence")  # the 双公示 datasets, whose timeliness is published
+HISTORY_DAYS = 120  # decisions older than this arrive as one back-load (存量补录)
+LATE_SHARE = 0.12  # weekly batches a department sends late (after 7 working days)
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10].replace("/", "-"))
+    except ValueError:
+        return None
+
+
+def _working_days_after(day: date, n: int) -> date:
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _batches(
+    spec: DatasetSpec, data: list[Row], rng: random.Random, as_of: date
+) -> list[tuple[datetime | None, list[Row]]]:
+    """A file's rows as the department would submit them: decisions older than HISTORY_DAYS
+    in one back-load on the first day, then each week's decisions a few working days after
+    the week (some batches late), none after ``as_of``. Rows without a readable date go with
+    the back-load."""
+    start = as_of - timedelta(days=HISTORY_DAYS)
+    history: list[Row] = []
+    weeks: dict[date, list[Row]] = {}
+    for row in data:
+        day = _day(row.get(spec.date_field or "")) if spec.date_field else None
+        if day is None or day < start:
+            history.append(row)
+        else:
+            weeks.setdefault(day - timedelta(days=day.weekday()), []).append(row)
+    at = time(1, 30, tzinfo=UTC)  # 09:30 in Beijing
+    out: list[tuple[datetime | None, list[Row]]] = [(datetime.combine(start, at), history)]
+    for monday in sorted(weeks):
+        late = rng.random() < LATE_SHARE
+        delay = rng.randint(8, 20) if late else rng.randint(1, 5)
+        sent = min(_working_days_after(monday + timedelta(days=4), delay), as_of)
+        out.append((datetime.combine(sent, at), weeks[monday]))
+    return out

@@ -65,16 +65,27 @@ def load(
     on_file: Callable[[DemoFile], None] | None = None,
 ) -> list[Summary]:
     """Create the demo departments if missing, then ingest each file with its provider,
-    registration files first (so records can link to the subjects they create)."""
+    registration files first (so records can link to the subjects they create), then the
+    others in the order departments submitted them: each at its own time (never after
+    ``as_of``), the historical back-loads marked as such (存量补录)."""
+    first = min((f.received_at for f in files if f.received_at), default=as_of)
+    setup = min(first, as_of)
     with engine.begin() as conn:
-        ensure_departments(conn, as_of)
-        ensure_assignments(conn, catalog, as_of)
-    ordered = sorted(files, key=lambda f: catalog.get(f.dataset).subject_role != "registration")
+        ensure_departments(conn, setup)
+        ensure_assignments(conn, catalog, setup)
+
+    def when(f: DemoFile) -> datetime:
+        return min(f.received_at or as_of, as_of)
+
+    ordered = sorted(
+        files, key=lambda f: (catalog.get(f.dataset).subject_role != "registration", when(f))
+    )
     summaries = []
     for f in ordered:
         if on_file is not None:
             on_file(f)
         summaries.append(
-            ingest(engine, catalog, f.path, dataset=f.dataset, provider=f.provider, as_of=as_of)
-        )
+            ingest(engine, catalog, f.path, dataset=f.dataset, provider=f.provider,
+                   as_of=when(f), backload=f.backload)
+        )  # fmt: skip
     return summaries

@@ -20,6 +20,10 @@ from gongxin.records.gate import Audience, masked
 
 COLUMNS = ("licence", "penalty")
 MAX_PAGE_SIZE = 100
+MAX_AUTHORITIES = 300  # the choice list of deciding authorities, most frequent first
+# the deciding authority (许可机关 / 处罚机关) and the decision's 文书号, by column
+_FIELDS = {"licence": ("XK_XKJG", "XK_WSH"), "penalty": ("CF_CFJG", "CF_WSH")}
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,44 @@ class Entry:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a 双公示 list is narrowed to; every one applied in SQL."""
+
+    department: str | None = None  # the submitting department's name
+    authority: str | None = None  # the deciding authority as shown (许可机关 / 处罚机关)
+    q: str | None = None  # part of the subject's name, or of the 文书号
+    since: date | None = None
+    until: date | None = None
+
+    def flags(self) -> tuple[bool, bool, bool, bool, bool]:
+        since, until = self.since is not None, self.until is not None
+        return bool(self.department), bool(self.authority), bool(self.q), since, until
+
+    def params(self) -> dict[str, Any]:
+        q = (self.q or "").strip()
+        return {
+            "department": self.department,
+            "authority": self.authority,
+            "q": _like(q),
+            "q_other": _like(q.translate(_BRACKETS)),  # the other bracket width
+            "since": self.since,
+            "until": self.until,
+        }
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _checked(dataset: str) -> None:
+    if dataset not in COLUMNS:
+        raise NotFound(
+            f"双公示栏目只有：{'、'.join(COLUMNS)}", f"the columns are {', '.join(COLUMNS)}"
+        )
+
+
 def latest(
     conn: sa.Connection,
     catalog: Catalog,
@@ -39,43 +81,68 @@ def latest(
     *,
     as_of: date,
     department: str | None = None,
+    authority: str | None = None,
+    q: str | None = None,
     since: date | None = None,
     until: date | None = None,
     page: int = 1,
     size: int = 20,
 ) -> list[Entry]:
     """Newest decisions first; only records the public may see on ``as_of``."""
-    if dataset not in COLUMNS:
-        raise NotFound(
-            f"双公示栏目只有：{'、'.join(COLUMNS)}", f"the columns are {', '.join(COLUMNS)}"
-        )
+    _checked(dataset)
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
             f"页码须从 1 开始，每页 1 至 {MAX_PAGE_SIZE} 条",
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
     spec = catalog.get(dataset)
-    params = {"dataset": dataset, "as_of": as_of, "department": department, "since": since,
-              "until": until, "skip": (page - 1) * size, "size": size}  # fmt: skip
-    query = _query(bool(department), since is not None, until is not None)
+    where = Filters(department, authority, q, since, until)
+    params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size,
+              **where.params()}  # fmt: skip
+    query = _query(dataset, *where.flags())
     return [
         Entry(rid, dataset, name, decided, dept, masked(spec, data, Audience.PUBLIC))
         for rid, name, decided, dept, data in conn.execute(query, params)
     ]
 
 
+def count(conn: sa.Connection, dataset: str, *, as_of: date, filters: Filters) -> int:
+    """How many records :func:`latest` pages through with these filters."""
+    _checked(dataset)
+    ids = _matching(dataset, *filters.flags()).subquery()
+    query = sa.select(sa.func.count()).select_from(ids)
+    params = {"dataset": dataset, "as_of": as_of, **filters.params()}
+    return int(conn.execute(query, params).scalar_one())
+
+
+def authorities(conn: sa.Connection, dataset: str, *, as_of: date) -> list[str]:
+    """The deciding authorities named by the public records of a column, most frequent first
+    (the choice list of the portal's filter)."""
+    _checked(dataset)
+    field = records.c.data[_FIELDS[dataset][0]].as_string()
+    query = (
+        sa.select(field, sa.func.count())
+        .where(records.c.dataset == dataset, records.c.event_date <= as_of)
+        .where(public_now(as_of), field.is_not(None), field != "")
+        .group_by(field)
+        .order_by(sa.func.count().desc(), field)
+        .limit(MAX_AUTHORITIES)
+    )
+    return [str(name) for name, _n in conn.execute(query)]
+
+
 @cache
-def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
-    """The page query for these filters, built once (its values are bound at execution): the
-    page's ids from the index alone, then their rows, department and data."""
+def _matching(
+    dataset: str, department: bool, authority: bool, q: bool, since: bool, until: bool
+) -> sa.Select[Any]:
+    """The ids (and dates) of the public records of ``dataset`` these filters keep, in SQL on
+    the stored decision columns; values are bound at execution."""
     as_of = sa.bindparam("as_of", type_=sa.Date)
-    page_ids = (
+    authority_field, number_field = _FIELDS[dataset]
+    ids = (
         sa.select(records.c.id, records.c.event_date)
         .where(records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of)
         .where(public_now(as_of))
-        .order_by(records.c.event_date.desc(), records.c.id.desc())
-        .offset(sa.bindparam("skip", type_=sa.Integer))
-        .limit(sa.bindparam("size", type_=sa.Integer))
     )
     if department:
         by_department = (
@@ -83,11 +150,41 @@ def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
             .join(departments, departments.c.id == submissions.c.department_id)
             .where(departments.c.name == sa.bindparam("department"))
         )
-        page_ids = page_ids.where(records.c.submission_id.in_(by_department))
+        ids = ids.where(records.c.submission_id.in_(by_department))
+    if authority:
+        ids = ids.where(records.c.data[authority_field].as_string() == sa.bindparam("authority"))
+    if q:
+        number = records.c.data[number_field].as_string()
+        name = sa.and_(
+            records.c.natural_person.is_(False),  # a person is not found by name in a list
+            sa.or_(
+                records.c.subject_name.like(sa.bindparam("q"), escape="\\"),
+                records.c.subject_name.like(sa.bindparam("q_other"), escape="\\"),
+            ),
+        )
+        ids = ids.where(
+            sa.or_(name, number.like(sa.bindparam("q"), escape="\\"),
+                   number.like(sa.bindparam("q_other"), escape="\\"))
+        )  # fmt: skip
     if since:
-        page_ids = page_ids.where(records.c.event_date >= sa.bindparam("since", type_=sa.Date))
+        ids = ids.where(records.c.event_date >= sa.bindparam("since", type_=sa.Date))
     if until:
-        page_ids = page_ids.where(records.c.event_date <= sa.bindparam("until", type_=sa.Date))
+        ids = ids.where(records.c.event_date <= sa.bindparam("until", type_=sa.Date))
+    return ids
+
+
+@cache
+def _query(
+    dataset: str, department: bool, authority: bool, q: bool, since: bool, until: bool
+) -> sa.Select[Any]:
+    """The page query for these filters, built once: the page's ids (from the index alone when
+    only the date or department narrows), then their rows, department and data."""
+    page_ids = (
+        _matching(dataset, department, authority, q, since, until)
+        .order_by(records.c.event_date.desc(), records.c.id.desc())
+        .offset(sa.bindparam("skip", type_=sa.Integer))
+        .limit(sa.bindparam("size", type_=sa.Integer))
+    )
     wanted = page_ids.subquery()
     return (
         sa.select(

@@ -57,6 +57,9 @@ class Profile:
     address: str | None
     business_scope: str | None
     record_counts: dict[str, int]  # visible records by dataset
+    reg_status: str | None = None  # 登记状态
+    reg_authority: str | None = None  # 登记机关
+    term_end: date | None = None  # 营业期限至 (2099-12-31 and later: 长期)
 
 
 def profile(
@@ -82,7 +85,7 @@ def profile(
         row["uscc"], row["reg_no"], name, row["entity_type"], legal_rep,
         None if capital is None else format(capital.normalize(), "f"), row["capital_unit"],
         row["reg_date"], row["province"], row["region"], row["address"],
-        row["business_scope"], counts,
+        row["business_scope"], counts, row["reg_status"], row["reg_authority"], row["term_end"],
     )  # fmt: skip
 
 

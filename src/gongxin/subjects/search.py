@@ -1,5 +1,11 @@
-"""Finding subjects: by code (USCC, registration number, organisation code) or by a fragment of
-the name, tolerant of full-width/half-width forms, bracket kinds and 有限公司/有限责任公司."""
+"""Finding subjects: by code (USCC, registration number, organisation code) or by fragments of
+the name, tolerant of full-width/half-width forms, bracket kinds and 有限公司/有限责任公司.
+
+Several keywords (separated by spaces) must all occur in the name. A name typed without its
+brackets (北京某某科技北京有限公司 for 北京某某科技（北京）有限公司) is found too: when the
+indexed search finds nothing, the names are compared with their brackets left out. A query
+that is a code with a wrong check character is refused saying so (校验码错误), never answered
+with "nothing found"."""
 
 from __future__ import annotations
 
@@ -12,10 +18,13 @@ from gongxin.db import dialect
 from gongxin.db.models import subjects
 from gongxin.errors import InvalidInput
 from gongxin.ids import classify, uscc
+from gongxin.ids.exceptions import InvalidIdentifier
+from gongxin.ids.normalise import normalise
 from gongxin.records.gate import mask_person_name, mask_subject_name
 from gongxin.subjects.names import normalise_name
 
 MAX_QUERY = 100  # characters
+MAX_KEYWORDS = 5
 MAX_PAGE_SIZE = 100
 COUNT_CAP = 10_000  # matches counted at most: past that the total reads "10,000+"
 RANK_LIMIT = 1_000  # up to this many matches are ranked (exact name, then shorter names)
@@ -30,6 +39,7 @@ class Hit:
     entity_type: str | None
     region: str | None
     legal_rep: str | None
+    reg_status: str | None = None  # 登记状态 (存续, 注销 …) as registered
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Page:
     total: int  # at most COUNT_CAP
     hits: list[Hit]
     capped: bool = False  # there are more matches than ``total``
+    keywords: tuple[str, ...] = ()  # the name keywords searched for, normalised
 
     @property
     def pages(self) -> int:
@@ -69,12 +80,45 @@ def _checked(q: str, page: int, size: int) -> str:
     return text
 
 
+def keywords(text: str) -> list[str]:
+    """The query's name keywords, normalised: split at spaces (full-width ones too)."""
+    words = [normalise_name(w) for w in text.split()]
+    words = [w for w in words if w]
+    if len(words) > MAX_KEYWORDS:
+        raise InvalidInput(
+            f"关键词过多（最多 {MAX_KEYWORDS} 个）", f"more than {MAX_KEYWORDS} keywords"
+        )
+    return words
+
+
+def _unbracketed(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.func.replace(sa.func.replace(column, "(", ""), ")", "")
+
+
+def _code_mistake(text: str) -> None:
+    """Refuse a query that is meant as a USCC but is not valid one (a wrong check character,
+    a character not allowed), naming what is wrong; a name never looks like this."""
+    code = normalise(text)
+    digits = sum(ch.isdigit() for ch in code)
+    if len(code) == uscc.LENGTH and code.isascii() and code.isalnum() and digits >= 10:
+        try:
+            uscc.validate(code)
+        except InvalidIdentifier as exc:
+            raise InvalidInput(
+                f"{exc.zh}；请核对代码", f"{exc.en}; check the code",
+                rule=exc.rule, value=code,
+            ) from exc  # fmt: skip
+
+
 def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Page:
-    """Subjects matching ``q``: an exact code, else names containing the fragment."""
+    """Subjects matching ``q``: an exact code, else names containing every keyword."""
     text = _checked(q, page, size)
     code_kind = classify(text)
     kind: str = code_kind if code_kind in ("uscc", "reg_no", "org_code") else "name"
+    if kind == "name":
+        _code_mistake(text)
     key = normalise_name(text)
+    words = keywords(text) if kind == "name" else []
     condition: sa.ColumnElement[bool]
     if kind in ("uscc", "reg_no"):
         column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
@@ -82,12 +126,17 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
     elif kind == "org_code":
         condition = subjects.c.org_code == uscc.compact(text)
     else:
-        condition = dialect.contains(conn, subjects.c.name_norm, subjects.c.id, key, "subjects_fts")
-    # Count at most COUNT_CAP + 1 matches: a common fragment matches a large share of a
-    # province, and counting them all would cost more than the page itself.
-    matches = sa.select(subjects.c.id).where(condition).limit(COUNT_CAP + 1).subquery()
-    counted = int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
-    total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+        condition = sa.and_(
+            *(dialect.contains(conn, subjects.c.name_norm, subjects.c.id, w, "subjects_fts")
+              for w in words)
+        )  # fmt: skip
+    total, capped = _count(conn, condition)
+    if not total and kind == "name":  # typed without the name's brackets?
+        bare = [w.replace("(", "").replace(")", "") for w in words]
+        condition = sa.and_(
+            *(_unbracketed(subjects.c.name_norm).contains(w, autoescape=True) for w in bare)
+        )
+        total, capped = _count(conn, condition)
     order: list[sa.ColumnElement[Any]] = [subjects.c.id]
     if kind == "name" and not capped and total <= RANK_LIMIT:  # ranking reads every match
         exact = sa.case((subjects.c.name_norm == key, 0), else_=1)
@@ -96,13 +145,23 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         sa.select(
             subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name,
             subjects.c.entity_type, subjects.c.region, subjects.c.legal_rep,
+            subjects.c.reg_status,
         )
         .where(condition)
         .order_by(*order)
         .limit(size)
         .offset((page - 1) * size)
     )  # fmt: skip
-    return Page(text, kind, page, size, total, [_public(Hit(*row)) for row in rows], capped)
+    hits = [_public(Hit(*row)) for row in rows]
+    return Page(text, kind, page, size, total, hits, capped, tuple(words))
+
+
+def _count(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> tuple[int, bool]:
+    """Count at most COUNT_CAP + 1 matches: a common fragment matches a large share of a
+    province, and counting them all would cost more than the page itself."""
+    matches = sa.select(subjects.c.id).where(condition).limit(COUNT_CAP + 1).subquery()
+    counted = int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
 def _public(hit: Hit) -> Hit:

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,7 +17,7 @@ from gongxin.db.engine import make_engine
 from gongxin.errors import Busy, GongxinError, TooManyRequests
 from gongxin.records import regimes
 from gongxin.settings import Settings
-from gongxin.web import admin, api_docs, auth, validation
+from gongxin.web import admin, api_docs, auth, branding, validation
 from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
@@ -46,12 +46,25 @@ from gongxin.web.portal import (
     publicity_pages,
     sanction_pages,
 )
+from gongxin.web.portal import render as portal_render
 
 STATIC = Path(__file__).parent / "static"  # the pages' style sheets and scripts
 _HTTP_ERRORS = {
     404: ("没有这个地址", "no such address", "not_found"),
     405: ("此地址不支持该请求方法", "method not allowed at this address", "method_not_allowed"),
 }
+
+
+_PROGRAM_PREFIXES = ("/api/", "/exchange/", "/health", "/static/", "/openapi")
+
+
+def wants_page(request: Request) -> bool:
+    """The caller is a person's browser at a page address: it accepts HTML, and the path is not
+    one that programs call (the JSON API, the exchange API, static files)."""
+    path = request.url.path
+    if path.startswith(_PROGRAM_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -85,14 +98,29 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(BodyLimit, settings=settings)  # 413 before an oversized body is read
     app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)
+    app.add_middleware(branding.BrandMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """No such route (404), a method the route lacks (405): the platform's error shape."""
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """No such route (404), a method the route lacks (405): the portal's page for a person's
+        browser, the platform's error shape for programs and under /api."""
         zh, en, code = _HTTP_ERRORS.get(exc.status_code, ("请求有误", str(exc.detail), "error"))
+        if wants_page(request):
+            return portal_render.status_page(exc.status_code, zh, headers=exc.headers)
         body = {"error": code, "message": f"{zh}（{en}）", "zh": zh, "en": en}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, _exc: Exception) -> Response:
+        """A failure no handler expected: a page for people, the error shape for programs (the
+        exception itself is logged by the server, never shown)."""
+        zh, en = "服务器内部错误", "internal server error"
+        if wants_page(request):
+            branding.use(branding.Brand.of(settings))  # outside the brand middleware here
+            return portal_render.status_page(500, zh)
+        body = {"error": "internal_error", "message": f"{zh}（{en}）", "zh": zh, "en": en}
+        return JSONResponse(body, status_code=500)
 
     validation.install(app)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs

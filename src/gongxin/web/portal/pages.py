@@ -21,11 +21,13 @@ from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import lookup
 from gongxin.records.gate import Audience
+from gongxin.sanctions.overview import overview
 from gongxin.subjects import profile as profiles
 from gongxin.subjects.grades import grades as subject_grades
 from gongxin.subjects.search import search
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import IdPath
+from gongxin.web.portal.highlight import marked
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +80,37 @@ def search_page(engine: EngineDep, q: str = "", page: str = "1") -> HTMLResponse
     def page_url(n: int) -> str:
         return "/search?" + urlencode({"q": found.q, "page": n})
 
-    return render("search.html", q=found.q, found=found, page_url=page_url)
+    return render(
+        "search.html",
+        q=found.q,
+        found=found,
+        page_url=page_url,
+        hits=[
+            {"hit": h, "name": marked(h.name, found.keywords), "tag": status_tag(h.reg_status)}
+            for h in found.hits
+        ],
+    )
+
+
+_ENDED = ("注销", "吊销", "撤销", "迁出", "歇业", "清算", "停业")
+
+
+def status_tag(reg_status: str | None) -> dict[str, str]:
+    """The tag beside a subject's name: its 登记状态, marked as ended when it is one of the
+    statuses in which the subject no longer trades."""
+    if not reg_status:
+        return {"text": "状态未登记", "kind": "off"}
+    ended = any(word in reg_status for word in _ENDED)
+    return {"text": reg_status, "kind": "bad" if ended else "ok"}
+
+
+def term(found: profiles.Profile) -> str:
+    """营业期限 as people read it: from the founding date to the end, 长期 when open-ended."""
+    if found.reg_date is None and found.term_end is None:
+        return ""
+    start = found.reg_date.isoformat() if found.reg_date else "—"
+    end = found.term_end
+    return f"{start} 至 {'长期' if end is None or end.year >= 2099 else end.isoformat()}"
 
 
 def _basics(found: profiles.Profile) -> list[tuple[str, str]]:
@@ -92,6 +124,9 @@ def _basics(found: profiles.Profile) -> list[tuple[str, str]]:
         ("法定代表人", found.legal_rep),
         ("注册资本", capital),
         ("成立日期", found.reg_date),
+        ("登记状态", found.reg_status),
+        ("登记机关", found.reg_authority),
+        ("营业期限", term(found)),
         ("所在地区", region),
         ("住所", found.address),
         ("经营范围", found.business_scope),
@@ -135,6 +170,7 @@ def subject_page(
         with engine.connect() as conn:
             found = profiles.profile(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
             subject_id = int(profiles.find(conn, code)["id"])
+            summary = overview(conn, catalog, subject_id, as_of=as_of)
             grades = subject_grades(
                 conn,
                 subject_id,
@@ -171,6 +207,9 @@ def subject_page(
         tabs=tabs,
         current=current,
         basics=_basics(found),
+        overview=summary,
+        term=term(found),
+        reg_tag=status_tag(found.reg_status),
         grades=grades,
         records=[
             _record_view(catalog, r) for r in in_tab[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]

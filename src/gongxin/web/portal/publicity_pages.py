@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.records.latest import latest
+from gongxin.records.latest import Filters, authorities, count, latest
 from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
 from gongxin.reports.verify import verify, verify_code
 from gongxin.web import ratelimit
@@ -35,12 +35,23 @@ class Column:
     uscc: str  # 行政相对人代码_1（统一社会信用代码）
     authority: str  # 许可机关 / 处罚机关
     number: str  # 决定文书号
+    what: str  # 违法行为类型 / 许可类别
+    content: str  # 处罚内容 / 许可内容
+    amounts: tuple[str, ...] = ()  # 罚款金额、没收金额（万元）
+
+    @property
+    def labels(self) -> tuple[str, str, str]:
+        if self.key == "penalty":
+            return ("处罚机关", "违法行为", "处罚内容")
+        return ("许可机关", "许可类别", "许可内容")
 
 
 COLUMNS = (
-    Column("licence", "行政许可", "XK_XDR_MC", "XK_XDR_SHXYM", "XK_XKJG", "XK_WSH"),
-    Column("penalty", "行政处罚", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_CFJG", "CF_WSH"),
-)
+    Column("licence", "行政许可", "XK_XDR_MC", "XK_XDR_SHXYM", "XK_XKJG", "XK_WSH", "XK_XKLB",
+           "XK_NR"),
+    Column("penalty", "行政处罚", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_CFJG", "CF_WSH", "CF_WFXW",
+           "CF_NR", ("CF_NR_FK", "CF_NR_WFFF")),
+)  # fmt: skip
 _COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 _DATASET_LABELS = {c.key: c.label for c in COLUMNS}
 
@@ -62,6 +73,21 @@ def _text(value: Any) -> str:
     return shown(value).strip()
 
 
+def _amount(data: dict[str, Any], fields: tuple[str, ...]) -> str:
+    """罚没金额: the fine and the confiscated sums, in 万元 as filed; empty when none."""
+    total, seen = Decimal(0), False
+    for code in fields:
+        try:
+            value = Decimal(str(data.get(code) or "").replace(",", ""))
+        except ArithmeticError:
+            continue
+        if value.is_finite():
+            total, seen = total + value, True
+    if not seen or not total:
+        return ""
+    return f"{format(total.normalize(), 'f')} 万元"
+
+
 def _column_entry(column: Column, entry: Any) -> dict[str, str]:
     data: dict[str, Any] = entry.data
     uscc = _text(data.get(column.uscc))
@@ -72,6 +98,9 @@ def _column_entry(column: Column, entry: Any) -> dict[str, str]:
         "date": shown(entry.decision_date),
         "authority": _text(data.get(column.authority)) or entry.department,
         "number": _text(data.get(column.number)),
+        "what": _text(data.get(column.what)),
+        "content": _text(data.get(column.content)),
+        "amount": _amount(data, column.amounts),
     }
 
 
@@ -82,39 +111,56 @@ def shuanggongshi_page(
     now: NowDep,
     dataset: str = "penalty",
     department: str = "",
+    authority: str = "",
+    q: str = "",
     since: str = "",
     until: str = "",
     page: str = "1",
 ) -> HTMLResponse:
+    """A 双公示 column: filtered by deciding authority (a choice list of those shown), by part
+    of a name or 文书号 and by decision dates, in SQL; with the total and page count."""
     as_of = local_date(now)
-    department = department.strip()[:100]
+    department, authority, q = department.strip()[:100], authority.strip()[:100], q.strip()[:60]
     try:
         number = page_number(page)
-        start = _date_param(since, "决定日期起", "'since'")
-        end = _date_param(until, "决定日期止", "'until'")
-        where: dict[str, Any] = {
-            "as_of": as_of, "department": department or None, "since": start, "until": end,
-        }  # fmt: skip
+        where = Filters(
+            department=department or None,
+            authority=authority or None,
+            q=q or None,
+            since=_date_param(since, "决定日期起", "'since'"),
+            until=_date_param(until, "决定日期止", "'until'"),
+        )
         with engine.connect() as conn:
-            entries = latest(conn, catalog, dataset, page=number, size=PAGE_SIZE, **where)
-            # one more record after this page? skip is (page - 1) * size: page n*20+1 of size 1
-            more = len(entries) == PAGE_SIZE and bool(
-                latest(conn, catalog, dataset, page=number * PAGE_SIZE + 1, size=1, **where)
-            )
-        if number > 1 and not entries:
-            raise InvalidInput(
-                f"页码超出范围：第 {number} 页没有记录",
-                f"page out of range: page {number} is empty",
-            )
+            if number < 1:
+                raise InvalidInput(
+                    "页码须从 1 开始，每页 1 至 100 条", "page starts at 1 and size is 1 to 100"
+                )
+            total = count(conn, dataset, as_of=as_of, filters=where)
+            pages = max(1, -(-total // PAGE_SIZE))
+            if number > pages:
+                raise InvalidInput(
+                    f"页码超出范围：共 {pages} 页", f"page out of range: there are {pages} pages"
+                )
+            entries = latest(
+                conn, catalog, dataset, as_of=as_of, department=where.department,
+                authority=where.authority, q=where.q, since=where.since, until=where.until,
+                page=number, size=PAGE_SIZE,
+            )  # fmt: skip
+            choices = authorities(conn, dataset, as_of=as_of)
     except GongxinError as exc:
         return error_page(exc)
     column = _COLUMN_BY_KEY[dataset]
-    filters = {"department": department, "since": since.strip(), "until": until.strip()}
+    filters = {"department": department, "authority": authority, "q": q,
+               "since": since.strip(), "until": until.strip()}  # fmt: skip
 
     def url(key: str, n: int = 1) -> str:
         kept = {k: v for k, v in filters.items() if v}
+        if key != dataset:
+            kept.pop("authority", None)  # another column's authorities differ
         return "/shuanggongshi?" + urlencode({"dataset": key, **kept, "page": n})
 
+    if authority and authority not in choices:
+        choices = [authority, *choices]
     return render(
         "shuanggongshi.html",
         q="",
@@ -122,9 +168,11 @@ def shuanggongshi_page(
         columns=COLUMNS,
         current=column,
         filters=filters,
+        authorities=choices,
         entries=[_column_entry(column, e) for e in entries],
+        total=total,
         page=number,
-        more=more,
+        pages=pages,
         url=url,
     )
 

@@ -3,6 +3,7 @@ stored values are shown to the public."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gongxin.errors import GongxinError, InvalidInput
+from gongxin.web import branding
 from gongxin.web.params import MAX_PAGE
 
 _templates = Environment(
@@ -25,13 +27,26 @@ LONG_TERM = ("2099-12-31", "2099/12/31")
 
 
 def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("brand", branding.current())
     html = _templates.get_template(template).render(**context)
     return HTMLResponse(html, status_code=status)
 
 
+HEADINGS = {404: "未找到", 400: "请求有误", 405: "请求有误", 429: "请求过于频繁"}
+
+
 def error_page(exc: GongxinError, q: str = "") -> HTMLResponse:
-    heading = {404: "未找到", 400: "请求有误"}.get(exc.status, "出错了")
+    heading = HEADINGS.get(exc.status, "出错了")
     return render("error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en, q=q)
+
+
+def status_page(code: int, zh: str, *, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """The portal's page for an HTTP error that no route produced: an unknown address (404), a
+    method the address lacks (405), a failure of the server (500). Chinese only."""
+    heading = HEADINGS.get(code, "出错了")
+    page = render("error.html", code, heading=heading, zh=zh, en="", q="", code=code)
+    page.headers.update(headers or {})
+    return page
 
 
 def shown(value: Any) -> str:
