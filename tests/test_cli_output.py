@@ -16,9 +16,11 @@ from pathlib import Path
 import orjson
 import pytest
 import typer
+from rich.console import Console
 from typer.main import get_command
 
 from gongxin import cli
+from gongxin.cli import common
 from tests.conftest import PROJECT_ROOT
 from tests.intake.helpers import PROVIDER
 from tests.support.cli import Cli
@@ -87,7 +89,9 @@ def test_every_list_command_has_json_and_out(line: str, _args: tuple[str, ...]) 
     assert {"--json", "--out"} <= options, f"gongxin {line}: {sorted(options)}"
 
 
-def test_lists_print_json_files_and_80_column_tables(ready: Cli, tmp_path: Path) -> None:
+def test_lists_print_json_files_and_80_column_tables(
+    ready: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ready.ok("dept", "add", "示范市财政局", "--kind", "user")
     listed = orjson.loads(ready.ok("dept", "list", "--json").stdout)
     assert {d["name"] for d in listed} == {PROVIDER, "示范市财政局"}
@@ -104,6 +108,9 @@ def test_lists_print_json_files_and_80_column_tables(ready: Cli, tmp_path: Path)
     assert entries and all(e["at"].endswith("+08:00") for e in entries)  # Beijing time
     bad = ready("dept", "list", "--out", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "须为 .json 或 .csv" in bad.stderr
-    narrow = ready.runner.invoke(cli.app, ["catalog", "list"], env={"COLUMNS": "80"})
+    # output that is not a terminal is 80 columns wide (the fixture widens it for other tests)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(common, "out", Console())
+    narrow = ready.runner.invoke(cli.app, ["catalog", "list"])
     assert narrow.exit_code == 0 and "penalty" in narrow.stdout
     assert all(_cells(line) <= 80 for line in narrow.stdout.splitlines()), narrow.stdout

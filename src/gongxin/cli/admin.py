@@ -19,8 +19,9 @@ key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
 
 @common.reports_errors
 def init() -> None:
-    """创建或升级数据库结构，准备报告签章证书 (create or upgrade the database schema; make the
-    demo certificate that signs credit reports when none is installed)."""
+    """初始化数据库与报告签章证书 (create or upgrade the schema; signing certificate).
+
+    The demo certificate that signs credit reports is made when none is installed."""
     revision = migrate.upgrade(common.engine())
     common.out.print(f"数据库已就绪 (schema ready): revision {revision}")
     _signing_certificate()
