@@ -5,6 +5,8 @@ upholds it with reasons; deadlines escalate to the centre."""
 from __future__ import annotations
 
 from datetime import date
+from importlib import resources
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -112,3 +114,20 @@ def test_overdue_objections_escalate_to_the_centre_and_near_ones_remind(store: S
     assert flagged is True
     assert to == ["lisi@example.org", "clerks@env.example.org", "clerks@env.example.org",
                   "centre@credit.example.org"]  # fmt: skip
+
+
+def test_the_deadline_watch_reads_the_deployments_rules_file(store: Store, tmp_path: Path) -> None:
+    """A deployment that reminds ten working days ahead (GONGXIN_WORKFLOW_RULES) gets its
+    reminder on the day of filing; the packaged rules (one day ahead) would stay silent."""
+    rid = add_penalty(store, 25, "2026-10-09")
+    file(store, filing(rid, kind="objection"), TODAY, [])  # due Mon 30 Nov
+    packaged = resources.files("gongxin.workflows").joinpath("data/deadlines.yaml")
+    own = tmp_path / "deadlines.yaml"
+    own.write_text(
+        packaged.read_text("utf-8").replace("remind_days: 1", "remind_days: 10"), "utf-8"
+    )
+    with store.engine.begin() as conn:
+        silent = deadline_watch.watch(conn, as_of=TODAY, now=noon(TODAY))
+        told = deadline_watch.watch(conn, as_of=TODAY, now=noon(TODAY), rules_path=own)
+    assert silent == {"reminded": 0, "escalated": 0}
+    assert told == {"reminded": 1, "escalated": 0}

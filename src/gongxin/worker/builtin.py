@@ -71,7 +71,9 @@ def workflow_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> 
     from gongxin.workflows import deadline_watch
 
     with engine.begin() as conn:
-        return deadline_watch.watch(conn, as_of=local_date(now), now=now)
+        return deadline_watch.watch(
+            conn, as_of=local_date(now), now=now, rules_path=settings.workflow_rules
+        )
 
 
 def evaluate(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:

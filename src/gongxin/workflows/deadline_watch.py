@@ -7,6 +7,7 @@ until its clock runs again; an extension moves ``due_on`` and allows a new remin
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,7 +17,11 @@ from gongxin.workflows import notify
 from gongxin.workflows.deadlines import jurisdiction, remaining
 
 
-def watch(conn: sa.Connection, *, as_of: date, now: datetime) -> dict[str, int]:
+def watch(
+    conn: sa.Connection, *, as_of: date, now: datetime, rules_path: Path | None = None
+) -> dict[str, int]:
+    """Remind and escalate as of ``as_of``, under the deployment's rules file (``rules_path``,
+    GONGXIN_WORKFLOW_RULES) or the packaged one."""
     counts = {"reminded": 0, "escalated": 0}
     centre = conn.execute(
         sa.select(departments.c.notify_email)
@@ -30,7 +35,7 @@ def watch(conn: sa.Connection, *, as_of: date, now: datetime) -> dict[str, int]:
     ).all()
     for row in rows:
         left = remaining(row.due_on, as_of)
-        _, rules = jurisdiction(row.jurisdiction)
+        _, rules = jurisdiction(row.jurisdiction, rules_path)
         if left < 0 and not row.escalated:
             conn.execute(
                 applications.update().where(applications.c.id == row.id).values(escalated=True)
