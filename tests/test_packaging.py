@@ -151,7 +151,7 @@ def test_the_installed_wheel_initialises_and_serves_every_kind_of_page(
             time.sleep(0.2)
         for path, text in [
             ("/admin/login", "登录"),  # the back-office templates
-            ("/", "公信"),  # the portal's
+            ("/", "公共信用信息平台"),  # the portal's, with its default brand
             ("/shuanggongshi", "双公示"),
         ]:
             response = httpx.get(base + path, timeout=10)

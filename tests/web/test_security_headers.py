@@ -96,7 +96,11 @@ def test_the_api_docs_are_served_by_the_app_with_no_cdn(client: TestClient) -> N
     assert docs.headers["x-frame-options"] == "DENY"
     for asset in ("/static/vendor/swagger-ui/swagger-ui-bundle.js", "/static/api-docs.js"):
         assert client.get(asset).status_code == 200, asset
-    assert client.get("/redoc").status_code == 404
+    redoc = client.get("/redoc")
+    assert redoc.status_code == 200 and "/static/vendor/redoc/redoc.standalone.js" in redoc.text
+    assert "http" not in redoc.text.replace("http-equiv", "")
+    assert _policy(redoc.headers["content-security-policy"])["script-src"] == "'self'"
+    assert client.get("/static/vendor/redoc/redoc.standalone.js").status_code == 200
 
 
 def test_https_deployments_get_hsts(app_settings: Settings) -> None:
@@ -128,6 +132,8 @@ def test_pages_render_in_chromium_without_breaking_the_policy(app_settings: Sett
             expect(page.locator(".card").first).to_have_css("max-width", "416px")  # 26rem
             page.goto(url + "/docs")  # Swagger UI from the app's own copy, under its policy
             expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+            page.goto(url + "/redoc")  # ReDoc likewise: the operations are listed
+            expect(page.get_by_text("/api/v1/checks").first).to_be_attached(timeout=30_000)
             assert refused == []
         finally:
             browser.close()

@@ -1,9 +1,11 @@
-"""The API's interactive documentation at /docs: Swagger UI served by the app itself.
+"""The API's documentation, served by the app itself: Swagger UI at /docs (try it out) and
+ReDoc at /redoc (a reading layout).
 
-The Swagger UI files are copied into ``static/vendor/swagger-ui/`` from the npm package pinned
-in ``package-lock.json`` (``make assets``, ``scripts/assets.sh``); nothing is fetched from a
-CDN. The page starts Swagger UI from a static script, so its Content-Security-Policy allows
-scripts from the site alone (``web/headers.py``).
+Their files are copied into ``static/vendor/swagger-ui/`` and ``static/vendor/redoc/`` from the
+npm packages pinned in ``package-lock.json`` (``make assets``, ``scripts/assets.sh``); nothing
+is fetched from a CDN. Both pages load scripts from the site alone; their
+Content-Security-Policy (``web/headers.py``) allows the inline styles and the blob worker these
+libraries make.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 VENDOR = Path(__file__).parent / "static" / "vendor" / "swagger-ui"
+REDOC = Path(__file__).parent / "static" / "vendor" / "redoc"
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +32,20 @@ _PAGE = """<!doctype html>
 <div id="swagger-ui" data-openapi="/openapi.json"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
+_REDOC_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>公信 gongxin API 参考 (API reference)</title>
+</head>
+<body>
+<redoc spec-url="/openapi.json"></redoc>
+<script src="/static/vendor/redoc/redoc.standalone.js"></script>
 </body>
 </html>
 """
@@ -49,3 +66,11 @@ def docs() -> HTMLResponse:
     if not (VENDOR / "swagger-ui-bundle.js").is_file():
         return HTMLResponse(_MISSING, status_code=503)
     return HTMLResponse(_PAGE)
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc() -> HTMLResponse:
+    """ReDoc for /openapi.json (503 with what to do when its file is not installed)."""
+    if not (REDOC / "redoc.standalone.js").is_file():
+        return HTMLResponse(_MISSING.replace("Swagger UI", "ReDoc"), status_code=503)
+    return HTMLResponse(_REDOC_PAGE)

@@ -35,7 +35,7 @@ DOCS_CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",  # Swagger UI styles some elements inline
+        "style-src 'self' 'unsafe-inline'",  # Swagger UI and ReDoc style elements inline
         "img-src 'self' data:",
         "font-src 'self'",
         "worker-src 'self' blob:",
@@ -46,7 +46,7 @@ DOCS_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-DOCS_PATHS = ("/docs",)
+DOCS_PATHS = ("/docs", "/redoc")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
