@@ -1,28 +1,32 @@
 """双公示 columns: the latest licences and penalties across subjects, as the public sees them.
 
 Filtered and paged in SQL on the decision stored with each record (``decisions.public_now``,
-index ``ix_records_public_list``), so page 1,000 is as right as page 1; masked on output."""
+index ``ix_records_public_list``), so page 1,000 is as right as page 1; masked on output, on
+the rows of the page only. The page query is compiled once per dialect and filter set and run
+on the driver's cursor (``dialect.prepared``); it reads one row past the page, so that the
+caller knows whether a next page exists without a second query."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
+from gongxin.db import dialect
 from gongxin.db.models import departments, records, submissions
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.records.decisions import public_now
-from gongxin.records.gate import Audience, masked
+from gongxin.records.gate import Audience, Gate
 
 COLUMNS = ("licence", "penalty")
 MAX_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     record_id: int
     dataset: str
@@ -30,6 +34,12 @@ class Entry:
     decision_date: date | None
     department: str
     data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    entries: list[Entry]
+    more: bool  # a next page exists
 
 
 def latest(
@@ -45,6 +55,25 @@ def latest(
     size: int = 20,
 ) -> list[Entry]:
     """Newest decisions first; only records the public may see on ``as_of``."""
+    return latest_page(
+        conn, catalog, dataset, as_of=as_of, department=department, since=since, until=until,
+        page=page, size=size,
+    ).entries  # fmt: skip
+
+
+def latest_page(
+    conn: sa.Connection,
+    catalog: Catalog,
+    dataset: str,
+    *,
+    as_of: date,
+    department: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    size: int = 20,
+) -> Page:
+    """:func:`latest`, and whether a next page exists (one query: the page and one row more)."""
     if dataset not in COLUMNS:
         raise NotFound(
             f"双公示栏目只有：{'、'.join(COLUMNS)}", f"the columns are {', '.join(COLUMNS)}"
@@ -54,20 +83,27 @@ def latest(
             f"页码须从 1 开始，每页 1 至 {MAX_PAGE_SIZE} 条",
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
-    spec = catalog.get(dataset)
+    gate = Gate(catalog.get(dataset), Audience.PUBLIC, as_of)
     params = {"dataset": dataset, "as_of": as_of, "department": department, "since": since,
-              "until": until, "skip": (page - 1) * size, "size": size}  # fmt: skip
-    query = _query(bool(department), since is not None, until is not None)
-    return [
-        Entry(rid, dataset, name, decided, dept, masked(spec, data, Audience.PUBLIC))
-        for rid, name, decided, dept, data in conn.execute(query, params)
-    ]
+              "until": until, "skip": (page - 1) * size, "size": size + 1}  # fmt: skip
+    flags = (department is not None, since is not None, until is not None)
+    rows = dialect.prepared(conn, ("latest", *flags), lambda: _query(*flags)).rows(conn, params)
+    return Page(
+        [
+            Entry(rid, dataset, name, _day(decided), dept, gate.masked_own(orjson.loads(data)))
+            for rid, name, decided, dept, data in rows[:size]
+        ],
+        len(rows) > size,
+    )
 
 
-@cache
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
-    """The page query for these filters, built once (its values are bound at execution): the
-    page's ids from the index alone, then their rows, department and data."""
+    """The page query for these filters (its values are bound at execution): the page's ids
+    from the index alone, then their rows, department and data (as JSON text)."""
     as_of = sa.bindparam("as_of", type_=sa.Date)
     page_ids = (
         sa.select(records.c.id, records.c.event_date)
@@ -92,7 +128,7 @@ def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
     return (
         sa.select(
             records.c.id, records.c.subject_name, records.c.event_date, departments.c.name,
-            records.c.data,
+            sa.cast(records.c.data, sa.Text),
         )
         .join(wanted, wanted.c.id == records.c.id)
         .join(submissions, submissions.c.id == records.c.submission_id)

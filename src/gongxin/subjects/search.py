@@ -17,7 +17,7 @@ from gongxin.subjects.names import normalise_name
 
 MAX_QUERY = 100  # characters
 MAX_PAGE_SIZE = 100
-COUNT_CAP = 10_000  # matches counted at most: past that the total reads "10,000+"
+COUNT_CAP = 1_000  # matches counted at most: past that the total reads "1000+"
 RANK_LIMIT = 1_000  # up to this many matches are ranked (exact name, then shorter names)
 
 
@@ -70,39 +70,95 @@ def _checked(q: str, page: int, size: int) -> str:
 
 
 def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Page:
-    """Subjects matching ``q``: an exact code, else names containing the fragment."""
+    """Subjects matching ``q``: an exact code, else names containing the fragment. One
+    statement, compiled once per dialect and kind, gives the page and the bounded count."""
     text = _checked(q, page, size)
     code_kind = classify(text)
     kind: str = code_kind if code_kind in ("uscc", "reg_no", "org_code") else "name"
     key = normalise_name(text)
-    condition: sa.ColumnElement[bool]
-    if kind in ("uscc", "reg_no"):
-        column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
-        condition = column == uscc.compact(text)
-    elif kind == "org_code":
-        condition = subjects.c.org_code == uscc.compact(text)
+    short = kind == "name" and len(key) < 3  # SQLite: below the trigram index
+    statement = dialect.prepared(
+        conn, ("search", kind, short), lambda: _statement(conn, kind, short)
+    )
+    value = key if kind == "name" else uscc.compact(text)
+    params = {"q": _bound(conn, kind, key, value), "name": key, "skip": (page - 1) * size,
+              "size": size}  # fmt: skip
+    found = statement.rows(conn, params)
+    if found:
+        counted = int(found[0][-1])
+    elif page > 1:  # past the last page: the count alone, for the page's header
+        counted = int(statement.rows(conn, params | {"skip": 0, "size": 1})[0][-1])
     else:
-        condition = dialect.contains(conn, subjects.c.name_norm, subjects.c.id, key, "subjects_fts")
-    # Count at most COUNT_CAP + 1 matches: a common fragment matches a large share of a
-    # province, and counting them all would cost more than the page itself.
-    matches = sa.select(subjects.c.id).where(condition).limit(COUNT_CAP + 1).subquery()
-    counted = int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
+        counted = 0
     total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
-    order: list[sa.ColumnElement[Any]] = [subjects.c.id]
-    if kind == "name" and not capped and total <= RANK_LIMIT:  # ranking reads every match
-        exact = sa.case((subjects.c.name_norm == key, 0), else_=1)
-        order = [exact, sa.func.length(subjects.c.name_norm), subjects.c.id]
-    rows = conn.execute(
-        sa.select(
-            subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name,
-            subjects.c.entity_type, subjects.c.region, subjects.c.legal_rep,
+    hits = [_public(Hit(*row[:7])) for row in found]
+    return Page(text, kind, page, size, total, hits, capped)
+
+
+def _ids(conn: sa.Connection, kind: str, short: bool) -> tuple[sa.Select[Any], Any]:
+    if kind == "name":
+        return dialect.containing_ids(
+            conn, subjects, "name_norm", 2 if short else 3, "subjects_fts"
         )
-        .where(condition)
-        .order_by(*order)
-        .limit(size)
-        .offset((page - 1) * size)
-    )  # fmt: skip
-    return Page(text, kind, page, size, total, [_public(Hit(*row)) for row in rows], capped)
+    column = {"uscc": subjects.c.uscc, "reg_no": subjects.c.reg_no, "org_code": subjects.c.org_code}
+    return sa.select(subjects.c.id).where(column[kind] == sa.bindparam("q", type_=sa.String)), str
+
+
+def _bound(conn: sa.Connection, kind: str, key: str, value: str) -> str:
+    _, make = _ids(conn, kind, len(key) < 3)
+    return str(make(value))
+
+
+def _statement(conn: sa.Connection, kind: str, short: bool) -> sa.Select[Any]:
+    ids, _ = _ids(conn, kind, short)
+    return _one_query(ids, kind == "name")
+
+
+def _one_query(ids: sa.Select[Any], by_name: bool) -> sa.Select[Any]:
+    """The page and the bounded count in one statement, from ``ids`` (the matching subjects'
+    ids): the first COUNT_CAP + 1 are counted once (a CTE); when there are at most RANK_LIMIT
+    they are ranked (for a name: exact name first, then shorter names), else the page is the
+    matches in registration order (id), read from the index in that order. Each row carries
+    the count; only one of the two branches runs (the other has LIMIT 0)."""
+    s = subjects.c
+    matches = ids.limit(COUNT_CAP + 1).cte("matches")
+    counted = sa.select(sa.func.count()).select_from(matches).scalar_subquery()
+    limit = min(RANK_LIMIT, COUNT_CAP)
+    shown = (s.id, s.uscc, s.reg_no, s.name, s.entity_type, s.region, s.legal_rep)
+    skip = sa.bindparam("skip", type_=sa.Integer)
+    size = sa.bindparam("size", type_=sa.Integer)
+    keys: list[sa.ColumnElement[Any]] = [sa.literal(0), sa.literal(0)]
+    if by_name:
+        name = sa.bindparam("name", type_=sa.String)
+        keys = [sa.case((s.name_norm == name, 0), else_=1), sa.func.length(s.name_norm)]
+    ranked = (
+        sa.select(*shown, keys[0].label("k1"), keys[1].label("k2"), counted.label("n"))
+        .join(matches, matches.c.id == s.id)
+        .where(counted <= limit)
+        .order_by(*keys, s.id)
+        .limit(sa.case((counted <= limit, size), else_=0))
+        .offset(skip)
+        .subquery()
+    )
+    in_order = ids.subquery()
+    page_ids = (
+        sa.select(in_order.c.id)
+        .order_by(in_order.c.id)
+        .limit(sa.case((counted > limit, size), else_=0))
+        .offset(skip)
+        .subquery()
+    )
+    plain = (
+        sa.select(*shown, sa.literal(0).label("k1"), sa.literal(0).label("k2"))
+        .add_columns(counted.label("n"))
+        .join(page_ids, page_ids.c.id == s.id)
+        .subquery()
+    )
+    both = sa.union_all(sa.select(ranked), sa.select(plain)).subquery()
+    c = both.c
+    return sa.select(
+        c.id, c.uscc, c.reg_no, c.name, c.entity_type, c.region, c.legal_rep, c.n
+    ).order_by(c.k1, c.k2, c.id)
 
 
 def _public(hit: Hit) -> Hit:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from gongxin.clock import CHINA_TZ, local_date
 from gongxin.errors import GongxinError, InvalidInput
-from gongxin.records.latest import latest
+from gongxin.records.latest import latest_page
 from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
 from gongxin.reports.verify import verify
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
@@ -95,11 +95,8 @@ def shuanggongshi_page(
             "as_of": as_of, "department": department or None, "since": start, "until": end,
         }  # fmt: skip
         with engine.connect() as conn:
-            entries = latest(conn, catalog, dataset, page=number, size=PAGE_SIZE, **where)
-            # one more record after this page? skip is (page - 1) * size: page n*20+1 of size 1
-            more = len(entries) == PAGE_SIZE and bool(
-                latest(conn, catalog, dataset, page=number * PAGE_SIZE + 1, size=1, **where)
-            )
+            found = latest_page(conn, catalog, dataset, page=number, size=PAGE_SIZE, **where)
+        entries, more = found.entries, found.more
         if number > 1 and not entries:
             raise InvalidInput(
                 f"页码超出范围：第 {number} 页没有记录",
