@@ -78,7 +78,7 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
     key = normalise_name(text)
     short = kind == "name" and len(key) < 3  # SQLite: below the trigram index
     statement = dialect.prepared(
-        conn, ("search", kind, short), lambda: _statement(conn, kind, short)
+        conn, ("search", kind, short, COUNT_CAP, RANK_LIMIT), lambda: _statement(conn, kind, short)
     )
     value = key if kind == "name" else uscc.compact(text)
     params = {"q": _bound(conn, kind, key, value), "name": key, "skip": (page - 1) * size,
