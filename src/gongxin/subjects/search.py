@@ -119,7 +119,8 @@ def _one_query(ids: sa.Select[Any], by_name: bool) -> sa.Select[Any]:
     ids): the first COUNT_CAP + 1 are counted once (a CTE); when there are at most RANK_LIMIT
     they are ranked (for a name: exact name first, then shorter names), else the page is the
     matches in registration order (id), read from the index in that order. Each row carries
-    the count; only one of the two branches runs (the other has LIMIT 0)."""
+    the count; only one of the two branches yields rows (the ranked one is not run when there
+    are more matches: its LIMIT is 0)."""
     s = subjects.c
     matches = ids.limit(COUNT_CAP + 1).cte("matches")
     counted = sa.select(sa.func.count()).select_from(matches).scalar_subquery()
@@ -141,17 +142,13 @@ def _one_query(ids: sa.Select[Any], by_name: bool) -> sa.Select[Any]:
         .subquery()
     )
     in_order = ids.subquery()
-    page_ids = (
-        sa.select(in_order.c.id)
-        .order_by(in_order.c.id)
-        .limit(sa.case((counted > limit, size), else_=0))
-        .offset(skip)
-        .subquery()
-    )
+    # a plain LIMIT, so that the planner walks the ids in order and stops after a page
+    page_ids = sa.select(in_order.c.id).order_by(in_order.c.id).limit(size).offset(skip).subquery()
     plain = (
         sa.select(*shown, sa.literal(0).label("k1"), sa.literal(0).label("k2"))
         .add_columns(counted.label("n"))
         .join(page_ids, page_ids.c.id == s.id)
+        .where(counted > limit)
         .subquery()
     )
     both = sa.union_all(sa.select(ranked), sa.select(plain)).subquery()
