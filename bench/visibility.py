@@ -16,7 +16,9 @@
 2. Measures, K times each (p50/p95 in ms, wall clock and this process's CPU time):
    - the 双公示 penalty column, page 1 and page 1,000 (20 a page), through
      ``gongxin.records.latest.latest_page`` (stored-decision predicate, department join, one
-     row more to know whether a next page exists, JSON parsed and masked for the public),
+     row more to know whether a next page exists, each record's public view as stored with it:
+     masked when written, not parsed), then serialised as the API answers it
+     (``latest.page_json``),
      against the bare indexed query of the same page on the driver's own cursor (same WHERE,
      ORDER BY, LIMIT, OFFSET; data as JSON text; no join, no parsing, no masking). Its query
      plan is printed: it must use ``ix_records_public_list``;
@@ -245,7 +247,7 @@ def _plan(dbapi: Any, sql: str, params: tuple[Any, ...], sqlite: bool) -> list[s
 
 def _pages(engine: Any, repeat: int) -> dict[str, Any]:
     from gongxin.catalog.registry import load_catalog
-    from gongxin.records.latest import latest_page
+    from gongxin.records.latest import latest_page, page_json
 
     catalog = load_catalog()
     raw, bare = _bare(engine)
@@ -264,11 +266,13 @@ def _pages(engine: Any, repeat: int) -> dict[str, Any]:
                 assert [e.record_id for e in got.entries] == [r[0] for r in want], page
                 assert got.more or page > 1, page
                 gx = _times(
-                    lambda p=page: latest_page(
-                        conn, catalog, "penalty", as_of=AS_OF, page=p, size=SIZE
+                    lambda p=page: page_json(
+                        AS_OF, p, SIZE,
+                        latest_page(conn, catalog, "penalty", as_of=AS_OF, page=p, size=SIZE)
+                        .entries,
                     ),
                     repeat,
-                )
+                )  # fmt: skip
                 base = _times(
                     lambda p=page: _run(bare, sql, (day, day, day, SIZE, (p - 1) * SIZE)), repeat
                 )
@@ -419,7 +423,10 @@ def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
         f"expiries in {built.get('sweep_s', 0):.0f} s); {args.repeat} runs each, p95"
     )
     pages = result["pages"]
-    print("page: gongxin.records.latest.latest_page (page + whether a next one exists, masked)")
+    print(
+        "page: gongxin.records.latest.latest_page (page + whether a next one exists, the "
+        "stored public views) and page_json (the API's answer, bytes)"
+    )
     print(f"  bare: {pages['bare_sql']}")
     print("  plan:", " / ".join(pages["plan"]))
     for page in (1, 1000):

@@ -104,6 +104,22 @@ def latest_page(
     )
 
 
+def page_json(as_of: date, page: int, size: int, entries: list[Entry]) -> bytes:
+    """The API's answer for one page of a column, as JSON bytes: each record's stored public
+    view embedded as it is (``orjson.Fragment``), not parsed again."""
+    return orjson.dumps(
+        {
+            "as_of": as_of, "page": page, "size": size,
+            "records": [
+                {"record_id": e.record_id, "dataset": e.dataset, "subject_name": e.subject_name,
+                 "decision_date": e.decision_date, "department": e.department,
+                 "data": orjson.Fragment(e.text)}
+                for e in entries
+            ],
+        }
+    )  # fmt: skip
+
+
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 

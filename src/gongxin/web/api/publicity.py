@@ -6,12 +6,11 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from gongxin.clock import local_date
-from gongxin.records.latest import latest
+from gongxin.records.latest import latest, page_json
 from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, late_records, timeliness
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_PAGE
@@ -59,16 +58,7 @@ def columns(
             conn, catalog, dataset, as_of=as_of, department=department, since=since,
             until=until, page=page, size=size,
         )  # fmt: skip
-    body = {
-        "as_of": as_of, "page": page, "size": size,
-        "records": [
-            {"record_id": e.record_id, "dataset": e.dataset, "subject_name": e.subject_name,
-             "decision_date": e.decision_date, "department": e.department,
-             "data": orjson.Fragment(e.text)}
-            for e in entries
-        ],
-    }  # fmt: skip
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(page_json(as_of, page, size, entries), media_type="application/json")
 
 
 @router.get("/shuanggongshi-timeliness", summary="双公示及时率 (timeliness by department)")
