@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
-from gongxin.db.models import departments, records, submissions
+from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.records.decisions import public_now
 
@@ -136,13 +136,11 @@ def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
         .offset(sa.bindparam("skip", type_=sa.Integer))
         .limit(sa.bindparam("size", type_=sa.Integer))
     )
-    if department:
-        by_department = (
-            sa.select(submissions.c.id)
-            .join(departments, departments.c.id == submissions.c.department_id)
-            .where(departments.c.name == sa.bindparam("department"))
+    if department:  # the record's owner: the department that submitted it (migration 0009)
+        by_department = sa.select(departments.c.id).where(
+            departments.c.name == sa.bindparam("department")
         )
-        page_ids = page_ids.where(records.c.submission_id.in_(by_department))
+        page_ids = page_ids.where(records.c.department_id.in_(by_department))
     if since:
         page_ids = page_ids.where(records.c.event_date >= sa.bindparam("since", type_=sa.Date))
     if until:
@@ -154,7 +152,6 @@ def _query(department: bool, since: bool, until: bool) -> sa.Select[Any]:
             records.c.public_data,
         )
         .join(wanted, wanted.c.id == records.c.id)
-        .join(submissions, submissions.c.id == records.c.submission_id)
-        .join(departments, departments.c.id == submissions.c.department_id)
+        .join(departments, departments.c.id == records.c.department_id)
         .order_by(records.c.event_date.desc(), records.c.id.desc())
     )  # fmt: skip
