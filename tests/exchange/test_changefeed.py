@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
@@ -17,7 +18,7 @@ from gongxin.audit import log as audit
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput
-from gongxin.exchange import expiry
+from gongxin.exchange import changefeed, expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
 from gongxin.identity import instance_secrets
@@ -173,8 +174,16 @@ def test_penalty_expires_when_its_publicity_window_ends(world: World) -> None:
     assert expired.reason and "公示期已于 2029-11-02 届满" in expired.reason
     assert expired.data is not None and expired.data["CF_WSH"] == row(1)["CF_WSH"]  # history
     assert expired.to_dict()["ends_on"] == "2029-11-02"
+    with world.engine.connect() as conn:  # the reason is stored with the expiry when appended
+        stored = conn.execute(
+            sa.select(change_log.c.reason).where(change_log.c.op == "expire")
+        ).scalars()
+        assert [r == expired.reason for r in stored] == [True, True]
     resumed = pull(world, before.next_cursor, dataset="penalty")  # a cursor from before the sweep
     assert [c.op for c in resumed.changes] == ["expire", "expire"]
+    answer = orjson.loads(changefeed.page_json("penalty", resumed))  # as the API sends it
+    assert [c["data"]["CF_WSH"] for c in answer["changes"]] == [row(1)["CF_WSH"], row(2)["CF_WSH"]]
+    assert answer["changes"][0]["reason"] == expired.reason
     with world.engine.connect() as conn:
         entry = audit.entries(conn, action="exchange.sweep", newest_first=True, limit=1)[0]
     assert entry.detail["as_of"] == "2031-01-01" and entry.detail["expired"] == {}

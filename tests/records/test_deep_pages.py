@@ -21,7 +21,7 @@ from gongxin.db.engine import make_engine
 from gongxin.db.models import departments, records, submissions
 from gongxin.records import decisions, gate
 from gongxin.records.gate import Audience
-from gongxin.records.latest import latest
+from gongxin.records.latest import latest, latest_page
 from gongxin.sanctions import lists
 from gongxin.workflows import commitments
 
@@ -137,6 +137,19 @@ def test_page_1000_of_the_penalty_column_holds_the_right_records(engine: sa.Engi
             assert [e.record_id for e in got] == expected_page(spec, stored, page)
         deepest = latest(conn, CATALOG, "penalty", as_of=TODAY, page=PAGE, size=SIZE)
         assert all(e.department == "市生态环境局" for e in deepest)
+        # the same query says whether a next page exists (the portal's 下一页), up to the end
+        visible = sum(
+            1 for e, _, d in stored
+            if e <= TODAY and gate.decide(spec, d, Audience.PUBLIC, TODAY).visible
+        )  # fmt: skip
+        last = -(-visible // SIZE)
+        deep, final, beyond = (
+            latest_page(conn, CATALOG, "penalty", as_of=TODAY, page=n, size=SIZE)
+            for n in (PAGE, last, last + 1)
+        )
+    assert deep.more and [e.record_id for e in deep.entries] == expected_page(spec, stored, PAGE)
+    assert not final.more and len(final.entries) == visible - (last - 1) * SIZE
+    assert (beyond.entries, beyond.more) == ([], False)
 
 
 def test_page_1000_of_a_list_holds_the_right_entries(engine: sa.Engine) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -150,6 +151,15 @@ def test_the_stored_decision_is_the_gates_decision(
                     audience,
                     day,
                 )
+            # what a public page sends is the stored masked text: masking applied live
+            shown = dict(
+                conn.execute(
+                    sa.select(records.c.id, records.c.public_data).where(decisions.public_now(day))
+                ).all()
+            )
+            assert {i: orjson.loads(text) for i, text in shown.items()} == {
+                i: gate.view(spec, by_id[i], Audience.PUBLIC, day) for i in shown
+            }, day
             in_force = {i for i, d in by_id.items() if gate.in_force(spec, d, day).visible}
             assert selected(conn, decisions.in_force_now(day)) == in_force, day
 
@@ -179,6 +189,7 @@ def test_intake_stores_the_decision_with_every_version(store: Store) -> None:
     assert {k: first[k] for k in decisions.COLUMNS} == decisions.decision_columns(
         spec, first["data"]
     )
+    assert orjson.loads(first["public_data"]) == gate.masked(spec, first["data"], Audience.PUBLIC)
     ingest_penalties(store, "revoked.csv", [{**row, "CF_ZT": "1"}])  # 撤销: a correction
     again = stored(store, row["CF_WSH"])
     assert again["version"] == 2
@@ -187,6 +198,24 @@ def test_intake_stores_the_decision_with_every_version(store: Store) -> None:
         False,
         "withdrawn",
     )
+    assert again["public_data"] is None  # the public never reads a withdrawn version
+
+
+def test_the_public_view_is_stored_masked_and_recompute_restores_it(
+    store: Store,
+) -> None:
+    spec = CATALOG.get("penalty")
+    row = penalty_row(1, CF_JDRQ="2026-11-02", CF_CFLB="罚款")
+    ingest_penalties(store, "p.csv", [row])
+    first = stored(store, row["CF_WSH"])
+    live = gate.masked(spec, first["data"], Audience.PUBLIC)
+    assert orjson.loads(first["public_data"]) == live
+    # a stale stored view (rules changed since it was written) is rewritten by the recompute
+    with store.engine.begin() as conn:
+        conn.execute(records.update().values(public_data='{"stale": true}'))
+    done = recompute.recompute(store.engine, _catalog(), regimes_dir=None, now=NOW)
+    assert (done.changed, done.kinds["public_data"]) == (1, 1)
+    assert orjson.loads(stored(store, row["CF_WSH"])["public_data"]) == live
 
 
 def _catalog() -> Catalog:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 # Bound parameters per statement: SQLite's default limit is 32,766; stay well below it.
 MAX_IN_PARAMS = 5000
@@ -119,6 +120,33 @@ def contains(
         return sa.func.instr(column, text) > 0
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")
+
+
+def containing_ids(
+    conn: sa.Connection, table: sa.Table, column: str, length: int, fts_table: str
+) -> tuple[sa.Select[Any], Callable[[str], str]]:
+    """The ids (one column, ``id``) of ``table``'s rows whose ``column`` contains the text bound
+    as ``q``, and how to make ``q`` of a text of ``length`` characters. From the dialect's
+    trigram index alone where it has one: SQLite, the FTS5 trigram table's rowids for three
+    characters or more (in rowid order, so a page of them stops early), else a scan;
+    PostgreSQL, LIKE, which pg_trgm's GIN index serves. Built for a prepared statement."""
+    q = sa.bindparam("q", type_=sa.String)
+    if is_sqlite(conn):
+        if length >= 3:
+            rowid: sa.ColumnElement[Any] = sa.literal_column(f"{fts_table}.rowid")
+            fts = (
+                sa.select(rowid.label("id"))
+                .select_from(sa.table(fts_table))
+                .where(sa.literal_column(fts_table).op("MATCH")(q))
+            )
+            return fts, lambda text: '"' + text.replace('"', '""') + '"'
+        return sa.select(table.c.id).where(sa.func.instr(table.c[column], q) > 0), str
+    like = sa.select(table.c.id).where(table.c[column].like(q, escape="\\"))
+    return like, _like_pattern
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def serialize_appends(conn: sa.Connection, key: int) -> None:
@@ -243,3 +271,59 @@ def one_writer(engine: sa.Engine) -> AbstractContextManager[object]:
     if lock is None:
         lock = _writer_locks.setdefault(key, threading.Lock())
     return lock
+
+
+class Prepared:
+    """A statement compiled once for one dialect, run on the driver's own cursor: no statement
+    cache lookup, no result processing. Parameters are given by name; dates are passed as ISO
+    text on SQLite (their stored form)."""
+
+    __slots__ = ("fixed", "names", "sql")
+
+    def __init__(self, statement: sa.ClauseElement, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        # qmark (SQLite): the names in positional order; pyformat (psycopg): by name
+        order = compiled.positiontup if isinstance(compiled, SQLCompiler) else None
+        self.names: tuple[str, ...] | None = tuple(order) if order is not None else None
+        # the statement's own values (literals, limits), unless given at execution
+        self.fixed = {k: v for k, v in compiled.params.items() if v is not None}
+
+    def rows(self, conn: sa.Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """All rows of the statement with ``params``, as the driver returns them."""
+        values = self.fixed | params if self.fixed else params
+        if self.names is None:
+            return driver_rows(conn, self.sql, values)
+        return driver_rows(conn, self.sql, [_sqlite_value(values[n]) for n in self.names])
+
+
+def _sqlite_value(value: Any) -> Any:
+    return value.isoformat() if type(value) is date else value
+
+
+def prepared(conn: sa.Connection, key: Hashable, build: Callable[[], sa.ClauseElement]) -> Prepared:
+    """The statement ``build`` makes, compiled once per dialect and ``key``."""
+    name = conn.dialect.name
+    found = _PREPARED.get((name, key))
+    if found is None:
+        found = _PREPARED[(name, key)] = Prepared(build(), conn.dialect)
+    return found
+
+
+_PREPARED: dict[tuple[str, Hashable], Prepared] = {}
+
+
+def driver_rows(
+    conn: sa.Connection, sql: str, params: Sequence[Any] | dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """All rows of raw ``sql`` (the driver's placeholders, see :func:`mark`) on the driver's
+    own cursor, as the driver returns them: for large reads, without per-row processing."""
+    dbapi = conn.connection.driver_connection
+    if dbapi is None:  # pragma: no cover - a closed connection
+        raise RuntimeError("connection is closed")
+    cur = dbapi.cursor()
+    try:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+    finally:
+        cur.close()

@@ -74,6 +74,7 @@ change_log = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("txid", sa.BigInteger, nullable=True, comment="PostgreSQL: the writer's txid"),
     sa.Column("ends_on", sa.Date, nullable=True, comment=ENDS_ON_COMMENT),
+    sa.Column("reason", sa.String(200), nullable=True, comment="expire: the gate's reason"),
     sa.Index("ix_change_log_dataset_seq", "dataset", "seq"),
     sa.Index("ix_change_log_dataset_txid", "dataset", "txid"),
     sa.Index("ix_change_log_dataset_op_ends_on_seq", "dataset", "op", "ends_on", "seq"),

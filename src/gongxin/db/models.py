@@ -175,6 +175,12 @@ records = sa.Table(
     sa.Column("in_force", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("pub_from", sa.Date, nullable=True, comment="first day of its window"),
     sa.Column("pub_until", sa.Date, nullable=True, comment="last day of its window; null: open"),
+    sa.Column(
+        "public_data",
+        sa.Text,
+        nullable=True,
+        comment="the version masked for the public, JSON text; null: never public (0017)",
+    ),
     sa.Index("ix_records_dataset_event_date", "dataset", "event_date"),  # periods (0013)
 )
 # Public list pages: newest first within a dataset, only rows the public may see at all; the

@@ -35,7 +35,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import sqlalchemy as sa
@@ -96,26 +96,36 @@ def decode(text: str, dataset: str, secret: bytes) -> Cursor:
     return Cursor(name, int(seq), int(horizon))
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
+    """One change as delivered. ``payload`` is the version's data as the caller may read it:
+    a dict, or the stored JSON text itself when nothing had to be cut or masked (then it is
+    streamed as it is stored, and parsed only when ``data`` is asked for)."""
+
     seq: int
     op: str  # insert | update | withdraw | expire | repair
     record_id: int
     version: int
     at: str
-    data: dict[str, Any] | None
+    payload: dict[str, Any] | str | bytes | None
     reason: str | None = None
     ends_on: date | None = None  # expire: the day the record stopped being in force
     mark: dict[str, Any] | None = None  # a workflow's status (异议处理中 …): gate.mark
 
+    @property
+    def data(self) -> dict[str, Any] | None:
+        raw = self.payload
+        return orjson.loads(raw) if isinstance(raw, str | bytes) else raw
+
     def to_dict(self) -> dict[str, Any]:
+        """The change as the API answers it (stored JSON text embedded as it is)."""
+        raw = self.payload
         return {
             "seq": self.seq,
             "op": self.op,
             "record_id": self.record_id,
             "version": self.version,
             "at": self.at,
-            "data": self.data,
+            "data": orjson.Fragment(raw) if isinstance(raw, str | bytes) else raw,
             "reason": self.reason,
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
             "mark": self.mark,
@@ -129,6 +139,18 @@ class Page:
     has_more: bool
 
 
+def page_json(dataset: str, page: Page) -> bytes:
+    """The API's answer for one page of the feed, as JSON bytes."""
+    return orjson.dumps(
+        {
+            "dataset": dataset,
+            "changes": [c.to_dict() for c in page.changes],
+            "next_cursor": page.next_cursor,
+            "has_more": page.has_more,
+        }
+    )
+
+
 def _json(value: Any) -> dict[str, Any]:
     return orjson.loads(value) if isinstance(value, str | bytes) else dict(value)
 
@@ -139,7 +161,11 @@ def _iso(value: Any) -> str:
     return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
 
 
-_COLUMNS = "c.seq, c.record_id, c.op, c.at, c.version, r.version, r.data, c.ends_on, r.is_shared"
+# The columns of a change; the data as JSON text (no parsing on the way). SQLite stores naive
+# UTC text: the ISO form with its offset is made in SQL (PostgreSQL gives datetimes).
+_REST = "c.version, r.version, CAST(r.data AS TEXT), c.ends_on, r.is_shared, c.reason"
+_COLUMNS = f"c.seq, c.record_id, c.op, c.at, {_REST}"
+_SQLITE_COLUMNS = f"c.seq, c.record_id, c.op, replace(c.at, ' ', 'T') || '+00:00', {_REST}"
 _FROM = "FROM change_log c LEFT JOIN records r ON r.id = c.record_id"
 
 
@@ -149,28 +175,27 @@ def _rows(
     m = dialect.mark(conn)
     if horizon is None:  # SQLite: seq order is commit order
         sql = (
-            f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} "
+            f"SELECT {_SQLITE_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} "
             f"ORDER BY c.seq LIMIT {m}"
         )
-        return [tuple(r) for r in conn.exec_driver_sql(sql, (cursor.dataset, cursor.seq, limit))]
+        return dialect.driver_rows(conn, sql, (cursor.dataset, cursor.seq, limit))
     xmin = horizon[0]
     # changes of transactions that were still open when the cursor was issued, below its seq
-    again: list[tuple[Any, ...]] = [
-        tuple(r)
-        for r in conn.exec_driver_sql(
-            f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.txid >= {m} "
-            f"AND c.txid < {m} AND c.seq <= {m} ORDER BY c.seq LIMIT {m}",
-            (cursor.dataset, cursor.horizon, xmin, cursor.seq, limit),
-        )
-    ]
+    again = dialect.driver_rows(
+        conn,
+        f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.txid >= {m} "
+        f"AND c.txid < {m} AND c.seq <= {m} ORDER BY c.seq LIMIT {m}",
+        (cursor.dataset, cursor.horizon, xmin, cursor.seq, limit),
+    )
     if len(again) >= limit:
         return again
-    after = conn.exec_driver_sql(
+    after = dialect.driver_rows(
+        conn,
         f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
         f"ORDER BY c.seq LIMIT {m}",
         (cursor.dataset, cursor.seq, xmin, limit - len(again)),
-    ).fetchall()
-    return again + [tuple(r) for r in after]
+    )
+    return again + after
 
 
 def _history(conn: sa.Connection, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Any]:
@@ -219,12 +244,32 @@ def read(
     old = [(r[1], r[4]) for r in rows if r[4] != r[5]]
     history = _history(conn, old)
     shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
-    changes = [_change(shown, access, row, history) for row in rows]
+    whole = access.fields is None  # nothing to cut: current versions go out as stored
+    changes = [
+        Change(row[0], row[2], row[1], row[4], row[3], row[6])
+        if whole
+        and row[4] == row[5]
+        and row[8]
+        and row[2] in _AS_STORED
+        and type(row[3]) is str
+        and _plain(row[6])
+        else _change(shown, access, row, history)
+        for row in rows
+    ]
     last = max((c.seq for c in changes), default=cursor.seq)
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
     following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
     return Page(changes, following.encode(secret), full)
+
+
+_AS_STORED = ("insert", "update")  # the stored data as it is, when current and shared
+
+
+def _plain(stored: Any) -> bool:
+    """Stored data that may go out as it is: text without a workflow status (异议处理中 …),
+    whose internal keys the masking step drops and whose mark ``_change`` adds."""
+    return isinstance(stored, str) and gate.STATUS_KEY not in stored
 
 
 def _change(
@@ -233,27 +278,37 @@ def _change(
     row: tuple[Any, ...],
     history: dict[tuple[int, int], Any],
 ) -> Change:
-    seq, record_id, op, at, version, current_version, current, ends, shared = row
+    seq, record_id, op, at, version, current_version, current, ends, shared, reason = row
     is_current = version == current_version
+    stamp = at if type(at) is str else _iso(at)  # SQLite: made in SQL (_SQLITE_COLUMNS)
+    if is_current and shared and access.fields is None and op != "repair" and _plain(current):
+        # the current version, which departments may read (its stored decision), nothing to
+        # cut and nothing masked for departments: the stored text as it is
+        if op != "expire":
+            return Change(seq, op, record_id, version, stamp, current)
+        if reason is not None:
+            return Change(seq, op, record_id, version, stamp, current, reason, _day(ends))
     raw = current if is_current else history.get((record_id, version))
     if raw is None:  # pragma: no cover - history is kept for every superseded version
-        return Change(seq, "withdraw", record_id, version, _iso(at), None, "版本不存在")
+        return Change(seq, "withdraw", record_id, version, stamp, None, "版本不存在")
     data = _json(raw)
     if not (is_current and shared):  # the stored decision of the current version, else the gate
         decision = gated.decide(data)
         if not decision.visible:
-            return Change(seq, "withdraw", record_id, version, _iso(at), None, decision.zh)
+            return Change(seq, "withdraw", record_id, version, stamp, None, decision.zh)
     spec = gated.spec
+    shown = access.cut(gated.masked_own(data))
     mark = gate.mark(data)
     if op == "repair":  # 信用修复: out of public view and out of force from that day on
         day = date.fromisoformat(str(data.get(gate.STATUS_ON_KEY) or gated.as_of.isoformat()))
         reason = gate.in_force(spec, data, day).zh
-        shown = access.cut(gated.masked_own(data))
-        return Change(seq, op, record_id, version, _iso(at), shown, reason, day, mark)
+        return Change(seq, op, record_id, version, stamp, shown, reason, day, mark)
     if op == "expire":
-        day = ends if isinstance(ends, date) else date.fromisoformat(str(ends))
-        reason = expiry.in_force(spec, data, day).zh
-        shown = access.cut(gated.masked_own(data))
-        return Change(seq, op, record_id, version, _iso(at), shown, reason, day, mark)
-    shown = access.cut(gated.masked_own(data))
-    return Change(seq, op, record_id, version, _iso(at), shown, mark=mark)
+        day = _day(ends)
+        reason = reason or expiry.in_force(spec, data, day).zh
+        return Change(seq, op, record_id, version, stamp, shown, reason, day, mark)
+    return Change(seq, op, record_id, version, stamp, shown, mark=mark)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

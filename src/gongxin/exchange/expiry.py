@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from gongxin import clock
@@ -159,7 +160,7 @@ def _expire(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime, ba
         while True:
             chunk = conn.execute(
                 sa.select(c.seq, c.record_id, c.version, c.ends_on)
-                .add_columns(records.c.version.label("current"))
+                .add_columns(records.c.version.label("current"), records.c.data)
                 .select_from(_joined())
                 .where(c.dataset == spec.code, c.op == op, c.ends_on <= day)
                 .where(sa.tuple_(c.ends_on, c.seq) > sa.tuple_(*_bound(after)))
@@ -182,8 +183,12 @@ def _bound(after: tuple[date, int]) -> Sequence[Any]:
 
 
 def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime) -> dict[str, Any]:
+    """The ``expire`` row of a current version, with the gate's reason for that day (stored, so
+    that the feed streams it without judging the record again)."""
     values = {"record_id": row.record_id, "dataset": spec.code, "op": "expire", "at": now}
-    return values | {"version": row.version, "ends_on": row.ends_on}
+    data = row.data if isinstance(row.data, dict) else orjson.loads(row.data)
+    reason = in_force(spec, data, row.ends_on).zh[:200]
+    return values | {"version": row.version, "ends_on": row.ends_on, "reason": reason}
 
 
 def _recompute(conn: sa.Connection, spec: DatasetSpec) -> None:

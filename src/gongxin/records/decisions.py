@@ -12,7 +12,9 @@ yesterday is ended in every read without any job having run:
 - departments: :func:`shared_now` (``is_shared``; government sharing keeps history);
 - in force on ``as_of`` (list entries, the change feed's expiries): :func:`in_force_now`.
 
-Masking is applied on output (``gate.masked``). A change of rules (a regime file, a spec's
+The public's masked view of the version (``gate.masked``) is stored as JSON text too
+(``public_data``, null when the public may never read the version), so that public pages send it
+without parsing or masking per request. A change of rules (a regime file, a spec's
 visibility block) is applied to stored rows by ``gongxin visibility recompute``
 (:mod:`gongxin.records.recompute`).
 """
@@ -41,6 +43,7 @@ COLUMNS = (
     "in_force",
     "pub_from",
     "pub_until",
+    "public_data",
 )
 STATUSES = ("in_force", "withdrawn", "revoked", "repaired", "objection")
 
@@ -56,6 +59,7 @@ def decision_columns(spec: DatasetSpec, data: dict[str, Any]) -> dict[str, Any]:
         "in_force": f.in_force,
         "pub_from": f.start,
         "pub_until": f.last,
+        "public_data": public_text(spec, data, f.public),
     }
 
 
@@ -70,7 +74,21 @@ def stored_values(spec: DatasetSpec, data: dict[str, Any]) -> tuple[Any, ...]:
         f.in_force,
         f.start.isoformat() if f.start else None,
         f.last.isoformat() if f.last else None,
+        public_text(spec, data, f.public),
     )
+
+
+def public_text(spec: DatasetSpec, data: dict[str, Any], public: bool) -> str | None:
+    """The version as the public reads it (``gate.masked`` for the public), as JSON text, or
+    None when the public may never read it. Stored beside the decision so that public pages
+    return it as it is: the gate decides once, at write time; the day's window stays in SQL."""
+    if not public:
+        return None
+    # keys sorted: the same text whatever order the store returned the data's keys in, so a
+    # recompute rewrites only views that really changed
+    return orjson.dumps(
+        gate.masked(spec, data, Audience.PUBLIC), option=orjson.OPT_SORT_KEYS
+    ).decode()
 
 
 Day = date | sa.BindParameter[date]  # a day, or a parameter bound to one at execution

@@ -1,22 +1,30 @@
 """双公示 columns: the latest licences and penalties across subjects, as the public sees them.
 
 Filtered and paged in SQL on the decision stored with each record (``decisions.public_now``,
-index ``ix_records_public_list``), so page 1,000 is as right as page 1; masked on output."""
+index ``ix_records_public_list``), so page 1,000 is as right as page 1. Each entry is the
+public view stored with the record version (``decisions.public_text``: masked when written,
+recomputed when the rules change), returned as that JSON text: no parsing or masking per read.
+The page query is compiled once per dialect and filter set and run on the driver's cursor
+(``dialect.prepared``); it reads one row past the page, so that the caller
+knows whether a next page exists without a second query. Filters (department, deciding
+authority, name or 文书号, dates) are SQL too; the count and the authorities' choice list are
+their own queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
-from gongxin.db.models import departments, records, submissions
+from gongxin.db import dialect
+from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.records.decisions import public_now
-from gongxin.records.gate import Audience, masked
 
 COLUMNS = ("licence", "penalty")
 MAX_PAGE_SIZE = 100
@@ -26,21 +34,34 @@ _FIELDS = {"licence": ("XK_XKJG", "XK_WSH"), "penalty": ("CF_CFJG", "CF_WSH")}
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）"})
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One record of a column (a tuple: made twenty to a page, with no per-field setting)."""
+
     record_id: int
     dataset: str
     subject_name: str | None
     decision_date: date | None
     department: str
-    data: dict[str, Any]
+    text: str  # the record as the public reads it (masked), JSON text as stored
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The masked record, parsed (for pages that render its fields)."""
+        parsed: dict[str, Any] = orjson.loads(self.text)
+        return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    entries: list[Entry]
+    more: bool  # a next page exists
 
 
 @dataclass(frozen=True)
 class Filters:
     """What a 双公示 list is narrowed to; every one applied in SQL."""
 
-    department: str | None = None  # the submitting department's name
+    department: str | None = None  # the owning (submitting) department's name
     authority: str | None = None  # the deciding authority as shown (许可机关 / 处罚机关)
     q: str | None = None  # part of the subject's name, or of the 文书号
     since: date | None = None
@@ -89,21 +110,70 @@ def latest(
     size: int = 20,
 ) -> list[Entry]:
     """Newest decisions first; only records the public may see on ``as_of``."""
+    where = Filters(department, authority, q, since, until)
+    found = latest_page(conn, catalog, dataset, as_of=as_of, filters=where, page=page, size=size)
+    return found.entries
+
+
+def latest_page(
+    conn: sa.Connection,
+    catalog: Catalog,
+    dataset: str,
+    *,
+    as_of: date,
+    filters: Filters | None = None,
+    department: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    size: int = 20,
+) -> Page:
+    """:func:`latest`, and whether a next page exists (one query: the page and one row more).
+    ``filters`` or, for the plain case, ``department``, ``since`` and ``until``."""
     _checked(dataset)
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
             f"页码须从 1 开始，每页 1 至 {MAX_PAGE_SIZE} 条",
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
-    spec = catalog.get(dataset)
-    where = Filters(department, authority, q, since, until)
-    params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size,
+    catalog.get(dataset)  # a dataset the catalog knows
+    where = filters or Filters(department=department, since=since, until=until)
+    flags = where.flags()
+    params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size + 1,
               **where.params()}  # fmt: skip
-    query = _query(dataset, *where.flags())
-    return [
-        Entry(rid, dataset, name, decided, dept, masked(spec, data, Audience.PUBLIC))
-        for rid, name, decided, dept, data in conn.execute(query, params)
-    ]
+    fromiso = date.fromisoformat  # SQLite gives the day as its stored text
+    statement = dialect.prepared(conn, ("latest", dataset, *flags), lambda: _query(dataset, *flags))
+    rows = statement.rows(conn, params)
+    return Page(
+        [
+            Entry(
+                rid,
+                dataset,
+                name,
+                fromiso(decided) if type(decided) is str else decided,
+                dept,
+                text,
+            )
+            for rid, name, decided, dept, text in rows[:size]
+        ],
+        len(rows) > size,
+    )
+
+
+def page_json(as_of: date, page: int, size: int, entries: list[Entry]) -> bytes:
+    """The API's answer for one page of a column, as JSON bytes: each record's stored public
+    view embedded as it is (``orjson.Fragment``), not parsed again."""
+    fragment = orjson.Fragment
+    return orjson.dumps(
+        {
+            "as_of": as_of, "page": page, "size": size,
+            "records": [
+                {"record_id": rid, "dataset": code, "subject_name": name, "decision_date": day,
+                 "department": dept, "data": fragment(text)}
+                for rid, code, name, day, dept, text in entries
+            ],
+        }
+    )  # fmt: skip
 
 
 def count(conn: sa.Connection, dataset: str, *, as_of: date, filters: Filters) -> int:
@@ -144,13 +214,11 @@ def _matching(
         .where(records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of)
         .where(public_now(as_of))
     )
-    if department:
-        by_department = (
-            sa.select(submissions.c.id)
-            .join(departments, departments.c.id == submissions.c.department_id)
-            .where(departments.c.name == sa.bindparam("department"))
+    if department:  # the record's owner: the department that submitted it (migration 0009)
+        by_department = sa.select(departments.c.id).where(
+            departments.c.name == sa.bindparam("department")
         )
-        ids = ids.where(records.c.submission_id.in_(by_department))
+        ids = ids.where(records.c.department_id.in_(by_department))
     if authority:
         ids = ids.where(records.c.data[authority_field].as_string() == sa.bindparam("authority"))
     if q:
@@ -173,12 +241,12 @@ def _matching(
     return ids
 
 
-@cache
 def _query(
     dataset: str, department: bool, authority: bool, q: bool, since: bool, until: bool
 ) -> sa.Select[Any]:
-    """The page query for these filters, built once: the page's ids (from the index alone when
-    only the date or department narrows), then their rows, department and data."""
+    """The page query for these filters (its values are bound at execution): the page's ids
+    (from the index alone when only the date or department narrows), then their rows,
+    department and stored public view (JSON text)."""
     page_ids = (
         _matching(dataset, department, authority, q, since, until)
         .order_by(records.c.event_date.desc(), records.c.id.desc())
@@ -189,10 +257,9 @@ def _query(
     return (
         sa.select(
             records.c.id, records.c.subject_name, records.c.event_date, departments.c.name,
-            records.c.data,
+            records.c.public_data,
         )
         .join(wanted, wanted.c.id == records.c.id)
-        .join(submissions, submissions.c.id == records.c.submission_id)
-        .join(departments, departments.c.id == submissions.c.department_id)
+        .join(departments, departments.c.id == records.c.department_id)
         .order_by(records.c.event_date.desc(), records.c.id.desc())
     )  # fmt: skip

@@ -45,6 +45,7 @@ KINDS = {
     "status": ("状态变化", "status changed"),
     "in_force": ("有效性变化", "in force changed"),
     "natural_person": ("自然人标记变化", "natural-person flag changed"),
+    "public_data": ("公开内容变化", "public (masked) view changed"),
 }
 
 
@@ -88,14 +89,14 @@ def _kinds(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         out.append("window")
     if old["is_shared"] != new["is_shared"]:
         out.append("now_shared" if new["is_shared"] else "now_unshared")
-    for name in ("status", "in_force", "natural_person"):
-        if old[name] != new[name]:
+    for name in ("status", "in_force", "natural_person", "public_data"):
+        if name in old and old[name] != new[name]:
             out.append(name)
     return out
 
 
-def _stored(row: Any) -> dict[str, Any]:
-    values = {name: getattr(row, name) for name in COLUMNS}
+def _stored(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in columns}
     for name in ("pub_from", "pub_until"):
         if isinstance(values[name], str):  # pragma: no cover - SQLAlchemy returns dates
             values[name] = date.fromisoformat(values[name])
@@ -104,20 +105,30 @@ def _stored(row: Any) -> dict[str, Any]:
     return values
 
 
-_UPDATE = (
-    sa.update(records)
-    .where(records.c.id == sa.bindparam("rid"))
-    .values({name: sa.bindparam(f"v_{name}") for name in COLUMNS})
-)
+def _update(columns: tuple[str, ...]) -> sa.Update:
+    return (
+        sa.update(records)
+        .where(records.c.id == sa.bindparam("rid"))
+        .values({name: sa.bindparam(f"v_{name}") for name in columns})
+    )
+
+
+_UPDATE = _update(COLUMNS)
 
 
 def batch(
-    conn: sa.Connection, catalog: Catalog, report: Report, after: int, size: int = BATCH
+    conn: sa.Connection,
+    catalog: Catalog,
+    report: Report,
+    after: int,
+    size: int = BATCH,
+    columns: tuple[str, ...] = COLUMNS,
 ) -> bool:
     """Judge the next ``size`` records after id ``after``; write the changed ones unless a dry
-    run. False when there were none left."""
+    run. False when there were none left. ``columns``: the decision columns the schema has
+    (an older migration back-fills those it knows)."""
     rows = conn.execute(
-        sa.select(records.c.id, records.c.dataset, records.c.data, *records.c[COLUMNS])
+        sa.select(records.c.id, records.c.dataset, records.c.data, *records.c[columns])
         .where(records.c.id > after)
         .order_by(records.c.id)
         .limit(size)
@@ -126,13 +137,14 @@ def batch(
         return False
     updates = []
     for row in rows:
-        old = _stored(row)
+        old = _stored(row, columns)
         _tally(report.before, old)
         if row.dataset not in catalog:
             report.unknown += 1
             _tally(report.after, old)
             continue
         new = decision_columns(catalog.get(row.dataset), dict(row.data))
+        new = {name: new[name] for name in columns}
         _tally(report.after, new)
         kinds = _kinds(old, new)
         if kinds:
@@ -140,18 +152,25 @@ def batch(
             report.kinds.update(kinds)
             updates.append({"rid": row.id, **{f"v_{k}": v for k, v in new.items()}})
     if updates and not report.dry_run:
-        conn.execute(_UPDATE, updates)
+        update = _UPDATE if columns == COLUMNS else _update(columns)
+        conn.execute(update, updates)
         feed_marks.forget(conn, [u["rid"] for u in updates])  # the feed judges them again
     report.looked += len(rows)
     report.last_id = rows[-1].id
     return True
 
 
-def apply(conn: sa.Connection, catalog: Catalog, *, size: int = BATCH) -> Report:
+def apply(
+    conn: sa.Connection,
+    catalog: Catalog,
+    *,
+    size: int = BATCH,
+    columns: tuple[str, ...] = COLUMNS,
+) -> Report:
     """Every record judged again and written, in batches, inside the caller's transaction
-    (the migration that adds the columns back-fills them this way)."""
+    (the migrations that add the columns back-fill them this way, each the ``columns`` it has)."""
     report = Report()
-    while batch(conn, catalog, report, report.last_id, size):
+    while batch(conn, catalog, report, report.last_id, size, columns):
         pass
     return report
 

@@ -26,7 +26,7 @@ from gongxin.subjects.names import normalise_name
 MAX_QUERY = 100  # characters
 MAX_KEYWORDS = 5
 MAX_PAGE_SIZE = 100
-COUNT_CAP = 10_000  # matches counted at most: past that the total reads "10,000+"
+COUNT_CAP = 1_000  # matches counted at most: past that the total reads "1000+"
 RANK_LIMIT = 1_000  # up to this many matches are ranked (exact name, then shorter names)
 
 

@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from gongxin import clock
 from gongxin.catalog import providers
 from gongxin.errors import Forbidden, InvalidInput
-from gongxin.exchange import exchange_view, sharing_requests
+from gongxin.exchange import changefeed, exchange_view, sharing_requests
 from gongxin.exchange.exchange_view import Caller
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
@@ -266,7 +266,11 @@ def records(
         )
 
 
-@router.get("/{dataset}/changes", summary="变更订阅 (change feed from a cursor)")
+@router.get(
+    "/{dataset}/changes",
+    summary="变更订阅 (change feed from a cursor)",
+    response_model=dict[str, Any],
+)
 def changes(
     dataset: str,
     request: Request,
@@ -279,7 +283,9 @@ def changes(
     purpose: PurposeQuery = None,
     cursor: Annotated[str | None, Query(description="上次返回的 next_cursor；不填从头开始")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="本次最多返回的变更数")] = 1000,
-) -> dict[str, Any]:
+) -> Response:
+    """``{dataset, changes, next_cursor, has_more}``; each change's data is the stored JSON of
+    the version when nothing is cut from it (changefeed.page_json)."""
     if limit > settings.exchange_page_max:
         raise InvalidInput(
             f"limit {limit} 超过上限 {settings.exchange_page_max}",
@@ -297,9 +303,4 @@ def changes(
             purpose=_purpose(x_purpose, purpose),
             cursor_secret=settings.exchange_cursor_secret,
         )
-    return {
-        "dataset": dataset,
-        "changes": [c.to_dict() for c in page.changes],
-        "next_cursor": page.next_cursor,
-        "has_more": page.has_more,
-    }
+    return Response(changefeed.page_json(dataset, page), media_type="application/json")

@@ -6,10 +6,11 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from gongxin.clock import local_date
-from gongxin.records.latest import latest
+from gongxin.records.latest import latest, page_json
 from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, late_records, timeliness
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_PAGE
@@ -17,7 +18,27 @@ from gongxin.web.params import MAX_PAGE
 router = APIRouter(prefix="/api/v1", tags=["双公示 publicity"])
 
 
-@router.get("/shuanggongshi/{dataset}", summary="双公示栏目 (latest licences or penalties)")
+class ColumnEntryOut(BaseModel):
+    record_id: int
+    dataset: str
+    subject_name: str | None
+    decision_date: date | None
+    department: str
+    data: dict[str, Any]  # the record as the public reads it (masked)
+
+
+class ColumnPageOut(BaseModel):
+    as_of: date
+    page: int
+    size: int
+    records: list[ColumnEntryOut]
+
+
+@router.get(
+    "/shuanggongshi/{dataset}",
+    response_model=ColumnPageOut,
+    summary="双公示栏目 (latest licences or penalties)",
+)
 def columns(
     dataset: str,
     engine: EngineDep,
@@ -28,15 +49,16 @@ def columns(
     until: Annotated[date | None, Query(description="决定日期止 (decided on or before)")] = None,
     page: Annotated[int, Query(le=MAX_PAGE)] = 1,
     size: Annotated[int, Query(le=MAX_PAGE)] = 20,
-) -> dict[str, Any]:
-    """``dataset`` is ``licence`` or ``penalty``; newest decisions first, public view."""
+) -> Response:
+    """``dataset`` is ``licence`` or ``penalty``; newest decisions first, public view (each
+    record's masked JSON as stored with it, sent as it is)."""
     as_of = local_date(now)
     with engine.connect() as conn:
         entries = latest(
             conn, catalog, dataset, as_of=as_of, department=department, since=since,
             until=until, page=page, size=size,
         )  # fmt: skip
-    return {"as_of": as_of, "page": page, "size": size, "records": [asdict(e) for e in entries]}
+    return Response(page_json(as_of, page, size, entries), media_type="application/json")
 
 
 @router.get("/shuanggongshi-timeliness", summary="双公示及时率 (timeliness by department)")

@@ -20,6 +20,9 @@ depends_on = None
 # ``pub_until``; 9999-12-31 when none is due or departments may not see it; the window's start
 # or the day of the change when it never opens), so the feed's expiries need no judging step.
 NEVER = "'9999-12-31'"
+# the decision columns this migration adds (later ones back-fill their own)
+COLUMNS_0012 = ("status", "natural_person", "is_shared", "is_public", "in_force", "pub_from",
+                "pub_until")  # fmt: skip
 SQLITE_ENDS = f"""CASE
     WHEN NOT NEW.is_shared THEN {NEVER}
     WHEN NOT NEW.in_force THEN coalesce(NEW.pub_from, date(NEW.updated_at, '+8 hours'))
@@ -123,7 +126,7 @@ def _back_fill() -> None:
 
     settings = get_settings()
     regimes.configure(settings.regimes_dir)
-    recompute.apply(op.get_bind(), load_catalog(settings.catalog_dir))
+    recompute.apply(op.get_bind(), load_catalog(settings.catalog_dir), columns=COLUMNS_0012)
 
 
 def downgrade() -> None:
