@@ -297,8 +297,8 @@ def _change(
         if not decision.visible:
             return Change(seq, "withdraw", record_id, version, stamp, None, decision.zh)
     spec = gated.spec
+    mark = gate.mark(data)  # before masking, which drops the status keys
     shown = access.cut(gated.masked_own(data))
-    mark = gate.mark(data)
     if op == "repair":  # 信用修复: out of public view and out of force from that day on
         day = date.fromisoformat(str(data.get(gate.STATUS_ON_KEY) or gated.as_of.isoformat()))
         reason = gate.in_force(spec, data, day).zh

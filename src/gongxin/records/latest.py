@@ -142,8 +142,12 @@ def latest_page(
     params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size + 1,
               **where.params()}  # fmt: skip
     fromiso = date.fromisoformat  # SQLite gives the day as its stored text
-    statement = dialect.prepared(conn, ("latest", dataset, *flags), lambda: _query(dataset, *flags))
-    rows = statement.rows(conn, params)
+    rows: list[Any]
+    if flags[1] or flags[2]:  # a JSON field filtered: the JSON path is bound by SQLAlchemy
+        rows = list(conn.execute(_query(dataset, *flags), params))
+    else:  # the common pages: compiled once, on the driver's cursor
+        key = ("latest", dataset, *flags)
+        rows = dialect.prepared(conn, key, lambda: _query(dataset, *flags)).rows(conn, params)
     return Page(
         [
             Entry(
@@ -241,6 +245,7 @@ def _matching(
     return ids
 
 
+@cache
 def _query(
     dataset: str, department: bool, authority: bool, q: bool, since: bool, until: bool
 ) -> sa.Select[Any]:
