@@ -33,7 +33,9 @@ OPEN = "received"
 MAX_ID = 2**63 - 1
 
 
-def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+def locked(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+    """The application, locked for update; 404 when there is none, 403 when it is another
+    department's (``department_id`` None: the credit centre, which may act on any)."""
     row = None
     if 1 <= app_id <= MAX_ID:
         row = conn.execute(
@@ -43,6 +45,11 @@ def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
         raise NotFound(f"申请 {app_id} 不存在", f"application {app_id} not found")
     if department_id is not None and row.department_id != department_id:
         raise Forbidden(f"申请 {row.number} 不属于本部门", f"{row.number} is another department's")
+    return row
+
+
+def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+    row = locked(conn, app_id, department_id)
     if row.state != OPEN:
         raise Conflict(f"申请 {row.number} 已办结，期限不再变动",
                        f"application {row.number} is decided: its deadline is final")  # fmt: skip
