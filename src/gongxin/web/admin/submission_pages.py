@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -54,6 +54,16 @@ class Outcome:
     error: GongxinError | None
 
 
+def _upload_form(settings: Settings, user: User) -> dict[str, Any]:
+    """What the upload form (the listing's) and the resubmit form (a submission's) show: the
+    file types taken, the size limit per file, whether the user may submit at all."""
+    return {
+        "accept": ACCEPT,
+        "max_size": settings.upload_max_bytes,
+        "may_submit": user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+    }
+
+
 def _page(
     request: Request,
     engine: EngineDep,
@@ -85,10 +95,8 @@ def _page(
         outcomes=outcomes or [],
         errors=errors or {},
         chosen=chosen,
-        accept=ACCEPT,
         max_files=UPLOAD_FILES,
-        max_size=settings.upload_max_bytes,
-        may_submit=user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+        **_upload_form(settings, user),
     )
 
 
@@ -196,9 +204,7 @@ def submission_page(
         s=summary,
         dataset_name=catalog.get(summary.dataset).name if summary.dataset in catalog else "",
         flagged=flagged,
-        accept=ACCEPT,
-        max_size=settings.upload_max_bytes,
-        may_submit=user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+        **_upload_form(settings, user),
     )
 
 
