@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.datastructures import FormData
 
+from gongxin.catalog.registry import Catalog
 from gongxin.clock import CHINA_TZ, as_utc
 from gongxin.errors import GongxinError
 from gongxin.identity.departments import KIND_NAMES
@@ -36,6 +37,18 @@ async def posted_form(request: Request) -> AsyncIterator[FormData]:
         yield form
     finally:
         await form.close()
+
+
+def dataset_listing(catalog: Catalog, total: int, page: int, size: int) -> dict[str, Any]:
+    """What a paged back-office listing of a department's data shows besides its rows: the
+    count, the page and how many there are, the datasets to choose and their names by code."""
+    return {
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // size)),
+        "datasets": catalog.specs(),
+        "names": {s.code: s.name for s in catalog.specs()},
+    }
 
 
 @pass_context

@@ -29,7 +29,7 @@ from gongxin.intake.pipeline import Summary, get_submission, ingest
 from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.settings import Settings
-from gongxin.web.admin.render import posted_form, render, render_error
+from gongxin.web.admin.render import dataset_listing, posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.body_limit import UPLOAD_FILES
@@ -87,11 +87,7 @@ def _page(
         "admin/submissions.html",
         status,
         items=items,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        datasets=catalog.specs(),
-        names={s.code: s.name for s in catalog.specs()},
+        **dataset_listing(catalog, total, page, PAGE_SIZE),
         outcomes=outcomes or [],
         errors=errors or {},
         chosen=chosen,
