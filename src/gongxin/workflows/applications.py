@@ -355,15 +355,7 @@ def decide(
 ) -> dict[str, Any]:
     """The department's decision (``department_id`` None: the credit centre, which may decide
     any application). Only an open application may be decided; reasons are required."""
-    row = None
-    if 1 <= app_id <= MAX_RECORD_ID:
-        row = conn.execute(
-            sa.select(applications).where(applications.c.id == app_id).with_for_update()
-        ).first()
-    if row is None:
-        raise NotFound(f"申请 {app_id} 不存在", f"application {app_id} not found")
-    if department_id is not None and row.department_id != department_id:
-        raise Forbidden(f"申请 {row.number} 不属于本部门", f"{row.number} is another department's")
+    row = clockstops.locked(conn, app_id, department_id)
     allowed = OUTCOMES[row.kind]
     if outcome not in allowed:
         raise InvalidInput(

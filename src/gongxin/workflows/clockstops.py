@@ -33,7 +33,9 @@ OPEN = "received"
 MAX_ID = 2**63 - 1
 
 
-def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+def locked(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+    """The application, locked for update; 404 when there is none, 403 when it is another
+    department's (``department_id`` None: the credit centre, which may act on any)."""
     row = None
     if 1 <= app_id <= MAX_ID:
         row = conn.execute(
@@ -43,6 +45,11 @@ def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
         raise NotFound(f"申请 {app_id} 不存在", f"application {app_id} not found")
     if department_id is not None and row.department_id != department_id:
         raise Forbidden(f"申请 {row.number} 不属于本部门", f"{row.number} is another department's")
+    return row
+
+
+def _open(conn: sa.Connection, app_id: int, department_id: int | None) -> Any:
+    row = locked(conn, app_id, department_id)
     if row.state != OPEN:
         raise Conflict(f"申请 {row.number} 已办结，期限不再变动",
                        f"application {row.number} is decided: its deadline is final")  # fmt: skip
@@ -103,15 +110,12 @@ def extend(
             updated_at=now,
         )
     )  # fmt: skip
-    audit.record(conn, actor=actor, action=f"{row.kind}.extend", target=f"record:{row.record_id}",
-                 now=now, department_id=row.department_id,
-                 detail={"number": row.number, "days": days, "due_on": due.isoformat(),
-                         "reason": text[:500]})  # fmt: skip
-    notify.queue(
-        conn, row.email, f"[公信] 申请 {row.number} 办理期限延长至 {due}",
-        f"申请 {row.number} 的办理期限延长 {days} 个工作日，至 {due}。理由：{text}\n"
+    _tell(
+        conn, row, "extend", actor=actor, now=now,
+        detail={"days": days, "due_on": due.isoformat(), "reason": text[:500]},
+        subject=f"办理期限延长至 {due}",
+        body=f"申请 {row.number} 的办理期限延长 {days} 个工作日，至 {due}。理由：{text}\n"
         f"Application {row.number}: the deadline is extended by {days} working days to {due}.",
-        now=now, application_id=row.id,
     )  # fmt: skip
     return due
 
@@ -148,14 +152,13 @@ def pause(
         )
     )  # fmt: skip
     zh = jur.pauses[kind].zh
-    audit.record(conn, actor=actor, action=f"{row.kind}.pause", target=f"record:{row.record_id}",
-                 now=now, department_id=row.department_id,
-                 detail={"number": row.number, "kind": kind, "reason": text[:500]})  # fmt: skip
-    notify.queue(
-        conn, row.email, f"[公信] 申请 {row.number} 中止计时（{zh}）",
-        f"申请 {row.number} 自 {as_of} 起因{zh}中止计时，{zh}所需时间不计入办理期限。理由：{text}\n"
+    _tell(
+        conn, row, "pause", actor=actor, now=now,
+        detail={"kind": kind, "reason": text[:500]},
+        subject=f"中止计时（{zh}）",
+        body=f"申请 {row.number} 自 {as_of} 起因{zh}中止计时，{zh}所需时间不计入办理期限。"
+        f"理由：{text}\n"
         f"Application {row.number}: the clock is paused from {as_of} ({jur.pauses[kind].en}).",
-        now=now, application_id=row.id,
     )  # fmt: skip
 
 
@@ -168,16 +171,26 @@ def resume(
     if row.paused_since is None:
         raise Conflict(f"申请 {row.number} 未中止计时", f"application {row.number} is not paused")
     due = close_pause(conn, row, as_of, now=now)
-    audit.record(conn, actor=actor, action=f"{row.kind}.resume", target=f"record:{row.record_id}",
-                 now=now, department_id=row.department_id,
-                 detail={"number": row.number, "due_on": due.isoformat()})  # fmt: skip
-    notify.queue(
-        conn, row.email, f"[公信] 申请 {row.number} 恢复计时，办理期限至 {due}",
-        f"申请 {row.number} 自 {as_of} 起恢复计时，办理期限至 {due}。\n"
+    _tell(
+        conn, row, "resume", actor=actor, now=now, detail={"due_on": due.isoformat()},
+        subject=f"恢复计时，办理期限至 {due}",
+        body=f"申请 {row.number} 自 {as_of} 起恢复计时，办理期限至 {due}。\n"
         f"Application {row.number}: the clock runs again from {as_of}; due {due}.",
-        now=now, application_id=row.id,
     )  # fmt: skip
     return due
+
+
+def _tell(
+    conn: sa.Connection, row: Any, step: str, *, actor: str, now: datetime,
+    detail: dict[str, Any], subject: str, body: str,
+) -> None:  # fmt: skip
+    """The step in the audit log (``<kind>.<step>`` on the application's record) and the
+    e-mail that tells the applicant (subject after "[公信] 申请 <number> ")."""
+    audit.record(conn, actor=actor, action=f"{row.kind}.{step}", target=f"record:{row.record_id}",
+                 now=now, department_id=row.department_id,
+                 detail={"number": row.number, **detail})  # fmt: skip
+    notify.queue(conn, row.email, f"[公信] 申请 {row.number} {subject}", body, now=now,
+                 application_id=row.id)  # fmt: skip
 
 
 def close_pause(conn: sa.Connection, row: Any, as_of: date, *, now: datetime) -> date:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
@@ -29,7 +29,7 @@ from gongxin.identity.roles import Role
 from gongxin.sanctions import check, files, log, scenes
 from gongxin.sanctions.match import MATCH_NAMES
 from gongxin.settings import Settings
-from gongxin.web.admin.render import render, render_error
+from gongxin.web.admin.render import posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
@@ -108,58 +108,45 @@ async def run_check(
     user: Checker,
 ) -> Response:
     """Check one subject or a file; the answer is the result page (303)."""
-    form = await request.form()
-    try:
-        return await _run(request, form, engine, catalog, settings, now, user)
-    finally:
-        await form.close()  # the spooled upload
-
-
-async def _run(
-    request: Request,
-    form: FormData,
-    engine: sa.Engine,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    user: User,
-) -> Response:
-    sent = {
-        k: v.strip()[:1000] if isinstance(v := form.get(k), str) else ""
-        for k in ("scene", "subject", "requester", "purpose")
-    }
-    given = form.get("file")
-    upload = given if isinstance(given, UploadFile) and given.filename else None
-    errors = _validate(sent, upload)
-    if errors:
-        return _form(request, user, 400, errors, sent)
-    as_of = local_date(now)
-    try:
-        if upload is None:
-            done_id = await run_in_threadpool(_single, engine, catalog, settings, now, user, sent)
-        else:
-            suffix = FilePath(upload.filename or "").suffix.lower()
-            saved = await run_in_threadpool(
-                save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
-            )
-            source = saved.rename(saved.with_suffix(suffix))
-            part = _folder(settings) / f"{source.stem}.xlsx"
-            try:
-                done = await run_in_threadpool(
-                    lambda: files.check_file(
-                        engine, catalog, source, part, scene=sent["scene"], as_of=as_of,
-                        now=now, requester=sent["requester"], purpose=sent["purpose"],
-                        actor=user.actor, department_id=user.department.id,
-                    )
-                )  # fmt: skip
-            finally:
-                source.unlink(missing_ok=True)
-            part.replace(_folder(settings) / f"{done.id}.xlsx")
-            done_id = done.id
-    except GongxinError as exc:
-        field = "file" if upload is not None else "subject"
-        return _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
-    return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
+    async with posted_form(request) as form:  # the spooled upload closed after
+        sent = {
+            k: v.strip()[:1000] if isinstance(v := form.get(k), str) else ""
+            for k in ("scene", "subject", "requester", "purpose")
+        }
+        given = form.get("file")
+        upload = given if isinstance(given, UploadFile) and given.filename else None
+        errors = _validate(sent, upload)
+        if errors:
+            return _form(request, user, 400, errors, sent)
+        as_of = local_date(now)
+        try:
+            if upload is None:
+                done_id = await run_in_threadpool(
+                    _single, engine, catalog, settings, now, user, sent
+                )
+            else:
+                suffix = FilePath(upload.filename or "").suffix.lower()
+                saved = await run_in_threadpool(
+                    save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
+                )
+                source = saved.rename(saved.with_suffix(suffix))
+                part = _folder(settings) / f"{source.stem}.xlsx"
+                try:
+                    done = await run_in_threadpool(
+                        lambda: files.check_file(
+                            engine, catalog, source, part, scene=sent["scene"], as_of=as_of,
+                            now=now, requester=sent["requester"], purpose=sent["purpose"],
+                            actor=user.actor, department_id=user.department.id,
+                        )
+                    )  # fmt: skip
+                finally:
+                    source.unlink(missing_ok=True)
+                part.replace(_folder(settings) / f"{done.id}.xlsx")
+                done_id = done.id
+        except GongxinError as exc:
+            field = "file" if upload is not None else "subject"
+            return _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
+        return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
 
 
 def _single(

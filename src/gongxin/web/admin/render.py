@@ -7,6 +7,8 @@ Pages call ``render(request, "admin/<page>.html", **context)``; templates extend
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,37 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+from starlette.datastructures import FormData
 
+from gongxin.catalog.registry import Catalog
 from gongxin.clock import CHINA_TZ, as_utc
 from gongxin.errors import GongxinError
 from gongxin.identity.departments import KIND_NAMES
 from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
 from gongxin.web.auth import CSRF_FIELD
+
+
+@asynccontextmanager
+async def posted_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form (parsed once: the CSRF check read it first), its spooled uploads
+    closed when the page is done with it, whatever happens."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+def dataset_listing(catalog: Catalog, total: int, page: int, size: int) -> dict[str, Any]:
+    """What a paged back-office listing of a department's data shows besides its rows: the
+    count, the page and how many there are, the datasets to choose and their names by code."""
+    return {
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // size)),
+        "datasets": catalog.specs(),
+        "names": {s.code: s.name for s in catalog.specs()},
+    }
 
 
 @pass_context

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import GongxinError
@@ -31,7 +29,7 @@ from gongxin.intake.pipeline import Summary, get_submission, ingest
 from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
 from gongxin.settings import Settings
-from gongxin.web.admin.render import render, render_error
+from gongxin.web.admin.render import dataset_listing, posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.body_limit import UPLOAD_FILES
@@ -54,6 +52,16 @@ class Outcome:
     file_name: str
     summary: Summary | None
     error: GongxinError | None
+
+
+def _upload_form(settings: Settings, user: User) -> dict[str, Any]:
+    """What the upload form (the listing's) and the resubmit form (a submission's) show: the
+    file types taken, the size limit per file, whether the user may submit at all."""
+    return {
+        "accept": ACCEPT,
+        "max_size": settings.upload_max_bytes,
+        "may_submit": user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+    }
 
 
 def _page(
@@ -79,18 +87,12 @@ def _page(
         "admin/submissions.html",
         status,
         items=items,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        datasets=catalog.specs(),
-        names={s.code: s.name for s in catalog.specs()},
+        **dataset_listing(catalog, total, page, PAGE_SIZE),
         outcomes=outcomes or [],
         errors=errors or {},
         chosen=chosen,
-        accept=ACCEPT,
         max_files=UPLOAD_FILES,
-        max_size=settings.upload_max_bytes,
-        may_submit=user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+        **_upload_form(settings, user),
     )
 
 
@@ -134,54 +136,46 @@ async def upload(
 ) -> HTMLResponse:
     """Each file validated and stored as a submission of the chosen dataset by the user's
     department; the page lists each file's summary or error."""
-    form = await request.form()  # parsed once (the CSRF check read it first)
-    try:
-        return await _upload(request, form, engine, catalog, settings, now, user)
-    finally:
-        await form.close()  # the spooled uploads
-
-
-async def _upload(
-    request: Request,
-    form: FormData,
-    engine: sa.Engine,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    user: User,
-) -> HTMLResponse:
-    dataset = form.get("dataset")
-    backload = form.get("backload") in ("1", "on", "true")
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    errors = _form_errors(catalog, dataset, files)
-    chosen = dataset if isinstance(dataset, str) else ""
-    if errors:
-        return _page(
-            request, engine, catalog, settings, user, status=400, errors=errors, chosen=chosen
-        )
-    folder = settings.var_dir / "uploads"
-    outcomes: list[Outcome] = []
-    for file in files:
-        name = (file.filename or "")[:200]
-        try:
-            path = await run_in_threadpool(save_upload, file, folder, settings.upload_max_bytes)
+    async with posted_form(request) as form:  # the spooled uploads closed after
+        dataset = form.get("dataset")
+        backload = form.get("backload") in ("1", "on", "true")
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        errors = _form_errors(catalog, dataset, files)
+        chosen = dataset if isinstance(dataset, str) else ""
+        if errors:
+            return _page(
+                request, engine, catalog, settings, user, status=400, errors=errors, chosen=chosen
+            )
+        folder = settings.var_dir / "uploads"
+        outcomes: list[Outcome] = []
+        for file in files:
+            name = (file.filename or "")[:200]
             try:
-                summary = await run_in_threadpool(
-                    ingest, engine, catalog, path, dataset=chosen,
-                    provider=user.department.name, as_of=now, file_name=name,
-                    batch_rows=settings.intake_batch_rows, limits=ReadLimits.of(settings),
-                    backload=backload,
-                )  # fmt: skip
-            finally:
-                path.unlink(missing_ok=True)
-            outcomes.append(Outcome(name, summary, None))
-        except GongxinError as exc:
-            outcomes.append(Outcome(name, None, exc))
-    failed = [o.error for o in outcomes if o.error is not None]
-    status = failed[0].status if len(failed) == len(outcomes) else 200
-    return _page(
-        request, engine, catalog, settings, user, status=status, outcomes=outcomes, chosen=chosen
-    )
+                path = await run_in_threadpool(save_upload, file, folder, settings.upload_max_bytes)
+                try:
+                    summary = await run_in_threadpool(
+                        ingest, engine, catalog, path, dataset=chosen,
+                        provider=user.department.name, as_of=now, file_name=name,
+                        batch_rows=settings.intake_batch_rows, limits=ReadLimits.of(settings),
+                        backload=backload,
+                    )  # fmt: skip
+                finally:
+                    path.unlink(missing_ok=True)
+                outcomes.append(Outcome(name, summary, None))
+            except GongxinError as exc:
+                outcomes.append(Outcome(name, None, exc))
+        failed = [o.error for o in outcomes if o.error is not None]
+        status = failed[0].status if len(failed) == len(outcomes) else 200
+        return _page(
+            request,
+            engine,
+            catalog,
+            settings,
+            user,
+            status=status,
+            outcomes=outcomes,
+            chosen=chosen,
+        )
 
 
 @router.get("/{submission_id}")
@@ -206,9 +200,7 @@ def submission_page(
         s=summary,
         dataset_name=catalog.get(summary.dataset).name if summary.dataset in catalog else "",
         flagged=flagged,
-        accept=ACCEPT,
-        max_size=settings.upload_max_bytes,
-        may_submit=user.has(Role.DEPT_CLERK, Role.DEPT_ADMIN),
+        **_upload_form(settings, user),
     )
 
 

@@ -18,7 +18,7 @@ from gongxin.errors import GongxinError, InvalidInput
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.subjects import linkage
-from gongxin.web.admin.render import render
+from gongxin.web.admin.render import dataset_listing, render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
 from gongxin.web.params import MAX_PAGE, IdPath
@@ -61,12 +61,8 @@ def _page(
         "admin/unlinked.html",
         status,
         items=items,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        **dataset_listing(catalog, total, page, PAGE_SIZE),
         dataset=chosen or "",
-        datasets=catalog.specs(),
-        names={s.code: s.name for s in catalog.specs()},
         kinds={"uscc": "统一社会信用代码", "reg_no": "注册号", "org_code": "组织机构代码"},
         failed=failed,
         field_error=error,

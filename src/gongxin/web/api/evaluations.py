@@ -6,14 +6,14 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from gongxin.analytics import evaluation_share
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
+from gongxin.web.api.purpose import PurposeQuery, XPurpose, purpose_of
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import EngineDep, NowDep
 from gongxin.web.params import MAX_ID, MAX_PAGE
@@ -58,14 +58,14 @@ def shared_results(
     size: Annotated[
         int, Query(le=MAX_PAGE, description=f"每页条数 (1–{evaluation_share.MAX_PAGE})")
     ] = 1000,
-    purpose: Annotated[str | None, Query(description="用途 (purpose of this read)")] = None,
-    x_purpose: Annotated[str | None, Header()] = None,
+    purpose: PurposeQuery = None,
+    x_purpose: XPurpose = None,
 ) -> SharedResults:
     """The subjects' scores and grades of the model's current run; every read is audited."""
     with engine.begin() as conn:
         page = evaluation_share.results_page(
             conn, model, after=after, size=size, actor=actor_of(request),
             department_id=department.id,
-            purpose=purpose or (unquote(x_purpose) if x_purpose else None), now=now,
+            purpose=purpose_of(purpose, x_purpose), now=now,
         )  # fmt: skip
     return SharedResults.model_validate(asdict(page))

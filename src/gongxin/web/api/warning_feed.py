@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from gongxin import clock
 from gongxin.exchange import warning_feed
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
+from gongxin.web.api.purpose import PurposeQuery, XPurpose, purpose_of
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import EngineDep, NowDep
 from gongxin.web.params import MAX_ID, MAX_PAGE
@@ -57,8 +57,8 @@ def shared_warnings(
     size: Annotated[
         int, Query(le=MAX_PAGE, description=f"每页条数 (1–{warning_feed.MAX_PAGE})")
     ] = 100,
-    purpose: Annotated[str | None, Query(description="用途 (purpose of this read)")] = None,
-    x_purpose: Annotated[str | None, Header()] = None,
+    purpose: PurposeQuery = None,
+    x_purpose: XPurpose = None,
 ) -> WarningPageOut:
     """Warnings the credit centre confirmed; only for departments it granted the feed (403
     otherwise). Every read is audited."""
@@ -66,6 +66,6 @@ def shared_warnings(
         found = warning_feed.page(
             conn, department, after=after, size=size, day=clock.local_date(now),
             actor=actor_of(request), now=now,
-            purpose=purpose or (unquote(x_purpose) if x_purpose else None),
+            purpose=purpose_of(purpose, x_purpose),
         )  # fmt: skip
     return WarningPageOut.model_validate(asdict(found))
