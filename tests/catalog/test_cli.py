@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 import typer
 from openpyxl import load_workbook
+from rich.console import Console
 from typer.testing import CliRunner
 
 import gongxin.cli
 from gongxin.catalog.registry import load_catalog
+from gongxin.cli import common
 
 WIDE = {"COLUMNS": "250"}
 
@@ -24,7 +26,10 @@ def app() -> typer.Typer:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    # the listing console is made at import with the process's width (80 in a pytest-xdist
+    # worker): a wide one, as WIDE asks, for the table tests
+    monkeypatch.setattr(common, "out", Console(width=250))
     return CliRunner()
 
 

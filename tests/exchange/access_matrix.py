@@ -36,6 +36,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
     ("ANY", "/static"): PUBLIC,  # the pages' style sheets and scripts (a StaticFiles mount)
     # intake API (归集): department systems with a key
     ("POST", "/api/v1/submissions"): Scope.SUBMIT,

@@ -240,6 +240,7 @@ def sign(pdf: bytes, signer: Any, *, issuer: str, location: str | None = None) -
     # room for the CMS blob given up front: pyHanko otherwise signs twice (once to measure)
     certs = [signer.signing_cert, *signer.cert_registry]
     reserved = 8192 + sum(len(c.dump()) for c in certs)
+    reserved += reserved % 2  # hex digits of whole bytes: pyHanko wants an even count
     out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=reserved)
     signed: bytes = out.getvalue()
     return signed

@@ -98,6 +98,8 @@ def score(
     else:
         db = spark_api(spark)
         settings = model.splink_settings(dialect="spark")
+        for view in ("waiting", "subjects"):  # a session shared with the analytics jobs,
+            spark.catalog.dropTempView(view)  # whose inputs bear the same names
     left = db.register(_table(waiting), table_name="waiting")
     right = db.register(_table(candidates), table_name="subjects")
     linker = Linker([left, right], settings, log_level=logging.WARNING)
