@@ -2,7 +2,7 @@
 """Warnings benchmark: every warning rule on DuckDB beside a bare DuckDB join of the same
 relation, and the related-party graph's neighbourhood query p95 on the store.
 
-    python bench/warnings.py [--subjects N] [--records M] [--samples S] [--no-graph]
+    python bench/warning_rules.py [--subjects N] [--records M] [--samples S] [--no-graph]
                              [--no-rules] [--threads T] [--folder PATH]
 
 1. Writes the analytics snapshot directly as Parquet (DuckDB ``range()``, no store): N
