@@ -29,7 +29,8 @@ from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "gongxin"
-pytestmark = pytest.mark.slow
+# one worker builds the wheel once for the three tests (under pytest-xdist, -n N --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
 
 def _source_data_files() -> set[str]:
