@@ -244,26 +244,12 @@ def read(
     old = [(r[1], r[4]) for r in rows if r[4] != r[5]]
     history = _history(conn, old)
     shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
-    whole = access.fields is None  # nothing to cut: current versions go out as stored
-    changes = [
-        Change(row[0], row[2], row[1], row[4], row[3], row[6])
-        if whole
-        and row[4] == row[5]
-        and row[8]
-        and row[2] in _AS_STORED
-        and type(row[3]) is str
-        and _plain(row[6])
-        else _change(shown, access, row, history)
-        for row in rows
-    ]
+    changes = [_change(shown, access, row, history) for row in rows]
     last = max((c.seq for c in changes), default=cursor.seq)
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
     following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
     return Page(changes, following.encode(secret), full)
-
-
-_AS_STORED = ("insert", "update")  # the stored data as it is, when current and shared
 
 
 def _plain(stored: Any) -> bool:
