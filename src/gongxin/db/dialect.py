@@ -122,33 +122,6 @@ def contains(
     return column.like(f"%{escaped}%", escape="\\")
 
 
-def containing_ids(
-    conn: sa.Connection, table: sa.Table, column: str, length: int, fts_table: str
-) -> tuple[sa.Select[Any], Callable[[str], str]]:
-    """The ids (one column, ``id``) of ``table``'s rows whose ``column`` contains the text bound
-    as ``q``, and how to make ``q`` of a text of ``length`` characters. From the dialect's
-    trigram index alone where it has one: SQLite, the FTS5 trigram table's rowids for three
-    characters or more (in rowid order, so a page of them stops early), else a scan;
-    PostgreSQL, LIKE, which pg_trgm's GIN index serves. Built for a prepared statement."""
-    q = sa.bindparam("q", type_=sa.String)
-    if is_sqlite(conn):
-        if length >= 3:
-            rowid: sa.ColumnElement[Any] = sa.literal_column(f"{fts_table}.rowid")
-            fts = (
-                sa.select(rowid.label("id"))
-                .select_from(sa.table(fts_table))
-                .where(sa.literal_column(fts_table).op("MATCH")(q))
-            )
-            return fts, lambda text: '"' + text.replace('"', '""') + '"'
-        return sa.select(table.c.id).where(sa.func.instr(table.c[column], q) > 0), str
-    like = sa.select(table.c.id).where(table.c[column].like(q, escape="\\"))
-    return like, _like_pattern
-
-
-def _like_pattern(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def serialize_appends(conn: sa.Connection, key: int) -> None:
     """Make this transaction the only one appending to a chained log until it ends.
 
