@@ -122,14 +122,10 @@ def latest_page(
     *,
     as_of: date,
     filters: Filters | None = None,
-    department: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
     page: int = 1,
     size: int = 20,
 ) -> Page:
-    """:func:`latest`, and whether a next page exists (one query: the page and one row more).
-    ``filters`` or, for the plain case, ``department``, ``since`` and ``until``."""
+    """:func:`latest`, and whether a next page exists (one query: the page and one row more)."""
     _checked(dataset)
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
@@ -137,7 +133,7 @@ def latest_page(
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
     catalog.get(dataset)  # a dataset the catalog knows
-    where = filters or Filters(department=department, since=since, until=until)
+    where = filters or Filters()
     flags = where.flags()
     params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size + 1,
               **where.params()}  # fmt: skip
