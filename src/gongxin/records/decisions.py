@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
-from gongxin.db.models import record_history, records
-from gongxin.records import gate
+from gongxin.db.models import records
+from gongxin.records import gate, history
 from gongxin.records.gate import Audience
 
 COLUMNS = (
@@ -151,10 +151,6 @@ def _in_window(first: Any, last: Any, as_of: date) -> bool:
 
 # --- a workflow's decision on a record ---------------------------------------------------------
 
-HISTORY_COLUMNS = [
-    *("record_id", "version", "content_hash", "submission_id", "row_no", "data"),
-    *("replaced_at", "replaced_by"),
-]
 WORKFLOW_STATUSES = ("in_force", "objection", "repaired", "withdrawn")
 _NEVER = date(9999, 12, 31)
 
@@ -189,21 +185,7 @@ def set_status(
     else:
         data[gate.STATUS_KEY] = status
         data[gate.STATUS_ON_KEY] = as_of.isoformat()
-    conn.execute(
-        record_history.insert().from_select(
-            HISTORY_COLUMNS,
-            sa.select(
-                records.c.id,
-                records.c.version,
-                records.c.content_hash,
-                records.c.submission_id,
-                records.c.row_no,
-                records.c.data,
-                sa.literal(now, record_history.c.replaced_at.type),
-                sa.literal(by[:32]),
-            ).where(records.c.id == record_id),
-        )
-    )
+    history.keep(conn, [record_id], now=now, replaced_by=by[:32])
     version = int(row.version) + 1
     conn.execute(
         records.update()

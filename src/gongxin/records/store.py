@@ -20,18 +20,14 @@ import sqlalchemy as sa
 
 from gongxin.catalog.model import DatasetSpec
 from gongxin.db import dialect
-from gongxin.db.models import record_history, records
-from gongxin.records import decisions
+from gongxin.db.models import records
+from gongxin.records import decisions, history
 
 COLUMNS = (
     "dataset", "dedupe_key", "content_hash", "version", "subject_id", "link_kind", "link_code",
     "subject_name", "event_date", "submission_id", "row_no", "data", "created_at", "updated_at",
     "department_id",
     *decisions.COLUMNS,  # the gate's decision of the version, stored beside it
-)  # fmt: skip
-_HISTORY = (
-    "record_id", "version", "content_hash", "submission_id", "row_no", "data", "replaced_at",
-    "replaced_by",
 )  # fmt: skip
 
 
@@ -129,24 +125,6 @@ _CORRECT = (
 )
 
 
-def keep_history(
-    conn: sa.Connection, record_ids: Sequence[int], *, now: datetime, replaced_by: str
-) -> None:
-    """Copy the current version of each record into ``record_history`` before it changes."""
-    for chunk in dialect.chunked(list(record_ids)):
-        source = sa.select(
-            records.c.id,
-            records.c.version,
-            records.c.content_hash,
-            records.c.submission_id,
-            records.c.row_no,
-            records.c.data,
-            sa.literal(now, record_history.c.replaced_at.type),
-            sa.literal(replaced_by, sa.String),
-        ).where(records.c.id.in_(chunk))
-        conn.execute(record_history.insert().from_select(list(_HISTORY), source))
-
-
 def correct(
     conn: sa.Connection,
     spec: DatasetSpec,
@@ -157,7 +135,7 @@ def correct(
 ) -> None:
     """Replace records by new versions: the old ones kept in history, the decision judged again."""
     ids = [rid for rid, _ in changes]
-    keep_history(conn, ids, now=now, replaced_by=submission_id)
+    history.keep(conn, ids, now=now, replaced_by=submission_id)
     kept = decisions.kept_marks(conn, ids)  # a granted repair outlives corrections
     params = []
     for rid, v in changes:
