@@ -211,6 +211,12 @@ def publicity_of(spec: DatasetSpec, data: dict[str, Any]) -> Publicity | None:
     start = _date(data, rule.start)
     if rule.kind != "penalty" or start is None:
         return None
+    return _penalty_publicity(rule, data, start)
+
+
+def _penalty_publicity(rule: Visibility, data: dict[str, Any], start: date) -> Publicity:
+    """The window of the regime in force for a penalty decided on ``start`` with these facts
+    (as ``publicity(PenaltyFacts(...))``, without building the facts)."""
     regimes = windows()
     cats = data.get(rule.categories) if rule.categories else None
     severity = data.get(rule.severity) if rule.severity else None
@@ -411,19 +417,7 @@ def _own_window(rules: _Rules, data: dict[str, Any]) -> Window:
 
 
 def _penalty(rule: Visibility, data: dict[str, Any], start: date) -> Window:
-    regimes = windows()
-    cats = data.get(rule.categories) if rule.categories else None
-    name = str(data.get(rule.authority) or "") if rule.authority else ""
-    severity = data.get(rule.severity) if rule.severity else None
-    sector = data.get(rule.sector) if rule.sector else None
-    publicity = regimes.penalty(  # as publicity(PenaltyFacts(...)) with these facts
-        start,
-        tuple(cats) if isinstance(cats, list) else ((cats,) if cats else ()),
-        severity if isinstance(severity, str) else None,
-        sector if isinstance(sector, str) else None,
-        _decimal(data.get(rule.fine)) if rule.fine else None,
-        regimes.market_regulation(name),
-    )
+    publicity = _penalty_publicity(rule, data, start)
     said = _said.get(id(publicity))
     if said is None or said[0] is not publicity:
         if len(_said) >= SAID_KEPT:
