@@ -20,7 +20,7 @@ import hmac
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -115,16 +115,10 @@ def record(
         snapshot, as_utc(now), code,
     )  # fmt: skip
     known = sa.select(issued_reports.c.id).where(issued_reports.c.pdf_sha256 == pdf_sha)
-    row = {
-        "report_no": issued.report_no, "subject_code": issued.subject_code,
-        "as_of": issued.as_of, "content_sha256": issued.content_sha256,
-        "pdf_sha256": pdf_sha, "content": snapshot, "issued_at": issued.issued_at,
-        "verification_code": code,
-    }  # fmt: skip
     if conn.execute(known).first() is None:
         try:
             with conn.begin_nested():
-                conn.execute(issued_reports.insert().values(row))
+                conn.execute(issued_reports.insert().values(asdict(issued)))
         except sa.exc.IntegrityError:
             pass  # the same file issued at the same moment by another request
     return issued

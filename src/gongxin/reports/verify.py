@@ -29,11 +29,7 @@ def verify(
 
     Raises ``InvalidInput`` for a malformed number and ``NotFound`` for an unknown subject."""
     as_of = parse_report_number(report_no)
-    result: dict[str, Any] = {
-        "valid": False, "report_no": report_no, "subject": None, "as_of": as_of,
-        "sha256_matches": False, "matched": None, "changed_since": False, "issued_at": None,
-        "snapshot": None, "verification_code": None,
-    }  # fmt: skip
+    result = _not_verified(report_no, as_of)
     if as_of > today:
         return result | _says(
             "报告日期晚于今天，报告无效", "the report is dated after today: not valid"
@@ -95,16 +91,21 @@ def verify_code(conn: sa.Connection, catalog: Catalog, typed: str, today: date) 
     code = issued.parse_code(typed)
     found = issued.by_code(conn, code)
     if found is None:
-        return {
-            "valid": False, "report_no": "", "subject": None, "as_of": today,
-            "sha256_matches": False, "matched": None, "changed_since": False,
-            "issued_at": None, "snapshot": None, "verification_code": issued.shown_code(code),
-        } | _says(
+        return _not_verified("", today, issued.shown_code(code)) | _says(
             "平台没有出具过带有该验证码的报告，报告无效：请核对验证码",
             "the platform never issued a report with this verification code: not valid; "
             "check the code",
         )  # fmt: skip
     return verify(conn, catalog, found.report_no, found.subject_code, found.content_sha256, today)
+
+
+def _not_verified(report_no: str, as_of: date, code: str | None = None) -> dict[str, Any]:
+    """A verdict of nothing verified, before its message."""
+    return {
+        "valid": False, "report_no": report_no, "subject": None, "as_of": as_of,
+        "sha256_matches": False, "matched": None, "changed_since": False, "issued_at": None,
+        "snapshot": None, "verification_code": code,
+    }  # fmt: skip
 
 
 def _shown(issue: issued.Issued) -> str | None:

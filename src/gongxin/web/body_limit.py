@@ -42,16 +42,21 @@ UPLOAD_FILES = 10
 """The most files one back-office upload may carry."""
 
 
+_UPLOAD_FILES_OF = {
+    "/api/v1/submissions": 1,
+    "/admin/credit-check": 1,
+    "/admin/submissions": UPLOAD_FILES,
+}
+"""The routes that take file uploads, and how many files each may carry."""
+
+
 def cap_for(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body of ``method path`` may have."""
-    if method == "POST" and path.rstrip("/") == "/api/v1/submissions":
-        return settings.upload_max_bytes + FORM_OVERHEAD
-    if method == "POST" and path.rstrip("/") == "/admin/credit-check":
-        return settings.upload_max_bytes + FORM_OVERHEAD
-    if method == "POST" and path.rstrip("/") == "/admin/submissions":
-        return settings.upload_max_bytes * UPLOAD_FILES + FORM_OVERHEAD
-    if method == "POST" and path.rstrip("/") == "/api/v1/checks":
+    route = path.rstrip("/") if method == "POST" else ""
+    if route == "/api/v1/checks":
         return settings.check_body_max_bytes
+    if files := _UPLOAD_FILES_OF.get(route):
+        return settings.upload_max_bytes * files + FORM_OVERHEAD
     return settings.body_max_bytes
 
 

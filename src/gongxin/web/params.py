@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 
 MAX_ID = 2**63 - 1
 """The largest id either store can hold (BIGINT, SQLite INTEGER)."""
@@ -19,3 +19,5 @@ MAX_OFFSET = 10**12
 """The largest row offset a listing accepts."""
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号 (id)")]
+AfterQuery = Annotated[int, Query(le=MAX_ID, description="上一页的 next_after (cursor)")]
+"""The cursor of a keyset-paged listing: the ``next_after`` of the page before (0: the first)."""

@@ -10,6 +10,9 @@ up does not use up filing.
   departments' queues and mailboxes;
 - credit reports generated: at most ``GONGXIN_REPORT_RATE_PER_MINUTE`` per client address and
   minute (``hit_report``), since each one lays out, signs and stores a PDF.
+
+The open-data and credit-check routes keep their own windows here too (``window``), counted
+by their own rules (``opendata.limits``, ``sanctions.quota``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ _WORDS: dict[Kind, tuple[str, str]] = {
 }
 
 
-def _window(request: Request, name: str) -> SlidingWindow:
+def window(request: Request, name: str) -> SlidingWindow:
+    """The sliding window kept on the app's state under ``name``, made on first use."""
     state = request.app.state
     with _lock:
         found: SlidingWindow | None = getattr(state, name, None)
@@ -44,7 +48,7 @@ def _window(request: Request, name: str) -> SlidingWindow:
 
 def _wait(request: Request, name: str, limit: int) -> int:
     who = f"{name}:{client_address(request)}"
-    return _window(request, name).hit(who, limit, time.monotonic())
+    return window(request, name).hit(who, limit, time.monotonic())
 
 
 def _says(zh: str, en: str, limit: int, wait: int) -> tuple[str, str]:

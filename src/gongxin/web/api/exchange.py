@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import unquote
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from gongxin import clock
@@ -22,24 +21,17 @@ from gongxin.exchange import changefeed, exchange_view, sharing_requests
 from gongxin.exchange.exchange_view import Caller
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
+from gongxin.web.api.purpose import PurposeQuery, XPurpose, purpose_of
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.params import MAX_PAGE, IdPath
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["共享交换 exchange"])
 ExchangeKey = Annotated[Department, Depends(require_scope(Scope.EXCHANGE))]
-PurposeHeader = Annotated[
-    str | None, Header(alias="X-Purpose", description="用途 (URL-encoded UTF-8)")
-]
-PurposeQuery = Annotated[str | None, Query(description="用途 (purpose of this read)")]
 
 
 def _caller(request: Request, department: Department) -> Caller:
     return Caller(department, actor_of(request))
-
-
-def _purpose(header: str | None, query: str | None) -> str | None:
-    return query or (unquote(header) if header else None)
 
 
 class RequestIn(BaseModel):
@@ -239,7 +231,7 @@ def records(
     settings: SettingsDep,
     now: NowDep,
     department: ExchangeKey,
-    x_purpose: PurposeHeader = None,
+    x_purpose: XPurpose = None,
     purpose: PurposeQuery = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="页码，从 1 起")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数")] = 1000,
@@ -262,7 +254,7 @@ def records(
             since=since,
             until=until,
             now=now,
-            purpose=_purpose(x_purpose, purpose),
+            purpose=purpose_of(purpose, x_purpose),
         )
 
 
@@ -279,7 +271,7 @@ def changes(
     settings: SettingsDep,
     now: NowDep,
     department: ExchangeKey,
-    x_purpose: PurposeHeader = None,
+    x_purpose: XPurpose = None,
     purpose: PurposeQuery = None,
     cursor: Annotated[str | None, Query(description="上次返回的 next_cursor；不填从头开始")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="本次最多返回的变更数")] = 1000,
@@ -300,7 +292,7 @@ def changes(
             cursor=cursor,
             limit=limit,
             now=now,
-            purpose=_purpose(x_purpose, purpose),
+            purpose=purpose_of(purpose, x_purpose),
             cursor_secret=settings.exchange_cursor_secret,
         )
     return Response(changefeed.page_json(dataset, page), media_type="application/json")

@@ -9,7 +9,6 @@ Anyone may call them without a key, within the anonymous rate; an open-data key 
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -19,13 +18,14 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from gongxin import jsonguard, ratelimit
+from gongxin import jsonguard
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError
 from gongxin.opendata import ckan, dcat, downloads, keys, limits
 from gongxin.opendata.packages import find, packages
 from gongxin.settings import Settings
+from gongxin.web import ratelimit
 from gongxin.web.api.errors_doc import (
     CSV,
     JSON_FILE,
@@ -41,7 +41,6 @@ from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 # the open-data key (optional) is the security scheme of every route here
 router = APIRouter(tags=["开放数据 open data"], dependencies=[Depends(OPEN_DATA_KEY)])
 _CKAN_STATUSES = (400, 403, 404, 409, 429, 503)
-_window_lock = threading.Lock()
 
 
 def base_url(request: Request, settings: Settings) -> str:
@@ -64,21 +63,11 @@ def presented_key(request: Request) -> str | None:
     return value if value.startswith(f"{keys.KEY_PREFIX}_") else None
 
 
-def _window(request: Request) -> ratelimit.SlidingWindow:
-    state = request.app.state
-    with _window_lock:
-        window: ratelimit.SlidingWindow | None = getattr(state, "opendata_window", None)
-        if window is None:
-            window = ratelimit.SlidingWindow()
-            state.opendata_window = window
-    return window
-
-
 def admit(request: Request, engine: sa.Engine, settings: Settings, now: datetime) -> None:
     """Count this request against its caller's limits; raises Forbidden or RateLimited."""
     limits.admit(
         engine,
-        _window(request),
+        ratelimit.window(request, "opendata_window"),
         key=presented_key(request),
         address=client_address(request),
         anonymous_rate=settings.opendata_anonymous_rate_per_minute,

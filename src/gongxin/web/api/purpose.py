@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from fastapi import Header, Query
 
 PurposeQuery = Annotated[str | None, Query(description="用途 (purpose of this read)")]
-XPurpose = Annotated[str | None, Header()]
+XPurpose = Annotated[str | None, Header(alias="X-Purpose", description="用途 (URL-encoded UTF-8)")]
 
 
 def purpose_of(query: str | None, header: str | None) -> str | None:

@@ -4,7 +4,6 @@ and the credit check (信用核查) for departments' systems (an API key with th
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -20,11 +19,11 @@ from gongxin import jsonguard
 from gongxin.clock import local_date
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
-from gongxin.ratelimit import SlidingWindow
 from gongxin.records.gate import Audience
 from gongxin.sanctions import check as checks
 from gongxin.sanctions import lists, log, memoranda, quota, scenes, writer
 from gongxin.sanctions.match import Item
+from gongxin.web import ratelimit
 from gongxin.web.api.errors_doc import DEPARTMENT_KEY
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import (
@@ -125,17 +124,6 @@ class CheckAnswer(BaseModel):
 
 
 _check_guard = require_scope(Scope.CHECK)
-_window_lock = threading.Lock()
-
-
-def _window(request: Request) -> SlidingWindow:
-    """This process's per-minute window of check calls, one per application."""
-    state = request.app.state
-    with _window_lock:
-        window: SlidingWindow | None = getattr(state, "check_window", None)
-        if window is None:
-            window = state.check_window = SlidingWindow()
-    return window
 
 
 _bearer = DEPARTMENT_KEY
@@ -198,7 +186,8 @@ def _check(
     limit = settings.check_max_subjects
     checks.validate(req, limit)  # a malformed or too large call is refused before it is counted
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
-    quota.admit(engine, _window(request), request.state.api_key, len(req.subjects), limits, now=now)
+    window = ratelimit.window(request, "check_window")
+    quota.admit(engine, window, request.state.api_key, len(req.subjects), limits, now=now)
     with engine.connect() as conn:
         done, items = checks.evaluate(
             conn, catalog_of(request), req, now=now, max_subjects=limit,

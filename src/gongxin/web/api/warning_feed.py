@@ -16,7 +16,7 @@ from gongxin.identity.roles import Scope
 from gongxin.web.api.purpose import PurposeQuery, XPurpose, purpose_of
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import EngineDep, NowDep
-from gongxin.web.params import MAX_ID, MAX_PAGE
+from gongxin.web.params import MAX_PAGE, AfterQuery
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["共享交换 data exchange"])
 
@@ -53,7 +53,7 @@ def shared_warnings(
     engine: EngineDep,
     now: NowDep,
     department: ExchangeKey,
-    after: Annotated[int, Query(le=MAX_ID, description="上一页的 next_after (cursor)")] = 0,
+    after: AfterQuery = 0,
     size: Annotated[
         int, Query(le=MAX_PAGE, description=f"每页条数 (1–{warning_feed.MAX_PAGE})")
     ] = 100,
