@@ -27,6 +27,9 @@ def test_every_job_answers_the_same_on_duckdb_and_spark(
     assert on_duckdb.num_rows > 0, "the demo gives every job something to answer"
     assert on_duckdb.schema == on_spark.schema == job.schema
     assert on_duckdb.to_pylist() == on_spark.to_pylist()
+    # the session is shared (linkage registers its own ``subjects``): no input view is left
+    views = {t.name for t in spark.session.catalog.listTables() if t.isTemporary}
+    assert not views & set(job.inputs), views
 
 
 def test_dataset_summary_adds_up_to_the_store(store: sa.Engine, taken: snapshot.Snapshot) -> None:

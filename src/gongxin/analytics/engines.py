@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -177,17 +178,26 @@ class SparkEngine:
             )
         self.session = builder.getOrCreate()
 
-    def _frame(self, sql: str, tables: Mapping[str, Path]) -> Any:
-        for name, path in tables.items():
-            self.session.read.parquet(str(path)).createOrReplaceTempView(_name(name))
-        return self.session.sql(spark_sql(sql))
+    @contextmanager
+    def _frame(self, sql: str, tables: Mapping[str, Path]) -> Iterator[Any]:
+        """The answer of ``sql`` over views of ``tables``, dropped when done: the session may
+        be shared (linkage registers its own ``subjects``), so no input is left behind."""
+        try:
+            for name, path in tables.items():
+                self.session.read.parquet(str(path)).createOrReplaceTempView(_name(name))
+            yield self.session.sql(spark_sql(sql))
+        finally:
+            for name in tables:
+                self.session.catalog.dropTempView(name)
 
     def query(self, sql: str, tables: Mapping[str, Path]) -> pa.Table:
-        result: pa.Table = self._frame(sql, tables).toArrow()
+        with self._frame(sql, tables) as frame:
+            result: pa.Table = frame.toArrow()
         return result
 
     def export(self, sql: str, tables: Mapping[str, Path], folder: Path) -> None:
-        self._frame(sql, tables).write.mode("overwrite").parquet(str(folder))
+        with self._frame(sql, tables) as frame:
+            frame.write.mode("overwrite").parquet(str(folder))
 
     def close(self) -> None:
         self.session.stop()

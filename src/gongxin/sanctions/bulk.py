@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -105,24 +105,39 @@ class BulkCheck:
         self.close()
 
 
+def _csv_table(
+    db: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    columns: dict[str, str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Temporary table ``table`` (``columns``: name → DuckDB type) of ``rows``, handed to
+    DuckDB as the CSV file ``path``, its fastest way in."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    types = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
+    db.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
+        f"columns={{{types}}})"
+    )
+
+
+_SLOW_COLUMNS = {
+    "pos": "BIGINT", "code": "VARCHAR", "match": "VARCHAR", "confidence": "DOUBLE",
+    "subject_code": "VARCHAR", "subject_name": "VARCHAR", "error": "VARCHAR",
+    "subject_id": "BIGINT",
+}  # fmt: skip
+
+
 def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
     """Items that are not USCCs in machine form: read and resolved in Python (``match``)."""
     rows = db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
     items = [read(int(pos), query) for pos, query in rows]
     resolve(conn, items)
-    path = folder / "slow.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(("pos", "code", "match", "confidence", "subject_code", "subject_name",
-                         "error", "subject_id"))  # fmt: skip
-        for it in items:
-            writer.writerow(_slow_row(it))
-    db.execute(
-        f"CREATE TEMP TABLE slow AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
-        "columns={'pos': 'BIGINT', 'code': 'VARCHAR', 'match': 'VARCHAR', 'confidence': "
-        "'DOUBLE', 'subject_code': 'VARCHAR', 'subject_name': 'VARCHAR', 'error': 'VARCHAR', "
-        "'subject_id': 'BIGINT'})"
-    )
+    _csv_table(db, folder / "slow.csv", "slow", _SLOW_COLUMNS, (_slow_row(it) for it in items))
 
 
 def _slow_row(it: Item) -> tuple[Any, ...]:
@@ -154,37 +169,37 @@ def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene
         db.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
-def _names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
-    """Table ``nm(code, name)``: the registered names of the valid USCCs, looked up in the
-    store like the single check does (one query per chunk of the distinct codes) and handed to
-    DuckDB as a CSV file, its fastest way in."""
-    codes = [c for (c,) in db.execute(
-        "SELECT DISTINCT code FROM q WHERE code IS NOT NULL"
-    ).fetchall()]  # fmt: skip
-    path = folder / "names.csv"
-    seen: set[str] = set()
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(("code", "name"))
+def _names(
+    db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path, codes: list[str]
+) -> None:
+    """Table ``nm(code, name)``: the registered names of the valid USCCs ``codes``, looked up
+    in the store like the single check does (one query per chunk of the distinct codes)."""
+
+    def first_names() -> Iterator[tuple[str, str]]:
+        seen: set[str] = set()
         for code, name in dialect.select_in(conn, "subjects", "uscc", ("name",), codes):
             if code not in seen:
                 seen.add(code)
-                writer.writerow((code, name))
-    db.execute(
-        f"CREATE TEMP TABLE nm AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
-        "columns={'code': 'VARCHAR', 'name': 'VARCHAR'})"
+                yield code, name
+
+    _csv_table(
+        db, folder / "names.csv", "nm", {"code": "VARCHAR", "name": "VARCHAR"}, first_names()
     )
 
 
 def _grades(
-    db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path, models: Sequence[str]
+    db: duckdb.DuckDBPyConnection,
+    conn: sa.Connection,
+    folder: Path,
+    codes: list[str],
+    models: Sequence[str],
 ) -> Path:
     """``grades.parquet`` (subject_code, sentence): the current grade of each registered
-    subject of the file in each grade model of ``models``, as the single check words it."""
+    subject of the file (``codes``, the valid USCCs, and the subjects the slow path found) in
+    each grade model of ``models``, as the single check words it."""
     sentences: dict[str, str] = {}
     if models:
-        rows = db.execute("SELECT DISTINCT code FROM q WHERE code IS NOT NULL").fetchall()
-        for code, graded in grades_by_code(conn, [c for (c,) in rows], models).items():
+        for code, graded in grades_by_code(conn, codes, models).items():
             sentences[code] = grade_sentence(graded)
         slow = dict(db.execute(
             "SELECT subject_id, subject_code FROM slow"
@@ -192,18 +207,9 @@ def _grades(
         ).fetchall())  # fmt: skip
         for sid, graded in current_grades(conn, list(slow), models).items():
             sentences.setdefault(slow[sid], grade_sentence(graded))
-    path = folder / "grades.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(("subject_code", "sentence"))
-        writer.writerows(sentences.items())
-    out = folder / "grades.parquet"
-    db.execute(
-        f"COPY (SELECT * FROM read_csv({_q(str(path))}, header=true, columns="
-        "{'subject_code': 'VARCHAR', 'sentence': 'VARCHAR'})) TO "
-        f"{_q(str(out))} (FORMAT parquet)"
-    )
-    return out
+    columns = {"subject_code": "VARCHAR", "sentence": "VARCHAR"}
+    _csv_table(db, folder / "grades.csv", "g", columns, sentences.items())
+    return _export(db, "SELECT * FROM g", folder / "grades.parquet")
 
 
 def _export(db: duckdb.DuckDBPyConnection, select: str, path: Path) -> Path:
@@ -226,8 +232,11 @@ def prepare(
     db = snapshot.db.cursor()  # its own connection: the temporary tables are this run's
     try:
         load_queries(db, source, folder)
+        codes = [c for (c,) in db.execute(
+            "SELECT DISTINCT code FROM q WHERE code IS NOT NULL"
+        ).fetchall()]  # fmt: skip
         _slow(db, conn, folder)
-        _names(db, conn, folder)
+        _names(db, conn, folder, codes)
         _measures(db, catalog, book, scene.code)
         queries = """
             SELECT q.pos AS position, q.query,
@@ -252,7 +261,7 @@ def prepare(
                 folder / "entries.parquet",
             ),
             "measures": _export(db, "SELECT * FROM m", folder / "measures.parquet"),
-            "grades": _grades(db, conn, folder, grade_models),
+            "grades": _grades(db, conn, folder, codes, grade_models),
         }
     finally:
         db.close()

@@ -98,28 +98,35 @@ def score(
     else:
         db = spark_api(spark)
         settings = model.splink_settings(dialect="spark")
-        for view in ("waiting", "subjects"):  # a session shared with the analytics jobs,
-            spark.catalog.dropTempView(view)  # whose inputs bear the same names
-    left = db.register(_table(waiting), table_name="waiting")
-    right = db.register(_table(candidates), table_name="subjects")
-    linker = Linker([left, right], settings, log_level=logging.WARNING)
-    pairs = linker.inference.predict(
-        threshold_match_probability=model.thresholds.review, warning_mode="never"
-    )
     try:
-        if spark is None:
-            return [_oriented(dict(p)) for p in pairs.as_record_list()]
-        columns = ["unique_id_l", "unique_id_r", "source_dataset_l", "match_weight"]
-        columns += ["match_probability"]
-        for c in model.comparisons:
-            columns += [f"{c.column}_l", f"{c.column}_r", f"gamma_{c.column}", f"mw_{c.column}"]
-        frame = pairs.as_spark_dataframe().select(*columns)
-        return [_oriented(r.asDict()) for r in frame.collect()]
+        left = db.register(_table(waiting), table_name="waiting")
+        right = db.register(_table(candidates), table_name="subjects")
+        linker = Linker([left, right], settings, log_level=logging.WARNING)
+        pairs = linker.inference.predict(
+            threshold_match_probability=model.thresholds.review, warning_mode="never"
+        )
+        try:
+            return _records(model, pairs, on_spark=spark is not None)
+        finally:
+            pairs.drop_table_from_database_and_remove_from_cache()
     finally:
-        pairs.drop_table_from_database_and_remove_from_cache()
-        if spark is not None:  # the session outlives the run: leave no input views behind
-            spark.catalog.dropTempView("waiting")
-            spark.catalog.dropTempView("subjects")
+        # the session outlives the run (the analytics jobs drop their views too): whatever
+        # happened, leave no input views behind for the next registration to trip on
+        if spark is not None:
+            for view in ("waiting", "subjects"):
+                spark.catalog.dropTempView(view)
+
+
+def _records(model: LinkageModel, pairs: Any, *, on_spark: bool) -> list[dict[str, Any]]:
+    """Splink's predicted pairs as dicts, the waiting record on the left."""
+    if not on_spark:
+        return [_oriented(dict(p)) for p in pairs.as_record_list()]
+    columns = ["unique_id_l", "unique_id_r", "source_dataset_l", "match_weight"]
+    columns += ["match_probability"]
+    for c in model.comparisons:
+        columns += [f"{c.column}_l", f"{c.column}_r", f"gamma_{c.column}", f"mw_{c.column}"]
+    frame = pairs.as_spark_dataframe().select(*columns)
+    return [_oriented(r.asDict()) for r in frame.collect()]
 
 
 def comparisons(
