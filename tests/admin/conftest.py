@@ -94,10 +94,15 @@ def office(tmp_path: Path) -> Iterator[Office]:
                     conn, username, department=dept, roles=roles, password=PASSWORD, now=AS_OF
                 )
         settings = Settings(database_url=url, var_dir=tmp_path / "var", login_max_failures=3)
-        app = create_app(settings)
-        clock = Clock()
-        app.dependency_overrides[deps.get_now] = lambda: clock.now
-        with TestClient(app) as client:
-            yield Office(client, engine, clock, settings)
+        yield from serve(engine, settings)
     finally:
         engine.dispose()
+
+
+def serve(engine: sa.Engine, settings: Settings) -> Iterator[Office]:
+    """The back office of ``settings`` over HTTP, its clock at AS_OF until the test moves it."""
+    app = create_app(settings)
+    clock = Clock()
+    app.dependency_overrides[deps.get_now] = lambda: clock.now
+    with TestClient(app) as client:
+        yield Office(client, engine, clock, settings)

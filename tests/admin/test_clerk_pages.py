@@ -21,9 +21,7 @@ from gongxin.errors import GongxinError
 from gongxin.identity import accounts, departments
 from gongxin.intake.pipeline import ingest
 from gongxin.settings import Settings
-from gongxin.web import deps
-from gongxin.web.app import create_app
-from tests.admin.conftest import CENTRE, OTHER, PASSWORD, Clock, Office
+from tests.admin.conftest import CENTRE, OTHER, PASSWORD, Office, serve
 from tests.intake.helpers import (
     AS_OF,
     PENALTY,
@@ -37,7 +35,6 @@ from tests.intake.helpers import (
     write_registrations,
     wrong_check,
 )
-from tests.support.http import TestClient
 
 LIMIT = 64_000  # upload_max_bytes of these tests
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,11 +56,7 @@ def office(db_url: str, tmp_path: Path) -> Iterator[Office]:
                     conn, username, department=dept, roles=[role], password=PASSWORD, now=AS_OF
                 )
         settings = Settings(database_url=db_url, var_dir=tmp_path / "var", upload_max_bytes=LIMIT)
-        app = create_app(settings)
-        clock = Clock()
-        app.dependency_overrides[deps.get_now] = lambda: clock.now
-        with TestClient(app) as client:
-            yield Office(client, engine, clock, settings)
+        yield from serve(engine, settings)
     finally:
         engine.dispose()
 

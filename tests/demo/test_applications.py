@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import load_catalog
-from gongxin.db import migrate
-from gongxin.db.engine import make_engine
 from gongxin.db.models import records
 from gongxin.db.workflow_tables import applications
 from gongxin.demo import applications as demo_applications
@@ -18,16 +14,6 @@ from gongxin.demo import generate, load
 from gongxin.workflows import backoffice
 from gongxin.workflows.deadlines import jurisdiction
 from tests.demo.helpers import AS_OF, AS_OF_DATE
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_demo_objections_and_repairs_in_several_states(engine: sa.Engine, tmp_path: Path) -> None:

@@ -3,16 +3,12 @@ and feedback fill the statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import load_catalog
-from gongxin.db import migrate
-from gongxin.db.engine import make_engine
 from gongxin.db.models import records
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
@@ -20,16 +16,6 @@ from gongxin.records.gate import Audience, decide
 from gongxin.sanctions import check_stats
 from gongxin.sanctions.lists import applies, list_types
 from tests.demo.helpers import AS_OF, AS_OF_DATE
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_every_list_type_has_current_and_removed_entries(engine: sa.Engine, tmp_path: Path) -> None:

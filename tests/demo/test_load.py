@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from typer.testing import CliRunner
 import gongxin.cli
 from gongxin.catalog.registry import load_catalog
 from gongxin.cli import common
-from gongxin.db import migrate
 from gongxin.db.engine import make_engine
 from gongxin.db.evaluation_tables import evaluation_runs
 from gongxin.db.models import records, subjects, submissions
@@ -23,16 +21,6 @@ from gongxin.demo.agencies import DEPARTMENTS
 from gongxin.identity import departments
 from gongxin.settings import get_settings
 from tests.demo.helpers import AS_OF, AS_OF_DATE
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _count(conn: sa.Connection, query: sa.Select[Any]) -> int:

@@ -4,30 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import load_catalog
-from gongxin.db import migrate
-from gongxin.db.engine import make_engine
 from gongxin.db.models import submissions
 from gongxin.demo import generate, load
 from gongxin.records.timeliness import report
 from tests.demo.helpers import AS_OF, AS_OF_DATE
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_demo_submissions_spread_over_time_with_late_and_back_loaded_ones(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,6 @@ import sqlalchemy as sa
 
 from gongxin.catalog import providers
 from gongxin.catalog.registry import load_catalog
-from gongxin.db import migrate
-from gongxin.db.engine import make_engine
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.errors import Forbidden
@@ -19,16 +16,6 @@ from gongxin.exchange import exchange_view
 from gongxin.exchange.exchange_view import Caller
 from gongxin.identity import departments
 from tests.demo.helpers import AS_OF, AS_OF_DATE
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_demo_requests_and_the_approved_grant(engine: sa.Engine, tmp_path: Path) -> None:

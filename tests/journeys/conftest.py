@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from gongxin.analytics.engines import DuckDBEngine
 from gongxin.catalog.registry import load_catalog
@@ -45,6 +45,12 @@ USERS = {  # username → (department, roles, display name)
     "shen": (CENTRE, ["auditor"], "沈审计"),
     "wang": (MARKET, ["dept_clerk"], "王经办"),  # submits the market regulator's files
 }
+
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+# a journey taken on a desktop and on a phone (test ids "desktop", "phone")
+ON_EACH_SCREEN = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
 
 @dataclass(frozen=True)
@@ -114,3 +120,18 @@ def log_in(page: Page, url: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+
+
+def screen(viewport: ViewportSize) -> str:
+    """The viewport's name in screenshot file names: "desktop" or "phone"."""
+    return "phone" if viewport == PHONE else "desktop"
+
+
+def open_page(
+    browser: Browser, viewport: ViewportSize = DESKTOP, timeout_ms: int = 5000
+) -> tuple[BrowserContext, Page]:
+    """A new Chinese-locale browser context (downloads accepted, Playwright's default) and its
+    page; a missing element fails after ``timeout_ms``, not half a minute. Close the context."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    context.set_default_timeout(timeout_ms)
+    return context, context.new_page()

@@ -12,15 +12,20 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.journeys.conftest import CENTRE, FINANCE, Site, log_in, shoot
+from tests.journeys.conftest import (
+    CENTRE,
+    FINANCE,
+    ON_EACH_SCREEN,
+    Site,
+    log_in,
+    open_page,
+    screen,
+    shoot,
+)
 
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIMEOUT_MS = 5000  # a missing element fails in seconds, not in half a minute
 REASON = "申报材料已退回申请人，审核程序未启动"
 
 
@@ -28,14 +33,12 @@ def _nav(page: Page, name: str, label: str = "栏目") -> None:
     page.get_by_role("navigation", name=label).get_by_role("link", name=name, exact=True).click()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@ON_EACH_SCREEN
 def test_citizen_reads_lists_memoranda_commitments_and_open_data(
     site: Site, browser: Browser, viewport: ViewportSize
 ) -> None:
-    journey = f"citizen-{'phone' if viewport == PHONE else 'desktop'}"
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    journey = f"citizen-{screen(viewport)}"
+    context, page = open_page(browser, viewport)
     try:
         page.goto(site.url + "/")
         expect(page.get_by_role("heading", level=1)).to_have_text("信用信息查询")
@@ -104,9 +107,7 @@ def test_citizen_reads_lists_memoranda_commitments_and_open_data(
 
 def test_clerk_reports_feedback_on_a_check(site: Site, browser: Browser) -> None:
     journey = "clerk"
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    context, page = open_page(browser)
     try:
         log_in(page, site.url, "qian")
         expect(page.get_by_role("heading", level=1)).to_have_text("欢迎，钱经办")
@@ -154,9 +155,7 @@ def test_centre_answers_an_overdue_request_and_the_auditor_sees_it(
     site: Site, browser: Browser
 ) -> None:
     journey = "centre"
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    context, page = open_page(browser)
     try:
         log_in(page, site.url, "zhou")
         expect(page.get_by_role("heading", level=1)).to_have_text("欢迎，周主任")
@@ -188,9 +187,7 @@ def test_centre_answers_an_overdue_request_and_the_auditor_sees_it(
     finally:
         context.close()
 
-    auditor = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    auditor.set_default_timeout(TIMEOUT_MS)
-    page = auditor.new_page()
+    auditor, page = open_page(browser)
     try:
         log_in(page, site.url, "shen")
         _nav(page, "审计日志", "后台导航")

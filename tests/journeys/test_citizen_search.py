@@ -8,14 +8,9 @@ Screenshots: test-artifacts/journeys/search-<viewport>-<step>.png."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.journeys.conftest import Site, shoot
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-PHONE: ViewportSize = {"width": 390, "height": 844}
-TIMEOUT_MS = 5000
+from tests.journeys.conftest import ON_EACH_SCREEN, Site, open_page, screen, shoot
 
 
 def _fits(page: Page) -> None:
@@ -34,14 +29,12 @@ def _fits(page: Page) -> None:
     assert not broken, f"{page.url}: broken over lines: {broken[:5]}"
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@ON_EACH_SCREEN
 def test_citizen_searches_and_reads_the_overview(
     site: Site, browser: Browser, viewport: ViewportSize
 ) -> None:
-    journey = f"search-{'phone' if viewport == PHONE else 'desktop'}"
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    journey = f"search-{screen(viewport)}"
+    context, page = open_page(browser, viewport)
     try:
         page.goto(site.url + "/shuanggongshi")
         expect(page.locator("p.count")).to_contain_text("共")

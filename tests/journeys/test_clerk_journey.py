@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, ViewportSize, expect
@@ -23,10 +22,8 @@ from gongxin.db.engine import make_engine
 from gongxin.db.models import records, subjects
 from gongxin.ids.keyed import is_keyed
 from tests.intake.helpers import make_uscc, wrong_check
-from tests.journeys.conftest import Site, log_in, shoot
+from tests.journeys.conftest import ON_EACH_SCREEN, Site, log_in, open_page, screen, shoot
 
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 TIMEOUT_MS = 8000
 UNKNOWN = make_uscc(98_765_432)  # a valid code no demo subject has
 
@@ -97,18 +94,16 @@ def _nav(page: Page, name: str) -> None:
     page.get_by_role("navigation", name="后台导航").get_by_role("link", name=name).click()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@ON_EACH_SCREEN
 def test_a_clerks_day_in_the_back_office(
     site: Site, browser: Browser, viewport: ViewportSize, tmp_path: Path
 ) -> None:
-    tag = "phone" if viewport == PHONE else "desktop"
+    tag = screen(viewport)
     journey = f"clerk-{tag}"
     first, good_code = _penalty_file(site, tag[0].upper(), tmp_path)
     second = tmp_path / f"处罚-{tag}-2.csv"
     second.write_text(first.read_text(encoding="utf-8").replace("〔2026〕", "〔2025〕"), "utf-8")
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    context, page = open_page(browser, viewport, TIMEOUT_MS)
     try:
         log_in(page, site.url, "wang")
         _nav(page, "数据报送")
@@ -207,14 +202,12 @@ def test_a_clerks_day_in_the_back_office(
         context.close()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@ON_EACH_SCREEN
 def test_a_department_asks_for_a_dataset(
     site: Site, browser: Browser, viewport: ViewportSize
 ) -> None:
-    journey = f"request-{'phone' if viewport == PHONE else 'desktop'}"
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    journey = f"request-{screen(viewport)}"
+    context, page = open_page(browser, viewport, TIMEOUT_MS)
     try:
         log_in(page, site.url, "qian")
         _nav(page, "共享申请")
@@ -247,9 +240,7 @@ def test_a_department_asks_for_a_dataset(
 
 def test_the_result_workbook_of_a_single_check_is_readable(site: Site, browser: Browser) -> None:
     """The single check's workbook: a header row, the subject, its lists and measures."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    context, page = open_page(browser, timeout_ms=TIMEOUT_MS)
     try:
         log_in(page, site.url, "wang")
         _nav(page, "信用核查")

@@ -13,9 +13,8 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.journeys.conftest import Site, log_in, shoot
+from tests.journeys.conftest import Site, log_in, open_page, shoot
 
-TIMEOUT_MS = 5000
 TITLE = "行业×地区处罚率显著高于同行业其他地区"
 
 
@@ -23,9 +22,7 @@ def test_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
     site: Site, browser: Browser
 ) -> None:
     journey = "warnings"
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    context, page = open_page(browser)
     try:
         log_in(page, site.url, "zhou")
         nav = page.get_by_role("navigation", name="后台导航")

@@ -28,7 +28,7 @@ app = typer.Typer(help="异议与信用修复 (objections and credit repair)", n
 def list_(
     dept: Annotated[str | None, typer.Option(help="只看此部门 (one department)")] = None,
     all_: Annotated[bool, typer.Option("--all", help="含已办结 (decided ones too)")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    as_json: common.JsonOpt = False,
     out_file: common.OutOpt = None,
 ) -> None:
     """待办申请及剩余工作日 (the queue with working days left)."""
@@ -57,7 +57,7 @@ def list_(
 @app.command("stats")
 @common.reports_errors
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """各部门申请、准予、不予、平均办理工作日、逾期 (figures per department)."""
     with common.engine().connect() as conn:

@@ -26,6 +26,7 @@ from gongxin.catalog.quality import DEFAULT_SAMPLE, quality, quality_all
 from gongxin.catalog.registry import Catalog
 from gongxin.catalog.resources import entries, find_spec, write_xlsx
 from gongxin.catalog.template import write_template
+from gongxin.cli import common
 from gongxin.cli.common import reports_errors
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, UnknownDataset
@@ -40,8 +41,6 @@ USAGE_ERROR = 2
 
 def _catalog() -> Catalog:
     """The deployment's catalog (the one place the CLI loads it)."""
-    from gongxin.cli import common
-
     return common.catalog()
 
 
@@ -73,10 +72,8 @@ def list_datasets(
         bool | None, typer.Option("--open/--not-open", help="只列向社会开放（或不开放）的")
     ] = None,
     provider: Annotated[str | None, typer.Option(help="信息资源提供方名称或代码")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="写入文件 (write to a file): .json / .csv")
-    ] = None,
+    as_json: common.JsonOpt = False,
+    out_file: common.OutOpt = None,
 ) -> None:
     """列出数据目录中的数据集，可按分类、共享类型、开放、提供方筛选或检索 (list, filter, search)."""
     found = entries(
@@ -96,8 +93,6 @@ def list_datasets(
             e.dataset, e.name, e.code, e.provider, e.publicity_scope, e.share_type,
             "是" if e.open else "否", e.update_cycle, str(len(e.items)), spec.version,
         )  # fmt: skip
-    from gongxin.cli import common
-
     common.show(table, as_json, out_file)
 
 
@@ -137,8 +132,6 @@ def quality_report(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """数据质量：及时性、完整性、有效率、退回与提示行数 (data quality per dataset)."""
-    from gongxin.cli import common
-
     catalog = _catalog()
     day = as_of.date() if as_of else local_date(common.now())
     start = since.date() if since else None

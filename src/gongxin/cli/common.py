@@ -19,7 +19,7 @@ from rich.table import Table
 
 from gongxin import logs
 from gongxin.catalog.registry import Catalog, get_catalog
-from gongxin.clock import CHINA_TZ
+from gongxin.clock import CHINA_TZ, as_utc
 from gongxin.db.engine import make_engine
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import regimes
@@ -76,9 +76,7 @@ def china_time(moment: datetime | str | None) -> str:
         return ""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S +08:00")
+    return as_utc(moment).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S +08:00")
 
 
 def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -5,6 +5,7 @@ the lookup and the decision document. The same service functions as the API."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
@@ -124,13 +125,18 @@ def lookup_page() -> HTMLResponse:
     return render("apply/lookup.html", app=None)
 
 
+async def _look_up(request: Request, engine: sa.Engine) -> tuple[str, dict[str, Any]]:
+    """The posted 查询码 and its application; each try counts against the client's lookup limit."""
+    code = str((await request.form()).get("code") or "")[:100]
+    ratelimit.hit(request)
+    with engine.connect() as conn:
+        return code, applications.lookup(conn, code)
+
+
 @router.post("/applications/lookup", response_class=HTMLResponse)
 async def lookup_form(request: Request, engine: EngineDep) -> HTMLResponse:
-    code = str((await request.form()).get("code") or "")[:100]
     try:
-        ratelimit.hit(request)
-        with engine.connect() as conn:
-            found = applications.lookup(conn, code)
+        code, found = await _look_up(request, engine)
     except GongxinError as exc:
         return render("apply/lookup.html", exc.status, app=None, error=exc)
     return render("apply/lookup.html", app=found, code=code)
@@ -138,11 +144,8 @@ async def lookup_form(request: Request, engine: EngineDep) -> HTMLResponse:
 
 @router.post("/applications/decision.pdf")
 async def decision_download(request: Request, engine: EngineDep) -> Response:
-    code = str((await request.form()).get("code") or "")[:100]
     try:
-        ratelimit.hit(request)
-        with engine.connect() as conn:
-            found = applications.lookup(conn, code)
+        _, found = await _look_up(request, engine)
     except GongxinError as exc:
         return render("apply/lookup.html", exc.status, app=None, error=exc)
     disposition = f'attachment; filename="{found["number"]}.pdf"'
