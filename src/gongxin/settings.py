@@ -486,6 +486,64 @@ class Settings(BaseSettings):
         "hooks, severities, thresholds, explanation templates; see docs/linkage.md).",
     )
 
+    trust_mark_algorithm: Literal["ed25519", "sm2"] = Field(
+        default="ed25519",
+        description="可信标识签名算法 (signature algorithm of trust marks: ed25519, or sm2 "
+        "(GB/T 32918, with SM3) for deployments that must use 国密; badges signed before a "
+        "change must be re-signed: gongxin mark resign).",
+    )
+    trust_mark_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        description="可信标识签名密钥种子 (secret the trust-mark signing key is derived from; "
+        "none: one made at first use and kept in the database like the other instance "
+        "secrets). Changing it invalidates every badge until re-signed.",
+    )
+    trust_mark_valid_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="可信标识有效天数 (days a newly issued trust mark is valid by default).",
+    )
+    trust_mark_rate_limit: int = Field(
+        default=120,
+        ge=1,
+        le=100_000,
+        description="可信标识验证频率上限 (badge, QR and verification requests per client "
+        "address and minute, per server process; over it: 429 with Retry-After).",
+    )
+    trust_mark_rules: Path | None = Field(
+        default=None,
+        description="本地可信标识规则 (a YAML file replacing the packaged trust-mark rules: "
+        "which lists and registration statuses suspend a badge; see docs/trust-marks.md).",
+    )
+    agency_quota_per_day: int = Field(
+        default=1000,
+        ge=1,
+        le=10_000_000,
+        description="征信机构默认日查询配额 (queries per agency per China day when its "
+        "registration sets none; over it: 429 with Retry-After).",
+    )
+    agency_log_years: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="征信查询日志保存年限 (years an agency's query log is kept; the worker's "
+        "agency-log-purge job deletes older entries).",
+    )
+    agency_negative_years: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="不良信息提供期限 (years after its event date that negative information "
+        "(penalties, punishing lists) is still served to credit agencies).",
+    )
+    agency_rules: Path | None = Field(
+        default=None,
+        description="本地征信查询规则 (a YAML file replacing the packaged agency rules: "
+        "purposes, agency kinds, negative datasets; see docs/credit-agencies.md).",
+    )
+
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
         if (

@@ -109,6 +109,17 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/shuanggongshi/timeliness"): PUBLIC,
     ("GET", "/reports/verify"): PUBLIC,
     ("GET", "/reports/verify/{report_no}"): PUBLIC,
+    # 网站可信标识 (gongxin.web.api.trust_marks, portal.trust_mark_pages, admin.trust_mark_pages):
+    # anyone verifies a badge (rate limited); the centre issues and revokes
+    ("GET", "/api/v1/marks/key"): PUBLIC,
+    ("GET", "/api/v1/marks/{serial}"): PUBLIC,
+    ("GET", "/marks/{serial}"): PUBLIC,
+    ("GET", "/marks/{serial}/badge.svg"): PUBLIC,
+    ("GET", "/marks/{serial}/qr.svg"): PUBLIC,
+    ("GET", "/admin/marks"): CENTRE,
+    ("POST", "/admin/marks"): CENTRE,
+    ("GET", "/admin/marks/{serial}"): CENTRE,
+    ("POST", "/admin/marks/{serial}/revoke"): CENTRE,
     # open data (gongxin.web.api.opendata, gongxin.web.portal.opendata_pages): anyone; an
     # open-data key (X-API-Key) only lifts the anonymous rate limit
     ("GET", "/opendata"): PUBLIC,

@@ -23,6 +23,7 @@ from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervis
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
+from gongxin.web.admin import trust_mark_pages as trust_mark_admin
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
@@ -33,6 +34,7 @@ from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.api import supervision as supervision_api
+from gongxin.web.api import trust_marks as trust_marks_api
 from gongxin.web.api import warning_feed as warning_feed_api
 from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
@@ -45,6 +47,7 @@ from gongxin.web.portal import (
     pages,
     publicity_pages,
     sanction_pages,
+    trust_mark_pages,
 )
 from gongxin.web.portal import render as portal_render
 
@@ -154,6 +157,8 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
+        (trust_marks_api.router, api), (trust_mark_pages.router, page),
+        (trust_mark_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)

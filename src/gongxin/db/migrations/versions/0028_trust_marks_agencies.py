@@ -74,9 +74,7 @@ def upgrade() -> None:
         sa.Column("id", big_id, nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.Column("person_key", sa.String(40), nullable=False, comment="HMAC of the ID number"),
-        sa.Column(
-            "reference", sa.String(100), nullable=False, comment="the consent's reference"
-        ),
+        sa.Column("reference", sa.String(100), nullable=False, comment="the consent's reference"),
         sa.Column("purpose", sa.String(20), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
@@ -111,9 +109,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(12), nullable=False, comment="served | refused | …"),
         sa.Column("reason", sa.String(300), nullable=True),
         sa.Column("records_served", sa.Integer(), nullable=False),
-        sa.Column(
-            "records_withheld", sa.Integer(), nullable=False, comment="negative, too old"
-        ),
+        sa.Column("records_withheld", sa.Integer(), nullable=False, comment="negative, too old"),
         sa.ForeignKeyConstraint(
             ["agency_id"],
             ["credit_agencies.id"],
