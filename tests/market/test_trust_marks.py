@@ -66,6 +66,11 @@ def site(world: World, tmp_path: Path) -> Site:
     return _site(world, tmp_path)
 
 
+def _flip(sig: str) -> str:
+    """The signature with one character changed."""
+    return sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:]
+
+
 def _verdict(client: TestClient, path: str) -> dict[str, Any]:
     serial = urlsplit(path).path.split("/")[2]
     sig = parse_qs(urlsplit(path).query).get("sig", [""])[0]
@@ -76,7 +81,7 @@ def _verdict(client: TestClient, path: str) -> dict[str, Any]:
 
 
 def test_a_fresh_mark_verifies_and_its_badge_opens_the_live_profile(site: Site) -> None:
-    sid, code = site.world.subject(1, "诚信网店有限公司")
+    _, code = site.world.subject(1, "诚信网店有限公司")
     mark = site.issue(code)
     with site.client() as client:
         verdict = _verdict(client, mark.verify_path)
@@ -106,7 +111,7 @@ def test_forged_or_altered_links_fail_the_signature(site: Site) -> None:
     _, code = site.world.subject(2)
     mark = site.issue(code)
     other = site.issue(site.world.subject(3)[1])
-    flipped = mark.signature[:10] + ("A" if mark.signature[10] != "A" else "B") + mark.signature[11:]
+    flipped = _flip(mark.signature)
     with site.client() as client:
         for sig in (flipped, other.signature, "", "not base64!"):
             got = client.get(f"/api/v1/marks/{mark.serial}", params={"sig": sig}).json()
@@ -228,7 +233,7 @@ def test_sm2_marks_verify_and_resigning_replaces_old_links(sm2: Site) -> None:
     assert old.algorithm == "sm2" and len(old.signature) == 86  # r‖s, 64 bytes
     with sm2.client() as client:
         assert _verdict(client, old.verify_path)["state"] == "valid"
-        flipped = old.signature[:5] + ("A" if old.signature[5] != "A" else "B") + old.signature[6:]
+        flipped = _flip(old.signature)
         got = client.get(f"/api/v1/marks/{old.serial}", params={"sig": flipped}).json()
         assert got["state"] == "forged"
     # the deployment moves to Ed25519: old links fail until the marks are re-signed
