@@ -120,6 +120,18 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/marks"): CENTRE,
     ("GET", "/admin/marks/{serial}"): CENTRE,
     ("POST", "/admin/marks/{serial}/revoke"): CENTRE,
+    # 社会化征信 (gongxin.web.api.agencies, admin.agency_pages): registered agencies with an
+    # agency key (403 besides for a key of an unregistered holder); the centre manages them
+    ("POST", "/api/v1/agency/queries"): Scope.AGENCY,
+    ("POST", "/api/v1/agency/authorisations"): Scope.AGENCY,
+    ("GET", "/api/v1/agency/statement"): Scope.AGENCY,
+    ("GET", "/api/v1/agency/statement.csv"): Scope.AGENCY,
+    ("GET", "/admin/agencies"): CENTRE,
+    ("POST", "/admin/agencies"): CENTRE,
+    ("POST", "/admin/agencies/{agency_id}/suspend"): CENTRE,
+    ("POST", "/admin/agencies/{agency_id}/resume"): CENTRE,
+    ("GET", "/admin/agencies/{agency_id}/statement"): CENTRE,
+    ("GET", "/admin/agencies/{agency_id}/statement.csv"): CENTRE,
     # open data (gongxin.web.api.opendata, gongxin.web.portal.opendata_pages): anyone; an
     # open-data key (X-API-Key) only lifts the anonymous rate limit
     ("GET", "/opendata"): PUBLIC,

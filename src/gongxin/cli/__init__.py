@@ -45,6 +45,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("visibility", "可见性决定 (stored visibility decisions)"),
     ("evaluate", "信用评价 (credit evaluation: run a model, compare runs)"),
     ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
+    ("mark", "网站可信标识 (trust marks)"),
+    ("agency", "征信机构接入 (credit agencies: registry, authorisations, queries, statements)"),
 )  # fmt: skip
 WIDTH = 80
 
@@ -101,6 +103,7 @@ def _register() -> None:
     if _registered:
         return
     from gongxin.cli import admin, applications, audit, catalog, demo, intake, users
+    from gongxin.cli import agencies as agencies_cli
     from gongxin.cli import alerts as alerts_cli
     from gongxin.cli import analytics as analytics_cli
     from gongxin.cli import evaluate as evaluate_cli
@@ -108,6 +111,7 @@ def _register() -> None:
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
+    from gongxin.cli import trust_marks as trust_marks_cli
     from gongxin.cli import visibility as visibility_cli
     from gongxin.cli import workflows as workflows_cli
     from gongxin.cli.worker import worker
@@ -143,6 +147,8 @@ def _register() -> None:
     evaluate_cli.evaluate_app.callback(invoke_without_command=True)(evaluate_cli.evaluate)
     app.add_typer(evaluate_cli.evaluate_app, name="evaluate")
     app.add_typer(evaluate_cli.risk_app, name="risk")
+    app.add_typer(trust_marks_cli.app, name="mark")
+    app.add_typer(agencies_cli.app, name="agency")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ class Scope(StrEnum):
     CHECK = "check"  # 信用核查: run credit checks and report their feedback
     EXCHANGE = "exchange"  # 共享交换: read shared datasets and their change feeds
     COMMITMENT = "commitment"  # 信用承诺: record commitments, fulfilment and breach
+    AGENCY = "agency"  # 征信查询: a registered credit agency queries subjects (market.agencies)
 
 
 SCOPE_NAMES: dict[Scope, str] = {
@@ -37,6 +38,7 @@ SCOPE_NAMES: dict[Scope, str] = {
     Scope.CHECK: "信用核查",
     Scope.EXCHANGE: "共享交换",
     Scope.COMMITMENT: "信用承诺",
+    Scope.AGENCY: "征信查询",
 }
 
 ALL_SCOPES: frozenset[Scope] = frozenset(Scope)

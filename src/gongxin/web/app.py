@@ -18,12 +18,19 @@ from gongxin.errors import Busy, GongxinError, TooManyRequests
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
+from gongxin.web.admin import (
+    agency_pages,
+    audit_pages,
+    evaluation_pages,
+    job_pages,
+    supervision_pages,
+)
 from gongxin.web.admin import application_pages as application_admin
-from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
+from gongxin.web.api import agencies as agencies_api
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
@@ -158,7 +165,7 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
         (trust_marks_api.router, api), (trust_mark_pages.router, page),
-        (trust_mark_admin.router, page),
+        (trust_mark_admin.router, page), (agencies_api.router, api), (agency_pages.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)

@@ -115,3 +115,12 @@ def supervision_warnings(engine: sa.Engine, settings: Settings, now: datetime) -
 
     s = run_warnings(engine, get_catalog(settings.catalog_dir), settings, now)
     return {"new": s.new, "refreshed": s.refreshed} | {f"found.{k}": v for k, v in s.found.items()}
+
+
+def agency_log_purge(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Delete credit agencies' query-log entries older than ``GONGXIN_AGENCY_LOG_YEARS``."""
+    from gongxin.market import agency_statements
+
+    with engine.begin() as conn:
+        deleted = agency_statements.purge(conn, years=settings.agency_log_years, now=now)
+    return {"deleted": deleted}
