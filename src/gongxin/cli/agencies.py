@@ -136,8 +136,10 @@ def query(
     common.out.print(f"查询编号 (query) {answer.query_id}: {answer.name or answer.subject_code}")
     for r in answer.records:
         common.out.print(f"  {r['event_date'] or ''} {r['dataset_name']}")
-    common.out.print(f"提供 {len(answer.records)} 条，过期不良信息未提供 {answer.withheld_negative} 条"
-                     f"；今日已用 {answer.used_today}/{answer.quota_per_day}")  # fmt: skip
+    common.out.print(
+        f"提供 {len(answer.records)} 条，过期不良信息未提供 {answer.withheld_negative} 条；"
+        f"今日已用 {answer.used_today}/{answer.quota_per_day}"
+    )
 
 
 @app.command("statement")
