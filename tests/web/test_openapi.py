@@ -19,6 +19,7 @@ from tests.support.http import TestClient
 ERROR_STATUSES = ("400", "401", "403", "404", "409", "413", "422", "429")
 FILES = {
     ("get", "/opendata/{code}.csv"): "text/csv",
+    ("get", "/api/v1/agency/statement.csv"): "text/csv",
     ("get", "/catalog.ttl"): "text/turtle",
     ("get", "/catalog.jsonld"): "application/ld+json",
     ("get", "/api/v1/reports/{code}.pdf"): "application/pdf",

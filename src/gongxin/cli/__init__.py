@@ -46,7 +46,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("evaluate", "信用评价 (credit evaluation: run a model, compare runs)"),
     ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
     ("mark", "网站可信标识 (trust marks)"),
-    ("agency", "征信机构接入 (credit agencies: registry, authorisations, queries, statements)"),
+    ("agency", "征信机构接入 (credit agencies)"),
 )  # fmt: skip
 WIDTH = 80
 
