@@ -145,15 +145,12 @@ def run(
         )  # fmt: skip
     elif kind == "person":
         auth_id, refusal = _authorised(conn, agency, q, ref, rule, as_of)
-    outcome = {None: "served", "suspended": "suspended", "quota": "over_quota"}
     if refusal is None:
         try:
             _serve(conn, catalog, answer, kind, code, rule, negative_years)
         except NotFound as exc:
             refusal = exc
-    status = "served" if refusal is None else outcome.get(
-        refusal.details.get("reason"), "not_found" if isinstance(refusal, NotFound) else "refused"
-    )  # fmt: skip
+    status = _outcome(refusal)
     answer.refusal = refusal
     answer.query_id = int(
         conn.execute(
@@ -178,6 +175,16 @@ def run(
                 "records": len(answer.records), "withheld": answer.withheld_negative},
     )  # fmt: skip
     return answer
+
+
+def _outcome(refusal: GongxinError | None) -> str:
+    """The log's word for how the query ended."""
+    if refusal is None:
+        return "served"
+    if isinstance(refusal, NotFound):
+        return "not_found"
+    reason = refusal.details.get("reason")
+    return {"suspended": "suspended", "quota": "over_quota"}.get(str(reason), "refused")
 
 
 def _authorised(
