@@ -133,7 +133,7 @@ def test_bad_queries_name_the_field(bureau: Bureau) -> None:
 
 
 def test_a_person_needs_a_matching_valid_authorisation(bureau: Bureau) -> None:
-    sid, code = bureau.world.subject(104)
+    _, code = bureau.world.subject(104)
     rid = bureau.world.entry("dishonest_debtor", code, listed="2026-06-01", name="张某某")
     with bureau.world.engine.begin() as conn:  # a natural person's entry
         conn.execute(records.update().where(records.c.id == rid)
