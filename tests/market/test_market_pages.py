@@ -38,10 +38,8 @@ def test_the_centre_issues_shows_and_revokes_a_mark(office: Office) -> None:
     bad = office.post("/admin/marks", {"code": code, "bound_url": "ftp://x", "valid_days": 30},
                       office.page_csrf("/admin/marks"))  # fmt: skip
     assert bad.status_code == 400 and "bound_url" in bad.text
-    made = office.post(
-        "/admin/marks", {"code": code, "bound_url": "https://fangxingou.example/", "valid_days": 30},
-        office.page_csrf("/admin/marks"),
-    )  # fmt: skip
+    form = {"code": code, "bound_url": "https://fangxingou.example/", "valid_days": 30}
+    made = office.post("/admin/marks", form, office.page_csrf("/admin/marks"))
     assert made.status_code == 303
     detail = office.client.get(made.headers["location"])
     assert "已颁发可信标识" in detail.text and 'id="mark-state">有效<' in detail.text
