@@ -18,6 +18,7 @@ from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
+from gongxin.demo import market_access as demo_market
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
@@ -90,6 +91,8 @@ def demo(
                 engine, catalog, now=moment, var_dir=settings.var_dir,
                 rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
             )  # fmt: skip
+            status.update("演示可信标识与征信机构 (demo trust marks and credit agency)…")
+            market = demo_market.run(engine, catalog, settings, now=moment, seed=seed)
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
             evaluated = [
@@ -115,6 +118,12 @@ def demo(
             "准予、不予、退回补正、待办（含逾期）、异议处理中（含延长期限）、维持、撤销 "
             "(demo objections and repairs: granted, refused, returned, open and overdue, "
             "pending and extended, upheld, withdrawn)"
+        )
+    if market.agency:
+        common.out.print(
+            f"已颁发 {len(market.marks)} 个演示可信标识（其中 1 个已撤销），登记征信机构"
+            f"“{market.agency}”并记录 {market.queries} 次查询 (demo trust marks and an agency; "
+            "see /admin/marks and /admin/agencies)"
         )
     for run in evaluated:
         common.out.print(
