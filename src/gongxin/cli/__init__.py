@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("visibility", "可见性决定 (stored visibility decisions)"),
     ("evaluate", "信用评价 (credit evaluation: run a model, compare runs)"),
     ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
+    ("simulate", "仿真：规则变更的预演 (simulate a rule change)"),
 )  # fmt: skip
 WIDTH = 80
 
@@ -108,6 +109,7 @@ def _register() -> None:
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
+    from gongxin.cli import simulate as simulate_cli
     from gongxin.cli import visibility as visibility_cli
     from gongxin.cli import workflows as workflows_cli
     from gongxin.cli.worker import worker
@@ -143,6 +145,7 @@ def _register() -> None:
     evaluate_cli.evaluate_app.callback(invoke_without_command=True)(evaluate_cli.evaluate)
     app.add_typer(evaluate_cli.evaluate_app, name="evaluate")
     app.add_typer(evaluate_cli.risk_app, name="risk")
+    app.add_typer(simulate_cli.app, name="simulate")
 
 
 def main() -> None:
