@@ -19,7 +19,13 @@ from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
 from gongxin.web.admin import application_pages as application_admin
-from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
+from gongxin.web.admin import (
+    audit_pages,
+    evaluation_pages,
+    job_pages,
+    simulation_pages,
+    supervision_pages,
+)
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
@@ -32,6 +38,7 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.api import simulations as simulations_api
 from gongxin.web.api import supervision as supervision_api
 from gongxin.web.api import warning_feed as warning_feed_api
 from gongxin.web.api.errors_doc import ERRORS
@@ -150,7 +157,8 @@ def create_app(settings: Settings) -> FastAPI:
         (warning_feed_api.router, api),
         (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
-        (supervision_pages.router, page),
+        (supervision_pages.router, page), (simulation_pages.router, page),
+        (simulations_api.router, api),
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
