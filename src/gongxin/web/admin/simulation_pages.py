@@ -129,9 +129,10 @@ def compare_page(
     request: Request,
     engine: EngineDep,
     user: CentreAdmin,
-    ids: Annotated[list[int], Query(description="要比较的仿真编号")] = [],  # noqa: B006
+    ids: Annotated[list[str], Query(description="要比较的仿真编号", max_length=20)] = [],  # noqa: B006
 ) -> HTMLResponse:
-    chosen = list(dict.fromkeys(i for i in ids if 1 <= i <= MAX_ID))[:COMPARED]
+    numbers = [int(i) for i in ids[: COMPARED * 2] if i.isdigit() and len(i) <= 19]
+    chosen = list(dict.fromkeys(i for i in numbers if 1 <= i <= MAX_ID))[:COMPARED]
     try:
         with engine.connect() as conn:
             found = [service.get(conn, i) for i in chosen]
