@@ -51,6 +51,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/subjects/{code}/graph"): PUBLIC,
     ("GET", "/subjects/{code}/graph"): PUBLIC,
     # 大数据监管 (gongxin.web.api.supervision): internal queues, centre admins only
+    # 仿真 (gongxin.web.api.simulations): saved reports, centre admins only
+    ("GET", "/api/v1/simulations"): CENTRE,
+    ("GET", "/api/v1/simulations/{simulation_id}"): CENTRE,
     ("GET", "/api/v1/supervision/matches"): CENTRE,
     ("POST", "/api/v1/supervision/matches/{match_id}/decision"): CENTRE,
     ("GET", "/api/v1/supervision/warnings"): CENTRE,
@@ -187,6 +190,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/subjects/{subject_id}/graph"): CENTRE,
     ("GET", "/admin/linkage"): CENTRE,
     ("POST", "/admin/linkage/{match_id}"): CENTRE,
+    # back office: simulations of rule changes (gongxin.web.admin.simulation_pages)
+    ("GET", "/admin/simulations"): CENTRE,
+    ("POST", "/admin/simulations"): CENTRE,
+    ("GET", "/admin/simulations/compare"): CENTRE,
+    ("GET", "/admin/simulations/{simulation_id}"): CENTRE,
     # back office: the resource catalog (gongxin.web.admin.catalog), read-only for every role
     ("GET", "/admin/catalog"): ANY_ROLE,
     ("GET", "/admin/catalog/export.xlsx"): ANY_ROLE,

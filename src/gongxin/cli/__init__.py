@@ -47,6 +47,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
     ("mark", "网站可信标识 (trust marks)"),
     ("agency", "征信机构接入 (credit agencies)"),
+    ("simulate", "仿真：规则变更的预演 (simulate a rule change)"),
 )  # fmt: skip
 WIDTH = 80
 
@@ -111,6 +112,7 @@ def _register() -> None:
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
     from gongxin.cli import sanctions as sanctions_cli
+    from gongxin.cli import simulate as simulate_cli
     from gongxin.cli import trust_marks as trust_marks_cli
     from gongxin.cli import visibility as visibility_cli
     from gongxin.cli import workflows as workflows_cli
@@ -149,6 +151,7 @@ def _register() -> None:
     app.add_typer(evaluate_cli.risk_app, name="risk")
     app.add_typer(trust_marks_cli.app, name="mark")
     app.add_typer(agencies_cli.app, name="agency")
+    app.add_typer(simulate_cli.app, name="simulate")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
 from gongxin.demo import market_access as demo_market
 from gongxin.demo import sharing as demo_sharing
+from gongxin.demo import simulations as demo_simulations
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
 from gongxin.workflows.deadlines import jurisdiction
@@ -100,6 +101,8 @@ def demo(
                 for code in settings.evaluation_models
                 if code in models and models[code].in_effect(local_date(moment))
             ]
+            status.update("演示仿真 (demo simulations of a rule change)…")
+            simulated = demo_simulations.run(engine, catalog, settings, now=moment)
     finally:
         engine.dispose()
     # A terminal gets the table at its width; a log or a pipe gets it wide enough to read.
@@ -129,6 +132,11 @@ def demo(
         common.out.print(
             f"信用评价 (evaluation) {run.model}: {run.subjects} 个主体 (subjects) "
             + "，".join(f"{g} {n}" for g, n in run.grades.items())
+        )
+    if simulated:
+        common.out.print(
+            f"已保存 {len(simulated)} 次演示仿真：现行公示期规则与一项征求意见稿 "
+            "(demo simulations: the regimes in force and a proposal) → /admin/simulations"
         )
     if evaluated and not settings.evaluation_publish:
         common.out.print(

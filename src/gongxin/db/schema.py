@@ -17,6 +17,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     report_tables,
     sanctions_tables,
     security_tables,
+    simulation_tables,
     supervision_tables,
     workflow_tables,
 )

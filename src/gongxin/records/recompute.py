@@ -95,6 +95,10 @@ def _kinds(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return out
 
 
+# told of one changed record: its row (id, dataset, data, columns), old and new decision, kinds
+Seen = Callable[[Any, dict[str, Any], dict[str, Any], list[str]], None]
+
+
 def _stored(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in columns}
     for name in ("pub_from", "pub_until"):
@@ -123,10 +127,12 @@ def batch(
     after: int,
     size: int = BATCH,
     columns: tuple[str, ...] = COLUMNS,
+    seen: Seen | None = None,
 ) -> bool:
     """Judge the next ``size`` records after id ``after``; write the changed ones unless a dry
     run. False when there were none left. ``columns``: the decision columns the schema has
-    (an older migration back-fills those it knows)."""
+    (an older migration back-fills those it knows). ``seen`` is told of each changed record
+    (its row, the stored and the new decision, the kinds of change): a simulation's examples."""
     rows = conn.execute(
         sa.select(records.c.id, records.c.dataset, records.c.data, *records.c[columns])
         .where(records.c.id > after)
@@ -150,6 +156,8 @@ def batch(
         if kinds:
             report.changed += 1
             report.kinds.update(kinds)
+            if seen is not None:
+                seen(row, old, new, kinds)
             updates.append({"rid": row.id, **{f"v_{k}": v for k, v in new.items()}})
     if updates and not report.dry_run:
         update = _UPDATE if columns == COLUMNS else _update(columns)

@@ -7,6 +7,9 @@ effective dates; laws change without code changes. A deployment may lay its own 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -165,6 +168,25 @@ def configure(folder: Path | None) -> Loaded:
     return load()
 
 
+_trying: ContextVar[Loaded | None] = ContextVar("gongxin_regimes_trying", default=None)
+
+
+@contextmanager
+def trying(candidate: Loaded) -> Iterator[Loaded]:
+    """Judge with ``candidate`` instead of the regimes in force, in this context only (a
+    simulation replays the gate under a rule change; other threads and requests keep the
+    regimes in force)."""
+    token = _trying.set(candidate)
+    try:
+        yield candidate
+    finally:
+        _trying.reset(token)
+
+
 def load() -> Loaded:
-    """The regimes in force in this process: the configured folder's, else the packaged."""
+    """The regimes in force in this process: the configured folder's, else the packaged (or,
+    inside :func:`trying`, the candidate being simulated)."""
+    tried = _trying.get()
+    if tried is not None:
+        return tried
     return _configured if _configured is not None else packaged()

@@ -125,7 +125,10 @@ def load_rules(catalog: Catalog, path: Path | None = None) -> RuleFile:
         name = "warning_rules.yaml"
     else:
         text, name = path.read_text("utf-8"), str(path)
-    data = yaml.safe_load(text)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _refuse(name, "(YAML)", "?", f"invalid YAML: {exc}") from None
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from gongxin.web.admin import (
     audit_pages,
     evaluation_pages,
     job_pages,
+    simulation_pages,
     supervision_pages,
 )
 from gongxin.web.admin import application_pages as application_admin
@@ -40,6 +41,7 @@ from gongxin.web.api import feedback as feedback_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
+from gongxin.web.api import simulations as simulations_api
 from gongxin.web.api import supervision as supervision_api
 from gongxin.web.api import trust_marks as trust_marks_api
 from gongxin.web.api import warning_feed as warning_feed_api
@@ -160,7 +162,8 @@ def create_app(settings: Settings) -> FastAPI:
         (warning_feed_api.router, api),
         (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
-        (supervision_pages.router, page),
+        (supervision_pages.router, page), (simulation_pages.router, page),
+        (simulations_api.router, api),
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
