@@ -10,9 +10,11 @@ Screenshots: test-artifacts/journeys/warnings-<step>.png."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
+from gongxin.demo import simulations as demo_simulations
 from tests.journeys.conftest import Site, log_in, open_page, shoot
 
 TITLE = "行业×地区处罚率显著高于同行业其他地区"
@@ -72,5 +74,44 @@ def test_centre_opens_a_warning_follows_it_to_the_graph_and_confirms_it(
         unknown = page.goto(site.url + "/admin/subjects/999999999/graph")
         assert unknown is not None and unknown.status == 404
         expect(page.get_by_text("没有编号为 999999999 的主体")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_centre_simulates_a_shorter_regime_and_compares_it_with_the_rules_in_force(
+    site: Site, browser: Browser, tmp_path: Path
+) -> None:
+    """A simulation in the browser (screenshots simulation-<step>.png): the rules in force as a
+    baseline report no change; a proposal of one-month windows names records that would leave
+    the public pages; the two are compared side by side."""
+    same, proposal = demo_simulations._folders(tmp_path)
+    (proposal / "local_2027.yaml").write_text(
+        demo_simulations.PROPOSAL.replace("max_months: 6", "max_months: 1"), encoding="utf-8"
+    )
+    context, page = open_page(browser, timeout_ms=60_000)  # a simulation judges every record
+    try:
+        log_in(page, site.url, "zhou")
+        page.get_by_role("navigation", name="后台导航").get_by_role("link", name="仿真").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("仿真")
+        for folder, label in ((same, "现行规则"), (proposal, "一般失信公示一个月")):
+            page.goto(site.url + "/admin/simulations")
+            page.get_by_label("规则类型").select_option("regimes")
+            page.get_by_label("规则文件").set_input_files(sorted(folder.glob("*.yaml")))
+            page.get_by_label("名称").fill(label)
+            page.get_by_role("button", name="运行仿真").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(label)
+        expect(page.get_by_text("不再公开", exact=False).first).to_be_visible()
+        leaving = page.locator("table").last.locator("tr", has_text="当日起从公示中撤下")
+        expect(leaving.first).to_be_visible()
+        shoot(page, "simulation", "1-report")
+        page.get_by_role("link", name="← 全部仿真").click()
+        page.get_by_label(re.compile(r"^比较 #")).first.check()
+        page.get_by_label(re.compile(r"^比较 #")).nth(1).check()
+        page.get_by_role("button", name=re.compile("比较所选")).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("仿真比较")
+        row = page.locator("tr", has_text="当日起从公示中撤下")
+        cells = row.locator("td")
+        assert cells.nth(1).inner_text() != "0" and cells.nth(2).inner_text() == "0"
+        shoot(page, "simulation", "2-compare")
     finally:
         context.close()
