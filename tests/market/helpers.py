@@ -34,9 +34,7 @@ def filing(**over: str) -> Filing:
     return Filing(**values)
 
 
-def file(
-    world: World, day: date, uploads: list[Upload] | None = None, **over: str
-) -> Filed:
+def file(world: World, day: date, uploads: list[Upload] | None = None, **over: str) -> Filed:
     with world.engine.begin() as conn:
         return complaints.file(
             conn, filing(**over), [Upload("凭证.pdf", PDF)] if uploads is None else uploads,

@@ -5,8 +5,8 @@ The link is ``/complaints/reply/<token>``, the token ``<id>.<yyyymmdd>.<signatur
 complaint, the last day the link works (the reply deadline plus the rules' grace days) and an
 HMAC-SHA256 of both under the installation's secret ``complaint_reply``
 (gongxin.identity.instance_secrets). A changed id or day, a forged signature or an expired
-link is refused; nothing is stored for the link itself. A reply after the deadline is taken
-and marked late (企业逾期答复). The reply is shown beside the complaint in its credit record.
+link is refused (404; 403 once expired); nothing is stored for the link itself. A reply
+after the deadline is taken and marked late (企业逾期答复). The reply is shown beside the complaint in its credit record.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from gongxin.audit import log as audit
 from gongxin.catalog.registry import Catalog
 from gongxin.db.complaint_tables import complaints
-from gongxin.errors import Conflict, Forbidden, InvalidInput
+from gongxin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gongxin.identity import instance_secrets
 from gongxin.market import complaint_records
 from gongxin.market.complaint_rules import Rules
@@ -62,8 +62,8 @@ def reply_url(base_url: str, complaint_id: int, due: date, rules: Rules, key: by
     return base_url.rstrip("/") + REPLY_PATH + token(complaint_id, until, key)
 
 
-def _bad() -> Forbidden:
-    return Forbidden(
+def _bad() -> NotFound:
+    return NotFound(
         "答复链接无效：链接不完整或已被改动，请使用邮件中的完整链接",
         "the reply link is not valid: incomplete or altered; use the whole link of the e-mail",
         rule="reply_link",
@@ -71,7 +71,8 @@ def _bad() -> Forbidden:
 
 
 def verify(raw: str, key: bytes, as_of: date) -> int:
-    """The complaint id a reply token opens; Forbidden when forged or expired."""
+    """The complaint id a reply token opens; NotFound when forged or altered (as if no such
+    link existed), Forbidden when expired."""
     parts = raw.strip()[:MAX_TOKEN].split(".")
     if len(parts) != 3 or not parts[0].isascii() or not parts[0].isdigit() or len(parts[0]) > 18:
         raise _bad()

@@ -21,11 +21,13 @@ from gongxin.web import admin, api_docs, auth, branding, validation
 from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
+from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
+from gongxin.web.api import complaints as complaints_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
@@ -40,6 +42,7 @@ from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     application_pages,
     commitment_pages,
+    complaint_pages,
     graph_pages,
     opendata_pages,
     pages,
@@ -154,6 +157,8 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
+        (complaints_api.router, api), (complaint_pages.router, page),
+        (complaint_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)
