@@ -6,7 +6,8 @@ complaint, the last day the link works (the reply deadline plus the rules' grace
 HMAC-SHA256 of both under the installation's secret ``complaint_reply``
 (gongxin.identity.instance_secrets). A changed id or day, a forged signature or an expired
 link is refused (404; 403 once expired); nothing is stored for the link itself. A reply
-after the deadline is taken and marked late (企业逾期答复). The reply is shown beside the complaint in its credit record.
+after the deadline is taken and marked late (企业逾期答复). The reply is shown beside the
+complaint in its credit record.
 """
 
 from __future__ import annotations
