@@ -65,7 +65,8 @@ def test_complaint_from_filing_to_reply_to_the_period_report(sqlite_world: World
             page.get_by_label("投诉类别").select_option(label="退款纠纷")
             page.get_by_label("投诉诉求").fill("退还货款 399 元")
             page.get_by_label("事实与经过（时间、地点、商品或服务、经过）").fill(
-                "本人张三于 11 月 20 日在该公司网店购买电暖器并付款，次日商家单方取消订单，至今未退款。"
+                "本人张三于 11 月 20 日在该公司网店购买电暖器并付款，"
+                "次日商家单方取消订单，至今未退款。"
             )
             page.locator("input[type=file]").set_input_files(str(proof))
             shoot(page, JOURNEY, "1-form")
