@@ -17,10 +17,12 @@ from gongxin.clock import local_date
 from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
+from gongxin.demo import complaints as demo_complaints
 from gongxin.demo import generate, load
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
+from gongxin.market import complaint_service
 from gongxin.workflows.deadlines import jurisdiction
 
 _COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
@@ -89,6 +91,11 @@ def demo(
             applied = demo_applications.run(
                 engine, catalog, now=moment, var_dir=settings.var_dir,
                 rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
+            )  # fmt: skip
+            status.update("演示信用投诉 (demo credit complaints)…")
+            demo_complaints.run(
+                engine, catalog, complaint_service.rules(settings), now=moment,
+                base_url=settings.public_base_url, var_dir=settings.var_dir,
             )  # fmt: skip
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
