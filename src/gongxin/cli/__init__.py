@@ -35,7 +35,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
      "templates)"),
     ("audit", "审计日志 (audit log)"),
     ("applications", "异议与信用修复 (objections and credit repair)"),
-    ("complaints", "信用投诉 (credit complaints: queue, triage, overdue, period report)"),
+    ("complaints", "信用投诉 (credit complaints)"),
     ("exchange", "共享交换 (data sharing and exchange)"),
     ("opendata", "开放数据 (open data)"),
     ("check", "信用核查 (credit checks)"),
