@@ -86,6 +86,7 @@ def test_complaint_from_filing_to_reply_to_the_period_report(sqlite_world: World
             )
             page.get_by_role("button", name="受理并转交").click()
             expect(page.locator("h1")).to_contain_text("已受理，已转企业待答复")
+            shoot(page, JOURNEY, "3b-accepted")
             # 3. the worker sends the e-mails; the company opens its link and replies
             sent = registry.get("outbox").run(world.engine, settings, noon(TODAY))
             assert sent["sent"] == 3  # received and accepted (consumer), forwarded (company)

@@ -43,11 +43,14 @@ def file(world: World, day: date, uploads: list[Upload] | None = None, **over: s
         )  # fmt: skip
 
 
-def accept(world: World, complaint_id: int, day: date, email: str = "kefu@company.example") -> Any:
+def accept(
+    world: World, complaint_id: int, day: date, email: str = "kefu@company.example",
+    summary: str = "消费者反映网购电暖器后商家单方取消订单且未退款。",
+) -> Any:  # fmt: skip
     with world.engine.begin() as conn:
         return complaint_triage.accept(
             conn, world.catalog, complaint_id, company_email=email,
-            summary="消费者反映网购电暖器后商家单方取消订单且未退款。", rules=RULES,
+            summary=summary, rules=RULES,
             secret=complaint_replies.secret(conn, now=noon(day)), base_url=BASE,
             actor="user:1", as_of=day, now=noon(day),
         )  # fmt: skip

@@ -113,6 +113,17 @@ def test_accepted_complaint_is_forwarded_and_replied_through_the_signed_link(
     assert lookup(world, filed.code)["reply"] == "已于当日全额退款，致歉。"
 
 
+def test_the_public_summary_never_names_the_complainant(world: World) -> None:
+    filed = file(world, MONDAY)
+    done = accept(
+        world, filed.id, ACCEPTED_ON, summary="张三（13800001111，zs@example.org）反映未退款"
+    )
+    with world.engine.connect() as conn:
+        shown = record(conn, world.catalog, done["record_id"], audience=Audience.PUBLIC,
+                       as_of=ACCEPTED_ON)  # fmt: skip
+    assert shown["data"]["TS_ZY"] == "张** （***，***）反映未退款"
+
+
 def test_forged_altered_or_expired_links_are_refused(world: World) -> None:
     filed = file(world, MONDAY)
     link = token_of(accept(world, filed.id, ACCEPTED_ON)["link"])

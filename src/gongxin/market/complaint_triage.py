@@ -75,7 +75,8 @@ def accept(
             field="company_email",
             value=email[:80],
         )
-    public = printable(summary)[:2000] or row.claim[:2000]
+    # the credit record never names the complainant: their name, phones, e-mails removed
+    public = anonymise(printable(summary)[:2000] or row.claim[:2000], [row.complainant])
     due = rules.reply_due(as_of)
     conn.execute(
         complaints.update()
@@ -224,7 +225,7 @@ def mark_overdue(
 
 
 _PHONE_LIKE = re.compile(r"\d[\d\- ]{6,}\d")
-_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+")
+_EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 
 
 def anonymise(text: str, names: list[str]) -> str:
