@@ -445,8 +445,14 @@ class Settings(BaseSettings):
         default=5,
         ge=1,
         le=10_000,
-        description="异议与修复申请提交频率上限 (objections and repair applications filed per "
-        "client address and minute, portal form and API together; more get 429).",
+        description="申请与投诉提交频率上限 (objections, repair applications and credit complaints "
+        "filed per client address and minute, portal forms and API together; more get 429).",
+    )
+    complaint_rules: Path | None = Field(
+        default=None,
+        description="信用投诉规则文件 (YAML replacing the packaged complaint rules: triage and "
+        "reply deadlines in working days, categories, refusal reasons, ratings and the 公示预警 "
+        "thresholds; same shape as market/data/complaints.yaml).",
     )
     smtp_host: str | None = Field(
         default=None,

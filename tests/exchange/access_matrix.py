@@ -240,6 +240,28 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/applications/{app_id}/resume"): frozenset(
         {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
     ),
+    # 信用投诉 (gongxin.web.api.complaints, portal and back-office pages): anyone files, follows
+    # by 查询码 and rates; the company replies through its signed link; the centre triages
+    ("GET", "/api/v1/complaints/rules"): PUBLIC,
+    ("POST", "/api/v1/complaints"): PUBLIC,
+    ("POST", "/api/v1/complaints/lookup"): PUBLIC,
+    ("POST", "/api/v1/complaints/rating"): PUBLIC,
+    ("POST", "/api/v1/complaints/reply"): PUBLIC,
+    ("GET", "/api/v1/complaints/report"): PUBLIC,
+    ("GET", "/api/v1/complaints/report.csv"): PUBLIC,
+    ("GET", "/complaints"): PUBLIC,
+    ("POST", "/complaints"): PUBLIC,
+    ("GET", "/complaints/lookup"): PUBLIC,
+    ("POST", "/complaints/lookup"): PUBLIC,
+    ("POST", "/complaints/rating"): PUBLIC,
+    ("GET", "/complaints/reply/{token}"): PUBLIC,
+    ("POST", "/complaints/reply/{token}"): PUBLIC,
+    ("GET", "/complaints/report"): PUBLIC,
+    ("GET", "/admin/complaints"): AUDIT_READERS,
+    ("GET", "/admin/complaints/{complaint_id}"): AUDIT_READERS,
+    ("POST", "/admin/complaints/{complaint_id}/accept"): CENTRE,
+    ("POST", "/admin/complaints/{complaint_id}/refuse"): CENTRE,
+    ("POST", "/admin/complaints/{complaint_id}/typical"): CENTRE,
 }
 
 SAMPLES: dict[str, str] = {

@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
      "templates)"),
     ("audit", "审计日志 (audit log)"),
     ("applications", "异议与信用修复 (objections and credit repair)"),
+    ("complaints", "信用投诉 (credit complaints)"),
     ("exchange", "共享交换 (data sharing and exchange)"),
     ("opendata", "开放数据 (open data)"),
     ("check", "信用核查 (credit checks)"),
@@ -107,6 +108,7 @@ def _register() -> None:
     from gongxin.cli import agencies as agencies_cli
     from gongxin.cli import alerts as alerts_cli
     from gongxin.cli import analytics as analytics_cli
+    from gongxin.cli import complaints as complaints_cli
     from gongxin.cli import evaluate as evaluate_cli
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import linkage as linkage_cli
@@ -135,6 +137,7 @@ def _register() -> None:
     app.command("worker")(worker)
     app.add_typer(audit.app, name="audit")
     app.add_typer(applications.app, name="applications")
+    app.add_typer(complaints_cli.app, name="complaints")
     app.add_typer(exchange_cli.app, name="exchange")
     app.add_typer(opendata_cli.app, name="opendata")
     app.add_typer(workflows_cli.check_app, name="check")

@@ -17,12 +17,14 @@ from gongxin.clock import local_date
 from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
+from gongxin.demo import complaints as demo_complaints
 from gongxin.demo import generate, load
 from gongxin.demo import market_access as demo_market
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo import simulations as demo_simulations
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
+from gongxin.market import complaint_service
 from gongxin.workflows.deadlines import jurisdiction
 
 _COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
@@ -94,6 +96,11 @@ def demo(
             )  # fmt: skip
             status.update("演示可信标识与征信机构 (demo trust marks and credit agency)…")
             market = demo_market.run(engine, catalog, settings, now=moment, seed=seed)
+            status.update("演示信用投诉 (demo credit complaints)…")
+            demo_complaints.run(
+                engine, catalog, complaint_service.rules(settings), now=moment,
+                base_url=settings.public_base_url, var_dir=settings.var_dir,
+            )  # fmt: skip
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
             evaluated = [

@@ -28,6 +28,7 @@ from gongxin.web.admin import (
 )
 from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import catalog as catalog_pages
+from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
@@ -35,6 +36,7 @@ from gongxin.web.api import agencies as agencies_api
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
+from gongxin.web.api import complaints as complaints_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
@@ -51,6 +53,7 @@ from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     application_pages,
     commitment_pages,
+    complaint_pages,
     graph_pages,
     opendata_pages,
     pages,
@@ -169,6 +172,8 @@ def create_app(settings: Settings) -> FastAPI:
         (application_pages.router, page), (application_admin.router, page),
         (trust_marks_api.router, api), (trust_mark_pages.router, page),
         (trust_mark_admin.router, page), (agencies_api.router, api), (agency_pages.router, page),
+        (complaints_api.router, api), (complaint_pages.router, page),
+        (complaint_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)

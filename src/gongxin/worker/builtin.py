@@ -76,6 +76,15 @@ def workflow_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> 
         )
 
 
+def complaint_deadlines(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Mark overdue the complaints whose company let the reply deadline pass (their credit
+    records say so, the complainants are told); count those waiting past the triage deadline."""
+    from gongxin.market import complaint_service
+
+    catalog = get_catalog(settings.catalog_dir)
+    return complaint_service.mark_overdue(engine, catalog, settings, as_of=local_date(now), now=now)
+
+
 def evaluate(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
     """Run the deployment's evaluation and risk models (GONGXIN_EVALUATION_MODELS) as of
     today; each run writes its results in one transaction, so a failed run leaves the previous

@@ -88,6 +88,8 @@ def _register_builtin() -> None:
                  builtin.outbox))  # fmt: skip
     register(Job("workflow-deadlines", "异议与信用修复期限提醒 (objection and repair deadlines)",
                  24 * 60, builtin.workflow_deadlines))  # fmt: skip
+    register(Job("complaint-deadlines", "信用投诉逾期标记 (complaints past the reply deadline)",
+                 24 * 60, builtin.complaint_deadlines))  # fmt: skip
     register(Job("evaluate", "信用评价与风险分类 (credit evaluation and risk classes)", 24 * 60,
                  builtin.evaluate))  # fmt: skip
     register(Job("supervision-linkage", "主体匹配 (probabilistic linkage of waiting records)",

@@ -54,6 +54,7 @@ TABS = (
     Tab("dishonest", "严重失信", _DISHONEST),
     Tab("honour", "守信激励", ("red_list", "tax_a")),
     Tab("commitment", "信用承诺", ("commitment",)),
+    Tab("complaint", "信用投诉", ("complaint",)),
 )
 _TAB_BY_KEY = {t.key: t for t in TABS}
 

@@ -1,0 +1,3 @@
+from tests.workflows.helpers import client, world
+
+__all__ = ["client", "world"]
