@@ -209,6 +209,28 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/applications/{app_id}/resume"): frozenset(
         {Role.CENTRE_ADMIN, Role.DEPT_ADMIN, Role.DEPT_CLERK}
     ),
+    # 并联审批 (gongxin.web.api.approval, portal and back-office pages): anyone files and follows
+    # by 查询码 and reads the matters and SLA figures; the departments' clerks decide
+    ("GET", "/api/v1/approval/matters"): PUBLIC,
+    ("POST", "/api/v1/approval/applications"): PUBLIC,
+    ("POST", "/api/v1/approval/applications/lookup"): PUBLIC,
+    ("POST", "/api/v1/approval/applications/supply"): PUBLIC,
+    ("GET", "/api/v1/approval/sla"): PUBLIC,
+    ("GET", "/approval"): PUBLIC,
+    ("GET", "/approval/apply/{matter}"): PUBLIC,
+    ("POST", "/approval/apply/{matter}"): PUBLIC,
+    ("GET", "/approval/lookup"): PUBLIC,
+    ("POST", "/approval/lookup"): PUBLIC,
+    ("GET", "/admin/approval"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/approval/stats"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/approval/reviews/{review_id}"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("POST", "/admin/approval/reviews/{review_id}/decide"): CLERKS,
 }
 
 SAMPLES: dict[str, str] = {

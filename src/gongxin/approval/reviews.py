@@ -30,7 +30,7 @@ def queue(
     """Reviews of one department (None: every department), oldest deadline first."""
     query = (
         sa.select(reviews, apps.c.number, apps.c.matter, apps.c.applicant, apps.c.mode,
-                  apps.c.received_on, apps.c.credit)
+                  apps.c.received_on, apps.c.credit.label("app_credit"))
         .join(apps, apps.c.id == reviews.c.application_id)
         .order_by(reviews.c.due_on, reviews.c.id)
         .limit(limit)
@@ -42,7 +42,7 @@ def queue(
     out = []
     for row in conn.execute(query):
         item = applications.review_dict(row, as_of)
-        hits = (row.credit or {}).get("hits", [])
+        hits = (row.app_credit or {}).get("hits", [])
         item |= {"number": row.number, "matter": row.matter, "applicant": row.applicant,
                  "mode": row.mode, "received_on": row.received_on, "application_id":
                  row.application_id, "credit_hits": len(hits)}  # fmt: skip

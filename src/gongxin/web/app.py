@@ -19,11 +19,13 @@ from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
 from gongxin.web.admin import application_pages as application_admin
+from gongxin.web.admin import approval_pages as approval_admin
 from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import applications as applications_api
+from gongxin.web.api import approval as approval_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import evaluations as evaluations_api
@@ -39,6 +41,7 @@ from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     application_pages,
+    approval_pages,
     commitment_pages,
     graph_pages,
     opendata_pages,
@@ -154,6 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
+        (approval_api.router, api), (approval_pages.router, page), (approval_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)
