@@ -13,8 +13,9 @@ from gongxin.intake.pipeline import Summary, ingest
 from tests.intake.helpers import AS_OF, make_uscc, write_csv
 from tests.sanctions.helpers import World
 
-HEADERS = ["产品名称", "产品类别", "批次号", "追溯码", "节点类型", "节点名称", "节点统一社会信用代码",
-           "上游节点名称", "上游节点统一社会信用代码", "日期", "数量", "计量单位"]  # fmt: skip
+HEADERS = ["产品名称", "产品类别", "批次号", "追溯码", "节点类型", "节点名称",
+           "节点统一社会信用代码", "上游节点名称", "上游节点统一社会信用代码", "日期", "数量",
+           "计量单位"]  # fmt: skip
 AS_OF_DATE = date(2026, 11, 22)
 PRODUCER, WHOLESALER, SHOP, MARKET, CANTEEN = (make_uscc(n) for n in (21, 22, 23, 24, 25))
 NAMES = {PRODUCER: "北京绿野养殖有限公司", WHOLESALER: "北京新发地肉类批发有限公司",
@@ -29,7 +30,8 @@ CODE = "11010820261101000001"
 def row(node: str, up: str | None, qty: str, on: str, batch: str = BATCH, **over: str) -> list[str]:
     values = {"产品名称": "冷鲜猪肉", "产品类别": "食用农产品", "批次号": batch,
               "追溯码": CODE if batch == BATCH else "11010820261101000002",
-              "节点类型": KINDS.get(node, "零售商"), "节点名称": NAMES.get(node, "北京某商店有限公司"),
+              "节点类型": KINDS.get(node, "零售商"),
+              "节点名称": NAMES.get(node, "北京某商店有限公司"),
               "节点统一社会信用代码": node, "上游节点名称": NAMES.get(up or "", ""),
               "上游节点统一社会信用代码": up or "", "日期": on, "数量": qty,
               "计量单位": "千克"} | over  # fmt: skip
