@@ -5,6 +5,7 @@ status, and a recall lists every downstream node holding the batch with its quan
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 
 from gongxin.approval import trace
 from gongxin.errors import InvalidInput, NotFound
+from gongxin.settings import Settings
+from gongxin.web import deps
+from gongxin.web.app import create_app
 from tests.approval.trace_helpers import (
     AS_OF_DATE,
     BATCH,
@@ -27,6 +31,9 @@ from tests.approval.trace_helpers import (
 )  # fmt: skip
 from tests.intake.helpers import catalog, wrong_check
 from tests.sanctions.helpers import World, open_world
+from tests.support.http import TestClient
+
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -103,3 +110,22 @@ def test_bad_queries_are_refused(world: World, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as outside:
         _recall(world, product="冷鲜猪肉", batch=BATCH, node="91110000000000000X")
     assert PRODUCER in outside.value.details["valid"]
+
+
+def test_the_api_and_the_portal_pages(world: World, tmp_path: Path, db_url: str) -> None:
+    load_chain(world, catalog(), tmp_path)
+    app = create_app(Settings(database_url=db_url, var_dir=tmp_path / "var"))
+    app.dependency_overrides[deps.get_now] = lambda: NOW
+    with TestClient(app) as client:
+        got = client.get("/api/v1/trace/chain", params={"trace_code": CODE, "node": SHOP}).json()
+        assert [n["code"] for n in got["upstream"]] == [WHOLESALER, PRODUCER]
+        assert got["nodes"][0]["credit"]["status"] == "clean"
+        recall = client.get("/api/v1/trace/recall", params={"product": "冷鲜猪肉", "batch": BATCH})
+        assert {h["code"]: h["held"] for h in recall.json()["holders"]}[MARKET] == "400"
+        bad = client.get("/api/v1/trace/recall", params={"batch": BATCH})
+        assert bad.status_code == 400
+        page = client.get("/trace", params={"trace_code": CODE}).text
+        assert "北京绿野养殖有限公司" in page and "查询召回范围" in page
+        page = client.get("/trace/recall", params={"product": "冷鲜猪肉", "batch": BATCH}).text
+        assert 'id="held-total">1000<' in page and "北京乐食餐饮有限公司" in page
+        assert client.get("/trace", params={"trace_code": "nope"}).status_code == 404

@@ -231,6 +231,11 @@ ACCESS: dict[tuple[str, str], Access] = {
         {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
     ),
     ("POST", "/admin/approval/reviews/{review_id}/decide"): CLERKS,
+    # 产品溯源 (gongxin.web.api.trace and portal pages): public, through the gate
+    ("GET", "/api/v1/trace/chain"): PUBLIC,
+    ("GET", "/api/v1/trace/recall"): PUBLIC,
+    ("GET", "/trace"): PUBLIC,
+    ("GET", "/trace/recall"): PUBLIC,
 }
 
 SAMPLES: dict[str, str] = {

@@ -55,10 +55,12 @@ class Batch:
 
 
 def _qty(value: Any) -> Decimal:
+    """The stored quantity without trailing zeros (400.000 → 400, 12.500 → 12.5)."""
     try:
-        return Decimal(str(value))
+        q = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return Decimal(0)
+    return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
 
 
 def _text(value: str | None, name: str, zh: str) -> str:

@@ -35,6 +35,7 @@ from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.api import supervision as supervision_api
+from gongxin.web.api import trace as trace_api
 from gongxin.web.api import warning_feed as warning_feed_api
 from gongxin.web.api.errors_doc import ERRORS
 from gongxin.web.body_limit import BodyLimit
@@ -48,6 +49,7 @@ from gongxin.web.portal import (
     pages,
     publicity_pages,
     sanction_pages,
+    trace_pages,
 )
 from gongxin.web.portal import render as portal_render
 
@@ -158,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
         (approval_api.router, api), (approval_pages.router, page), (approval_admin.router, page),
+        (trace_api.router, api), (trace_pages.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)
