@@ -37,8 +37,8 @@ STATE_NAMES = {
     "in_review": ("并联审查中", "in parallel review"),
     "approved": ("准予许可", "approved"),
     "refused": ("不予许可", "refused"),
-    "pending": ("待审查", "pending"),
 }
+REVIEW_NAMES = {"pending": "待审查", "approved": "准予", "refused": "不予"}
 MAX_ID = 2**63 - 1
 
 
@@ -228,7 +228,7 @@ def review_dict(row: Any, as_of: date) -> dict[str, Any]:
     late = row.overdue or (row.state == "pending" and as_of > row.due_on)
     return {
         "id": row.id, "department": row.department, "state": row.state,
-        "state_zh": STATE_NAMES[row.state][0], "due_on": row.due_on,
+        "state_zh": REVIEW_NAMES[row.state], "due_on": row.due_on,
         "decided_on": row.decided_on, "opinion": row.opinion, "overdue": bool(late),
         "check_id": row.check_id, "credit": row.credit,
     }  # fmt: skip
