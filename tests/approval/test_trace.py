@@ -129,3 +129,12 @@ def test_the_api_and_the_portal_pages(world: World, tmp_path: Path, db_url: str)
         page = client.get("/trace/recall", params={"product": "冷鲜猪肉", "batch": BATCH}).text
         assert 'id="held-total">1000<' in page and "北京乐食餐饮有限公司" in page
         assert client.get("/trace", params={"trace_code": "nope"}).status_code == 404
+
+
+def test_control_characters_are_refused_before_any_query(world: World, tmp_path: Path) -> None:
+    load_chain(world, catalog(), tmp_path)
+    for field in ("product", "batch", "trace_code", "node"):
+        asked = {"product": "冷鲜猪肉", "batch": BATCH} | {field: "x\x00y"}
+        with pytest.raises(InvalidInput) as bad:
+            _recall(world, **asked)
+        assert bad.value.details["field"] == field

@@ -67,6 +67,8 @@ def _text(value: str | None, name: str, zh: str) -> str:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"{zh}过长（至多 {MAX_TEXT} 字）", f"{name} is too long", field=name)
+    if not text.isprintable():
+        raise InvalidInput(f"{zh}含有控制字符", f"{name} holds control characters", field=name)
     return text
 
 
@@ -161,7 +163,7 @@ def _node(b: Batch, code: str, credit: dict[str, dict[str, Any]]) -> dict[str, A
 
 
 def _check_node(b: Batch, node: str | None) -> str | None:
-    code = (node or "").strip().upper()
+    code = _text(node, "node", "节点代码").upper()
     if code and code not in b.names:
         raise InvalidInput(
             f"节点 {code[:20]} 不在该批次的链条中；链条中的节点：{'、'.join(sorted(b.names))}",
