@@ -109,7 +109,8 @@ def test_the_portal_form_files_and_shows_the_query_code(world: World, client: An
     _, code = world.subject(2)
     assert "食品经营许可" in client.get("/approval").text
     form = client.get("/approval/apply/food_business_licence").text
-    assert 'name="materials"' in form
+    assert 'name="materials"' in form and 'value="standard" checked' in form
+    assert "“行政许可”场景" in form
     refused = client.post("/approval/apply/food_business_licence",
                           data={"applicant": "甲公司", "applicant_code": code,
                                 "materials": ["application_form"]})  # fmt: skip
