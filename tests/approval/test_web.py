@@ -77,6 +77,8 @@ def test_filing_and_two_departments_deciding_in_the_back_office(world: World, cl
                        follow_redirects=False)  # fmt: skip
     assert done.status_code == 303
     assert "准予前信用核查" in client.get(f"/admin/approval/reviews/{ids[SAMR]}").text
+    stats = client.get("/admin/approval/stats").text
+    assert "食品经营许可" in stats and "100%" in stats  # the one decision, on time
 
     csrf = login(world, client, "health1", HEALTH)
     empty = client.post(
