@@ -375,6 +375,11 @@ class Settings(BaseSettings):
         description="异议与信用修复期限规则文件 (YAML replacing the packaged deadlines, same "
         "shape as workflows/data/deadlines.yaml).",
     )
+    approval_matters: Path | None = Field(
+        default=None,
+        description="并联审批事项文件 (YAML replacing the packaged approval matters and credit "
+        "gate, same shape as approval/data/matters.yaml).",
+    )
     objection_public_mark: bool = Field(
         default=True,
         description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "

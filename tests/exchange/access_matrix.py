@@ -262,6 +262,33 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/complaints/{complaint_id}/accept"): CENTRE,
     ("POST", "/admin/complaints/{complaint_id}/refuse"): CENTRE,
     ("POST", "/admin/complaints/{complaint_id}/typical"): CENTRE,
+    # 并联审批 (gongxin.web.api.approval, portal and back-office pages): anyone files and follows
+    # by 查询码 and reads the matters and SLA figures; the departments' clerks decide
+    ("GET", "/api/v1/approval/matters"): PUBLIC,
+    ("POST", "/api/v1/approval/applications"): PUBLIC,
+    ("POST", "/api/v1/approval/applications/lookup"): PUBLIC,
+    ("POST", "/api/v1/approval/applications/supply"): PUBLIC,
+    ("GET", "/api/v1/approval/sla"): PUBLIC,
+    ("GET", "/approval"): PUBLIC,
+    ("GET", "/approval/apply/{matter}"): PUBLIC,
+    ("POST", "/approval/apply/{matter}"): PUBLIC,
+    ("GET", "/approval/lookup"): PUBLIC,
+    ("POST", "/approval/lookup"): PUBLIC,
+    ("GET", "/admin/approval"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/approval/stats"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("GET", "/admin/approval/reviews/{review_id}"): frozenset(
+        {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
+    ),
+    ("POST", "/admin/approval/reviews/{review_id}/decide"): CLERKS,
+    # 产品溯源 (gongxin.web.api.trace and portal pages): public, through the gate
+    ("GET", "/api/v1/trace/chain"): PUBLIC,
+    ("GET", "/api/v1/trace/recall"): PUBLIC,
+    ("GET", "/trace"): PUBLIC,
+    ("GET", "/trace/recall"): PUBLIC,
 }
 
 SAMPLES: dict[str, str] = {

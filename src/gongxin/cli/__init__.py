@@ -36,6 +36,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", "审计日志 (audit log)"),
     ("applications", "异议与信用修复 (objections and credit repair)"),
     ("complaints", "信用投诉 (credit complaints)"),
+    ("approval", "并联审批 (parallel approval)"),
+    ("trace", "产品溯源 (product traceability)"),
     ("exchange", "共享交换 (data sharing and exchange)"),
     ("opendata", "开放数据 (open data)"),
     ("check", "信用核查 (credit checks)"),
@@ -108,6 +110,7 @@ def _register() -> None:
     from gongxin.cli import agencies as agencies_cli
     from gongxin.cli import alerts as alerts_cli
     from gongxin.cli import analytics as analytics_cli
+    from gongxin.cli import approval as approval_cli
     from gongxin.cli import complaints as complaints_cli
     from gongxin.cli import evaluate as evaluate_cli
     from gongxin.cli import exchange as exchange_cli
@@ -138,6 +141,8 @@ def _register() -> None:
     app.add_typer(audit.app, name="audit")
     app.add_typer(applications.app, name="applications")
     app.add_typer(complaints_cli.app, name="complaints")
+    app.add_typer(approval_cli.app, name="approval")
+    app.add_typer(approval_cli.trace_app, name="trace")
     app.add_typer(exchange_cli.app, name="exchange")
     app.add_typer(opendata_cli.app, name="opendata")
     app.add_typer(workflows_cli.check_app, name="check")

@@ -12,16 +12,19 @@ from rich.table import Table
 
 from gongxin.analytics import evaluation
 from gongxin.analytics.evaluation_model import load_models
+from gongxin.approval.matters import load as load_matters
 from gongxin.cli import common
 from gongxin.clock import local_date
 from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
+from gongxin.demo import approval as demo_approval
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import complaints as demo_complaints
 from gongxin.demo import generate, load
 from gongxin.demo import market_access as demo_market
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo import simulations as demo_simulations
+from gongxin.demo import trace as demo_trace
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
 from gongxin.market import complaint_service
@@ -101,6 +104,11 @@ def demo(
                 engine, catalog, complaint_service.rules(settings), now=moment,
                 base_url=settings.public_base_url, var_dir=settings.var_dir,
             )  # fmt: skip
+            status.update("演示并联审批与产品溯源 (demo approvals and trace chains)…")
+            approvals = demo_approval.run(
+                engine, catalog, load_matters(catalog, settings.approval_matters), now=moment
+            )
+            traced = demo_trace.run(engine, catalog, folder, now=moment)
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
             evaluated = [
@@ -135,6 +143,13 @@ def demo(
             f"“{market.agency}”并记录 {market.queries} 次查询 (demo trust marks and an agency; "
             "see /admin/marks and /admin/agencies)"
         )
+    if approvals:
+        common.out.print(
+            f"已生成 {len(approvals)} 件演示并联审批申请：全部准予、一个部门不予、"
+            "审查中（含逾期）、容缺受理、告知承诺 (demo parallel approvals)"
+        )
+    if traced is not None:
+        common.out.print(f"已导入演示追溯链条 {traced.accepted} 条记录 (demo trace records)")
     for run in evaluated:
         common.out.print(
             f"信用评价 (evaluation) {run.model}: {run.subjects} 个主体 (subjects) "

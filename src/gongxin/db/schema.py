@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gongxin.db import (  # noqa: F401  (imported for their tables)
     accounts_tables,
+    approval_tables,
     audit_tables,
     complaint_tables,
     evaluation_tables,

@@ -101,9 +101,14 @@ PLANS: tuple[Plan, ...] = (
 )  # fmt: skip
 
 
+# Datasets whose demo rows another module writes as connected data (trace chains: demo/trace.py)
+OWN_DEMO = frozenset({"trace_record"})
+
+
 def plans_for(catalog: Catalog) -> list[Plan]:
-    """The plans of the catalog's datasets; a dataset without one gets a generic plan."""
-    known = {p.dataset for p in PLANS}
+    """The plans of the catalog's datasets; a dataset without one gets a generic plan (except
+    those of :data:`OWN_DEMO`)."""
+    known = {p.dataset for p in PLANS} | OWN_DEMO
     chosen = [p for p in PLANS if p.dataset in catalog]
     for spec in catalog.specs():
         if spec.code not in known:

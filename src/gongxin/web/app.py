@@ -27,6 +27,7 @@ from gongxin.web.admin import (
     supervision_pages,
 )
 from gongxin.web.admin import application_pages as application_admin
+from gongxin.web.admin import approval_pages as approval_admin
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
@@ -34,6 +35,7 @@ from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
 from gongxin.web.api import agencies as agencies_api
 from gongxin.web.api import applications as applications_api
+from gongxin.web.api import approval as approval_api
 from gongxin.web.api import catalog as catalog_api
 from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import complaints as complaints_api
@@ -45,6 +47,7 @@ from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
 from gongxin.web.api import simulations as simulations_api
 from gongxin.web.api import supervision as supervision_api
+from gongxin.web.api import trace as trace_api
 from gongxin.web.api import trust_marks as trust_marks_api
 from gongxin.web.api import warning_feed as warning_feed_api
 from gongxin.web.api.errors_doc import ERRORS
@@ -52,6 +55,7 @@ from gongxin.web.body_limit import BodyLimit
 from gongxin.web.headers import SecurityHeaders
 from gongxin.web.portal import (
     application_pages,
+    approval_pages,
     commitment_pages,
     complaint_pages,
     graph_pages,
@@ -59,6 +63,7 @@ from gongxin.web.portal import (
     pages,
     publicity_pages,
     sanction_pages,
+    trace_pages,
     trust_mark_pages,
 )
 from gongxin.web.portal import render as portal_render
@@ -174,6 +179,8 @@ def create_app(settings: Settings) -> FastAPI:
         (trust_mark_admin.router, page), (agencies_api.router, api), (agency_pages.router, page),
         (complaints_api.router, api), (complaint_pages.router, page),
         (complaint_admin.router, page),
+        (approval_api.router, api), (approval_pages.router, page), (approval_admin.router, page),
+        (trace_api.router, api), (trace_pages.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)
