@@ -11,6 +11,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     audit_tables,
     evaluation_tables,
     exchange_tables,
+    monitoring_tables,
     opendata_tables,
     platform_tables,
     report_tables,
