@@ -375,6 +375,12 @@ class Settings(BaseSettings):
         description="异议与信用修复期限规则文件 (YAML replacing the packaged deadlines, same "
         "shape as workflows/data/deadlines.yaml).",
     )
+    monitoring_rules: Path | None = Field(
+        default=None,
+        description="经济运行监测规则文件 (YAML replacing the packaged "
+        "monitoring/data/monitoring.yaml, same shape: exits, horizons, the small-company "
+        "proxy, scorecard weights, each panel's audience).",
+    )
     objection_public_mark: bool = Field(
         default=True,
         description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "
