@@ -22,19 +22,22 @@ from tests.demo.helpers import AS_OF, AS_OF_DATE
 HAND_AS_OF = date(2026, 6, 30)
 NOW = datetime(2026, 6, 30, 10, tzinfo=UTC)
 
-# name: (reg_date, status, exit_date, industry, region, uscc, capital 万元)
+# name: (reg_date, status, exit_date, industry, region, uscc, capital 万元); D exits on its
+# 3rd anniversary
 COHORT: dict[str, tuple[date, str, date | None, str | None, str, str | None, int | None]] = {
     "A": (date(2020, 1, 10), "存续", None, "I6513", "110108", None, None),
     "B": (date(2020, 3, 1), "注销", date(2020, 12, 1), "I6531", "110108", None, None),
     "C": (date(2020, 5, 1), "吊销", date(2022, 8, 1), "F5139", "110105", None, None),
-    "D": (date(2021, 2, 1), "注销", date(2024, 2, 1), "C1819", "110105", None, None),  # on the 3rd anniversary
+    "D": (date(2021, 2, 1), "注销", date(2024, 2, 1), "C1819", "110105", None, None),
     "E": (date(2024, 1, 15), "存续", None, "F5126", "110105", "91110105MA0000001X", 50),
     "F": (date(2025, 12, 1), "存续", None, None, "110105", "91110105MA0000002X", 30),
     "G": (date(2019, 6, 30), "注销", None, "I6513", "110108", None, None),  # exit day unknown
     "H": (date(2020, 2, 29), "存续", None, None, "310115", None, None),  # leap day
-    "I": (date(2023, 6, 30), "撤销", date(2024, 6, 29), "L7251", "110108", "91110108MA0000003X", 10),
+    "I": (date(2023, 6, 30), "撤销", date(2024, 6, 29), "L7251", "110108", "91110108MA0000003X",
+          10),
     "J": (date(2021, 7, 1), "停业", None, "I6513", "110108", None, None),  # dormant, not gone
-    "K": (date(2024, 3, 1), "存续", None, "F5139", "110108", "91110108MA0000004X", 500),  # not small
+    "K": (date(2024, 3, 1), "存续", None, "F5139", "110108", "91110108MA0000004X",
+          500),  # not small: capital above 100
 }  # fmt: skip
 
 

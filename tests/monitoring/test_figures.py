@@ -30,7 +30,9 @@ def _survival(conn: sa.Connection, dimension: str) -> dict[tuple[str, int], tupl
     }
 
 
-def test_survival_at_1_3_and_5_years_matches_the_hand_computed_cohort(hand_store: sa.Engine) -> None:
+def test_survival_at_1_3_and_5_years_matches_the_hand_computed_cohort(
+    hand_store: sa.Engine,
+) -> None:
     service.refresh(hand_store, load_catalog(), rules.load(), as_of=HAND_AS_OF, now=NOW)
     with hand_store.connect() as conn:
         everyone = _survival(conn, "all")

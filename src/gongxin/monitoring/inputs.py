@@ -26,13 +26,24 @@ from gongxin.records.timeliness import timeliness
 SCHEMAS = {
     "departments": pa.schema([("id", pa.int64()), ("name", pa.string())]),
     "submissions": pa.schema(
-        [("department_id", pa.int64()), ("dataset", pa.string()), ("rows", pa.int64()),
-         ("rejected", pa.int64()), ("warnings", pa.int64()), ("received_on", pa.date32())]
-    ),  # fmt: skip
+        [
+            ("department_id", pa.int64()),
+            ("dataset", pa.string()),
+            ("rows", pa.int64()),
+            ("rejected", pa.int64()),
+            ("warnings", pa.int64()),
+            ("received_on", pa.date32()),
+        ]
+    ),
     "applications": pa.schema(
-        [("department_id", pa.int64()), ("received_on", pa.date32()), ("due_on", pa.date32()),
-         ("decided_on", pa.date32()), ("paused_since", pa.date32())]
-    ),  # fmt: skip
+        [
+            ("department_id", pa.int64()),
+            ("received_on", pa.date32()),
+            ("due_on", pa.date32()),
+            ("decided_on", pa.date32()),
+            ("paused_since", pa.date32()),
+        ]
+    ),
     "timeliness": pa.schema(
         [("department", pa.string()), ("judged", pa.int64()), ("on_time", pa.int64())]
     ),
@@ -57,8 +68,8 @@ def take(
 ) -> dict[str, Path]:
     """Write the four tables into ``folder``; returns each one's file."""
     folder.mkdir(parents=True, exist_ok=True)
-    depts = [{"id": i, "name": n} for i, n in conn.execute(sa.select(departments.c.id,
-                                                                     departments.c.name))]  # fmt: skip
+    names = conn.execute(sa.select(departments.c.id, departments.c.name))
+    depts = [{"id": i, "name": n} for i, n in names]
     subs = [
         {"department_id": r.department_id, "dataset": r.dataset, "rows": r.rows,
          "rejected": r.rejected, "warnings": r.warnings, "received_on": _day(r.received_on)}

@@ -43,11 +43,11 @@ def _gone(rules: Rules, prefix: str = "") -> str:
 
 
 def flow_job(rules: Rules) -> Job:
-    kind = {k: [s for s, v in rules.exits.items() if v == k] for k in set(rules.exits.values())}
-
     def count(name: str) -> str:
-        statuses = kind.get(name, [])
-        return f"CASE WHEN reg_status IN ({_texts(statuses)}) THEN 1 ELSE 0 END" if statuses else "0"
+        statuses = [s for s, v in rules.exits.items() if v == name]
+        return (
+            f"CASE WHEN reg_status IN ({_texts(statuses)}) THEN 1 ELSE 0 END" if statuses else "0"
+        )
 
     sql = f"""
         WITH ev AS (
@@ -73,9 +73,11 @@ def flow_job(rules: Rules) -> Job:
         inputs=("subjects",),
         sql=sql,
         schema=pa.schema(
-            [(c, pa.int64()) for c in
-             ("year", "month", "registered", "deregistered", "revoked", "cancelled")]
-        ),  # fmt: skip
+            [
+                (c, pa.int64())
+                for c in ("year", "month", "registered", "deregistered", "revoked", "cancelled")
+            ]
+        ),
         key=("year", "month"),
     )
 
@@ -118,9 +120,15 @@ def survival_job(rules: Rules) -> Job:
         inputs=("subjects",),
         sql=sql,
         schema=pa.schema(
-            [("dimension", pa.string()), ("key", pa.string()), ("horizon", pa.int64()),
-             ("area", pa.string()), ("at_risk", pa.int64()), ("survived", pa.int64())]
-        ),  # fmt: skip
+            [
+                ("dimension", pa.string()),
+                ("key", pa.string()),
+                ("horizon", pa.int64()),
+                ("area", pa.string()),
+                ("at_risk", pa.int64()),
+                ("survived", pa.int64()),
+            ]
+        ),
         key=("dimension", "key", "horizon"),
     )
 

@@ -116,8 +116,7 @@ def rows_of(
         for r in answers["survival"].to_pylist()
     ]  # fmt: skip
     out[monitoring_scorecards] = [
-        {"run_id": run_id, **r, "score": score(rules, r)}
-        for r in answers["scorecards"].to_pylist()
+        {"run_id": run_id, **r, "score": score(rules, r)} for r in answers["scorecards"].to_pylist()
     ]
     return out
 

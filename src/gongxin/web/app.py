@@ -22,6 +22,7 @@ from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
+from gongxin.web.admin import monitoring_pages as monitoring_admin
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
@@ -29,6 +30,7 @@ from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
+from gongxin.web.api import monitoring as monitoring_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
@@ -41,6 +43,7 @@ from gongxin.web.portal import (
     application_pages,
     commitment_pages,
     graph_pages,
+    monitoring_pages,
     opendata_pages,
     pages,
     publicity_pages,
@@ -151,6 +154,8 @@ def create_app(settings: Settings) -> FastAPI:
         (exchange_api.router, api), (sharing_admin.router, page),
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
         (supervision_pages.router, page),
+        (monitoring_api.router, api), (monitoring_pages.router, page),
+        (monitoring_admin.router, page),
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),

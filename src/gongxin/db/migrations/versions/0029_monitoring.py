@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("id", big_id, primary_key=True),
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("engine", sa.String(10), nullable=False),
-        sa.Column(
-            "status", sa.String(10), nullable=False, comment="running | complete | error"
-        ),
+        sa.Column("status", sa.String(10), nullable=False, comment="running | complete | error"),
         sa.Column("started_at", stamp, nullable=False),
         sa.Column("finished_at", stamp, nullable=True),
         sa.Column("rules", json, nullable=False, comment="the monitoring rules as run"),
@@ -61,9 +59,7 @@ def upgrade() -> None:
     op.create_table(
         "monitoring_survival",
         _run_id(),
-        sa.Column(
-            "dimension", sa.String(10), primary_key=True, comment="all | industry | region"
-        ),
+        sa.Column("dimension", sa.String(10), primary_key=True, comment="all | industry | region"),
         sa.Column("key", sa.String(10), primary_key=True, comment="GB/T 4754 门类 or GB/T 2260"),
         sa.Column("horizon", sa.Integer(), primary_key=True, comment="years"),
         sa.Column("label", sa.String(200), nullable=False),
@@ -86,9 +82,7 @@ def upgrade() -> None:
     op.create_table(
         "monitoring_scorecards",
         _run_id(),
-        sa.Column(
-            "department_id", sa.Integer(), sa.ForeignKey("departments.id"), primary_key=True
-        ),
+        sa.Column("department_id", sa.Integer(), sa.ForeignKey("departments.id"), primary_key=True),
         sa.Column("department", sa.String(200), nullable=False),
         sa.Column(
             "judged", sa.Integer(), nullable=False, comment="双公示 records judged for timeliness"
