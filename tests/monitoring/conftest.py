@@ -53,11 +53,13 @@ def _subject(name: str, facts: tuple[Any, ...]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _record(n: int, dataset: str, sid: int, day: date, status: str = "in_force") -> dict[str, Any]:
+def _record(
+    n: int, dataset: str, sid: int, day: date, status: str = "in_force", dept: int = 1
+) -> dict[str, Any]:
     return {
         "dataset": dataset, "dedupe_key": f"k{n}", "content_hash": f"h{n}", "version": 1,
         "subject_id": sid, "event_date": day, "submission_id": "s1", "row_no": n, "data": {},
-        "created_at": NOW, "updated_at": NOW, "department_id": 1, "status": status,
+        "created_at": NOW, "updated_at": NOW, "department_id": dept, "status": status,
     }  # fmt: skip
 
 
@@ -68,18 +70,21 @@ def hand_store(db_url: str) -> Iterator[sa.Engine]:
     engine = make_engine(db_url)
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        conn.execute(departments.insert().values(id=1, name="市市场监督管理局", kind="provider",
-                                                 created_at=NOW))  # fmt: skip
+        dept = conn.execute(
+            departments.insert()
+            .values(name="市市场监督管理局", kind="provider", created_at=NOW)
+            .returning(departments.c.id)
+        ).scalar_one()
         ids = {}
         for name, facts in COHORT.items():
             ids[name] = conn.execute(
                 subjects.insert().values(_subject(name, facts)).returning(subjects.c.id)
             ).scalar_one()
         conn.execute(records.insert(), [
-            _record(1, "penalty", ids["E"], date(2025, 3, 1)),
-            _record(2, "penalty", ids["F"], date(2026, 1, 5), status="withdrawn"),
-            _record(3, "abnormal_list", ids["I"], date(2024, 1, 1)),
-            _record(4, "penalty", ids["K"], date(2025, 1, 1)),
+            _record(1, "penalty", ids["E"], date(2025, 3, 1), dept=dept),
+            _record(2, "penalty", ids["F"], date(2026, 1, 5), status="withdrawn", dept=dept),
+            _record(3, "abnormal_list", ids["I"], date(2024, 1, 1), dept=dept),
+            _record(4, "penalty", ids["K"], date(2025, 1, 1), dept=dept),
         ])  # fmt: skip
     try:
         yield engine
