@@ -121,3 +121,32 @@ def test_department_scorecards_add_up_to_the_store(demo_store: sa.Engine) -> Non
         expected = sum(w * s for w, s in counted) * 100 / sum(w for w, _ in counted)
         assert abs(Decimal(c.score) - expected) <= Decimal("0.005")
     assert any(c.rejected for c in cards)  # the demo's defects are counted against someone
+
+
+def test_the_demo_has_exits_spread_over_the_years_and_falling_survival(
+    demo_store: sa.Engine,
+) -> None:
+    service.refresh(demo_store, load_catalog(), rules.load(), as_of=AS_OF_DATE, now=AS_OF)
+    with demo_store.connect() as conn:
+        exits = (
+            conn.execute(
+                sa.select(monitoring_flow.c.year)
+                .where(monitoring_flow.c.deregistered + monitoring_flow.c.revoked > 0)
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+        founded = (
+            conn.execute(
+                sa.select(monitoring_flow.c.year).where(monitoring_flow.c.registered > 0).distinct()
+            )
+            .scalars()
+            .all()
+        )
+        overall = _survival(conn, "all")
+        cohorts = conn.execute(sa.select(sa.func.sum(monitoring_cohorts.c.founded))).scalar()
+    assert len(founded) >= 15 and len(exits) >= 3  # 120 subjects: a few exits, years apart
+    share = {k: survived / at_risk for (_, k), (survived, at_risk) in overall.items()}
+    assert all(0.5 < v <= 1 for v in share.values()) and min(share.values()) < 1
+    assert cohorts and cohorts > 0

@@ -53,7 +53,10 @@ def _exit(s: Subject, as_of: date) -> date:
     subject's own generator, so the seed's other draws stay as they were."""
     own = random.Random(f"exit:{s.code}:{s.reg_date.isoformat()}")
     years = 0.3 + own.gammavariate(2.4, 1.3)
-    return min(as_of, s.reg_date + timedelta(days=max(30, int(years * 365.25))))
+    day = s.reg_date + timedelta(days=max(30, int(years * 365.25)))
+    if day > as_of:  # a young firm that exited already: some day of its short life
+        day = s.reg_date + timedelta(days=int(own.random() * (as_of - s.reg_date).days))
+    return day
 
 
 def _industry(subject: Subject) -> str | None:

@@ -15,13 +15,20 @@
       grid: { left: 56, right: 16, top: 40, bottom: 64, containLabel: false },
       xAxis: {
         type: "category", data: spec.labels,
-        axisLabel: { rotate: spec.labels.length > 8 ? 40 : 0, fontSize: 11 },
+        axisLabel: {
+          // every group named under a bar chart; a month series thins its own labels
+          interval: spec.kind === "line" ? "auto" : 0,
+          rotate: spec.labels.length > 6 ? 35 : 0, fontSize: 11,
+        },
       },
-      yAxis: { type: "value", name: spec.unit, max: spec.unit === "%" ? 100 : null },
+      yAxis: {
+        type: "value", name: spec.unit, max: spec.unit === "%" ? 100 : null,
+        minInterval: spec.unit === "%" ? 0 : 1,
+      },
       series: spec.series.map(function (s) {
         return {
           name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.values,
-          smooth: spec.kind === "line", showSymbol: false,
+          showSymbol: false,
         };
       }),
     });
