@@ -380,6 +380,12 @@ class Settings(BaseSettings):
         description="并联审批事项文件 (YAML replacing the packaged approval matters and credit "
         "gate, same shape as approval/data/matters.yaml).",
     )
+    monitoring_rules: Path | None = Field(
+        default=None,
+        description="经济运行监测规则文件 (YAML replacing the packaged "
+        "monitoring/data/monitoring.yaml, same shape: exits, horizons, the small-company "
+        "proxy, scorecard weights, each panel's audience).",
+    )
     objection_public_mark: bool = Field(
         default=True,
         description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "

@@ -15,6 +15,7 @@ def test_the_centre_admin_reads_the_runs(office: Office) -> None:
     assert "变更订阅到期处理" in page.text and "timeliness-cache" in page.text
     assert page.text.count("成功 ok") == len(registry.jobs())
     assert "邮件发送" in page.text and "异议与信用修复期限提醒" in page.text
+    assert "经济运行监测数据刷新" in page.text
     for other in ("boss", "clerk", "eye"):
         office.login(other)
         assert office.client.get("/admin/jobs").status_code == 403

@@ -184,6 +184,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     # back office: the scheduled jobs' runs (gongxin.web.admin.job_pages), the centre's admins
     ("GET", "/admin/jobs"): CENTRE,
     ("GET", "/admin/evaluation"): CENTRE,
+    # 经济运行监测: the public panels for anyone, every panel for the centre
+    ("GET", "/api/v1/monitoring"): PUBLIC,
+    ("GET", "/api/v1/monitoring/centre"): CENTRE,
+    ("GET", "/monitoring"): PUBLIC,
+    ("GET", "/monitoring/{code}.csv"): PUBLIC,
+    ("GET", "/admin/monitoring"): CENTRE,
+    ("GET", "/admin/monitoring/{code}.csv"): CENTRE,
     ("GET", "/admin/warnings"): CENTRE,
     ("GET", "/admin/warnings/{warning_id}"): CENTRE,
     ("POST", "/admin/warnings/{warning_id}"): CENTRE,

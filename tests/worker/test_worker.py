@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from gongxin.audit import anchor
 from gongxin.db import report_cache
 from gongxin.db.evaluation_tables import evaluation_runs
+from gongxin.db.monitoring_tables import monitoring_runs
 from gongxin.db.platform_tables import calendar_days, job_runs
 from gongxin.identity import departments
 from gongxin.records.timeliness import cache_key
@@ -54,6 +55,11 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
     assert by_job["supervision-linkage"].counts == {"considered": 0, "linked": 0, "review": 0}
     assert by_job["supervision-warnings"].counts["new"] == 0
     assert by_job["agency-log-purge"].counts == {"deleted": 0}  # no agency has queried
+    # the monitoring figures: one complete run, the penalty's department scored
+    monitored = by_job["monitoring"].counts
+    assert monitored["run"] >= 1 and monitored["scorecards"] == 1
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(monitoring_runs.c.status)).scalars().all() == ["complete"]
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
         # the page's default period is in the cache for the day
@@ -68,6 +74,7 @@ def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> Non
     intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "agency-log-purge": 0}
     intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0, "complaint-deadlines": 0}
     intervals |= {"supervision-linkage": 0, "supervision-warnings": 0}
+    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "monitoring": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off

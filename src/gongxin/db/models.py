@@ -127,6 +127,7 @@ subjects = sa.Table(
     sa.Column("term_end", sa.Date, nullable=True, comment="营业期限至"),
     sa.Column("industry_code", sa.String(5), nullable=True, comment="GB/T 4754"),
     sa.Column("region_code", sa.String(6), nullable=True, comment="GB/T 2260"),
+    sa.Column("exit_date", sa.Date, nullable=True, comment="注销、吊销或撤销日期"),
     sa.Column(
         "legal_rep_key", sa.String(40), nullable=True, index=True, comment="法定代表人证件 HMAC"
     ),

@@ -14,6 +14,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     evaluation_tables,
     exchange_tables,
     market_access_tables,
+    monitoring_tables,
     opendata_tables,
     platform_tables,
     report_tables,

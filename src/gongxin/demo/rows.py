@@ -130,6 +130,7 @@ def _details(s: Subject) -> Row:
         return {}
     return {
         "DJ_DJZT": d.status,
+        "DJ_ZXRQ": d.exit_date,
         "DJ_DJJG": d.authority,
         "DJ_YYQXZ": d.term_end,
         "DJ_HYDM": d.industry,

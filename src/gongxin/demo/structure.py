@@ -44,6 +44,19 @@ INDUSTRY_CODES = {
 }
 ANOMALY_WORD, ANOMALY_CELL, ANOMALY_PEERS = "服装", 6, 10
 STATUSES = (("存续", 0.86), ("在业", 0.92), ("吊销", 0.96), ("注销", 1.0))
+EXITED = ("吊销", "注销")
+
+
+def _exit(s: Subject, as_of: date) -> date:
+    """The day an exited firm left: its age at exit drawn with the hazard of the SAIC survival
+    report (low in year 1, highest in year 3, long tail), never after ``as_of``. Drawn from the
+    subject's own generator, so the seed's other draws stay as they were."""
+    own = random.Random(f"exit:{s.code}:{s.reg_date.isoformat()}")
+    years = 0.3 + own.gammavariate(2.4, 1.3)
+    day = s.reg_date + timedelta(days=max(30, int(years * 365.25)))
+    if day > as_of:  # a young firm that exited already: some day of its short life
+        day = s.reg_date + timedelta(days=int(own.random() * (as_of - s.reg_date).days))
+    return day
 
 
 def _industry(subject: Subject) -> str | None:
@@ -89,7 +102,7 @@ def structure(rng: random.Random, registered: list[Subject], as_of: date) -> lis
     for i, s in enumerate(out):
         details = _details(rng, s, shells.get(i), out, as_of)
         if i in cell or i in peers:  # in business, so that they count
-            details = replace(details, status="存续", planted=i in cell)
+            details = replace(details, status="存续", planted=i in cell, exit_date=None)
         made.append(replace(s, details=details))
     return made
 
@@ -157,6 +170,7 @@ def _details(
         changes.append(f"{max(day, s.reg_date).isoformat()}|{item}|{before}|{after}")
     return Details(
         status=status,
+        exit_date=_exit(s, as_of) if status in EXITED else None,
         authority=f"{s.region.city}{s.region.district}市场监督管理局",
         term_end=term,
         industry=_industry(s),

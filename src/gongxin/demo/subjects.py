@@ -44,6 +44,7 @@ class Details:
     investors: str
     changes: str
     planted: bool = False  # in the planted penalty-rate anomaly: given a recent penalty
+    exit_date: date | None = None  # 注销 or 吊销: the day it exited (``structure._exit``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ _COLUMNS = (
     "term_end",
     "industry_code",
     "region_code",
+    "exit_date",
     "legal_rep_key",
     "phone",
     "email",
@@ -54,6 +55,7 @@ _HINTS = {
     "term_end": ("营业期限至",),
     "industry_code": ("行业代码",),
     "region_code": ("行政区划代码",),
+    "exit_date": ("注销（吊销、撤销）日期", "注销日期"),
     "legal_rep_key": ("法定代表人证件号码",),
     "phone": ("联系电话",),
     "email": ("电子邮箱",),
@@ -80,6 +82,7 @@ class RegistrationRoles:
     term_end: str | None = None
     industry_code: str | None = None
     region_code: str | None = None
+    exit_date: str | None = None
     legal_rep_key: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -132,6 +135,7 @@ def _row_values(roles: RegistrationRoles, data: dict[str, Any]) -> dict[str, Any
         "term_end": get(roles.term_end),
         "industry_code": get(roles.industry_code),
         "region_code": get(roles.region_code),
+        "exit_date": get(roles.exit_date),
         "legal_rep_key": get(roles.legal_rep_key),
         "phone": get(roles.phone),
         "email": get(roles.email),
@@ -158,7 +162,7 @@ def _party_filing(roles: RegistrationRoles, sid: int, data: dict[str, Any]) -> p
 def _typed(row: dict[str, Any]) -> dict[str, Any]:
     """Column values as SQLAlchemy binds them (dates and decimals as objects)."""
     typed = dict(row)
-    for column in ("reg_date", "term_end"):
+    for column in ("reg_date", "term_end", "exit_date"):
         if typed[column]:
             typed[column] = date.fromisoformat(typed[column])
     if typed["capital"] is not None:

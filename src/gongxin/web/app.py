@@ -31,6 +31,7 @@ from gongxin.web.admin import approval_pages as approval_admin
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
+from gongxin.web.admin import monitoring_pages as monitoring_admin
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
 from gongxin.web.api import agencies as agencies_api
@@ -42,6 +43,7 @@ from gongxin.web.api import complaints as complaints_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
+from gongxin.web.api import monitoring as monitoring_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
@@ -59,6 +61,7 @@ from gongxin.web.portal import (
     commitment_pages,
     complaint_pages,
     graph_pages,
+    monitoring_pages,
     opendata_pages,
     pages,
     publicity_pages,
@@ -172,6 +175,9 @@ def create_app(settings: Settings) -> FastAPI:
         (audit_pages.router, page), (job_pages.router, page), (evaluation_pages.router, page),
         (supervision_pages.router, page), (simulation_pages.router, page),
         (simulations_api.router, api),
+        (supervision_pages.router, page),
+        (monitoring_api.router, api), (monitoring_pages.router, page),
+        (monitoring_admin.router, page),
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),

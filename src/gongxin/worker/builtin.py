@@ -133,3 +133,17 @@ def agency_log_purge(engine: sa.Engine, settings: Settings, now: datetime) -> di
     with engine.begin() as conn:
         deleted = agency_statements.purge(conn, years=settings.agency_log_years, now=now)
     return {"deleted": deleted}
+
+
+def monitoring(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Refresh the monitoring dashboards' figures on the analytics engine (one transaction
+    writes them, so a failed run leaves the previous figures on the dashboards)."""
+    from gongxin.monitoring import rules, service
+
+    summary = service.refresh(
+        engine, get_catalog(settings.catalog_dir), rules.load(settings.monitoring_rules),
+        as_of=local_date(now), now=now, go_live=settings.go_live_date,
+        engine=settings.analytics_engine, master=settings.spark_master,
+    )  # fmt: skip
+    return {"run": summary.run_id} | {k.removeprefix("monitoring_"): v
+                                      for k, v in summary.rows.items()}  # fmt: skip

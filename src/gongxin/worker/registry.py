@@ -98,5 +98,7 @@ def _register_builtin() -> None:
                  24 * 60, builtin.supervision_warnings))  # fmt: skip
     register(Job("agency-log-purge", "征信查询日志清理 (purge agency query logs past retention)",
                  24 * 60, builtin.agency_log_purge))  # fmt: skip
+    register(Job("monitoring", "经济运行监测数据刷新 (monitoring dashboards' figures)", 24 * 60,
+                 builtin.monitoring))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).
