@@ -13,6 +13,7 @@ as Python objects per subject, and the grade sentence is built in SQL, in the wo
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -29,33 +30,23 @@ BATCH = 50_000
 
 
 def batches(schema: pa.Schema, rows: Iterable[Sequence[Any]]) -> Iterator[pa.RecordBatch]:
-    """``rows`` (tuples in ``schema``'s order) as Arrow batches: each batch of tuples turned
-    into columns at once (``zip``), never a Python step per value."""
-    chunk: list[Sequence[Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= BATCH:
-            yield _batch(schema, chunk)
-            chunk = []
-    if chunk:
+    """``rows`` (tuples in ``schema``'s order) as Arrow batches of up to BATCH rows."""
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, BATCH)):
         yield _batch(schema, chunk)
 
 
 def _batch(schema: pa.Schema, chunk: Sequence[Sequence[Any]], **constant: Any) -> pa.RecordBatch:
-    cols = dict(
-        zip(
-            (f.name for f in schema if f.name not in constant),
-            zip(*chunk, strict=True),
-            strict=True,
-        )
-    )
-    return pa.record_batch(
-        [
-            pa.array(cols[f.name] if f.name in cols else [constant[f.name]] * len(chunk), f.type)
-            for f in schema
-        ],
-        schema=schema,
-    )
+    """One batch of tuples as Arrow columns, each column taken from every tuple at once
+    (``map``/``itemgetter``: no Python step per value); ``constant`` fills whole columns."""
+    picked = iter(range(len(schema)))
+    columns = []
+    for f in schema:
+        if f.name in constant:
+            columns.append(pa.array([constant[f.name]] * len(chunk), f.type))
+        else:
+            columns.append(pa.array(list(map(operator.itemgetter(next(picked)), chunk)), f.type))
+    return pa.record_batch(columns, schema=schema)
 
 
 def arrow_table(
