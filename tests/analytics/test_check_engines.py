@@ -128,3 +128,27 @@ def test_without_grade_models_the_bulk_check_says_no_grade(
     assert said == [c for c in codes if c in evaluated] and said
     for a, b in zip(plain, graded, strict=True):  # the grade only adds its sentence
         assert b["explanation"].startswith(a["explanation"])
+
+
+def test_the_registry_read_whole_or_looked_up_gives_the_same_answers(
+    store: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file reads the registry's names and grades whole, a small one looks its codes
+    up: the answers are the same, names and grades included."""
+    from gongxin.sanctions import bulk_lookup
+
+    evaluation.evaluate(
+        store,
+        evaluation_model.get_model("shandong_1000", load_catalog()),
+        as_of=AS_OF_DATE,
+        now=AS_OF,
+    )
+    source = tmp_path / "codes.csv"
+    source.write_text("\n".join(_items(store)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(bulk_lookup, "SCAN_RATIO", 10**9)  # always read whole
+    scanned = _bulk(store, source, DuckDBEngine(), ["shandong_1000"])
+    monkeypatch.setattr(bulk_lookup, "SCAN_RATIO", 0)  # always look up
+    looked_up = _bulk(store, source, DuckDBEngine(), ["shandong_1000"])
+    assert scanned == looked_up
+    assert sum(1 for r in scanned if "信用评价等级为" in (r["explanation"] or "")) > 0
+    assert sum(1 for r in scanned if r["subject_name"] and r["hits_json"] is None) > 0

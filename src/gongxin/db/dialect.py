@@ -300,3 +300,20 @@ def driver_rows(
         return list(cur.fetchall())
     finally:
         cur.close()
+
+
+def driver_batches(
+    conn: sa.Connection, sql: str, params: Sequence[Any] = (), size: int = 50_000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of raw ``sql`` like :func:`driver_rows`, in batches of ``size``: a scan of a
+    whole table read at the driver's pace, never all held at once."""
+    dbapi = conn.connection.driver_connection
+    if dbapi is None:  # pragma: no cover - a closed connection
+        raise RuntimeError("connection is closed")
+    cur = dbapi.cursor()
+    try:
+        cur.execute(sql, tuple(params))
+        while chunk := cur.fetchmany(size):
+            yield list(chunk)
+    finally:
+        cur.close()

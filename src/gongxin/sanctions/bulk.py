@@ -2,22 +2,22 @@
 
 The single check (``sanctions.check``) looks each subject up through the store's indexes; a
 file of a million codes is instead joined, as sets, against the entries that apply on the date
-(``sanctions.snapshot``, cached per store state) and the measures of the scene. ``prepare``
-reads the file (``bulk_input``: USCCs validated in SQL; anything else — other codes, names,
-malformed items — goes through ``sanctions.match`` in Python, one by one), names the subjects
-from the registry as the single check does, looks up their current grades, and writes five
-Parquet tables; the job (``check_job``, one SQL definition) joins them on the engine asked for
-and writes the results, with their explanations, as Parquet files. ``BulkCheck`` reads those
-back (ordered by position) for the result file and the log, in batches: nothing is held per
-subject in Python.
+(``sanctions.snapshot``, cached per store state) and the measures of the scene. The inputs are
+built as columns: the file read into one Arrow column and its USCCs validated all at once
+(``bulk_input``; anything else — other codes, names, malformed items — goes through
+``sanctions.match`` in Python, one by one), the registered names and current grades of its
+codes looked up or scanned in batches (``bulk_lookup``). The job (``check_job``, one SQL
+definition) joins them: on DuckDB in the snapshot's own database, where the results are a view
+computed as the result file or the log reads them (nothing is written twice, nothing held per
+subject in Python); on Spark over the same tables written as Parquet, its answer read back from
+the Parquet files it writes.
 """
 
 from __future__ import annotations
 
-import csv
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,20 +26,19 @@ from typing import Any
 
 import duckdb
 import orjson
+import pyarrow as pa
 import sqlalchemy as sa
 
 from gongxin import formulas
 from gongxin.analytics import engines, jobs
 from gongxin.catalog.registry import Catalog
-from gongxin.db import dialect
-from gongxin.sanctions import scenes
+from gongxin.sanctions import bulk_lookup, scenes
 from gongxin.sanctions.bulk_input import load_queries
 from gongxin.sanctions.check_job import check_job
 from gongxin.sanctions.lists import list_types
 from gongxin.sanctions.match import Item, read, resolve
 from gongxin.sanctions.memoranda import Book
 from gongxin.sanctions.snapshot import Snapshot
-from gongxin.subjects.grades import current_grades, grade_sentence, grades_by_code
 
 OUT_COLUMNS = (
     "position", "query", "match", "confidence", "subject_code", "subject_name", "lists",
@@ -105,39 +104,21 @@ class BulkCheck:
         self.close()
 
 
-def _csv_table(
-    db: duckdb.DuckDBPyConnection,
-    path: Path,
-    table: str,
-    columns: dict[str, str],
-    rows: Iterable[Sequence[Any]],
-) -> None:
-    """Temporary table ``table`` (``columns``: name → DuckDB type) of ``rows``, handed to
-    DuckDB as the CSV file ``path``, its fastest way in."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    types = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
-    db.execute(
-        f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
-        f"columns={{{types}}})"
-    )
+SLOW = pa.schema(
+    [("pos", pa.int64()), ("code", pa.string()), ("match", pa.string()),
+     ("confidence", pa.float64()), ("subject_code", pa.string()), ("subject_name", pa.string()),
+     ("error", pa.string()), ("subject_id", pa.int64())]
+)  # fmt: skip
 
 
-_SLOW_COLUMNS = {
-    "pos": "BIGINT", "code": "VARCHAR", "match": "VARCHAR", "confidence": "DOUBLE",
-    "subject_code": "VARCHAR", "subject_name": "VARCHAR", "error": "VARCHAR",
-    "subject_id": "BIGINT",
-}  # fmt: skip
-
-
-def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path) -> None:
+def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
     """Items that are not USCCs in machine form: read and resolved in Python (``match``)."""
     rows = db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
     items = [read(int(pos), query) for pos, query in rows]
     resolve(conn, items)
-    _csv_table(db, folder / "slow.csv", "slow", _SLOW_COLUMNS, (_slow_row(it) for it in items))
+    bulk_lookup.arrow_table(
+        db, "slow", SLOW, bulk_lookup.batches(SLOW, (_slow_row(it) for it in items))
+    )
 
 
 def _slow_row(it: Item) -> tuple[Any, ...]:
@@ -157,7 +138,7 @@ def _slow_row(it: Item) -> tuple[Any, ...]:
 
 def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene: str) -> None:
     db.execute(
-        "CREATE TEMP TABLE m"
+        "CREATE TEMP TABLE measures"
         " (seq INTEGER, list_type VARCHAR, id VARCHAR, kind VARCHAR, text VARCHAR, json VARCHAR)"
     )
     rows: list[tuple[int, str, str, str, str, str]] = []
@@ -166,50 +147,45 @@ def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene
             d = x.to_dict() | {"scene": scenes.by_code(scene).name}
             rows.append((len(rows), lt.code, x.id, x.kind, x.text, orjson.dumps(d).decode()))
     if rows:
-        db.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
-def _names(
-    db: duckdb.DuckDBPyConnection, conn: sa.Connection, folder: Path, codes: list[str]
-) -> None:
-    """Table ``nm(code, name)``: the registered names of the valid USCCs ``codes``, looked up
-    in the store like the single check does (one query per chunk of the distinct codes)."""
-
-    def first_names() -> Iterator[tuple[str, str]]:
-        seen: set[str] = set()
-        for code, name in dialect.select_in(conn, "subjects", "uscc", ("name",), codes):
-            if code not in seen:
-                seen.add(code)
-                yield code, name
-
-    _csv_table(
-        db, folder / "names.csv", "nm", {"code": "VARCHAR", "name": "VARCHAR"}, first_names()
-    )
+# one row per item of the file: how it matched, the code it answers to, its registered name
+QUERIES = """
+    SELECT q.pos AS position, q.query,
+           CASE WHEN q.code IS NOT NULL THEN 'code' ELSE s.match END AS match,
+           CAST(CASE WHEN q.code IS NOT NULL THEN 1.0 ELSE s.confidence END AS DOUBLE)
+               AS confidence,
+           coalesce(q.code, s.code) AS key,
+           CASE WHEN s.error IS NULL THEN coalesce(q.code, s.subject_code) END AS subject_code,
+           CASE WHEN s.error IS NULL THEN coalesce(s.subject_name, nm.name) END AS subject_name,
+           s.error,
+           CAST(json_extract_string(s.error, '$.message') AS VARCHAR) AS error_message
+    FROM q LEFT JOIN slow AS s ON s.pos = q.pos LEFT JOIN nm ON nm.code = q.code
+"""
 
 
-def _grades(
+def _inputs(
     db: duckdb.DuckDBPyConnection,
     conn: sa.Connection,
+    catalog: Catalog,
+    source: Path,
+    *,
+    scene: scenes.Scene,
+    book: Book,
     folder: Path,
-    codes: list[str],
-    models: Sequence[str],
-) -> Path:
-    """``grades.parquet`` (subject_code, sentence): the current grade of each registered
-    subject of the file (``codes``, the valid USCCs, and the subjects the slow path found) in
-    each grade model of ``models``, as the single check words it."""
-    sentences: dict[str, str] = {}
-    if models:
-        for code, graded in grades_by_code(conn, codes, models).items():
-            sentences[code] = grade_sentence(graded)
-        slow = dict(db.execute(
-            "SELECT subject_id, subject_code FROM slow"
-            " WHERE subject_id IS NOT NULL AND error IS NULL"
-        ).fetchall())  # fmt: skip
-        for sid, graded in current_grades(conn, list(slow), models).items():
-            sentences.setdefault(slow[sid], grade_sentence(graded))
-    columns = {"subject_code": "VARCHAR", "sentence": "VARCHAR"}
-    _csv_table(db, folder / "grades.csv", "g", columns, sentences.items())
-    return _export(db, "SELECT * FROM g", folder / "grades.parquet")
+    grade_models: Sequence[str],
+) -> None:
+    """The job's inputs (``check_job.INPUTS``) as tables of ``db``, a cursor of the snapshot's
+    database: ``queries`` (a view over the file's Arrow column and the lookups), ``measures``
+    and ``grades`` made here, ``keys`` and ``entries`` the snapshot's own."""
+    load_queries(db, source, folder)
+    _slow(db, conn)
+    scan = bulk_lookup.scan_registry(conn, db)
+    bulk_lookup.names(db, conn, scan)
+    _measures(db, catalog, book, scene.code)
+    bulk_lookup.grades(db, conn, grade_models, scan)
+    db.execute(f"CREATE TEMP VIEW queries AS {QUERIES}")
 
 
 def _export(db: duckdb.DuckDBPyConnection, select: str, path: Path) -> Path:
@@ -228,43 +204,69 @@ def prepare(
     folder: Path,
     grade_models: Sequence[str] = (),
 ) -> dict[str, Path]:
-    """The job's input tables (``check_job.INPUTS``) as Parquet files in ``folder``."""
+    """The job's input tables (``check_job.INPUTS``) as Parquet files in ``folder``, for an
+    engine that reads files (Spark)."""
     db = snapshot.db.cursor()  # its own connection: the temporary tables are this run's
     try:
-        load_queries(db, source, folder)
-        codes = [c for (c,) in db.execute(
-            "SELECT DISTINCT code FROM q WHERE code IS NOT NULL"
-        ).fetchall()]  # fmt: skip
-        _slow(db, conn, folder)
-        _names(db, conn, folder, codes)
-        _measures(db, catalog, book, scene.code)
-        queries = """
-            SELECT q.pos AS position, q.query,
-                   CASE WHEN q.code IS NOT NULL THEN 'code' ELSE s.match END AS match,
-                   CAST(CASE WHEN q.code IS NOT NULL THEN 1.0 ELSE s.confidence END AS DOUBLE)
-                       AS confidence,
-                   coalesce(q.code, s.code) AS key,
-                   CASE WHEN s.error IS NULL THEN coalesce(q.code, s.subject_code) END
-                       AS subject_code,
-                   CASE WHEN s.error IS NULL THEN coalesce(s.subject_name, nm.name) END
-                       AS subject_name,
-                   s.error,
-                   CAST(json_extract_string(s.error, '$.message') AS VARCHAR) AS error_message
-            FROM q LEFT JOIN slow AS s ON s.pos = q.pos LEFT JOIN nm ON nm.code = q.code
-        """
+        _inputs(
+            db, conn, catalog, source, scene=scene, book=book, folder=folder,
+            grade_models=grade_models,
+        )  # fmt: skip
         return {
-            "queries": _export(db, queries, folder / "queries.parquet"),
+            "queries": _export(db, "SELECT * FROM queries", folder / "queries.parquet"),
             "keys": _export(db, "SELECT key, via, entry FROM keys", folder / "keys.parquet"),
             "entries": _export(
                 db,
                 "SELECT entry, list_type, list_name, subject_name, listed_text, json FROM entries",
                 folder / "entries.parquet",
             ),
-            "measures": _export(db, "SELECT * FROM m", folder / "measures.parquet"),
-            "grades": _grades(db, conn, folder, codes, grade_models),
+            "measures": _export(db, "SELECT * FROM measures", folder / "measures.parquet"),
+            "grades": _export(db, "SELECT * FROM grades", folder / "grades.parquet"),
         }
     finally:
         db.close()
+
+
+def _counts(db: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    ((subjects, hits, errors),) = db.execute(
+        "SELECT count(*), count(hits_json), count(error) FROM out"
+    ).fetchall()
+    return int(subjects), int(hits), int(errors)
+
+
+def _in_duckdb(
+    conn: sa.Connection,
+    catalog: Catalog,
+    source: Path,
+    *,
+    scene: scenes.Scene,
+    snapshot: Snapshot,
+    book: Book,
+    folder: Path,
+    grade_models: Sequence[str],
+    threads: int | None,
+) -> BulkCheck:
+    """The job on DuckDB, in the snapshot's database: its inputs are temporary tables of this
+    run's cursor, its answer the view ``out``, computed as it is read."""
+    db = snapshot.db.cursor()  # its own connection: the temporary tables are this run's
+    try:
+        if threads:
+            db.execute(f"SET threads = {int(threads)}")
+        _inputs(
+            db, conn, catalog, source, scene=scene, book=book, folder=folder,
+            grade_models=grade_models,
+        )  # fmt: skip
+        job = check_job(scene, snapshot.as_of)
+        columns = ", ".join(job.schema.names)
+        db.execute(
+            f"CREATE TEMP VIEW out AS SELECT {columns} FROM ({job.statement(snapshot.as_of)})"
+            " AS answer"
+        )
+        subjects, hits, errors = _counts(db)
+    except BaseException:
+        db.close()
+        raise
+    return BulkCheck(db, folder, scene, snapshot.as_of, subjects, hits, errors)
 
 
 def run(
@@ -283,26 +285,26 @@ def run(
     ``engine`` (DuckDB when not given); with ``grade_models``, a registered subject's current
     grades end its explanation, as in the single check."""
     folder = Path(tempfile.mkdtemp(prefix="gongxin-bulk-"))
-    runner = engine or engines.DuckDBEngine(threads=threads)
     try:
+        if engine is None or isinstance(engine, engines.DuckDBEngine):
+            return _in_duckdb(
+                conn, catalog, source, scene=scene, snapshot=snapshot, book=book,
+                folder=folder, grade_models=grade_models,
+                threads=threads or (engine.threads if engine else None),
+            )  # fmt: skip
         tables = prepare(
             conn, catalog, source, scene=scene, snapshot=snapshot, book=book, folder=folder,
             grade_models=grade_models,
         )  # fmt: skip
         job = check_job(scene, snapshot.as_of)
-        out = jobs.export(job, tables, runner, snapshot.as_of, folder / "out")
+        out = jobs.export(job, tables, engine, snapshot.as_of, folder / "out")
         db = duckdb.connect()
         db.execute("SET enable_progress_bar = false")
         db.execute(
             f"CREATE VIEW out AS SELECT * FROM read_parquet({_q(engines.parquet_files(out))})"
         )
-        subjects, hits, errors = db.execute(
-            "SELECT count(*), count(hits_json), count(error) FROM out"
-        ).fetchone() or (0, 0, 0)
+        subjects, hits, errors = _counts(db)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    finally:
-        if engine is None:
-            runner.close()
     return BulkCheck(db, folder, scene, snapshot.as_of, subjects, hits, errors)

@@ -6,7 +6,7 @@ counted, not shown (the record list goes through the visibility gate)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -139,7 +139,7 @@ def _grade_of(run: sa.Row[Any], labels: dict[str, str], score: Any, grade: str) 
     }  # fmt: skip
 
 
-def _grade_runs(conn: sa.Connection, models: Sequence[str]) -> list[sa.Row[Any]]:
+def grade_runs(conn: sa.Connection, models: Sequence[str]) -> list[sa.Row[Any]]:
     """The current run of each *grade* model of ``models`` (risk classes are never used
     outside supervision: 不惩戒)."""
     return [run for run in _current_runs(conn, models) if run.kind == "grade"]
@@ -153,7 +153,7 @@ def current_grades(
     ``run_id, subject_id``)."""
     found: dict[int, list[dict[str, Any]]] = {}
     ids = sorted(set(subject_ids))
-    for run in _grade_runs(conn, models):
+    for run in grade_runs(conn, models):
         labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
         for start in range(0, len(ids), 500):
             for subject_id, score, grade in conn.execute(
@@ -170,26 +170,28 @@ def current_grades(
     return found
 
 
-def grades_by_code(
-    conn: sa.Connection, codes: Sequence[str], models: Sequence[str]
-) -> dict[str, list[dict[str, Any]]]:
-    """``current_grades`` for subjects named by their 统一社会信用代码 (the bulk check's
-    codes): per run, the codes' subjects joined to its results, by the indexed ``uscc``."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for run in _grade_runs(conn, models):
-        labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
-        rows = dialect.select_in(
-            conn,
-            "subjects JOIN evaluation_results ON evaluation_results.subject_id = subjects.id",
-            "subjects.uscc",
-            ("evaluation_results.score", "evaluation_results.grade"),
-            codes,
-            where=f"evaluation_results.run_id = {dialect.mark(conn)}",
-            params=(run.id,),
-        )
-        for code, score, grade in rows:
-            found.setdefault(code, []).append(_grade_of(run, labels, score, grade))
-    return found
+def graded_codes(
+    conn: sa.Connection, run_id: int, codes: Sequence[str] | None, batch: int = 50_000
+) -> Iterator[Sequence[tuple[Any, ...]]]:
+    """``(uscc, grade)`` of the subjects the run ``run_id`` graded, in batches, for the bulk
+    check: those of ``codes`` through the indexed ``uscc`` (a chunk of codes per query), or
+    with ``None`` every graded subject that has a code, in one scan (for a file of codes as
+    large as the registry)."""
+    table = "subjects JOIN evaluation_results ON evaluation_results.subject_id = subjects.id"
+    where = f"evaluation_results.run_id = {dialect.mark(conn)}"
+    if codes is not None:
+        yield dialect.select_in(
+            conn, table, "subjects.uscc", ("evaluation_results.grade",), codes, where=where,
+            params=(run_id,),
+        )  # fmt: skip
+        return
+    yield from dialect.driver_batches(
+        conn,
+        f"SELECT subjects.uscc, evaluation_results.grade FROM {table}"
+        f" WHERE {where} AND subjects.uscc IS NOT NULL",
+        (run_id,),
+        batch,
+    )
 
 
 def grade_sentence(grades: Sequence[dict[str, Any]]) -> str:
