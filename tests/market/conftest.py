@@ -1,0 +1,3 @@
+from tests.market.rating_helpers import rating
+
+__all__ = ["rating"]
