@@ -377,8 +377,8 @@ class Settings(BaseSettings):
     )
     evaluation_rules: Path | None = Field(
         default=None,
-        description="行业信用评价规则文件 (YAML replacing the packaged grades, 公示 days, validity, "
-        "annual reviews and revoking lists, same shape as market/data/evaluation.yaml).",
+        description="行业信用评价规则文件 (YAML replacing the packaged grades, 公示 days, "
+        "validity, annual reviews and revoking lists, same shape as market/data/evaluation.yaml).",
     )
     objection_public_mark: bool = Field(
         default=True,

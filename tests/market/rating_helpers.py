@@ -47,8 +47,9 @@ class Rating:
     def round(self, *, year: int = 2026, days: int | None = None, kind: str | None = None) -> int:
         with self.engine.begin() as conn:
             return evaluation_round.create_round(
-                conn, rules(), evaluator_id=self.evaluator.id, year=year, title="2026年度行业信用评价",
-                actor=self.clerk, now=noon(START), publicity_days=days, publicity_day_kind=kind,
+                conn, rules(), evaluator_id=self.evaluator.id, year=year,
+                title=f"{year}年度行业信用评价", actor=self.clerk, now=noon(START),
+                publicity_days=days, publicity_day_kind=kind,
             )  # fmt: skip
 
     def apply(self, round_id: int, n: int, grade: str | None = "AA") -> tuple[int, str]:
@@ -61,7 +62,9 @@ class Rating:
                 now=noon(START),
             )  # fmt: skip
             if grade:
-                evaluation_round.grade(conn, rules(), entry, grade, actor=self.clerk, now=noon(START))
+                evaluation_round.grade(
+                    conn, rules(), entry, grade, actor=self.clerk, now=noon(START)
+                )
         return entry, code
 
     def start(self, round_id: int, on: date = START) -> date:

@@ -43,10 +43,9 @@ def test_grades_carry_the_codes_of_the_nine_grade_scale(rating: Rating) -> None:
     with pytest.raises(InvalidInput, match="信用等级“AAAA”无效") as caught:
         rating.apply(rid, 20, "AAAA")
     assert caught.value.details["rule"] == "grade_scale"
-    with pytest.raises(InvalidInput, match="统一社会信用代码"):
-        with rating.engine.begin() as conn:
-            evaluation_round.apply(conn, rid, company="某某公司", code="91110000XXXXXXXXXX",
-                                   materials=[], actor=rating.clerk, now=noon(START))  # fmt: skip
+    with pytest.raises(InvalidInput, match="统一社会信用代码"), rating.engine.begin() as conn:
+        evaluation_round.apply(conn, rid, company="某某公司", code="91110000XXXXXXXXXX",
+                               materials=[], actor=rating.clerk, now=noon(START))  # fmt: skip
 
 
 def test_publicity_lasts_ten_calendar_days_then_the_results_stand(rating: Rating) -> None:
@@ -147,7 +146,12 @@ def test_certificate_numbers_follow_the_scheme() -> None:
     r = rules()
     assert certificate.number(2007, "001", "011", 35) == "200700101100035"  # the source's example
     parts = certificate.parse("200700101100035", r)
-    assert (parts.year, parts.association, parts.grade_code, parts.serial) == (2007, "001", "011", 35)
+    assert (parts.year, parts.association, parts.grade_code, parts.serial) == (
+        2007,
+        "001",
+        "011",
+        35,
+    )
     with pytest.raises(InvalidInput, match="15 位数字"):
         certificate.parse("20070010110003", r)
     with pytest.raises(InvalidInput, match="等级代码 999"):

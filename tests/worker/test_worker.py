@@ -53,6 +53,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
     # the penalty links by its code; nothing waits for the linkage model, nothing is warned of
     assert by_job["supervision-linkage"].counts == {"considered": 0, "linked": 0, "review": 0}
     assert by_job["supervision-warnings"].counts["new"] == 0
+    assert by_job["rating-revocations"].counts == {"revoked": 0}  # nothing rated
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
         # the page's default period is in the cache for the day
@@ -64,7 +65,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
     intervals = {"exchange-sweep": 0, "calendar-sync": 0, "audit-anchor": 0, "timeliness-cache": 30}
     intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0}
-    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0}
+    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "rating-revocations": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off

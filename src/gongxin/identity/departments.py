@@ -25,7 +25,7 @@ KIND_NAMES = {
     "provider": "数据提供部门",
     "user": "数据使用部门",
     "centre": "信用中心",
-    "evaluator": "评价机构",  # 行业协会、评级机构 (industry evaluation, docs/industry-evaluation.md)
+    "evaluator": "评价机构",  # 行业协会、评级机构 (docs/industry-evaluation.md)
 }
 
 

@@ -94,5 +94,7 @@ def _register_builtin() -> None:
                  24 * 60, builtin.supervision_linkage))  # fmt: skip
     register(Job("supervision-warnings", "预警规则运行 (warning rules on the analytics engine)",
                  24 * 60, builtin.supervision_warnings))  # fmt: skip
+    register(Job("rating-revocations", "评价证书自动撤销 (revoke listed companies' ratings)",
+                 24 * 60, builtin.rating_revocations))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).
