@@ -22,6 +22,7 @@ from gongxin.web.admin import application_pages as application_admin
 from gongxin.web.admin import audit_pages, evaluation_pages, job_pages, supervision_pages
 from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import feedback as feedback_pages
+from gongxin.web.admin import rating_pages as rating_admin
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.api import applications as applications_api
 from gongxin.web.api import catalog as catalog_api
@@ -29,6 +30,7 @@ from gongxin.web.api import commitments as commitments_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
+from gongxin.web.api import industry_evaluations as industry_evaluations_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
 from gongxin.web.api import sanctions as sanctions_api
@@ -44,6 +46,7 @@ from gongxin.web.portal import (
     opendata_pages,
     pages,
     publicity_pages,
+    rating_pages,
     sanction_pages,
 )
 from gongxin.web.portal import render as portal_render
@@ -154,6 +157,8 @@ def create_app(settings: Settings) -> FastAPI:
         (catalog_api.router, api),
         (catalog_pages.router, page), (applications_api.router, api),
         (application_pages.router, page), (application_admin.router, page),
+        (industry_evaluations_api.router, api), (rating_pages.router, page),
+        (rating_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)
