@@ -18,9 +18,11 @@ from gongxin.db import migrate
 from gongxin.demo import applications as demo_applications
 from gongxin.demo import checks as demo_checks
 from gongxin.demo import generate, load
+from gongxin.demo import ratings as demo_ratings
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
+from gongxin.market.evaluation_rules import rules as rating_rules
 from gongxin.workflows.deadlines import jurisdiction
 
 _COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
@@ -90,6 +92,12 @@ def demo(
                 engine, catalog, now=moment, var_dir=settings.var_dir,
                 rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
             )  # fmt: skip
+            status.update("演示行业信用评价 (demo industry evaluation rounds)…")
+            rated = demo_ratings.run(
+                engine, catalog, rating_rules(settings.evaluation_rules), now=moment,
+                objection_rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
+                var_dir=settings.var_dir,
+            )  # fmt: skip
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
             evaluated = [
@@ -115,6 +123,13 @@ def demo(
             "准予、不予、退回补正、待办（含逾期）、异议处理中（含延长期限）、维持、撤销 "
             "(demo objections and repairs: granted, refused, returned, open and overdue, "
             "pending and extended, upheld, withdrawn)"
+        )
+    if rated:
+        common.out.print(
+            f"行业信用评价：{demo_ratings.ASSOCIATION} 的 {rated['rounds']} 个评价轮次，"
+            f"已发证 {rated['awarded']} 家（自动撤销 {rated['revoked']} 家），公示中 "
+            f"{rated['in_publicity']} 家（含 1 件待办异议）；/industry-evaluations "
+            "(demo industry evaluation: a published round and one in 公示)"
         )
     for run in evaluated:
         common.out.print(

@@ -101,9 +101,14 @@ PLANS: tuple[Plan, ...] = (
 )  # fmt: skip
 
 
+# Datasets that only a platform workflow writes (never a department's file): no demo file; the
+# demo makes their records through the workflow (industry_evaluation: demo/ratings.py).
+WORKFLOW_DATASETS = frozenset({"industry_evaluation"})
+
+
 def plans_for(catalog: Catalog) -> list[Plan]:
     """The plans of the catalog's datasets; a dataset without one gets a generic plan."""
-    known = {p.dataset for p in PLANS}
+    known = {p.dataset for p in PLANS} | WORKFLOW_DATASETS
     chosen = [p for p in PLANS if p.dataset in catalog]
     for spec in catalog.specs():
         if spec.code not in known:
