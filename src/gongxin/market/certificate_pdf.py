@@ -39,7 +39,7 @@ def to_html(found: dict[str, Any], klass: str, scheme: str, live_url: str) -> st
     rows = [
         ("证书编号 Certificate no.", f'<span class="no">{escape(found["certificate_no"])}</span>'),
         ("评价单位 Evaluated by", escape(found["evaluator"])),
-        ("评价批次 Round", escape(f"{found['year']} {found['round']}")),
+        ("评价批次 Round", escape(found["round"])),
         ("发证日期 Issued", escape(found["issued_on"].isoformat())),
         ("有效期至 Valid until", escape(found["valid_until"].isoformat())),
     ]
