@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("visibility", "可见性决定 (stored visibility decisions)"),
     ("evaluate", "信用评价 (credit evaluation: run a model, compare runs)"),
     ("risk", "信用风险分类与双随机抽查 (risk classes and inspection draws)"),
+    ("rating", "行业信用评价 (industry credit evaluation)"),
 )  # fmt: skip
 WIDTH = 80
 
@@ -107,6 +108,7 @@ def _register() -> None:
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
+    from gongxin.cli import rating as rating_cli
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import visibility as visibility_cli
     from gongxin.cli import workflows as workflows_cli
@@ -143,6 +145,7 @@ def _register() -> None:
     evaluate_cli.evaluate_app.callback(invoke_without_command=True)(evaluate_cli.evaluate)
     app.add_typer(evaluate_cli.evaluate_app, name="evaluate")
     app.add_typer(evaluate_cli.risk_app, name="risk")
+    app.add_typer(rating_cli.app, name="rating")
 
 
 def main() -> None:

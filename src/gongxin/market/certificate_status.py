@@ -2,7 +2,7 @@
 reviews; and its revocation when the company lands on a serious list (动态管理).
 
 Revocation is automatic: :func:`sweep` (the worker's ``rating-revocations`` job, and
-``gongxin evaluation revocations``) finds every valid certificate whose company is on one of the
+``gongxin rating revocations``) finds every valid certificate whose company is on one of the
 rules' ``serious_lists`` on ``as_of`` (the joint-punishment list entries in force, as the credit
 check reads them), revokes it, hides its public record (status 已撤销), flags it for the
 evaluator (shown in its back office until acknowledged) and e-mails the evaluator's address.
