@@ -127,7 +127,9 @@ def test_an_evaluation_round_through_public_notice_with_an_objection(
         # 4. the clerk decides the objection (not founded) and publishes
         page.locator("table.grid a", has_text="YY").click()
         page.get_by_label("维持原记录").check()
-        page.locator("textarea[name=reasons]").fill("经核实，分包工程款已于评价前结清，维持初评结果。")
+        page.locator("textarea[name=reasons]").fill(
+            "经核实，分包工程款已于评价前结清，维持初评结果。"
+        )
         page.get_by_role("button", name="提交决定").click()
         page.goto(url + "/admin/industry-evaluations/rounds/1")
         page.get_by_role("button", name="发布评价结果").click()
