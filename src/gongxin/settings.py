@@ -386,6 +386,11 @@ class Settings(BaseSettings):
         "monitoring/data/monitoring.yaml, same shape: exits, horizons, the small-company "
         "proxy, scorecard weights, each panel's audience).",
     )
+    evaluation_rules: Path | None = Field(
+        default=None,
+        description="行业信用评价规则文件 (YAML replacing the packaged grades, 公示 days, "
+        "validity, annual reviews and revoking lists, same shape as market/data/evaluation.yaml).",
+    )
     objection_public_mark: bool = Field(
         default=True,
         description="公示异议处理中标注 (show 异议处理中 on a record's public pages and as its "

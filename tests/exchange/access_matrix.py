@@ -30,6 +30,10 @@ CENTRE = frozenset({Role.CENTRE_ADMIN})
 ADMINS = frozenset({Role.CENTRE_ADMIN, Role.DEPT_ADMIN})
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.CENTRE_ADMIN})
 CLERKS = frozenset({Role.DEPT_CLERK, Role.DEPT_ADMIN})
+RATERS = frozenset({Role.EVALUATOR, Role.CENTRE_ADMIN})  # industry evaluation rounds
+RATING_READERS = RATERS | {Role.AUDITOR}
+# /admin/checks: feedback/READERS (every role but the evaluating organisations' own)
+CHECK_READERS = frozenset({Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK})
 
 ACCESS: dict[tuple[str, str], Access] = {
     # operations and the API's own documentation
@@ -208,9 +212,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/admin/catalog/{code}"): ANY_ROLE,
     ("POST", "/admin/catalog/{code}/providers"): CENTRE,
     # back office: check feedback and statistics (gongxin.web.admin.feedback)
-    ("GET", "/admin/checks"): ANY_ROLE,
-    ("GET", "/admin/checks/stats"): ANY_ROLE,
-    ("GET", "/admin/checks/{check_id}"): ANY_ROLE,
+    ("GET", "/admin/checks"): CHECK_READERS,
+    ("GET", "/admin/checks/stats"): CHECK_READERS,
+    ("GET", "/admin/checks/{check_id}"): CHECK_READERS,
     ("POST", "/admin/checks/{check_id}/feedback"): frozenset({Role.DEPT_CLERK, Role.DEPT_ADMIN}),
     ("POST", "/admin/keys"): ADMINS,
     ("POST", "/admin/keys/{prefix}/revoke"): ADMINS,
@@ -226,6 +230,25 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/applications/lookup"): PUBLIC,
     ("POST", "/applications/lookup"): PUBLIC,
     ("POST", "/applications/decision.pdf"): PUBLIC,
+    # 行业信用评价 (gongxin.web.api.industry_evaluations, portal and back-office pages): the
+    # public reads rounds and certificates; evaluators (and the centre) run rounds, auditors read
+    ("GET", "/api/v1/industry-evaluations/rounds"): PUBLIC,
+    ("GET", "/api/v1/industry-evaluations/rounds/{round_id}"): PUBLIC,
+    ("GET", "/api/v1/industry-evaluations/certificates/{cert_no}"): PUBLIC,
+    ("GET", "/api/v1/industry-evaluations/certificates/{cert_no}.pdf"): PUBLIC,
+    ("GET", "/industry-evaluations"): PUBLIC,
+    ("GET", "/industry-evaluations/rounds/{round_id}"): PUBLIC,
+    ("GET", "/industry-evaluations/certificates/{cert_no}"): PUBLIC,
+    ("GET", "/admin/industry-evaluations"): RATING_READERS,
+    ("GET", "/admin/industry-evaluations/rounds/{round_id}"): RATING_READERS,
+    ("POST", "/admin/industry-evaluations/rounds"): RATERS,
+    ("POST", "/admin/industry-evaluations/rounds/{target}/entries"): RATERS,
+    ("POST", "/admin/industry-evaluations/rounds/{target}/publicity"): RATERS,
+    ("POST", "/admin/industry-evaluations/rounds/{target}/publish"): RATERS,
+    ("POST", "/admin/industry-evaluations/entries/{target}/grade"): RATERS,
+    ("POST", "/admin/industry-evaluations/entries/{target}/reject"): RATERS,
+    ("POST", "/admin/industry-evaluations/entries/{target}/review"): RATERS,
+    ("POST", "/admin/industry-evaluations/entries/{target}/acknowledge"): RATERS,
     ("GET", "/admin/applications"): frozenset(
         {Role.CENTRE_ADMIN, Role.AUDITOR, Role.DEPT_ADMIN, Role.DEPT_CLERK}
     ),

@@ -25,6 +25,7 @@ FILES = {
     ("get", "/api/v1/reports/{code}.pdf"): "application/pdf",
     ("post", "/api/v1/applications/decision.pdf"): "application/pdf",
     ("get", "/api/v1/complaints/report.csv"): "text/csv",
+    ("get", "/api/v1/industry-evaluations/certificates/{cert_no}.pdf"): "application/pdf",
     ("get", "/api/v1/submissions/{submission_id}/rejects"): (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ),

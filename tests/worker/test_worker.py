@@ -60,6 +60,7 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
     assert monitored["run"] >= 1 and monitored["scorecards"] == 1
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(monitoring_runs.c.status)).scalars().all() == ["complete"]
+    assert by_job["rating-revocations"].counts == {"revoked": 0}  # nothing rated
     with store.engine.connect() as conn:
         assert [r.id for r in runs.recent(conn)] == sorted((r.id for r in done), reverse=True)
         # the page's default period is in the cache for the day
@@ -75,6 +76,7 @@ def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> Non
     intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0, "complaint-deadlines": 0}
     intervals |= {"supervision-linkage": 0, "supervision-warnings": 0}
     intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "monitoring": 0}
+    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "rating-revocations": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off

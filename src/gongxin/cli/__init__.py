@@ -51,6 +51,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mark", "网站可信标识 (trust marks)"),
     ("agency", "征信机构接入 (credit agencies)"),
     ("simulate", "仿真：规则变更的预演 (simulate a rule change)"),
+    ("rating", "行业信用评价 (industry credit evaluation)"),
 )  # fmt: skip
 WIDTH = 80
 
@@ -116,6 +117,7 @@ def _register() -> None:
     from gongxin.cli import exchange as exchange_cli
     from gongxin.cli import linkage as linkage_cli
     from gongxin.cli import opendata as opendata_cli
+    from gongxin.cli import rating as rating_cli
     from gongxin.cli import sanctions as sanctions_cli
     from gongxin.cli import simulate as simulate_cli
     from gongxin.cli import trust_marks as trust_marks_cli
@@ -160,6 +162,7 @@ def _register() -> None:
     app.add_typer(trust_marks_cli.app, name="mark")
     app.add_typer(agencies_cli.app, name="agency")
     app.add_typer(simulate_cli.app, name="simulate")
+    app.add_typer(rating_cli.app, name="rating")
 
 
 def main() -> None:

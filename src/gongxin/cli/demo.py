@@ -22,12 +22,14 @@ from gongxin.demo import checks as demo_checks
 from gongxin.demo import complaints as demo_complaints
 from gongxin.demo import generate, load
 from gongxin.demo import market_access as demo_market
+from gongxin.demo import ratings as demo_ratings
 from gongxin.demo import sharing as demo_sharing
 from gongxin.demo import simulations as demo_simulations
 from gongxin.demo import trace as demo_trace
 from gongxin.demo.generate import DemoFile
 from gongxin.intake.pipeline import Summary
 from gongxin.market import complaint_service
+from gongxin.market.evaluation_rules import rules as rating_rules
 from gongxin.workflows.deadlines import jurisdiction
 
 _COUNTS = ("rows", "accepted", "updated", "duplicates", "rejected", "unlinked")
@@ -109,6 +111,12 @@ def demo(
                 engine, catalog, load_matters(catalog, settings.approval_matters), now=moment
             )
             traced = demo_trace.run(engine, catalog, folder, now=moment)
+            status.update("演示行业信用评价 (demo industry evaluation rounds)…")
+            rated = demo_ratings.run(
+                engine, catalog, rating_rules(settings.evaluation_rules), now=moment,
+                objection_rules=jurisdiction(settings.jurisdiction, settings.workflow_rules),
+                var_dir=settings.var_dir,
+            )  # fmt: skip
             status.update("演示信用评价 (demo evaluation runs)…")
             models = load_models(catalog, settings.models_dir)
             evaluated = [
@@ -150,6 +158,13 @@ def demo(
         )
     if traced is not None:
         common.out.print(f"已导入演示追溯链条 {traced.accepted} 条记录 (demo trace records)")
+    if rated:
+        common.out.print(
+            f"行业信用评价：{demo_ratings.ASSOCIATION} 的 {rated['rounds']} 个评价轮次，"
+            f"已发证 {rated['awarded']} 家（自动撤销 {rated['revoked']} 家），公示中 "
+            f"{rated['in_publicity']} 家（含 1 件待办异议）；/industry-evaluations "
+            "(demo industry evaluation: a published round and one in 公示)"
+        )
     for run in evaluated:
         common.out.print(
             f"信用评价 (evaluation) {run.model}: {run.subjects} 个主体 (subjects) "

@@ -17,6 +17,7 @@ from gongxin.db import (  # noqa: F401  (imported for their tables)
     monitoring_tables,
     opendata_tables,
     platform_tables,
+    rating_tables,
     report_tables,
     sanctions_tables,
     security_tables,

@@ -103,12 +103,15 @@ PLANS: tuple[Plan, ...] = (
 
 # Datasets whose demo rows another module writes as connected data (trace chains: demo/trace.py)
 OWN_DEMO = frozenset({"trace_record"})
+# Datasets that only a platform workflow writes (never a department's file): no demo file; the
+# demo makes their records through the workflow (industry_evaluation: demo/ratings.py).
+WORKFLOW_DATASETS = frozenset({"industry_evaluation"})
 
 
 def plans_for(catalog: Catalog) -> list[Plan]:
     """The plans of the catalog's datasets; a dataset without one gets a generic plan (except
-    those of :data:`OWN_DEMO`)."""
-    known = {p.dataset for p in PLANS} | OWN_DEMO
+    those of :data:`OWN_DEMO` and :data:`WORKFLOW_DATASETS`)."""
+    known = {p.dataset for p in PLANS} | OWN_DEMO | WORKFLOW_DATASETS
     chosen = [p for p in PLANS if p.dataset in catalog]
     for spec in catalog.specs():
         if spec.code not in known:

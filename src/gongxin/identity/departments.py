@@ -19,9 +19,14 @@ NAME_MIN, NAME_MAX = 2, 100
 # besides letters (汉字 included) and digits: a space and the punctuation of official names
 NAME_PUNCTUATION = frozenset(" ()（）[]【】《》〈〉·・、,，.．-－—_&/")
 
-Kind = Literal["provider", "user", "centre"]
+Kind = Literal["provider", "user", "centre", "evaluator"]
 KINDS: tuple[str, ...] = get_args(Kind)
-KIND_NAMES = {"provider": "数据提供部门", "user": "数据使用部门", "centre": "信用中心"}
+KIND_NAMES = {
+    "provider": "数据提供部门",
+    "user": "数据使用部门",
+    "centre": "信用中心",
+    "evaluator": "评价机构",  # 行业协会、评级机构 (docs/industry-evaluation.md)
+}
 
 
 @dataclass(frozen=True)

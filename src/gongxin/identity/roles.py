@@ -15,6 +15,7 @@ class Role(StrEnum):
     DEPT_ADMIN = "dept_admin"  # 部门管理员: manages its department's users, keys, approvals
     DEPT_CLERK = "dept_clerk"  # 部门经办人: submits data, requests data, reports feedback
     AUDITOR = "auditor"  # 审计员: reads the audit log and statistics, changes nothing
+    EVALUATOR = "evaluator"  # 评价机构经办人: runs its organisation's industry evaluation rounds
 
 
 ROLE_NAMES: dict[Role, str] = {
@@ -22,6 +23,7 @@ ROLE_NAMES: dict[Role, str] = {
     Role.DEPT_ADMIN: "部门管理员",
     Role.DEPT_CLERK: "部门经办人",
     Role.AUDITOR: "审计员",
+    Role.EVALUATOR: "评价机构经办人",
 }
 
 

@@ -32,6 +32,7 @@ from gongxin.web.admin import catalog as catalog_pages
 from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import monitoring_pages as monitoring_admin
+from gongxin.web.admin import rating_pages as rating_admin
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
 from gongxin.web.api import agencies as agencies_api
@@ -43,6 +44,7 @@ from gongxin.web.api import complaints as complaints_api
 from gongxin.web.api import evaluations as evaluations_api
 from gongxin.web.api import exchange as exchange_api
 from gongxin.web.api import feedback as feedback_api
+from gongxin.web.api import industry_evaluations as industry_evaluations_api
 from gongxin.web.api import monitoring as monitoring_api
 from gongxin.web.api import opendata as opendata_api
 from gongxin.web.api import publicity, reports, subjects, submissions
@@ -65,6 +67,7 @@ from gongxin.web.portal import (
     opendata_pages,
     pages,
     publicity_pages,
+    rating_pages,
     sanction_pages,
     trace_pages,
     trust_mark_pages,
@@ -187,6 +190,8 @@ def create_app(settings: Settings) -> FastAPI:
         (complaint_admin.router, page),
         (approval_api.router, api), (approval_pages.router, page), (approval_admin.router, page),
         (trace_api.router, api), (trace_pages.router, page),
+        (industry_evaluations_api.router, api), (rating_pages.router, page),
+        (rating_admin.router, page),
     ]:  # fmt: skip
         if is_api:
             app.include_router(router, responses=ERRORS)

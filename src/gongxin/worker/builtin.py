@@ -147,3 +147,17 @@ def monitoring(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str
     )  # fmt: skip
     return {"run": summary.run_id} | {k.removeprefix("monitoring_"): v
                                       for k, v in summary.rows.items()}  # fmt: skip
+
+
+def rating_revocations(engine: sa.Engine, settings: Settings, now: datetime) -> dict[str, int]:
+    """Revoke industry-evaluation certificates whose company is on a serious list today and
+    flag them for their evaluator (docs/industry-evaluation.md)."""
+    from gongxin.market import certificate_status
+    from gongxin.market.evaluation_rules import rules
+
+    with engine.begin() as conn:
+        revoked = certificate_status.sweep(
+            conn, get_catalog(settings.catalog_dir), rules(settings.evaluation_rules),
+            as_of=local_date(now), now=now,
+        )  # fmt: skip
+    return {"revoked": revoked}

@@ -100,5 +100,7 @@ def _register_builtin() -> None:
                  24 * 60, builtin.agency_log_purge))  # fmt: skip
     register(Job("monitoring", "经济运行监测数据刷新 (monitoring dashboards' figures)", 24 * 60,
                  builtin.monitoring))  # fmt: skip
+    register(Job("rating-revocations", "评价证书自动撤销 (revoke listed companies' ratings)",
+                 24 * 60, builtin.rating_revocations))  # fmt: skip
     # Later jobs go here, each one line: evaluations, warnings, deadline reminders, e-mails,
     # ... (see the module docstring for what a job must guarantee).
