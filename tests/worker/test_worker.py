@@ -71,12 +71,9 @@ def test_one_tick_runs_every_job_and_records_it(store: Store) -> None:
 
 def test_jobs_run_when_due_and_intervals_come_from_settings(store: Store) -> None:
     intervals = {"exchange-sweep": 0, "calendar-sync": 0, "audit-anchor": 0, "timeliness-cache": 30}
-    intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0}
-    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "agency-log-purge": 0}
     intervals |= {"outbox": 0, "workflow-deadlines": 0, "evaluate": 0, "complaint-deadlines": 0}
-    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0}
-    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "monitoring": 0}
-    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "rating-revocations": 0}
+    intervals |= {"supervision-linkage": 0, "supervision-warnings": 0, "agency-log-purge": 0}
+    intervals |= {"monitoring": 0, "rating-revocations": 0}
     settings = _settings(store, worker_intervals=intervals)
     first = runs.tick(store.engine, settings, NOW)
     assert [r.job for r in first] == ["timeliness-cache"]  # the sweep is turned off
