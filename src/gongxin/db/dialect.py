@@ -124,6 +124,15 @@ def contains(
     return column.like(f"%{escaped}%", escape="\\")
 
 
+def fts_phrases(conn: sa.Connection, texts: Sequence[str]) -> str | None:
+    """SQLite: the FTS5 trigram query that matches rows containing every one of ``texts`` (each
+    a quoted phrase; FTS5 ANDs them), when each is three characters or more; else None (and on
+    PostgreSQL, which has no FTS5 table)."""
+    if not is_sqlite(conn) or not texts or any(len(t) < 3 for t in texts):
+        return None
+    return " ".join('"' + t.replace('"', '""') + '"' for t in texts)
+
+
 def serialize_appends(conn: sa.Connection, key: int) -> None:
     """Make this transaction the only one appending to a chained log until it ends.
 
