@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.audit import log as audit
+from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput
@@ -22,7 +23,7 @@ from gongxin.exchange import changefeed, expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
 from gongxin.identity import instance_secrets
-from gongxin.records import gate
+from gongxin.records import gate, recompute
 from tests.exchange.sharing import TODAY, World, moment, open_world, row
 from tests.intake.helpers import (
     AS_OF,
@@ -90,6 +91,35 @@ def _key(w: World, number: str) -> str:
         if r["data"]["CF_WSH"] == number:
             return str(r["dedupe_key"])
     raise AssertionError(number)
+
+
+def test_each_change_keeps_its_data_and_a_recompute_keeps_its_sharing_decision(
+    world: World,
+) -> None:
+    """The feed reads the change log alone: each change carries the data of its version as it
+    was written (not the record's data now), and when the rules change (penalties become
+    授权查询) the recompute rewrites the sharing decision of every change of the record, the
+    superseded version's too, so the feed withdraws them with the gate's reason."""
+    first = row(1)
+    world.penalties("p1.csv", first)
+    world.penalties("p2.csv", {**first, "CF_NR": "警告，罚款人民币贰万元整"})  # version 2
+    before = [c for c in feed(world) if c.op in ("insert", "update")]
+    assert [c.version for c in before] == [1, 2]
+    assert before[0].data is not None and before[0].data["CF_NR"] == first["CF_NR"]
+    with world.engine.begin() as conn:  # the record itself now holds version 2 only
+        stored = conn.execute(sa.select(records.c.version, records.c.data)).one()
+    assert stored.version == 2 and "贰万元" in stored.data["CF_NR"]
+    spec = world.catalog.get("penalty").model_copy(update={"publicity_scope": "授权查询"})
+    stricter = Catalog([spec if s.code == "penalty" else s for s in world.catalog])
+    done = recompute.recompute(world.engine, stricter, regimes_dir=None, now=moment(TODAY))
+    assert done.kinds["now_unshared"] == 1
+    with world.engine.begin() as conn:
+        after = read_changes(
+            conn, stricter, world.caller(world.centre), "penalty", cursor=None, limit=100,
+            now=moment(TODAY),
+        ).changes  # fmt: skip
+    assert [(c.op, c.version) for c in after] == [("withdraw", 1), ("withdraw", 2)]
+    assert all(c.data is None and c.reason == gate._BY_CONSENT.zh for c in after)
 
 
 def test_resume_from_any_cursor_and_replay(world: World) -> None:
