@@ -359,3 +359,36 @@ def test_cli_sweep_reports_expiries_and_is_idempotent(ready: Cli) -> None:
     assert "0（无）" in ready.ok("exchange", "sweep", "--as-of", "2027-01-05").stdout
     expires = sa.select(sa.func.count()).where(change_log.c.op == "expire")
     assert ready.scalar(expires.select_from(change_log)) == 1
+
+
+def test_migration_0023_fills_the_changes_already_logged(world: World) -> None:
+    """A store whose change log was written before migration 0023 (changes without their data
+    and sharing decision; a superseded version among them) is back-filled by the migration: the
+    feed gives the same changes as before, each version with its own data."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from gongxin.db import migrate
+
+    first = row(1)
+    world.penalties("p1.csv", first, row(2))
+    world.penalties("p2.csv", {**first, "CF_NR": "警告，罚款人民币贰万元整"})
+    world.penalties("p3.csv", {**row(2), "CF_ZT": "撤销"})  # withdrawn
+    wanted = [(c.seq, c.op, c.version, c.data, c.reason) for c in feed(world)]
+    assert [op for _, op, _, _, _ in wanted] == ["insert", "insert", "update", "withdraw"]
+    config = migrate._config
+    with world.engine.begin() as conn:
+        before = ScriptDirectory.from_config(config(conn)).get_revision("0023").down_revision
+        command.downgrade(config(conn), str(before))
+        assert "payload" not in {c["name"] for c in sa.inspect(conn).get_columns("change_log")}
+    world.penalties("p4.csv", row(3))  # logged by the triggers of before 0023
+    assert migrate.upgrade(world.engine) == migrate.head_revision()
+    with world.engine.begin() as conn:
+        empty = conn.execute(
+            sa.select(sa.func.count())
+            .where(sa.or_(change_log.c.payload.is_(None), change_log.c.shared.is_(None)))
+            .select_from(change_log)
+        ).scalar_one()
+    assert empty == 0
+    got = [(c.seq, c.op, c.version, c.data, c.reason) for c in feed(world)]
+    assert got[:4] == wanted and [(op, v) for _, op, v, _, _ in got[4:]] == [("insert", 1)]
