@@ -6,7 +6,10 @@ public view stored with the record version (``decisions.public_text``: masked wh
 recomputed when the rules change), returned as that JSON text: no parsing or masking per read.
 The page query is compiled once per dialect and filter set and run on the driver's cursor
 (``dialect.prepared``); it reads one row past the page, so that the caller
-knows whether a next page exists without a second query. Filters (department, deciding
+knows whether a next page exists without a second query. Page 1 reads its rows in index
+order; a later page finds its ids in the index first (the skipped rows are not read). Each row
+is an :class:`Entry` as it is; on SQLite the stored view comes as its UTF-8 bytes
+(``dialect.utf8_text``), embedded in the answer without decoding. Filters (department, deciding
 authority, name or 文书号, dates) are SQL too; the count and the authorities' choice list are
 their own queries."""
 
