@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from gongxin.audit import log as audit
+from gongxin.catalog.registry import Catalog
 from gongxin.db.exchange_tables import change_log
 from gongxin.db.models import departments, records
 from gongxin.errors import InvalidInput
@@ -22,7 +23,7 @@ from gongxin.exchange import changefeed, expiry
 from gongxin.exchange.changefeed import Change, Cursor, Page
 from gongxin.exchange.exchange_view import read_changes
 from gongxin.identity import instance_secrets
-from gongxin.records import gate
+from gongxin.records import gate, recompute
 from tests.exchange.sharing import TODAY, World, moment, open_world, row
 from tests.intake.helpers import (
     AS_OF,
@@ -90,6 +91,35 @@ def _key(w: World, number: str) -> str:
         if r["data"]["CF_WSH"] == number:
             return str(r["dedupe_key"])
     raise AssertionError(number)
+
+
+def test_each_change_keeps_its_data_and_a_recompute_keeps_its_sharing_decision(
+    world: World,
+) -> None:
+    """The feed reads the change log alone: each change carries the data of its version as it
+    was written (not the record's data now), and when the rules change (penalties become
+    授权查询) the recompute rewrites the sharing decision of every change of the record, the
+    superseded version's too, so the feed withdraws them with the gate's reason."""
+    first = row(1)
+    world.penalties("p1.csv", first)
+    world.penalties("p2.csv", {**first, "CF_NR": "警告，罚款人民币贰万元整"})  # version 2
+    before = [c for c in feed(world) if c.op in ("insert", "update")]
+    assert [c.version for c in before] == [1, 2]
+    assert before[0].data is not None and before[0].data["CF_NR"] == first["CF_NR"]
+    with world.engine.begin() as conn:  # the record itself now holds version 2 only
+        stored = conn.execute(sa.select(records.c.version, records.c.data)).one()
+    assert stored.version == 2 and "贰万元" in stored.data["CF_NR"]
+    spec = world.catalog.get("penalty").model_copy(update={"publicity_scope": "授权查询"})
+    stricter = Catalog([spec if s.code == "penalty" else s for s in world.catalog])
+    done = recompute.recompute(world.engine, stricter, regimes_dir=None, now=moment(TODAY))
+    assert done.kinds["now_unshared"] == 1
+    with world.engine.begin() as conn:
+        after = read_changes(
+            conn, stricter, world.caller(world.centre), "penalty", cursor=None, limit=100,
+            now=moment(TODAY),
+        ).changes  # fmt: skip
+    assert [(c.op, c.version) for c in after] == [("withdraw", 1), ("withdraw", 2)]
+    assert all(c.data is None and c.reason == gate._BY_CONSENT.zh for c in after)
 
 
 def test_resume_from_any_cursor_and_replay(world: World) -> None:
@@ -329,3 +359,36 @@ def test_cli_sweep_reports_expiries_and_is_idempotent(ready: Cli) -> None:
     assert "0（无）" in ready.ok("exchange", "sweep", "--as-of", "2027-01-05").stdout
     expires = sa.select(sa.func.count()).where(change_log.c.op == "expire")
     assert ready.scalar(expires.select_from(change_log)) == 1
+
+
+def test_migration_0023_fills_the_changes_already_logged(world: World) -> None:
+    """A store whose change log was written before migration 0023 (changes without their data
+    and sharing decision; a superseded version among them) is back-filled by the migration: the
+    feed gives the same changes as before, each version with its own data."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from gongxin.db import migrate
+
+    first = row(1)
+    world.penalties("p1.csv", first, row(2))
+    world.penalties("p2.csv", {**first, "CF_NR": "警告，罚款人民币贰万元整"})
+    world.penalties("p3.csv", {**row(2), "CF_ZT": "撤销"})  # withdrawn
+    wanted = [(c.seq, c.op, c.version, c.data, c.reason) for c in feed(world)]
+    assert [op for _, op, _, _, _ in wanted] == ["insert", "insert", "update", "withdraw"]
+    config = migrate._config
+    with world.engine.begin() as conn:
+        before = ScriptDirectory.from_config(config(conn)).get_revision("0023").down_revision
+        command.downgrade(config(conn), str(before))
+        assert "payload" not in {c["name"] for c in sa.inspect(conn).get_columns("change_log")}
+    world.penalties("p4.csv", row(3))  # logged by the triggers of before 0023
+    assert migrate.upgrade(world.engine) == migrate.head_revision()
+    with world.engine.begin() as conn:
+        empty = conn.execute(
+            sa.select(sa.func.count())
+            .where(sa.or_(change_log.c.payload.is_(None), change_log.c.shared.is_(None)))
+            .select_from(change_log)
+        ).scalar_one()
+    assert empty == 0
+    got = [(c.seq, c.op, c.version, c.data, c.reason) for c in feed(world)]
+    assert got[:4] == wanted and [(op, v) for _, op, v, _, _ in got[4:]] == [("insert", 1)]

@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 # Bound parameters per statement: SQLite's default limit is 32,766; stay well below it.
 MAX_IN_PARAMS = 5000
@@ -120,6 +122,15 @@ def contains(
         return sa.func.instr(column, text) > 0
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")
+
+
+def fts_phrases(conn: sa.Connection, texts: Sequence[str]) -> str | None:
+    """SQLite: the FTS5 trigram query that matches rows containing every one of ``texts`` (each
+    a quoted phrase; FTS5 ANDs them), when each is three characters or more; else None (and on
+    PostgreSQL, which has no FTS5 table)."""
+    if not is_sqlite(conn) or not texts or any(len(t) < 3 for t in texts):
+        return None
+    return " ".join('"' + t.replace('"', '""') + '"' for t in texts)
 
 
 def serialize_appends(conn: sa.Connection, key: int) -> None:
@@ -244,6 +255,26 @@ def one_writer(engine: sa.Engine) -> AbstractContextManager[object]:
     if lock is None:
         lock = _writer_locks.setdefault(key, threading.Lock())
     return lock
+
+
+class utf8_text(FunctionElement[Any]):  # used like a SQL function
+    """A text column read as the driver's cheapest form to send on: SQLite gives its bytes
+    (``CAST(… AS BLOB)``: the UTF-8 as stored, not decoded into a str only to be encoded
+    again); PostgreSQL the text itself. For JSON text embedded in an answer as it is."""
+
+    name = "utf8_text"
+    inherit_cache = True
+    type = sa.types.NullType()
+
+
+@compiles(utf8_text, "sqlite")
+def _utf8_sqlite(element: utf8_text, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(utf8_text)
+def _utf8_other(element: utf8_text, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
 
 
 class Prepared:

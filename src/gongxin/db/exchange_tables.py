@@ -59,6 +59,9 @@ grants = sa.Table(
 )
 
 # One row per change of a record, in commit-safe order (see gongxin.exchange.changefeed).
+# ``payload`` and ``shared`` are the version's data (JSON text) and its stored sharing decision,
+# copied by the triggers on ``records`` (migration 0023) and kept by the recompute
+# (gongxin.records.feed_marks), so that the feed reads this table alone.
 # ``ends_on`` is the expiry sweep's (gongxin.exchange.expiry): on an ``expire`` row the day the
 # record stopped being in force; on insert/update rows the expiry still due (null: not looked
 # at yet, 9999-12-31: none due).
@@ -75,6 +78,18 @@ change_log = sa.Table(
     sa.Column("txid", sa.BigInteger, nullable=True, comment="PostgreSQL: the writer's txid"),
     sa.Column("ends_on", sa.Date, nullable=True, comment=ENDS_ON_COMMENT),
     sa.Column("reason", sa.String(200), nullable=True, comment="expire: the gate's reason"),
+    sa.Column(
+        "payload",
+        sa.Text,
+        nullable=True,
+        comment="the version's data as JSON text, copied when the change is written (0023)",
+    ),
+    sa.Column(
+        "shared",
+        sa.Boolean,
+        nullable=True,
+        comment="departments may read the version (its stored decision); null: unknown",
+    ),
     sa.Index("ix_change_log_dataset_seq", "dataset", "seq"),
     sa.Index("ix_change_log_dataset_txid", "dataset", "txid"),
     sa.Index("ix_change_log_dataset_op_ends_on_seq", "dataset", "op", "ends_on", "seq"),

@@ -11,9 +11,14 @@ each record (gongxin.exchange.expiry.catch_up): no job has to run for a window t
 midnight to show. Records are never deleted, so
 there are no delete events.
 
-Withdrawals are classified when read: a change whose version the gate does not show to the
-DEPARTMENT audience (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data.
-Each other change carries that version's data (from ``record_history`` when superseded).
+Each change carries its version's data and the version's stored sharing decision, copied into
+its ``change_log`` row when it was written (the triggers of migration 0023; an ``expire`` when
+it is appended) and kept in line by ``gongxin visibility recompute``
+(gongxin.records.feed_marks), so a read is the change log's rows alone: no join to the records,
+no parsing, masking or judging unless a grant cuts fields or a workflow marked the version
+(异议处理中 …: the mark is shown, the internal keys dropped). A change whose version departments
+may not read (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data, with the
+gate's reason.
 
 Cursors are opaque: base64url of ``v2:dataset:seq:horizon`` with its HMAC-SHA256 under the
 installation's cursor secret (``GONGXIN_EXCHANGE_CURSOR_SECRET``, else one made once and kept in
@@ -32,7 +37,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -140,11 +144,22 @@ class Page:
 
 
 def page_json(dataset: str, page: Page) -> bytes:
-    """The API's answer for one page of the feed, as JSON bytes."""
+    """The API's answer for one page of the feed, as JSON bytes: each change as
+    :meth:`Change.to_dict` gives it, its stored data embedded as it is (``ends_on`` as ISO
+    text, as orjson writes a date)."""
+    fragment, stored = orjson.Fragment, (str, bytes)
+    changes = [
+        {
+            "seq": seq, "op": op, "record_id": record_id, "version": version, "at": at,
+            "data": fragment(data) if isinstance(data, stored) else data,
+            "reason": reason, "ends_on": ends_on, "mark": mark,
+        }
+        for seq, op, record_id, version, at, data, reason, ends_on, mark in page.changes
+    ]  # fmt: skip
     return orjson.dumps(
         {
             "dataset": dataset,
-            "changes": [c.to_dict() for c in page.changes],
+            "changes": changes,
             "next_cursor": page.next_cursor,
             "has_more": page.has_more,
         }
@@ -161,12 +176,15 @@ def _iso(value: Any) -> str:
     return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
 
 
-# The columns of a change; the data as JSON text (no parsing on the way). SQLite stores naive
-# UTC text: the ISO form with its offset is made in SQL (PostgreSQL gives datetimes).
-_REST = "c.version, r.version, CAST(r.data AS TEXT), c.ends_on, r.is_shared, c.reason"
-_COLUMNS = f"c.seq, c.record_id, c.op, c.at, {_REST}"
-_SQLITE_COLUMNS = f"c.seq, c.record_id, c.op, replace(c.at, ' ', 'T') || '+00:00', {_REST}"
-_FROM = "FROM change_log c LEFT JOIN records r ON r.id = c.record_id"
+# The columns of a change, read from the change log alone: each row carries its version's data
+# (JSON text; SQLite gives its UTF-8 bytes, sent on as they are) and sharing decision, copied
+# when the change was written (migration 0023). SQLite stores naive UTC text: the ISO form with
+# its offset is made in SQL (PostgreSQL gives datetimes).
+_REST = "c.version, {payload}, c.ends_on, c.shared, c.reason FROM change_log c"
+_COLUMNS = "c.seq, c.record_id, c.op, c.at, " + _REST.format(payload="c.payload")
+_SQLITE_COLUMNS = "c.seq, c.record_id, c.op, replace(c.at, ' ', 'T') || '+00:00', " + _REST.format(
+    payload="CAST(c.payload AS BLOB)"
+)
 
 
 def _rows(
@@ -175,7 +193,7 @@ def _rows(
     m = dialect.mark(conn)
     if horizon is None:  # SQLite: seq order is commit order
         sql = (
-            f"SELECT {_SQLITE_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} "
+            f"SELECT {_SQLITE_COLUMNS} WHERE c.dataset = {m} AND c.seq > {m} "
             f"ORDER BY c.seq LIMIT {m}"
         )
         return dialect.driver_rows(conn, sql, (cursor.dataset, cursor.seq, limit))
@@ -183,7 +201,7 @@ def _rows(
     # changes of transactions that were still open when the cursor was issued, below its seq
     again = dialect.driver_rows(
         conn,
-        f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.txid >= {m} "
+        f"SELECT {_COLUMNS} WHERE c.dataset = {m} AND c.txid >= {m} "
         f"AND c.txid < {m} AND c.seq <= {m} ORDER BY c.seq LIMIT {m}",
         (cursor.dataset, cursor.horizon, xmin, cursor.seq, limit),
     )
@@ -191,22 +209,11 @@ def _rows(
         return again
     after = dialect.driver_rows(
         conn,
-        f"SELECT {_COLUMNS} {_FROM} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
+        f"SELECT {_COLUMNS} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
         f"ORDER BY c.seq LIMIT {m}",
         (cursor.dataset, cursor.seq, xmin, limit - len(again)),
     )
     return again + after
-
-
-def _history(conn: sa.Connection, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Any]:
-    """Superseded versions' data, by (record id, version), in one query per chunk."""
-    if not wanted:
-        return {}
-    found = dialect.select_in(
-        conn, "record_history", "record_id", ["version", "data"], sorted({r for r, _ in wanted})
-    )
-    need = set(wanted)
-    return {(r, v): d for r, v, d in found if (r, v) in need}
 
 
 def check_not_future(conn: sa.Connection, cursor: Cursor, horizon: tuple[int, int] | None) -> None:
@@ -241,10 +248,25 @@ def read(
     horizon = dialect.snapshot_horizon(conn)
     check_not_future(conn, cursor, horizon)
     rows = _rows(conn, cursor, limit, horizon)
-    old = [(r[1], r[4]) for r in rows if r[4] != r[5]]
-    history = _history(conn, old)
     shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
-    changes = [_change(shown, access, row, history) for row in rows]
+    whole = access.fields is None
+    new = tuple.__new__
+    changes: list[Change] = []
+    append = changes.append
+    for row in rows:
+        seq, record_id, op, at, version, payload, ends, shared, reason = row
+        if shared and whole and _plain(payload):
+            # the usual change: a version departments may read (its stored decision), nothing
+            # to cut and nothing masked for departments: its data as stored, sent as it is
+            stamp = at if type(at) is str else _iso(at)  # SQLite: made in SQL
+            if op in _CHANGED:
+                append(new(Change, (seq, op, record_id, version, stamp, payload, None, None, None)))
+                continue
+            if op == "expire" and reason is not None:  # its day and the gate's reason stored
+                values = (seq, op, record_id, version, stamp, payload, reason, _day(ends), None)
+                append(new(Change, values))
+                continue
+        append(_change(shown, access, row))
     last = max((c.seq for c in changes), default=cursor.seq)
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
@@ -252,33 +274,28 @@ def read(
     return Page(changes, following.encode(secret), full)
 
 
+_CHANGED = frozenset(("insert", "update"))
+_STATUS_TEXT = gate.STATUS_KEY
+_STATUS_BYTES = gate.STATUS_KEY.encode()
+
+
 def _plain(stored: Any) -> bool:
     """Stored data that may go out as it is: text without a workflow status (异议处理中 …),
     whose internal keys the masking step drops and whose mark ``_change`` adds."""
-    return isinstance(stored, str) and gate.STATUS_KEY not in stored
+    if type(stored) is bytes:
+        return _STATUS_BYTES not in stored
+    return isinstance(stored, str) and _STATUS_TEXT not in stored
 
 
-def _change(
-    gated: gate.Gate,
-    access: Access,
-    row: tuple[Any, ...],
-    history: dict[tuple[int, int], Any],
-) -> Change:
-    seq, record_id, op, at, version, current_version, current, ends, shared, reason = row
-    is_current = version == current_version
+def _change(gated: gate.Gate, access: Access, row: tuple[Any, ...]) -> Change:
+    """A change that is not sent as stored: cut to the granted fields, marked, withdrawn (the
+    gate's reason), a repair, or an expiry."""
+    seq, record_id, op, at, version, payload, ends, shared, reason = row
     stamp = at if type(at) is str else _iso(at)  # SQLite: made in SQL (_SQLITE_COLUMNS)
-    if is_current and shared and access.fields is None and op != "repair" and _plain(current):
-        # the current version, which departments may read (its stored decision), nothing to
-        # cut and nothing masked for departments: the stored text as it is
-        if op != "expire":
-            return Change(seq, op, record_id, version, stamp, current)
-        if reason is not None:
-            return Change(seq, op, record_id, version, stamp, current, reason, _day(ends))
-    raw = current if is_current else history.get((record_id, version))
-    if raw is None:  # pragma: no cover - history is kept for every superseded version
+    if payload is None:  # pragma: no cover - every change carries its version's data (0023)
         return Change(seq, "withdraw", record_id, version, stamp, None, "版本不存在")
-    data = _json(raw)
-    if not (is_current and shared):  # the stored decision of the current version, else the gate
+    data = _json(payload)
+    if not shared:  # departments may not read it (its stored decision): the gate says why
         decision = gated.decide(data)
         if not decision.visible:
             return Change(seq, "withdraw", record_id, version, stamp, None, decision.zh)
@@ -296,5 +313,6 @@ def _change(
     return Change(seq, op, record_id, version, stamp, shown, mark=mark)
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _day(value: date | str) -> date:
+    """A day as the driver gives it (SQLite: ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -160,7 +160,8 @@ def _expire(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime, ba
         while True:
             chunk = conn.execute(
                 sa.select(c.seq, c.record_id, c.version, c.ends_on)
-                .add_columns(records.c.version.label("current"), records.c.data)
+                .add_columns(records.c.version.label("current"), records.c.is_shared)
+                .add_columns(sa.cast(records.c.data, sa.Text).label("text"))
                 .select_from(_joined())
                 .where(c.dataset == spec.code, c.op == op, c.ends_on <= day)
                 .where(sa.tuple_(c.ends_on, c.seq) > sa.tuple_(*_bound(after)))
@@ -183,12 +184,15 @@ def _bound(after: tuple[date, int]) -> Sequence[Any]:
 
 
 def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime) -> dict[str, Any]:
-    """The ``expire`` row of a current version, with the gate's reason for that day (stored, so
-    that the feed streams it without judging the record again)."""
+    """The ``expire`` row of a current version, with the gate's reason for that day, the
+    version's data and its sharing decision (stored, so that the feed streams it without
+    reading or judging the record again)."""
     values = {"record_id": row.record_id, "dataset": spec.code, "op": "expire", "at": now}
-    data = row.data if isinstance(row.data, dict) else orjson.loads(row.data)
-    reason = in_force(spec, data, row.ends_on).zh[:200]
-    return values | {"version": row.version, "ends_on": row.ends_on, "reason": reason}
+    reason = in_force(spec, orjson.loads(row.text), row.ends_on).zh[:200]
+    return values | {
+        "version": row.version, "ends_on": row.ends_on, "reason": reason, "payload": row.text,
+        "shared": bool(row.is_shared),
+    }  # fmt: skip
 
 
 def _recompute(conn: sa.Connection, spec: DatasetSpec) -> None:

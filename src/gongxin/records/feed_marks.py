@@ -1,18 +1,28 @@
-"""The change feed's mark of when a record version stops being in force (``change_log.ends_on``,
-set by the triggers from the stored decision): forgotten when the decision changes, so that the
-next read of the feed (``exchange.expiry``) judges the version again. Kept here, beside the
-stored decisions, because a recompute of decisions must forget the marks it makes stale."""
+"""What the change feed keeps of each record version, beside the stored decisions: when it stops
+being in force (``change_log.ends_on``, set by the triggers from the stored decision) and whether
+departments may read it (``change_log.shared``, copied by the triggers with the version's data,
+migration 0023). Kept here, in the records layer, because a recompute of decisions must bring
+them in line: an ``ends_on`` it makes stale is forgotten (the next read of the feed judges the
+version again, ``exchange.expiry``), and a sharing decision it changes is rewritten, for the
+current version from its new stored decision and for superseded versions by the gate."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
+from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
 from gongxin.db.exchange_tables import change_log
+from gongxin.records import gate
+from gongxin.records.gate import Audience
 
 CHANGED = ("insert", "update")  # the feed's events that carry a version still to expire
+BATCH = 2000
 
 
 def forget(conn: sa.Connection, record_ids: Sequence[int]) -> None:
@@ -30,3 +40,80 @@ def forget_where(conn: sa.Connection, where: sa.ColumnElement[bool]) -> None:
         .where(where, c.op.in_(CHANGED), c.ends_on.is_not(None), ~newer)
         .values(ends_on=None)
     )
+
+
+def shared(catalog: Catalog, dataset: str, payload: Any) -> bool | None:
+    """The gate's DEPARTMENT decision of a version's data (JSON text or parsed), whatever the
+    day; None for a dataset the catalog does not know or no data."""
+    if payload is None or dataset not in catalog:
+        return None
+    data = orjson.loads(payload) if isinstance(payload, str | bytes) else dict(payload)
+    return gate.decide(catalog.get(dataset), data, Audience.DEPARTMENT, date.min).visible
+
+
+_SET = (
+    change_log.update()
+    .where(change_log.c.seq == sa.bindparam("s"))
+    .values(shared=sa.bindparam("v", type_=sa.Boolean))
+)
+
+
+def judge_shared(conn: sa.Connection, catalog: Catalog, size: int = BATCH) -> int:
+    """Give every change whose sharing decision is unknown (``shared`` null, e.g. logged before
+    migration 0023 for a superseded version) the gate's decision of its data; how many."""
+    c = change_log.c
+    after, judged = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.select(c.seq, c.dataset, c.payload)
+            .where(c.shared.is_(None), c.payload.is_not(None), c.seq > after)
+            .order_by(c.seq)
+            .limit(size)
+        ).fetchall()
+        if not rows:
+            return judged
+        after = rows[-1].seq
+        found = [{"s": r.seq, "v": shared(catalog, r.dataset, r.payload)} for r in rows]
+        known = [f for f in found if f["v"] is not None]
+        if known:
+            conn.execute(_SET, known)
+        judged += len(known)
+
+
+def reshare(
+    conn: sa.Connection,
+    catalog: Catalog,
+    current: Mapping[int, tuple[int, bool]],
+    changed: Sequence[int],
+) -> int:
+    """After a recompute of these records (``current``: record id → its version and new stored
+    sharing decision), bring their changes' sharing decisions in line: the current version's
+    from its stored decision (for the records whose decision ``changed``), each superseded
+    version's by the gate under the rules now in force. How many changes were rewritten."""
+    c = change_log.c
+    rewritten = 0
+    now_current = [{"r": rid, "n": current[rid][0], "v": current[rid][1]} for rid in changed]
+    if now_current:
+        update = (
+            change_log.update()
+            .where(c.record_id == sa.bindparam("r"), c.version == sa.bindparam("n"))
+            .values(shared=sa.bindparam("v", type_=sa.Boolean))
+        )
+        rewritten += max(conn.execute(update, now_current).rowcount, 0)
+    older = [rid for rid, (version, _) in current.items() if version > 1]
+    for chunk in dialect.chunked(older):
+        rows = conn.execute(
+            sa.select(c.seq, c.record_id, c.dataset, c.version, c.payload, c.shared).where(
+                c.record_id.in_(chunk)
+            )
+        ).fetchall()
+        judged = [
+            (r.seq, shared(catalog, r.dataset, r.payload), r.shared)
+            for r in rows
+            if r.version != current[r.record_id][0]
+        ]
+        stale = [{"s": s, "v": v} for s, v, was in judged if v is not None and v != was]
+        if stale:
+            conn.execute(_SET, stale)
+        rewritten += len(stale)
+    return rewritten

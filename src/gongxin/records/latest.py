@@ -6,7 +6,10 @@ public view stored with the record version (``decisions.public_text``: masked wh
 recomputed when the rules change), returned as that JSON text: no parsing or masking per read.
 The page query is compiled once per dialect and filter set and run on the driver's cursor
 (``dialect.prepared``); it reads one row past the page, so that the caller
-knows whether a next page exists without a second query. Filters (department, deciding
+knows whether a next page exists without a second query. Page 1 reads its rows in index
+order; a later page finds its ids in the index first (the skipped rows are not read). Each row
+is an :class:`Entry` as it is; on SQLite the stored view comes as its UTF-8 bytes
+(``dialect.utf8_text``), embedded in the answer without decoding. Filters (department, deciding
 authority, name or 文书号, dates) are SQL too; the count and the authorities' choice list are
 their own queries."""
 
@@ -35,14 +38,22 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）"})
 
 
 class Entry(NamedTuple):
-    """One record of a column (a tuple: made twenty to a page, with no per-field setting)."""
+    """One record of a column: the page query's row as it is (a tuple made twenty to a page
+    with no per-field work; the decision date is parsed only when asked for)."""
 
     record_id: int
     dataset: str
     subject_name: str | None
-    decision_date: date | None
+    decided: date | str | None  # the decision date as the driver gave it (SQLite: ISO text)
     department: str
-    text: str  # the record as the public reads it (masked), JSON text as stored
+    # the record as the public reads it (masked), JSON text as stored (SQLite: its UTF-8
+    # bytes, sent on without decoding)
+    text: str | bytes
+
+    @property
+    def decision_date(self) -> date | None:
+        day = self.decided
+        return date.fromisoformat(day) if isinstance(day, str) else day
 
     @property
     def data(self) -> dict[str, Any]:
@@ -133,31 +144,24 @@ def latest_page(
             f"page starts at 1 and size is 1 to {MAX_PAGE_SIZE}",
         )
     catalog.get(dataset)  # a dataset the catalog knows
-    where = filters or Filters()
-    flags = where.flags()
-    params = {"dataset": dataset, "as_of": as_of, "skip": (page - 1) * size, "size": size + 1,
-              **where.params()}  # fmt: skip
-    fromiso = date.fromisoformat  # SQLite gives the day as its stored text
+    flags = filters.flags() if filters is not None else _NO_FILTERS
+    skip = (page - 1) * size
+    params = {"dataset": dataset, "as_of": as_of, "skip": skip, "size": size + 1}
+    if filters is not None and any(flags):
+        params.update(filters.params())
+    first = skip == 0  # page 1 reads its rows straight; later pages find their ids first
     rows: list[Any]
     if flags[1] or flags[2]:  # a JSON field filtered: the JSON path is bound by SQLAlchemy
-        rows = list(conn.execute(_query(dataset, *flags), params))
+        rows = list(conn.execute(_query(dataset, first, *flags), params))
     else:  # the common pages: compiled once, on the driver's cursor
-        key = ("latest", dataset, *flags)
-        rows = dialect.prepared(conn, key, lambda: _query(dataset, *flags)).rows(conn, params)
-    return Page(
-        [
-            Entry(
-                rid,
-                dataset,
-                name,
-                fromiso(decided) if type(decided) is str else decided,
-                dept,
-                text,
-            )
-            for rid, name, decided, dept, text in rows[:size]
-        ],
-        len(rows) > size,
-    )
+        key = ("latest", dataset, first, *flags)
+        statement = dialect.prepared(conn, key, lambda: _query(dataset, first, *flags))
+        rows = statement.rows(conn, params)
+    new = tuple.__new__  # each row is an entry, columns in its order
+    return Page([new(Entry, row) for row in rows[:size]], len(rows) > size)
+
+
+_NO_FILTERS = (False, False, False, False, False)
 
 
 def page_json(as_of: date, page: int, size: int, entries: list[Entry]) -> bytes:
@@ -207,13 +211,25 @@ def _matching(
 ) -> sa.Select[Any]:
     """The ids (and dates) of the public records of ``dataset`` these filters keep, in SQL on
     the stored decision columns; values are bound at execution."""
+    ids = sa.select(records.c.id, records.c.event_date)
+    return _where(ids, dataset, department, authority, q, since, until)
+
+
+def _where(
+    ids: sa.Select[Any],
+    dataset: str,
+    department: bool,
+    authority: bool,
+    q: bool,
+    since: bool,
+    until: bool,
+) -> sa.Select[Any]:
+    """``ids`` narrowed to the public records of ``dataset`` these filters keep."""
     as_of = sa.bindparam("as_of", type_=sa.Date)
     authority_field, number_field = _FIELDS[dataset]
-    ids = (
-        sa.select(records.c.id, records.c.event_date)
-        .where(records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of)
-        .where(public_now(as_of))
-    )
+    ids = ids.where(
+        records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of
+    ).where(public_now(as_of))
     if department:  # the record's owner: the department that submitted it (migration 0009)
         by_department = sa.select(departments.c.id).where(
             departments.c.name == sa.bindparam("department")
@@ -243,24 +259,34 @@ def _matching(
 
 @cache
 def _query(
-    dataset: str, department: bool, authority: bool, q: bool, since: bool, until: bool
+    dataset: str,
+    first: bool,
+    department: bool,
+    authority: bool,
+    q: bool,
+    since: bool,
+    until: bool,
 ) -> sa.Select[Any]:
-    """The page query for these filters (its values are bound at execution): the page's ids
-    (from the index alone when only the date or department narrows), then their rows,
-    department and stored public view (JSON text)."""
+    """The page query for these filters (its values are bound at execution), its columns in
+    :class:`Entry`'s order: each record's id, dataset, name, date, department and stored
+    public view (JSON text). Page 1 (``first``) reads the rows in index order and stops after
+    the page; a later page first finds its ids (from the index alone when only the date or
+    department narrows), so that the rows it skips are not read."""
+    entry = sa.select(
+        records.c.id, records.c.dataset, records.c.subject_name, records.c.event_date,
+        departments.c.name, dialect.utf8_text(records.c.public_data),
+    ).join(departments, departments.c.id == records.c.department_id)  # fmt: skip
+    newest = (records.c.event_date.desc(), records.c.id.desc())
+    skip = sa.bindparam("skip", type_=sa.Integer)
+    size = sa.bindparam("size", type_=sa.Integer)
+    if first:
+        flags = (department, authority, q, since, until)
+        return _where(entry, dataset, *flags).order_by(*newest).offset(skip).limit(size)
     page_ids = (
         _matching(dataset, department, authority, q, since, until)
-        .order_by(records.c.event_date.desc(), records.c.id.desc())
-        .offset(sa.bindparam("skip", type_=sa.Integer))
-        .limit(sa.bindparam("size", type_=sa.Integer))
+        .order_by(*newest)
+        .offset(skip)
+        .limit(size)
     )
     wanted = page_ids.subquery()
-    return (
-        sa.select(
-            records.c.id, records.c.subject_name, records.c.event_date, departments.c.name,
-            records.c.public_data,
-        )
-        .join(wanted, wanted.c.id == records.c.id)
-        .join(departments, departments.c.id == records.c.department_id)
-        .order_by(records.c.event_date.desc(), records.c.id.desc())
-    )  # fmt: skip
+    return entry.join(wanted, wanted.c.id == records.c.id).order_by(*newest)

@@ -127,14 +127,18 @@ def batch(
     after: int,
     size: int = BATCH,
     columns: tuple[str, ...] = COLUMNS,
+    feed: bool = True,
     seen: Seen | None = None,
 ) -> bool:
     """Judge the next ``size`` records after id ``after``; write the changed ones unless a dry
     run. False when there were none left. ``columns``: the decision columns the schema has
-    (an older migration back-fills those it knows). ``seen`` is told of each changed record
-    (its row, the stored and the new decision, the kinds of change): a simulation's examples."""
+    (an older migration back-fills those it knows); ``feed``: the change log keeps each
+    version's sharing decision (migration 0023), to be brought in line too. ``seen`` is told
+    of each changed record (its row, the stored and the new decision, the kinds of change): a
+    simulation's examples."""
     rows = conn.execute(
-        sa.select(records.c.id, records.c.dataset, records.c.data, *records.c[columns])
+        sa.select(records.c.id, records.c.dataset, records.c.version, records.c.data)
+        .add_columns(*records.c[columns])
         .where(records.c.id > after)
         .order_by(records.c.id)
         .limit(size)
@@ -142,6 +146,8 @@ def batch(
     if not rows:
         return False
     updates = []
+    current: dict[int, tuple[int, bool]] = {}  # the version and sharing decision now
+    unshared: list[int] = []  # records whose sharing decision changed
     for row in rows:
         old = _stored(row, columns)
         _tally(report.before, old)
@@ -152,6 +158,9 @@ def batch(
         new = decision_columns(catalog.get(row.dataset), dict(row.data))
         new = {name: new[name] for name in columns}
         _tally(report.after, new)
+        current[row.id] = (int(row.version), bool(new["is_shared"]))
+        if old["is_shared"] != new["is_shared"]:
+            unshared.append(row.id)
         kinds = _kinds(old, new)
         if kinds:
             report.changed += 1
@@ -163,9 +172,18 @@ def batch(
         update = _UPDATE if columns == COLUMNS else _update(columns)
         conn.execute(update, updates)
         feed_marks.forget(conn, [u["rid"] for u in updates])  # the feed judges them again
+    if feed and not report.dry_run:
+        # the change feed's copy of each version's sharing decision (migration 0023)
+        feed_marks.reshare(conn, catalog, current, unshared)
     report.looked += len(rows)
     report.last_id = rows[-1].id
     return True
+
+
+def _change_log_columns(conn: sa.Connection) -> set[str]:
+    """The change log's columns as the schema has them now (a migration older than 0023 runs
+    the recompute before the feed keeps its own copy of each version)."""
+    return {column["name"] for column in sa.inspect(conn).get_columns("change_log")}
 
 
 def apply(
@@ -178,7 +196,8 @@ def apply(
     """Every record judged again and written, in batches, inside the caller's transaction
     (the migrations that add the columns back-fill them this way, each the ``columns`` it has)."""
     report = Report()
-    while batch(conn, catalog, report, report.last_id, size, columns):
+    feed = "shared" in _change_log_columns(conn)
+    while batch(conn, catalog, report, report.last_id, size, columns, feed):
         pass
     return report
 

@@ -119,41 +119,76 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         _code_mistake(text)
     key = normalise_name(text)
     words = keywords(text) if kind == "name" else []
+    # SQLite, every keyword of three characters or more: the trigram index answers alone, its
+    # matches counted and paged in registration order from the index (not a list of them all)
+    phrases = dialect.fts_phrases(conn, words) if kind == "name" else None
     condition: sa.ColumnElement[bool]
     if kind in ("uscc", "reg_no"):
         column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
         condition = column == uscc.compact(text)
     elif kind == "org_code":
         condition = subjects.c.org_code == uscc.compact(text)
+    elif phrases is not None:
+        condition = subjects.c.id.in_(_fts(phrases))
     else:
         condition = sa.and_(
             *(dialect.contains(conn, subjects.c.name_norm, subjects.c.id, w, "subjects_fts")
               for w in words)
         )  # fmt: skip
-    total, capped = _count(conn, condition)
+    total, capped = _fts_count(conn, phrases) if phrases is not None else _count(conn, condition)
     if not total and kind == "name":  # typed without the name's brackets?
         bare = [w.replace("(", "").replace(")", "") for w in words]
         condition = sa.and_(
             *(_unbracketed(subjects.c.name_norm).contains(w, autoescape=True) for w in bare)
         )
-        total, capped = _count(conn, condition)
-    order: list[sa.ColumnElement[Any]] = [subjects.c.id]
+        total, capped, phrases = *_count(conn, condition), None
+    skip = (page - 1) * size
+    rows: Any
     if kind == "name" and not capped and total <= RANK_LIMIT:  # ranking reads every match
         exact = sa.case((subjects.c.name_norm == key, 0), else_=1)
         order = [exact, sa.func.length(subjects.c.name_norm), subjects.c.id]
-    rows = conn.execute(
-        sa.select(
-            subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name,
-            subjects.c.entity_type, subjects.c.region, subjects.c.legal_rep,
-            subjects.c.reg_status,
+        rows = conn.execute(
+            sa.select(*_HIT).where(condition).order_by(*order).limit(size).offset(skip)
         )
-        .where(condition)
-        .order_by(*order)
-        .limit(size)
-        .offset((page - 1) * size)
-    )  # fmt: skip
+    elif phrases is not None:  # the page's ids straight from the index, in id order
+        rows = dialect.driver_rows(conn, _FTS_PAGE, (phrases, size, skip))
+    else:
+        rows = conn.execute(
+            sa.select(*_HIT).where(condition).order_by(subjects.c.id).limit(size).offset(skip)
+        )
     hits = [_public(Hit(*row)) for row in rows]
     return Page(text, kind, page, size, total, hits, capped, tuple(words))
+
+
+_HIT = (
+    subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name, subjects.c.entity_type,
+    subjects.c.region, subjects.c.legal_rep, subjects.c.reg_status,
+)  # fmt: skip
+
+
+# SQLite's FTS5 trigram table, read alone (its rowids are the subjects' ids, in order): every
+# match of the phrases, the first COUNT_CAP + 1 of them counted, one page of them
+_FTS = "SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?"
+_FTS_COUNT = f"SELECT count(*) FROM ({_FTS} LIMIT ?)"
+_FTS_PAGE = (
+    "SELECT id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status FROM subjects "
+    f"WHERE id IN ({_FTS} ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY id"
+)
+
+
+def _fts(phrases: str) -> sa.Select[Any]:
+    """The ids of the subjects whose names hold every phrase (SQLite's FTS5 trigram table)."""
+    return (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table("subjects_fts"))
+        .where(sa.literal_column("subjects_fts").op("MATCH")(phrases))
+    )
+
+
+def _fts_count(conn: sa.Connection, phrases: str) -> tuple[int, bool]:
+    """:func:`_count` read from the FTS5 index alone: its first COUNT_CAP + 1 matches."""
+    counted = int(dialect.driver_rows(conn, _FTS_COUNT, (phrases, COUNT_CAP + 1))[0][0])
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
 def _count(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> tuple[int, bool]:
