@@ -38,6 +38,7 @@ def build(
     return report_content.build(
         conn, catalog, code, as_of, issuer=settings.report_issuer,
         platform=settings.report_platform, sections_file=settings.report_sections_file,
+        objection_mark=settings.objection_public_mark,
     )  # fmt: skip
 
 

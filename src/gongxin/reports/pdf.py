@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gongxin.reports import fonts
-from gongxin.reports.content import Entry, ReportContent, digest
+from gongxin.reports.content import MARK_LABEL, Entry, ReportContent, digest
 
 # one face, one weight: one font to subset (speed); the compact copy first, the full one for
 # the characters it lacks
@@ -77,9 +77,11 @@ def qr_data_uri(text: str) -> str:
 
 
 def _rows(entries: tuple[Entry, ...]) -> str:
-    return "".join(
-        f"<tr><th>{escape(e.label)}</th><td>{escape(e.value)}</td></tr>" for e in entries
-    )
+    rows = []
+    for e in entries:
+        marked = ' class="attention"' if e.label == MARK_LABEL else ""
+        rows.append(f"<tr><th>{escape(e.label)}</th><td{marked}>{escape(e.value)}</td></tr>")
+    return "".join(rows)
 
 
 def numeral(n: int) -> str:
