@@ -395,18 +395,19 @@ class Settings(BaseSettings):
         description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
     )
     report_issuer: str = Field(
-        default="公共信用信息中心",
-        min_length=2,
+        default="",
         max_length=100,
         description="信用报告出具机构 (the organisation that issues credit reports, printed on "
-        "each report and named in its digital signature, e.g. 某某市公共信用信息中心).",
+        "each report and named in its digital signature, e.g. 某某市公共信用信息中心; empty: "
+        "the branding's 承办单位 GONGXIN_BRAND_ORGANISER, else the locality followed by "
+        "公共信用信息中心).",
     )
     report_platform: str = Field(
-        default="公共信用信息平台",
-        min_length=2,
+        default="",
         max_length=100,
         description="信用报告所属平台 (the platform named on credit reports as their source, "
-        "e.g. 信用某某).",
+        "e.g. 信用某某; empty: the branding's locality and platform name, as every page shows "
+        "it).",
     )
     report_sections_file: Path | None = Field(
         default=None,
@@ -485,6 +486,18 @@ class Settings(BaseSettings):
         description="本地预警规则 (a YAML file replacing the packaged warning rules: ids, legal "
         "hooks, severities, thresholds, explanation templates; see docs/linkage.md).",
     )
+
+    @model_validator(mode="after")
+    def _report_names_from_branding(self) -> Settings:
+        """The report's issuer and platform default to the site's branding (one name for the
+        pages and the PDF); set, they override it for the reports."""
+        locality, platform = self.brand_locality.strip(), self.brand_platform.strip()
+        if not self.report_issuer.strip():
+            organiser = self.brand_organiser.strip()
+            self.report_issuer = organiser or f"{locality}公共信用信息中心"
+        if not self.report_platform.strip():
+            self.report_platform = f"{locality}{platform or '公共信用信息平台'}"
+        return self
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
