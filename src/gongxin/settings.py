@@ -105,8 +105,16 @@ class Settings(BaseSettings):
     check_rate_per_minute: int = Field(
         default=60,
         ge=1,
-        description="信用核查频率 (POST /api/v1/checks calls per minute per API key, per server "
-        "process; over it: 429 with Retry-After).",
+        description="信用核查频率 (POST /api/v1/checks calls per minute per API key, and "
+        "back-office credit checks, one subject or a file, per minute per user; per server "
+        "process; over it: 429 with Retry-After, nothing run).",
+    )
+    check_export_max_age_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="核查结果文件保留天数 (days a back-office check's result workbook is kept "
+        "under var_dir/exports/checks/; older ones are removed whenever a new one is written).",
     )
     check_quota_per_day: int = Field(
         default=1_000_000,

@@ -113,7 +113,11 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def render_error(request: Request, exc: GongxinError) -> HTMLResponse:
-    heading = {401: "请先登录", 403: "无权访问", 404: "未找到", 409: "冲突"}.get(
-        exc.status, "请求有误"
-    )
+    heading = {
+        401: "请先登录",
+        403: "无权访问",
+        404: "未找到",
+        409: "冲突",
+        429: "操作过于频繁",
+    }.get(exc.status, "请求有误")
     return render(request, "admin/error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en)
