@@ -15,7 +15,7 @@ same report as HTML only.
    its own for the same subjects: content, HTML, PDF layout, signature; and the layout with the
    system's full Noto Sans CJK instead of the compact copy (``pdf_layout_full_font``), and as it
    was laid out before (a font configuration and style sheet per report, the full font:
-   ``pdf_layout_uncached``).
+   ``pdf_layout_uncached``), these three interleaved report by report.
 4. Baseline: the same report rendered as HTML only (content + HTML, no PDF).
 
 Prints p50 / p95 / max in milliseconds per kind and whether the request's p95 is within the
@@ -107,6 +107,19 @@ def _time(codes: list[str], fn: Callable[[str], object]) -> list[tuple[float, fl
     return out
 
 
+def _interleaved(
+    codes: list[str], kinds: dict[str, Callable[[str], object]]
+) -> dict[str, list[tuple[float, float]]]:
+    """Each kind timed on each code in turn, the order rotating from code to code, so that a
+    change in the machine's load falls on every kind alike (the layouts are compared so)."""
+    times: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    names = list(kinds)
+    for n, code in enumerate(codes):
+        for kind in names[n % len(names) :] + names[: n % len(names)]:
+            times[kind] += _time([code], kinds[kind])
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=2000)
@@ -170,9 +183,17 @@ def main() -> None:
         "html_only_baseline": _stats(
             _time(codes, lambda c: pdf.to_html(built(c), url, "K7M3P-Q9XRT"))
         ),
-        "pdf_layout": _stats(_time(codes, lambda c: layout(c, font))),
-        "pdf_layout_full_font": _stats(_time(codes, lambda c: layout(c, None))),
-        "pdf_layout_uncached": _stats(_time(codes, uncached)),
+        **{
+            kind: _stats(times)
+            for kind, times in _interleaved(
+                codes,
+                {
+                    "pdf_layout": lambda c: layout(c, font),
+                    "pdf_layout_full_font": lambda c: layout(c, None),
+                    "pdf_layout_uncached": uncached,
+                },
+            ).items()
+        },
         "signature": _stats(
             _time(codes, lambda c: signing.sign(unsigned[c], signer, issuer="bench"))
         ),
