@@ -10,8 +10,12 @@ same report as HTML only.
    random among the rest.
 3. gongxin: times ``GET /api/v1/reports/{code}.pdf`` through a FastAPI TestClient over
    ``create_app`` — content read through the visibility gate, laid out by WeasyPrint, signed
-   (PAdES, pyHanko), recorded with its 验证码 — after an untimed warm-up; then each stage on
-   its own for the same subjects: content, HTML, PDF layout, signature.
+   (PAdES, pyHanko), recorded with its 验证码 — after an untimed warm-up (the compact report font
+   is made beforehand, as ``gongxin init`` does); then each stage on
+   its own for the same subjects: content, HTML, PDF layout, signature; and the layout with the
+   system's full Noto Sans CJK instead of the compact copy (``pdf_layout_full_font``), and as it
+   was laid out before (a font configuration and style sheet per report, the full font:
+   ``pdf_layout_uncached``), these three interleaved report by report.
 4. Baseline: the same report rendered as HTML only (content + HTML, no PDF).
 
 Prints p50 / p95 / max in milliseconds per kind and whether the request's p95 is within the
@@ -103,6 +107,19 @@ def _time(codes: list[str], fn: Callable[[str], object]) -> list[tuple[float, fl
     return out
 
 
+def _interleaved(
+    codes: list[str], kinds: dict[str, Callable[[str], object]]
+) -> dict[str, list[tuple[float, float]]]:
+    """Each kind timed on each code in turn, the order rotating from code to code, so that a
+    change in the machine's load falls on every kind alike (the layouts are compared so)."""
+    times: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    names = list(kinds)
+    for n, code in enumerate(codes):
+        for kind in names[n % len(names) :] + names[: n % len(names)]:
+            times[kind] += _time([code], kinds[kind])
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=2000)
@@ -121,7 +138,7 @@ def main() -> None:
 
     from gongxin.catalog.registry import get_catalog
     from gongxin.db.engine import make_engine
-    from gongxin.reports import content, issue, pdf, signing
+    from gongxin.reports import content, fonts, issue, pdf, signing
     from gongxin.settings import Settings
     from gongxin.web.app import create_app
 
@@ -131,6 +148,7 @@ def main() -> None:
     codes = _pick(engine, args.requests)
     now = datetime.now(UTC)
     signing.ensure_demo(settings, settings.report_issuer, now)
+    font = fonts.report_font(settings.var_dir)  # as gongxin init makes it
     settings = Settings(report_rate_per_minute=10_000)  # the bench is one client
     with TestClient(create_app(settings)) as client:
         for code in codes[:3]:
@@ -144,15 +162,38 @@ def main() -> None:
     reports = {c: built(c) for c in codes}
     url = "https://credit.example.gov.cn/reports/verify/X?code=1&sha256=2"
     html = {c: pdf.to_html(reports[c], url, "K7M3P-Q9XRT") for c in codes}
-    unsigned = {c: pdf.render(reports[c], url, "K7M3P-Q9XRT") for c in codes}
+    unsigned = {c: pdf.render(reports[c], url, "K7M3P-Q9XRT", font=font) for c in codes}
     signer = signing.signer_for(settings)
+
+    def layout(code: str, font: Path | None) -> bytes:
+        return pdf.render(reports[code], url, "K7M3P-Q9XRT", font=font)
+
+    def uncached(code: str) -> bytes:  # as before: a font configuration and CSS per report
+        import weasyprint
+
+        html = pdf.to_html(reports[code], url, "K7M3P-Q9XRT")
+        return weasyprint.HTML(
+            string=html.replace(pdf.FONT, '"Noto Sans CJK SC", sans-serif')
+        ).write_pdf()
+
+    layout(codes[0], None)  # warm-up of the system font's renderer
     figures = {
         "api_pdf_request": _stats(api),
         "content": _stats(_time(codes, built)),
         "html_only_baseline": _stats(
             _time(codes, lambda c: pdf.to_html(built(c), url, "K7M3P-Q9XRT"))
         ),
-        "pdf_layout": _stats(_time(codes, lambda c: pdf.render(reports[c], url, "K7M3P-Q9XRT"))),
+        **{
+            kind: _stats(times)
+            for kind, times in _interleaved(
+                codes,
+                {
+                    "pdf_layout": lambda c: layout(c, font),
+                    "pdf_layout_full_font": lambda c: layout(c, None),
+                    "pdf_layout_uncached": uncached,
+                },
+            ).items()
+        },
         "signature": _stats(
             _time(codes, lambda c: signing.sign(unsigned[c], signer, issuer="bench"))
         ),

@@ -105,8 +105,16 @@ class Settings(BaseSettings):
     check_rate_per_minute: int = Field(
         default=60,
         ge=1,
-        description="信用核查频率 (POST /api/v1/checks calls per minute per API key, per server "
-        "process; over it: 429 with Retry-After).",
+        description="信用核查频率 (POST /api/v1/checks calls per minute per API key, and "
+        "back-office credit checks, one subject or a file, per minute per user; per server "
+        "process; over it: 429 with Retry-After, nothing run).",
+    )
+    check_export_max_age_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="核查结果文件保留天数 (days a back-office check's result workbook is kept "
+        "under var_dir/exports/checks/; older ones are removed whenever a new one is written).",
     )
     check_quota_per_day: int = Field(
         default=1_000_000,
@@ -411,18 +419,19 @@ class Settings(BaseSettings):
         description="查询码查询频率上限 (lookups of a 查询码 per client address and minute).",
     )
     report_issuer: str = Field(
-        default="公共信用信息中心",
-        min_length=2,
+        default="",
         max_length=100,
         description="信用报告出具机构 (the organisation that issues credit reports, printed on "
-        "each report and named in its digital signature, e.g. 某某市公共信用信息中心).",
+        "each report and named in its digital signature, e.g. 某某市公共信用信息中心; empty: "
+        "the branding's 承办单位 GONGXIN_BRAND_ORGANISER, else the locality followed by "
+        "公共信用信息中心).",
     )
     report_platform: str = Field(
-        default="公共信用信息平台",
-        min_length=2,
+        default="",
         max_length=100,
         description="信用报告所属平台 (the platform named on credit reports as their source, "
-        "e.g. 信用某某).",
+        "e.g. 信用某某; empty: the branding's locality and platform name, as every page shows "
+        "it).",
     )
     report_sections_file: Path | None = Field(
         default=None,
@@ -565,6 +574,18 @@ class Settings(BaseSettings):
         description="本地征信查询规则 (a YAML file replacing the packaged agency rules: "
         "purposes, agency kinds, negative datasets; see docs/credit-agencies.md).",
     )
+
+    @model_validator(mode="after")
+    def _report_names_from_branding(self) -> Settings:
+        """The report's issuer and platform default to the site's branding (one name for the
+        pages and the PDF); set, they override it for the reports."""
+        locality, platform = self.brand_locality.strip(), self.brand_platform.strip()
+        if not self.report_issuer.strip():
+            organiser = self.brand_organiser.strip()
+            self.report_issuer = organiser or f"{locality}公共信用信息中心"
+        if not self.report_platform.strip():
+            self.report_platform = f"{locality}{platform or '公共信用信息平台'}"
+        return self
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:

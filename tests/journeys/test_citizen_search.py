@@ -1,12 +1,17 @@
 """A citizen looks a company up, in Debian's Chromium on the demo city, on desktop and phone:
 the 双公示 column filtered by authority → search by two keywords (highlighted, with a 登记状态
-tag) → the subject's credit overview → the credit report link; a wrong check character is told
+tag) → the subject's credit overview → the signed credit report (downloaded) → its 验证码 typed
+on the verification page, which shows the report as issued; a wrong check character is told
 as such, an unknown address gets the portal's 404 page. Nothing overflows the phone's width,
 and dates and codes never break over two lines.
 
 Screenshots: test-artifacts/journeys/search-<viewport>-<step>.png."""
 
 from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
@@ -31,7 +36,7 @@ def _fits(page: Page) -> None:
 
 @ON_EACH_SCREEN
 def test_citizen_searches_and_reads_the_overview(
-    site: Site, browser: Browser, viewport: ViewportSize
+    site: Site, browser: Browser, viewport: ViewportSize, tmp_path: Path
 ) -> None:
     journey = f"search-{screen(viewport)}"
     context, page = open_page(browser, viewport)
@@ -74,12 +79,30 @@ def test_citizen_searches_and_reads_the_overview(
         _fits(page)
         shoot(page, journey, "3-overview")
 
+        with page.expect_download(timeout=60_000) as downloading:  # laid out and signed
+            report.click()
+        saved = tmp_path / "report.pdf"
+        downloading.value.save_as(saved)
+        assert downloading.value.suggested_filename.startswith("公共信用信息报告-")
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(saved), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        code = re.search(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", text)
+        assert code, text[:400]
+        page.goto(site.url + "/reports/verify")
+        page.get_by_label("验证码").fill(code[0].replace("-", " "))  # typed from paper, spaced
+        page.get_by_role("button", name="按验证码验证").click()
+        expect(page.locator("main")).to_contain_text(name)
+        expect(page.locator("main")).to_contain_text("信用概况")
+        _fits(page)
+        shoot(page, journey, "4-verified")
+
         page.goto(site.url + "/search?q=91110114MA5CP81NX1")
         expect(page.locator(".error")).to_contain_text("校验码错误")
         page.goto(site.url + "/no/such/page")
         expect(page.get_by_role("heading", level=1)).to_have_text("未找到")
         expect(page.get_by_role("searchbox")).to_be_visible()
         _fits(page)
-        shoot(page, journey, "4-not-found")
+        shoot(page, journey, "5-not-found")
     finally:
         context.close()

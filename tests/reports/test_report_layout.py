@@ -180,3 +180,33 @@ def test_report_generation_is_limited_per_client(client: TestClient) -> None:
     over = client.get(f"/api/v1/reports/{CODE}.pdf")
     assert over.status_code == 429 and "生成信用报告过于频繁" in over.json()["zh"]
     assert over.headers["Retry-After"]
+
+
+def test_the_report_is_issued_in_the_sites_name_unless_overridden() -> None:
+    """One name for pages and PDF: the report's issuer and platform default to the branding
+    (承办单位; locality + platform), and GONGXIN_REPORT_* override them for reports only."""
+    branded = Settings(brand_locality="示范市", brand_organiser="示范市公共信用信息中心")
+    assert branded.report_issuer == "示范市公共信用信息中心"
+    assert branded.report_platform == "示范市公共信用信息平台"
+    assert Settings(brand_locality="示范市").report_issuer == "示范市公共信用信息中心"
+    plain = Settings()
+    assert (plain.report_issuer, plain.report_platform) == ("公共信用信息中心", "公共信用信息平台")
+    own = Settings(brand_locality="示范市", report_issuer=ISSUER, report_platform="信用某某")
+    assert (own.report_issuer, own.report_platform) == (ISSUER, "信用某某")
+
+
+def test_a_branded_report_names_the_organiser_and_the_platform(
+    loaded: Store, db_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=db_url, var_dir=tmp_path / "var", brand_locality="示范市",
+        brand_organiser="示范市公共信用信息中心",
+    )  # fmt: skip
+    app = create_app(settings)
+    app.dependency_overrides[deps.get_now] = lambda: NOW
+    with TestClient(app) as branded:
+        pdf = branded.get(f"/api/v1/reports/{CODE}.pdf")
+    assert pdf.status_code == 200
+    text = "".join(pages(pdf.content, tmp_path))
+    assert "出具机构示范市公共信用信息中心" in text
+    assert "本报告由示范市公共信用信息中心依据示范市公共信用信息平台" in text

@@ -4,8 +4,11 @@ open-data downloads, the exchange's records and change feed."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,3 +103,39 @@ def test_the_public_mark_can_be_turned_off(store: Store, db_url: str) -> None:
         assert [c for c in feed["changes"] if c["record_id"] == rid][-1]["mark"]["code"] == (
             "objection"
         )
+
+
+def report_text(client: Any, tmp_path: Path) -> str:
+    pdf = client.get(f"/api/v1/reports/{COMPANY}.pdf")
+    assert pdf.status_code == 200, pdf.text
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
+    return re.sub(r"\s+", "", out.stdout.decode())
+
+
+def test_the_credit_report_marks_a_record_under_objection(
+    store: Store, client: Any, tmp_path: Path
+) -> None:
+    marked = add_penalty(store, 63, "2026-10-09")
+    add_penalty(store, 64, "2026-10-12")
+    file(store, filing(marked, kind="objection"), TODAY, [])
+    text = report_text(client, tmp_path)
+    assert INTERNAL not in text
+    assert text.count("状态标注异议处理中（2026-11-23起）") == 1
+    # the mark heads the record under objection (the newer penalty, unmarked, comes first)
+    assert (
+        text.index("京环罚〔2026〕64号")
+        < text.index("异议处理中")
+        < text.index("京环罚〔2026〕63号")
+    )
+
+
+def test_the_report_leaves_the_objection_mark_out_when_switched_off(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    rid = add_penalty(store, 65, "2026-10-09")
+    file(store, filing(rid, kind="objection"), TODAY, [])
+    for client in app_client(store, db_url, objection_public_mark=False):
+        text = report_text(client, tmp_path)
+        assert "京环罚〔2026〕65号" in text and "异议处理中" not in text

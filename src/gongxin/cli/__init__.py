@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 HELP = "公信 gongxin：公共信用信息平台 (public credit information platform)"
 # Every top-level command and its one-line help, in the order ``gongxin --help`` lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("init", "初始化数据库与报告签章证书 (create or upgrade the schema; signing certificate)."),
+    ("init", "初始化数据库、报告签章证书与报告字体 (schema; signing certificate; report font)."),
     ("serve", "启动 Web 服务与 API (run the web server and JSON API)."),
     ("ingest", "导入部门数据文件 (ingest department files)."),
     ("rejects", "导出退回的行及错误说明 (export rejected rows with their errors)."),

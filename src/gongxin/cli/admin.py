@@ -19,12 +19,27 @@ key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
 
 @common.reports_errors
 def init() -> None:
-    """初始化数据库与报告签章证书 (create or upgrade the schema; signing certificate).
+    """初始化数据库、报告签章证书与报告字体 (schema; signing certificate; report font).
 
-    The demo certificate that signs credit reports is made when none is installed."""
+    The demo certificate that signs credit reports is made when none is installed; the
+    compact Chinese font of the PDF reports is made from the system's Noto Sans CJK."""
     revision = migrate.upgrade(common.engine())
     common.out.print(f"数据库已就绪 (schema ready): revision {revision}")
     _signing_certificate()
+    _report_font()
+
+
+def _report_font() -> None:
+    from gongxin.reports import fonts
+
+    made = fonts.report_font(common.settings().var_dir)
+    if made is None:
+        common.out.print(
+            "[yellow]未能生成报告用精简字体，报告将使用完整的 Noto Sans CJK 字体（较慢）"
+            "(no compact report font: reports use the full Noto Sans CJK, slower)[/yellow]"
+        )
+    else:
+        common.out.print(f"报告字体 (report font): {made}", markup=False)
 
 
 def _signing_certificate() -> None:

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
 from gongxin.db import dialect
-from gongxin.db.models import departments, records
+from gongxin.db.models import deciding_authority, departments, records
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.records.decisions import public_now
 
@@ -193,7 +193,7 @@ def authorities(conn: sa.Connection, dataset: str, *, as_of: date) -> list[str]:
     """The deciding authorities named by the public records of a column, most frequent first
     (the choice list of the portal's filter)."""
     _checked(dataset)
-    field = records.c.data[_FIELDS[dataset][0]].as_string()
+    field = deciding_authority(records.c.data)  # as indexed: ix_records_authority
     query = (
         sa.select(field, sa.func.count())
         .where(records.c.dataset == dataset, records.c.event_date <= as_of)
@@ -226,7 +226,7 @@ def _where(
 ) -> sa.Select[Any]:
     """``ids`` narrowed to the public records of ``dataset`` these filters keep."""
     as_of = sa.bindparam("as_of", type_=sa.Date)
-    authority_field, number_field = _FIELDS[dataset]
+    number_field = _FIELDS[dataset][1]
     ids = ids.where(
         records.c.dataset == sa.bindparam("dataset"), records.c.event_date <= as_of
     ).where(public_now(as_of))
@@ -235,8 +235,8 @@ def _where(
             departments.c.name == sa.bindparam("department")
         )
         ids = ids.where(records.c.department_id.in_(by_department))
-    if authority:
-        ids = ids.where(records.c.data[authority_field].as_string() == sa.bindparam("authority"))
+    if authority:  # the indexed expression (ix_records_authority): the column's own field
+        ids = ids.where(deciding_authority(records.c.data) == sa.bindparam("authority"))
     if q:
         number = records.c.data[number_field].as_string()
         name = sa.and_(

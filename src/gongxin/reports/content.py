@@ -26,6 +26,7 @@ from gongxin.subjects import profile as profiles
 REPORT_NO = re.compile(r"^XY(?P<date>\d{8})(?P<hash>[0-9a-f]{10})$")
 OPEN_END_YEAR = 2099  # an end date this far out is a placeholder for "no end": printed 长期
 AUDIENCE = Audience.PUBLIC  # a report is what the public may see, nothing more
+MARK_LABEL = "状态标注"  # the first line of a marked record: 异议处理中（2026-11-23 起）
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,12 @@ def _value(spec_field: Any, data: dict[str, Any]) -> str:
     return shown_date(raw) if spec_field.type == "date" else _text(raw)
 
 
+def _mark(mark: dict[str, Any] | None, objection_mark: bool) -> str:
+    if not mark or (mark["code"] == "objection" and not objection_mark):
+        return ""
+    return f"{mark['zh']}（{mark['since']} 起）" if mark.get("since") else str(mark["zh"])
+
+
 def _summary_line(group: str, section: Section, line: layout.DatasetLine) -> SummaryLine:
     count = len(section.items)
     if line.kind == "listed":
@@ -157,9 +164,12 @@ def build(
     issuer: str = "",
     platform: str = "",
     sections_file: Path | None = None,
+    objection_mark: bool = True,
 ) -> ReportContent:
     """The report of the subject with ``code`` as the public may see it on ``as_of``: the
-    summary (信用概况), the basics, then every public dataset in 信用中国's order."""
+    summary (信用概况), the basics, then every public dataset in 信用中国's order. A record
+    a workflow has marked opens with its mark (异议处理中 while an objection is pending, as
+    the portal and the API show it; ``objection_mark=False`` leaves that one out)."""
     found = profiles.profile(conn, catalog, code, audience=AUDIENCE, as_of=as_of)
     shown = profiles.visible_records(conn, catalog, code, audience=AUDIENCE, as_of=as_of)
     by_dataset: dict[str, list[dict[str, Any]]] = {}
@@ -181,6 +191,9 @@ def build(
         for record in by_dataset.get(spec.code, []):
             values = ((f.name, _value(f, record["data"])) for f in spec.fields)
             entries = tuple(Entry(name, value) for name, value in values if value)
+            shown_mark = _mark(record.get("mark"), objection_mark)
+            if shown_mark:
+                entries = (Entry(MARK_LABEL, shown_mark), *entries)
             event = record["event_date"]
             items.append(Item(event.isoformat() if event else None, entries))
         section = Section(spec.code, spec.name, tuple(items), group)

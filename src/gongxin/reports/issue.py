@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.reports import content as report_content
-from gongxin.reports import issued, pdf, signing
+from gongxin.reports import fonts, issued, pdf, signing
 from gongxin.settings import Settings
 
 
@@ -38,6 +38,7 @@ def build(
     return report_content.build(
         conn, catalog, code, as_of, issuer=settings.report_issuer,
         platform=settings.report_platform, sections_file=settings.report_sections_file,
+        objection_mark=settings.objection_public_mark,
     )  # fmt: skip
 
 
@@ -63,7 +64,10 @@ def issue(
     if settings.env != "production":
         signing.ensure_demo(settings, settings.report_issuer, now)
     signer = signing.signer_for(settings)
-    document = pdf.render(built, qr_url(built, fingerprint), issued.shown_code(vcode), verify_page)
+    document = pdf.render(
+        built, qr_url(built, fingerprint), issued.shown_code(vcode), verify_page,
+        font=fonts.report_font(settings.var_dir),
+    )  # fmt: skip
     signed = signing.sign(document, signer, issuer=settings.report_issuer)
     with engine.begin() as conn:
         record = issued.record(conn, built, signed, now, vcode)

@@ -1,17 +1,28 @@
 """The report as PDF: plain HTML built here (every stored text escaped), laid out by WeasyPrint.
 
-Fonts: Noto CJK from Debian's ``fonts-noto-cjk`` (scripts/system-deps.sh).
+Fonts: Noto CJK from Debian's ``fonts-noto-cjk`` (scripts/system-deps.sh), through the compact
+copy that :mod:`gongxin.reports.fonts` makes. One WeasyPrint font configuration and the parsed
+style sheet are kept per process and reused by every report (Pango's font caches stay warm);
+WeasyPrint's font map is not thread-safe, so reports are laid out one at a time per process.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import io
+import threading
+from functools import lru_cache
 from html import escape
+from pathlib import Path
+from typing import Any
 
-from gongxin.reports.content import Entry, ReportContent, digest
+from gongxin.reports import fonts
+from gongxin.reports.content import MARK_LABEL, Entry, ReportContent, digest
 
-FONT = '"Noto Sans CJK SC", sans-serif'  # one face, one weight: one font to subset (speed)
+# one face, one weight: one font to subset (speed); the compact copy first, the full one for
+# the characters it lacks
+FONT = f'"{fonts.FAMILY}", "{fonts.SYSTEM_FAMILY}", sans-serif'
 NUMERALS = "一二三四五六七八九十"
 
 CSS = f"""
@@ -66,9 +77,11 @@ def qr_data_uri(text: str) -> str:
 
 
 def _rows(entries: tuple[Entry, ...]) -> str:
-    return "".join(
-        f"<tr><th>{escape(e.label)}</th><td>{escape(e.value)}</td></tr>" for e in entries
-    )
+    rows = []
+    for e in entries:
+        marked = ' class="attention"' if e.label == MARK_LABEL else ""
+        rows.append(f"<tr><th>{escape(e.label)}</th><td{marked}>{escape(e.value)}</td></tr>")
+    return "".join(rows)
 
 
 def numeral(n: int) -> str:
@@ -125,9 +138,18 @@ def statement(content: ReportContent, verify_page: str) -> list[str]:
     ]
 
 
-def to_html(content: ReportContent, verify_url: str, code: str = "", verify_page: str = "") -> str:
+def to_html(
+    content: ReportContent,
+    verify_url: str,
+    code: str = "",
+    verify_page: str = "",
+    *,
+    style: bool = True,
+) -> str:
     """The report as HTML: ``verify_url`` is put in the QR code, ``code`` is the 验证码 and
-    ``verify_page`` the page where it is typed."""
+    ``verify_page`` the page where it is typed. ``style=False`` leaves out the style sheet
+    (the PDF renderer applies its parsed copy)."""
+    sheet = f"<style>{CSS}</style>" if style else ""
     fingerprint = digest(content)
     page = verify_page or verify_url.split("?", 1)[0]
     notes = "".join(f"<li>{escape(n)}</li>" for n in statement(content, page))
@@ -138,7 +160,7 @@ def to_html(content: ReportContent, verify_url: str, code: str = "", verify_page
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>公共信用信息报告 {escape(content.report_no)}</title>
-<style>{CSS}</style></head><body>
+{sheet}</head><body>
 <div class="summary-page">
 <h1>公共信用信息报告</h1>
 <div class="kind">（法人和非法人组织）</div>
@@ -168,9 +190,37 @@ def to_html(content: ReportContent, verify_url: str, code: str = "", verify_page
 </body></html>"""
 
 
-def render(content: ReportContent, verify_url: str, code: str = "", verify_page: str = "") -> bytes:
+_layout = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _renderer(font: Path | None) -> tuple[Any, Any]:
+    """The font configuration and parsed style sheet (with the compact font's @font-face)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    if font is None:
+        return config, weasyprint.CSS(string=CSS, font_config=config)
+    face = f'@font-face {{ font-family: "{fonts.FAMILY}"; src: url({font.as_uri()}); }}\n'
+    return config, weasyprint.CSS(string=face + CSS, font_config=config)
+
+
+# the font configuration removes its temporary folder when collected: before interpreter exit
+atexit.register(_renderer.cache_clear)
+
+
+def render(
+    content: ReportContent,
+    verify_url: str,
+    code: str = "",
+    verify_page: str = "",
+    *,
+    font: Path | None = None,
+) -> bytes:
     """The report as PDF bytes (unsigned), with its number, date, SHA-256, 验证码 and a QR code
-    to ``verify_url``."""
+    to ``verify_url``; ``font`` is the compact CJK font (:func:`fonts.report_font`), without
+    it the system's full Noto Sans CJK."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -179,6 +229,8 @@ def render(content: ReportContent, verify_url: str, code: str = "", verify_page:
             "（并安装 fonts-noto-cjk 字体）"
             " / WeasyPrint is not installed: pip install weasyprint (and fonts-noto-cjk)"
         ) from exc
-    html = to_html(content, verify_url, code, verify_page)
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    html = to_html(content, verify_url, code, verify_page, style=False)
+    with _layout:
+        config, sheet = _renderer(font)
+        pdf: bytes = weasyprint.HTML(string=html).write_pdf(stylesheets=[sheet], font_config=config)
     return pdf

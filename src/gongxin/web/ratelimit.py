@@ -12,7 +12,8 @@ up does not use up filing.
   minute (``hit_report``), since each one lays out, signs and stores a PDF.
 
 The open-data and credit-check routes keep their own windows here too (``window``), counted
-by their own rules (``opendata.limits``, ``sanctions.quota``).
+by their own rules (``opendata.limits``, ``sanctions.quota``); the back office's credit checks
+are counted per user (``hit_user_check``), at the rate API checks have per key.
 """
 
 from __future__ import annotations
@@ -75,3 +76,18 @@ def hit_report(request: Request) -> None:
     limit = int(request.app.state.settings.report_rate_per_minute)
     if wait := _wait(request, "report_window", limit):
         raise RateLimited(*_says("生成信用报告", "reports generated", limit, wait), wait)
+
+
+def hit_user_check(request: Request, user_id: int, username: str, at: float) -> None:
+    """Count one credit check run from the back office by the user ``user_id`` at ``at``
+    (seconds); RateLimited (nothing counted, nothing run) once over
+    ``GONGXIN_CHECK_RATE_PER_MINUTE``."""
+    limit = int(request.app.state.settings.check_rate_per_minute)
+    if wait := window(request, "admin_check_window").hit(f"user:{user_id}", limit, at):
+        raise RateLimited(
+            f"用户 {username} 每分钟最多核查 {limit} 次，请 {wait} 秒后再试",
+            f"user {username} may run {limit} checks a minute; retry in {wait} s",
+            wait,
+            limit=limit,
+            per="minute",
+        )

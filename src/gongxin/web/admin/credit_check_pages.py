@@ -6,11 +6,16 @@ One subject goes through ``sanctions.check.run`` (as ``POST /api/v1/checks``), a
 the result page reads the log. A subject that could not be checked (a wrong check character,
 a name the registry does not know, several subjects of one name) is shown as an error with
 its reason, never as 未命中 (no hit).
+
+Each user may run ``GONGXIN_CHECK_RATE_PER_MINUTE`` checks a minute (as an API key may): over
+it the answer is a 429 page saying how long to wait, and nothing is run. Result workbooks are
+kept ``GONGXIN_CHECK_EXPORT_MAX_AGE_DAYS`` days: older ones are removed when one is written.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -23,7 +28,7 @@ from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
-from gongxin.errors import GongxinError, NotFound
+from gongxin.errors import GongxinError, NotFound, RateLimited
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.sanctions import check, files, log, scenes
@@ -33,6 +38,7 @@ from gongxin.web.admin.render import posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.ratelimit import hit_user_check
 
 router = APIRouter(prefix="/admin/credit-check", tags=["后台 back office"], include_in_schema=False)
 
@@ -46,6 +52,21 @@ def _folder(settings: Settings) -> FilePath:
     folder = settings.var_dir / "exports" / "checks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def sweep(folder: FilePath, max_age_days: int, at: float) -> int:
+    """Remove the workbooks (and partial files) in ``folder`` last written more than
+    ``max_age_days`` before ``at`` (seconds since the epoch); how many were removed."""
+    oldest = at - max_age_days * 86_400
+    removed = 0
+    for path in folder.glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by another request
+            continue
+    return removed
 
 
 def _form(
@@ -118,6 +139,12 @@ async def run_check(
         errors = _validate(sent, upload)
         if errors:
             return _form(request, user, 400, errors, sent)
+        try:  # counted once the form is valid, before anything runs
+            hit_user_check(request, user.id, user.username, now.timestamp())
+        except RateLimited as exc:
+            refused = render_error(request, exc)
+            refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         as_of = local_date(now)
         try:
             if upload is None:
@@ -146,6 +173,9 @@ async def run_check(
         except GongxinError as exc:
             field = "file" if upload is not None else "subject"
             return _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
+        await run_in_threadpool(
+            sweep, _folder(settings), settings.check_export_max_age_days, time.time()
+        )
         return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
 
 

@@ -25,6 +25,7 @@ from gongxin.clock import CHINA_TZ, as_utc
 from gongxin.errors import GongxinError
 from gongxin.identity.departments import KIND_NAMES
 from gongxin.identity.roles import ROLE_NAMES, SCOPE_NAMES, Role, Scope
+from gongxin.web import branding
 from gongxin.web.auth import CSRF_FIELD
 
 
@@ -100,17 +101,23 @@ PAGE_HEADERS = {
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A back-office page; ``user``, ``csrf_token`` and ``path`` come from the request."""
+    """A back-office page; ``user``, ``csrf_token`` and ``path`` come from the request, the
+    site's name and footer from the branding settings (``GONGXIN_BRAND_*``)."""
     session = getattr(request.state, "session", None)
     context.setdefault("user", getattr(request.state, "user", None))
     context.setdefault("csrf_token", session.csrf_token if session else "")
     context.setdefault("path", request.url.path)
+    context.setdefault("brand", branding.current())
     html = _templates.get_template(template).render(**context)
     return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
 
 def render_error(request: Request, exc: GongxinError) -> HTMLResponse:
-    heading = {401: "请先登录", 403: "无权访问", 404: "未找到", 409: "冲突"}.get(
-        exc.status, "请求有误"
-    )
+    heading = {
+        401: "请先登录",
+        403: "无权访问",
+        404: "未找到",
+        409: "冲突",
+        429: "操作过于频繁",
+    }.get(exc.status, "请求有误")
     return render(request, "admin/error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en)

@@ -1,7 +1,7 @@
 """credit complaints (信用投诉) and their evidence files
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
