@@ -203,7 +203,7 @@ def evaluation_run(url: str, folder: Path, spark: bool) -> dict[str, Any]:
     return out
 
 
-def measure(url: str, repeat: int, folder: Path, spark: bool) -> dict[str, Any]:
+def measure(url: str, repeat: int, folder: Path, spark: bool, evaluate: bool) -> dict[str, Any]:
     from gongxin.db.engine import make_engine
 
     engine = make_engine(url)
@@ -214,7 +214,8 @@ def measure(url: str, repeat: int, folder: Path, spark: bool) -> dict[str, Any]:
         result["feed"] = vis._feed(engine)
     finally:
         engine.dispose()
-    result["evaluation"] = evaluation_run(url, folder, spark)
+    if evaluate:
+        result["evaluation"] = evaluation_run(url, folder, spark)
     return result
 
 
@@ -224,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--db-url", default=None, help="a PostgreSQL database (emptied first)")
     parser.add_argument("--folder", type=Path, default=None)
-    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--no-spark", action="store_true", help="the evaluation on DuckDB only")
+    parser.add_argument("--no-evaluation", action="store_true", help="the read paths only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     from gongxin import logs
@@ -245,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         built = build(url, args.records, max(1, args.records // 10), folder)
         built["build_s"] = time.perf_counter() - began
         print(f"built: {json.dumps(built)}", file=sys.stderr, flush=True)
-        result = {"build": built, **measure(url, args.repeat, folder, not args.no_spark)}
+        result = {
+            "build": built,
+            **measure(url, args.repeat, folder, not args.no_spark, not args.no_evaluation),
+        }
         result["cores"] = os.cpu_count()
         if args.json:
             print(json.dumps(result, indent=2, default=str))
@@ -281,7 +286,9 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         f"  change feed     gongxin {f['feed']['rows_per_s']:,.0f} rows/s  bare "
         f"{f['bare']['rows_per_s']:,.0f} rows/s  ratio {f['ratio']:.2f}"
     )
-    e = r["evaluation"]
+    e = r.get("evaluation")
+    if e is None:
+        return
     print(
         f"  evaluation bare: snapshot {e['snapshot_s']:.1f} s + DuckDB group-by "
         f"{e['groupby_s']:.2f} s = {e['bare_s']:.1f} s"
