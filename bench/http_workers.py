@@ -226,6 +226,40 @@ def load(port: int, path: str, key: str, codes: list[str], clients: int, loaders
     }  # fmt: skip
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its live descendants (Linux /proc)."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        at = todo.pop()
+        try:
+            fields = Path(f"/proc/{at}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{at}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def _postmaster(server: Any) -> int | None:
+    """The throwaway server's postmaster pid (its backends are its children), if it is ours."""
+    if server is None:
+        return None
+    return int((server.datadir / "postmaster.pid").read_text().split()[0])
+
+
+def _measured(pids: dict[str, int | None], run: Any) -> dict[str, float]:
+    """``run()``'s figures with the CPU seconds each process tree spent on it per request."""
+    before = {k: _tree_cpu(p) for k, p in pids.items() if p is not None}
+    got: dict[str, float] = run()
+    for k, was in before.items():
+        pid = pids[k]
+        assert pid is not None
+        got[f"{k}_cpu_ms_per_req"] = 1000 * (_tree_cpu(pid) - was) / max(1, got["requests"])
+    return got
+
+
 def _free_port() -> int:
     from tests.support.pgserver import free_port
 
@@ -262,8 +296,11 @@ def main() -> int:
             figures = {}
             for name, path in (("checks", "/api/v1/checks"), ("floor", "/bench/floor")):
                 load(port, path, key, codes, args.clients, args.loaders, 2.0)  # warm-up
-                figures[name] = load(
-                    port, path, key, codes, args.clients, args.loaders, args.seconds
+                figures[name] = _measured(
+                    {"app": up.pid, "pg": _postmaster(server)},
+                    lambda p=path: load(
+                        port, p, key, codes, args.clients, args.loaders, args.seconds
+                    ),
                 )
                 _show(f"1 worker, POST {path}", figures[name])
         finally:
@@ -278,8 +315,17 @@ def main() -> int:
             up = _start(cmd, url, port)
             try:
                 load(port, "/api/v1/checks", key, codes, args.clients, args.loaders, 2.0)
-                served[workers] = load(
-                    port, "/api/v1/checks", key, codes, args.clients, args.loaders, args.seconds
+                served[workers] = _measured(
+                    {"app": up.pid, "pg": _postmaster(server)},
+                    lambda port=port: load(
+                        port,
+                        "/api/v1/checks",
+                        key,
+                        codes,
+                        args.clients,
+                        args.loaders,
+                        args.seconds,
+                    ),
                 )
             finally:
                 _stop(up)
@@ -296,7 +342,13 @@ def _show(name: str, r: dict[str, float]) -> None:
     print(
         f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms "
         f"({r['requests']:,} requests, {r['errors']} errors; load generator CPU "
-        f"{r['loader_cpu_s']:.1f} s (incl. start-up) for {r['wall_s']:.1f} s of load)",
+        f"{r['loader_cpu_s']:.1f} s (incl. start-up) for {r['wall_s']:.1f} s of load)"
+        + (
+            f"; CPU per request: app {r['app_cpu_ms_per_req']:.2f} ms"
+            if "app_cpu_ms_per_req" in r
+            else ""
+        )
+        + (f", PostgreSQL {r['pg_cpu_ms_per_req']:.2f} ms" if "pg_cpu_ms_per_req" in r else ""),
         flush=True,
     )
 
