@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,9 @@ from gongxin.db import migrate
 from gongxin.errors import InvalidInput
 from gongxin.identity import authorities, departments, keys
 from gongxin.identity.roles import SCOPE_NAMES, Scope
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
 key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
@@ -69,17 +72,45 @@ def _signing_certificate() -> None:
     )
 
 
+def web_app() -> FastAPI:
+    """The app of this process's settings: the factory each ``serve --workers`` process calls
+    (uvicorn starts workers from an import string, ``gongxin.cli.admin:web_app``)."""
+    from gongxin.web.app import create_app
+
+    return create_app(common.settings())
+
+
+@common.reports_errors
 def serve(
     host: Annotated[str, typer.Option(help="监听地址 (address to listen on)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 (port)")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="工作进程数，多于 1 个仅限 PostgreSQL (worker processes; >1: PostgreSQL only)",
+        ),
+    ] = 1,
 ) -> None:
     """启动 Web 服务与 API (run the web server and JSON API)."""
     import uvicorn
 
-    from gongxin.web.app import create_app
-
+    settings = common.settings()
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise InvalidInput(
+            f"--workers {workers}：SQLite 库只允许一个写入进程，多进程服务请使用 PostgreSQL",
+            f"--workers {workers}: a SQLite store allows one writing process; "
+            "serve several workers on PostgreSQL",
+        )
     # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
-    uvicorn.run(create_app(common.settings()), host=host, port=port, proxy_headers=False)
+    if workers == 1:
+        uvicorn.run(web_app(), host=host, port=port, proxy_headers=False)
+    else:  # each worker process builds the app from the same environment
+        uvicorn.run(
+            "gongxin.cli.admin:web_app", factory=True, workers=workers, host=host, port=port,
+            proxy_headers=False,
+        )  # fmt: skip
 
 
 @dept_app.command("add")
