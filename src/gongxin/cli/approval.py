@@ -4,7 +4,8 @@ the pages."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -92,16 +93,7 @@ def chain(
     as_json: common.JsonOpt = False, out_file: common.OutOpt = None,
 ) -> None:  # fmt: skip
     """批次的追溯链条及各节点信用状况 (a batch's chain with each node's credit status)."""
-    with common.engine().connect() as conn:
-        found = trace.chain(
-            conn,
-            common.catalog(),
-            product=product,
-            batch=batch,
-            trace_code=code,
-            node=node,
-            as_of=local_date(common.now()),
-        )
+    found = _look_up(trace.chain, code, product, batch, node)
     rows = found["upstream"] + found["downstream"] if node else found["nodes"]
     place = "距所查节点 distance" if node else "环节 level"
     out = Table(place, "节点 node", "代码 code", "类型 type", "收到 received", "转出 passed on",
@@ -119,8 +111,22 @@ def recall(
     as_json: common.JsonOpt = False, out_file: common.OutOpt = None,
 ) -> None:  # fmt: skip
     """召回范围：持有该批次的每个下游节点 (every downstream node holding the batch)."""
+    found = _look_up(trace.recall, code, product, batch, node)
+    out = Table("距源头 distance", "节点 node", "代码 code", "类型 type", "收到 received",
+                "转出 passed on", "仍持有 held", "信用状况 credit")  # fmt: skip
+    for n in found["holders"]:
+        out.add_row(str(n["distance"]), n["name"], n["code"], n["node_type"], str(n["received"]),
+                    str(n["passed_on"]), str(n["held"]), n["credit"]["status_zh"])  # fmt: skip
+    common.show(out, as_json, out_file)
+
+
+def _look_up(
+    look_up: Callable[..., dict[str, Any]], code: str | None, product: str | None,
+    batch: str | None, node: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """The answer of ``look_up`` (trace.chain or trace.recall) for the options given, today."""
     with common.engine().connect() as conn:
-        found = trace.recall(
+        return look_up(
             conn,
             common.catalog(),
             product=product,
@@ -129,9 +135,3 @@ def recall(
             node=node,
             as_of=local_date(common.now()),
         )
-    out = Table("距源头 distance", "节点 node", "代码 code", "类型 type", "收到 received",
-                "转出 passed on", "仍持有 held", "信用状况 credit")  # fmt: skip
-    for n in found["holders"]:
-        out.add_row(str(n["distance"]), n["name"], n["code"], n["node_type"], str(n["received"]),
-                    str(n["passed_on"]), str(n["held"]), n["credit"]["status_zh"])  # fmt: skip
-    common.show(out, as_json, out_file)

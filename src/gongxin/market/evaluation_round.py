@@ -55,13 +55,18 @@ class Actor:
     department_id: int | None
 
 
-def get_round(conn: sa.Connection, round_id: int) -> sa.Row[Any]:
+def _by_id(conn: sa.Connection, table: sa.Table, row_id: int, zh: str, en: str) -> sa.Row[Any]:
+    """The row of ``table`` with ``row_id``; NotFound naming it (``zh``/``en``) otherwise."""
     row = None
-    if 1 <= round_id <= MAX_ID:
-        row = conn.execute(sa.select(rating_rounds).where(rating_rounds.c.id == round_id)).first()
+    if 1 <= row_id <= MAX_ID:
+        row = conn.execute(sa.select(table).where(table.c.id == row_id)).first()
     if row is None:
-        raise NotFound(f"评价轮次 {round_id} 不存在", f"evaluation round {round_id} not found")
+        raise NotFound(f"{zh} {row_id} 不存在", f"{en} {row_id} not found")
     return row
+
+
+def get_round(conn: sa.Connection, round_id: int) -> sa.Row[Any]:
+    return _by_id(conn, rating_rounds, round_id, "评价轮次", "evaluation round")
 
 
 def own_round(conn: sa.Connection, round_id: int, actor: Actor) -> sa.Row[Any]:
@@ -77,12 +82,7 @@ def own_round(conn: sa.Connection, round_id: int, actor: Actor) -> sa.Row[Any]:
 
 
 def get_entry(conn: sa.Connection, entry_id: int) -> sa.Row[Any]:
-    row = None
-    if 1 <= entry_id <= MAX_ID:
-        row = conn.execute(sa.select(rating_entries).where(rating_entries.c.id == entry_id)).first()
-    if row is None:
-        raise NotFound(f"申报 {entry_id} 不存在", f"application {entry_id} not found")
-    return row
+    return _by_id(conn, rating_entries, entry_id, "申报", "application")
 
 
 def own_entry(conn: sa.Connection, entry_id: int, actor: Actor) -> tuple[sa.Row[Any], sa.Row[Any]]:

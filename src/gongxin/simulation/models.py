@@ -11,8 +11,6 @@ The model in force reports no change.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from gongxin.analytics import engines, evaluation, evaluation_model, snapshot
 from gongxin.analytics.evaluation_model import EvaluationModel
 from gongxin.catalog.registry import Catalog
 from gongxin.errors import InvalidInput
+from gongxin.simulation.engine import running_on
 from gongxin.simulation.report import EXAMPLES, Example, Simulation, digest_of
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -109,15 +108,13 @@ def simulate(
     candidate = read(path, catalog)  # refused here, before any snapshot or job
     models = evaluation_model.load_models(catalog, models_dir)
     current = models.get(candidate.code)
-    runner = engines.make(engine, master=master) if isinstance(engine, str) else engine
-    sim = Simulation("model", str(path), digest_of(path), as_of, runner.name, labels=LABELS)
-    if current is None:
-        sim.notes.append(
-            f"现行模型中没有 {candidate.code}：全部评价结果计为新增 "
-            f"(no model {candidate.code} in force: every grade counts as new)"
-        )
-    folder = Path(tempfile.mkdtemp(prefix="gongxin-simulate-"))
-    try:
+    with running_on(engine, master) as (runner, folder):
+        sim = Simulation("model", str(path), digest_of(path), as_of, runner.name, labels=LABELS)
+        if current is None:
+            sim.notes.append(
+                f"现行模型中没有 {candidate.code}：全部评价结果计为新增 "
+                f"(no model {candidate.code} in force: every grade counts as new)"
+            )
         taken = snapshot.take(store, folder / "snapshot", tables=("records", "subjects"), now=now)
         new = evaluation.compute(candidate, taken, runner, as_of, folder / "new")
         old = "SELECT NULL::BIGINT AS subject_id, NULL::BIGINT AS centi, NULL::VARCHAR AS grade"
@@ -149,8 +146,4 @@ def simulate(
                 sim.examples.append(Example(change, str(who), candidate.label, before, after))
         finally:
             db.close()
-    finally:
-        if isinstance(engine, str):  # made here (an engine passed in belongs to the caller)
-            runner.close()
-        shutil.rmtree(folder, ignore_errors=True)
     return sim

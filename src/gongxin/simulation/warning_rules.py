@@ -10,8 +10,6 @@ The rules in force report no change.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import sqlalchemy as sa
 from gongxin.analytics import engines, snapshot
 from gongxin.catalog.registry import Catalog
 from gongxin.db.models import subjects
+from gongxin.simulation.engine import running_on
 from gongxin.simulation.report import Example, Simulation, digest_of
 from gongxin.supervision import warnings
 from gongxin.supervision.rules import load_rules
@@ -44,17 +43,11 @@ def simulate(
     """What the warning rules in ``path`` would raise or clear against the rules in force."""
     candidate = load_rules(catalog, path)  # refused here, before any snapshot or job
     current = load_rules(catalog, rules_in_force)
-    runner = engines.make(engine, master=master) if isinstance(engine, str) else engine
-    sim = Simulation("warnings", str(path), digest_of(path), as_of, runner.name, labels=LABELS)
-    folder = Path(tempfile.mkdtemp(prefix="gongxin-simulate-"))
-    try:
+    with running_on(engine, master) as (runner, folder):
+        sim = Simulation("warnings", str(path), digest_of(path), as_of, runner.name, labels=LABELS)
         taken = snapshot.take(store, folder, tables=warnings.TABLES, now=now)
         old = {(f.rule.id, f.subject_id): f for f in warnings.find(current, taken, runner, as_of)}
         new = {(f.rule.id, f.subject_id): f for f in warnings.find(candidate, taken, runner, as_of)}
-    finally:
-        if isinstance(engine, str):  # made here (an engine passed in belongs to the caller)
-            runner.close()
-        shutil.rmtree(folder, ignore_errors=True)
     sim.looked = len(old.keys() | new.keys())
     raised = sorted(new.keys() - old.keys())
     cleared = sorted(old.keys() - new.keys())

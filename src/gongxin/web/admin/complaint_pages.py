@@ -8,6 +8,7 @@ read. The same service functions as the CLI (gongxin.market.complaint_service).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -77,22 +78,35 @@ async def _sent(request: Request) -> dict[str, str]:
     return {k: str(v)[:6000] for k, v in form.items() if isinstance(v, str)}
 
 
+def _acted(
+    request: Request, engine: EngineDep, user: User, complaint_id: int, sent: dict[str, str],
+    done: str, act: Callable[[], object],
+) -> Response:  # fmt: skip
+    """Does ``act``; then back to the complaint showing ``done``, or its page with the error and
+    what was sent (a complaint that does not exist stays a 404)."""
+    try:
+        act()
+    except GongxinError as exc:
+        if exc.status == 404:
+            raise
+        return _detail(request, engine, user, complaint_id, status=exc.status, error=exc, sent=sent)
+    return RedirectResponse(f"/admin/complaints/{complaint_id}?done={done}", status_code=303)
+
+
 @router.post("/{complaint_id}/accept")
 async def accept_form(
     complaint_id: IdPath, request: Request, engine: EngineDep, catalog: CatalogDep,
     settings: SettingsDep, now: NowDep, user: Desk,
 ) -> Response:  # fmt: skip
     sent = await _sent(request)
-    try:
+
+    def act() -> None:
         complaint_service.accept(
             engine, catalog, settings, complaint_id, company_email=sent.get("company_email", ""),
             summary=sent.get("summary", ""), actor=user.actor, as_of=local_date(now), now=now,
         )  # fmt: skip
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, user, complaint_id, status=exc.status, error=exc, sent=sent)
-    return RedirectResponse(f"/admin/complaints/{complaint_id}?done=accepted", status_code=303)
+
+    return _acted(request, engine, user, complaint_id, sent, "accepted", act)
 
 
 @router.post("/{complaint_id}/refuse")
@@ -101,16 +115,14 @@ async def refuse_form(
     now: NowDep, user: Desk,
 ) -> Response:  # fmt: skip
     sent = await _sent(request)
-    try:
+
+    def act() -> None:
         complaint_service.refuse(
             engine, settings, complaint_id, reason=sent.get("reason", ""),
             note=sent.get("note", ""), actor=user.actor, as_of=local_date(now), now=now,
         )  # fmt: skip
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, user, complaint_id, status=exc.status, error=exc, sent=sent)
-    return RedirectResponse(f"/admin/complaints/{complaint_id}?done=refused", status_code=303)
+
+    return _acted(request, engine, user, complaint_id, sent, "refused", act)
 
 
 @router.post("/{complaint_id}/typical")
@@ -118,14 +130,12 @@ async def typical_form(
     complaint_id: IdPath, request: Request, engine: EngineDep, now: NowDep, user: Desk
 ) -> Response:
     sent = await _sent(request)
-    try:
+
+    def act() -> None:
         with engine.begin() as conn:
             complaint_triage.set_typical(
                 conn, complaint_id, typical=sent.get("typical") == "1", text=sent.get("text", ""),
                 view=sent.get("view", ""), actor=user.actor, now=now,
             )  # fmt: skip
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, user, complaint_id, status=exc.status, error=exc, sent=sent)
-    return RedirectResponse(f"/admin/complaints/{complaint_id}?done=typical", status_code=303)
+
+    return _acted(request, engine, user, complaint_id, sent, "typical", act)

@@ -4,12 +4,16 @@ functions as the API (gongxin.approval.trace)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from gongxin.approval import trace
+from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
@@ -24,23 +28,9 @@ def chain_page(
     engine: EngineDep, catalog: CatalogDep, now: NowDep, product: Text = "", batch: Text = "",
     trace_code: Text = "", node: Text = "",
 ) -> HTMLResponse:  # fmt: skip
-    asked = {"product": product, "batch": batch, "trace_code": trace_code, "node": node}
-    if not (trace_code or batch):
-        return render("trace/chain.html", asked=asked, found=None)
-    try:
-        with engine.connect() as conn:
-            found = trace.chain(
-                conn,
-                catalog,
-                product=product,
-                batch=batch,
-                trace_code=trace_code,
-                node=node,
-                as_of=local_date(now),
-            )
-    except GongxinError as exc:
-        return render("trace/chain.html", exc.status, asked=asked, found=None, error=exc)
-    return render("trace/chain.html", asked=asked, found=found)
+    return _page(
+        trace.chain, "trace/chain.html", engine, catalog, now, product, batch, trace_code, node
+    )
 
 
 @router.get("/trace/recall", response_class=HTMLResponse)
@@ -48,12 +38,23 @@ def recall_page(
     engine: EngineDep, catalog: CatalogDep, now: NowDep, product: Text = "", batch: Text = "",
     trace_code: Text = "", node: Text = "",
 ) -> HTMLResponse:  # fmt: skip
+    return _page(
+        trace.recall, "trace/recall.html", engine, catalog, now, product, batch, trace_code, node
+    )
+
+
+def _page(
+    look_up: Callable[..., dict[str, Any]], template: str, engine: sa.Engine, catalog: Catalog,
+    now: datetime, product: str, batch: str, trace_code: str, node: str,
+) -> HTMLResponse:  # fmt: skip
+    """The form with what was asked; the answer of ``look_up`` (chain or recall) once a trace
+    code or a batch is given, or the error in its place."""
     asked = {"product": product, "batch": batch, "trace_code": trace_code, "node": node}
     if not (trace_code or batch):
-        return render("trace/recall.html", asked=asked, found=None)
+        return render(template, asked=asked, found=None)
     try:
         with engine.connect() as conn:
-            found = trace.recall(
+            found = look_up(
                 conn,
                 catalog,
                 product=product,
@@ -63,5 +64,5 @@ def recall_page(
                 as_of=local_date(now),
             )
     except GongxinError as exc:
-        return render("trace/recall.html", exc.status, asked=asked, found=None, error=exc)
-    return render("trace/recall.html", asked=asked, found=found)
+        return render(template, exc.status, asked=asked, found=None, error=exc)
+    return render(template, asked=asked, found=found)
