@@ -119,6 +119,7 @@ def test_forged_or_altered_links_fail_the_signature(site: Site) -> None:
             assert got["valid"] is False and "签名验证失败" in got["message_zh"]
         page = client.get(f"/marks/{mark.serial}", params={"sig": flipped})
         assert 'data-state="forged"' in page.text and 'id="profile-link"' not in page.text
+        assert 'lang="en"' not in page.text and "signature invalid" not in page.text  # zh only
         svg = client.get(f"/marks/{mark.serial}/badge.svg", params={"sig": flipped})
         assert "签名无效" in svg.text and "有效 · 至" not in svg.text
         # the stored claims altered (a longer validity written into the store): the genuine
