@@ -45,7 +45,9 @@ def _catalog() -> Catalog:
 
 
 def _fail(exc: GongxinError) -> typer.Exit:
-    Console(stderr=True).print(exc.message, style="red", markup=False, highlight=False)
+    Console(stderr=True).print(
+        exc.message, style="red", markup=False, highlight=False, soft_wrap=True
+    )  # one line, however long: a script can read it
     return typer.Exit(USAGE_ERROR)
 
 
