@@ -104,8 +104,9 @@ PLANS: tuple[Plan, ...] = (
 # Datasets whose demo rows another module writes as connected data (trace chains: demo/trace.py)
 OWN_DEMO = frozenset({"trace_record"})
 # Datasets that only a platform workflow writes (never a department's file): no demo file; the
-# demo makes their records through the workflow (industry_evaluation: demo/ratings.py).
-WORKFLOW_DATASETS = frozenset({"industry_evaluation"})
+# demo makes their records through the workflow (industry_evaluation: demo/ratings.py;
+# complaint: demo/complaints.py).
+WORKFLOW_DATASETS = frozenset({"industry_evaluation", "complaint"})
 
 
 def plans_for(catalog: Catalog) -> list[Plan]:
