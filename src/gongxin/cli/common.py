@@ -15,6 +15,7 @@ import sqlalchemy as sa
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from gongxin import logs
@@ -87,7 +88,12 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except GongxinError as exc:
-            err.print(f"[red]错误 (error):[/red] {exc.message}", highlight=False, markup=True)
+            err.print(  # one line however long (a script or a log reads it whole)
+                f"[red]错误 (error):[/red] {escape(exc.message)}",
+                highlight=False,
+                markup=True,
+                soft_wrap=True,
+            )
             raise typer.Exit(2) from None
 
     return wrapper
