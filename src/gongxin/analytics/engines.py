@@ -53,8 +53,9 @@ def parquet_files(folder: Path) -> str:
     return str(folder / "*.parquet")
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def sql_literal(text: str | Path) -> str:
+    """``text`` as a single-quoted SQL string literal (DuckDB and Spark SQL alike)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _name(name: str) -> str:
@@ -87,7 +88,7 @@ class DuckDBEngine:
         con = duckdb.connect(config=self._config())
         con.execute("SET enable_progress_bar = false")
         for name, path in tables.items():
-            source = _quoted(path / "*.parquet" if path.is_dir() else path)
+            source = sql_literal(path / "*.parquet" if path.is_dir() else path)
             con.execute(f"CREATE VIEW {_name(name)} AS SELECT * FROM read_parquet({source})")
         return con
 
@@ -103,7 +104,7 @@ class DuckDBEngine:
         folder.mkdir(parents=True, exist_ok=True)
         con = self._connect(tables)
         try:
-            target = _quoted(folder / "part-0.parquet")
+            target = sql_literal(folder / "part-0.parquet")
             con.execute(
                 f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd, "
                 f"ROW_GROUP_SIZE {ROW_GROUP})"

@@ -53,8 +53,9 @@ class Outcome:
         con = _reader(str(self.folder / "spill"))
         try:
             order = ", ".join(job.key)
+            source = engines.sql_literal(self.files(step))
             table: pa.Table = con.sql(
-                f"SELECT * FROM read_parquet({_quoted(self.files(step))}) ORDER BY {order}"
+                f"SELECT * FROM read_parquet({source}) ORDER BY {order}"
             ).to_arrow_table()
         finally:
             con.close()
@@ -80,10 +81,6 @@ def _reader(spill: str) -> duckdb.DuckDBPyConnection:
     )
     db.execute("SET enable_progress_bar = false")
     return db
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def steps_of(model: EvaluationModel, as_of: date) -> dict[str, jobs.Job]:
@@ -154,7 +151,7 @@ def batches(outcome: Outcome, run_id: int) -> Iterator[tuple[sa.Table, list[dict
     records the run counts."""
     db = _reader(str(outcome.folder / "spill"))
     try:
-        scores = _quoted(outcome.files("scores"))
+        scores = engines.sql_literal(outcome.files("scores"))
         for batch in _stream(
             db, f"SELECT subject_id, category, centi, grade FROM read_parquet({scores})"
             " ORDER BY subject_id",
@@ -166,9 +163,9 @@ def batches(outcome: Outcome, run_id: int) -> Iterator[tuple[sa.Table, list[dict
         for batch in _stream(
             db,
             f"""SELECT c.subject_id, c.indicator, c.centi, h.ids
-                FROM read_parquet({_quoted(outcome.files("contributions"))}) AS c
+                FROM read_parquet({engines.sql_literal(outcome.files("contributions"))}) AS c
                 JOIN (SELECT subject_id, indicator, list(record_id ORDER BY record_id) AS ids
-                      FROM read_parquet({_quoted(outcome.files("hits"))})
+                      FROM read_parquet({engines.sql_literal(outcome.files("hits"))})
                       GROUP BY subject_id, indicator) AS h
                   ON h.subject_id = c.subject_id AND h.indicator = c.indicator
                 ORDER BY c.subject_id, c.indicator""",
@@ -185,7 +182,7 @@ def totals(outcome: Outcome) -> tuple[int, int, dict[str, int]]:
     """The subjects graded, the records counted and the subjects per grade."""
     db = _reader(str(outcome.folder / "spill"))
     try:
-        scores = _quoted(outcome.files("scores"))
+        scores = engines.sql_literal(outcome.files("scores"))
         grades = {
             str(g): int(n)
             for g, n in db.execute(
@@ -193,7 +190,7 @@ def totals(outcome: Outcome) -> tuple[int, int, dict[str, int]]:
             ).fetchall()
         }
         found = db.execute(
-            f"SELECT count(*) FROM read_parquet({_quoted(outcome.files('hits'))})"
+            f"SELECT count(*) FROM read_parquet({engines.sql_literal(outcome.files('hits'))})"
         ).fetchone()
     finally:
         db.close()

@@ -33,10 +33,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def read(path: Path, catalog: Catalog) -> EvaluationModel:
     """The candidate model in ``path``, checked whole."""
     try:
@@ -90,7 +86,7 @@ def _ranks(*models: EvaluationModel | None) -> str:
         if model is not None:
             for n, g in enumerate(model.grades):
                 ranks.setdefault(g.grade, n)
-    return ", ".join(f"({_quoted(g)}, {n})" for g, n in ranks.items())
+    return ", ".join(f"({engines.sql_literal(g)}, {n})" for g, n in ranks.items())
 
 
 def simulate(
@@ -121,19 +117,19 @@ def simulate(
         old += " WHERE false"  # no model in force with this code: nothing graded before
         if current is not None:
             kept = evaluation.compute(current, taken, runner, as_of, folder / "old")
-            scores = _quoted(kept.files("scores"))
+            scores = engines.sql_literal(kept.files("scores"))
             old = f"SELECT subject_id, centi, grade FROM read_parquet({scores})"
         db = duckdb.connect(config={"memory_limit": engines.MEMORY_LIMIT, "threads": 2})
         try:
             sql = _COMPARE.format(
                 old=old,
-                new=_quoted(new.files("scores")),
-                subjects=_quoted(str(taken.tables["subjects"])),
+                new=engines.sql_literal(new.files("scores")),
+                subjects=engines.sql_literal(str(taken.tables["subjects"])),
                 ranks=_ranks(current, candidate),
                 examples=EXAMPLES,
             )
             looked = db.execute(
-                f"SELECT count(*) FROM read_parquet({_quoted(new.files('scores'))})"
+                f"SELECT count(*) FROM read_parquet({engines.sql_literal(new.files('scores'))})"
             ).fetchone()
             sim.looked = int(looked[0]) if looked else 0
             for change, n, who, old_grade, new_grade, old_centi, new_centi in db.execute(

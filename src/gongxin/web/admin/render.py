@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.datastructures import FormData
@@ -75,7 +75,13 @@ def file_size(size: int) -> str:
 
 
 _templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    # Own templates first, then the parts both sites show (web/templates).
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(Path(__file__).parent / "templates"),
+            FileSystemLoader(Path(__file__).parent.parent / "templates"),
+        ]
+    ),
     autoescape=select_autoescape(["html"], default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -9,14 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.web import branding
 from gongxin.web.params import MAX_PAGE
 
 _templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    # Own templates first, then the parts both sites show (web/templates).
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(Path(__file__).parent / "templates"),
+            FileSystemLoader(Path(__file__).parent.parent / "templates"),
+        ]
+    ),
     autoescape=select_autoescape(["html"], default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
