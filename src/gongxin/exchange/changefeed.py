@@ -40,7 +40,7 @@ import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import orjson
 import sqlalchemy as sa
@@ -145,6 +145,7 @@ class Page:
     items: list[bytes | Change]
     next_cursor: str
     has_more: bool
+    stored_only: bool = False  # every item is stored JSON (bytes)
 
     @property
     def changes(self) -> list[Change]:
@@ -178,14 +179,21 @@ def page_json(dataset: str, page: Page) -> bytes:
     """The API's answer for one page of the feed, as JSON bytes (what ``orjson.dumps`` of
     ``{dataset, changes, next_cursor, has_more}`` gives): each stored change's bytes as they
     are, each change the read made by :func:`change_json`."""
-    parts = [item if isinstance(item, bytes) else change_json(item) for item in page.items]
-    return b"".join(
-        (
-            b'{"dataset":', orjson.dumps(dataset), b',"changes":[', b",".join(parts),
-            b'],"next_cursor":', orjson.dumps(page.next_cursor),
-            b',"has_more":', b"true" if page.has_more else b"false", b"}",
-        )
-    )  # fmt: skip
+    items = page.items
+    parts: list[bytes] = (
+        list(cast("list[bytes]", items))  # every item is stored JSON
+        if page.stored_only
+        else [item if isinstance(item, bytes) else change_json(item) for item in items]
+    )
+    head = b'{"dataset":' + orjson.dumps(dataset) + b',"changes":['
+    tail = b'],"next_cursor":' + orjson.dumps(page.next_cursor) + b',"has_more":'
+    tail += b"true}" if page.has_more else b"false}"
+    if not parts:
+        return head + tail
+    # one copy of the page's bytes: the head and tail joined to the first and last change
+    parts[0] = head + parts[0]
+    parts[-1] = parts[-1] + tail
+    return b",".join(parts)
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -303,21 +311,23 @@ def read(
     check_not_future(conn, cursor, horizon)
     shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
     whole = access.fields is None
+    stored_only = False
     if not (stored and whole):  # a grant cuts fields: every change made from its columns
         rows = _rows(conn, cursor, limit, horizon, stored=False)
         items: list[bytes | Change] = list(_made(shown, access, rows))
     else:
         rows = _rows(conn, cursor, limit, horizon, stored=True)
-        items = [raw for _, raw in rows]
-        missing = [seq for seq, raw in rows if raw is None]
-        if missing:  # withdrawn, marked, a repair …: made from its columns by the gate
+        items = sent = [raw for _, raw in rows]
+        stored_only = None not in sent
+        if not stored_only:  # withdrawn, marked, a repair …: made from its columns by the gate
+            missing = [seq for seq, raw in rows if raw is None]
             made = dict(zip(missing, _made(shown, access, _by_seq(conn, missing)), strict=True))
             items = [made[seq] if raw is None else raw for seq, raw in rows]
-    last = max((row[0] for row in rows), default=cursor.seq)
+    last = max([row[0] for row in rows], default=cursor.seq)
     full = len(rows) >= limit
     seq = last if full else max(last, cursor.seq)
     following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
-    return Page(items, following.encode(secret), full)
+    return Page(items, following.encode(secret), full, stored_only)
 
 
 def _made(shown: gate.Gate, access: Access, rows: list[tuple[Any, ...]]) -> Iterator[Change]:
