@@ -20,6 +20,14 @@ no parsing, masking or judging unless a grant cuts fields or a workflow marked t
 may not read (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data, with the
 gate's reason.
 
+Each change also stores its JSON as this feed sends it (``change_log.body``, migration 0033:
+written by the same triggers, and by the expiry job for an ``expire``), without its leading
+``{"seq":N,``. Departments are not masked (the gate masks for the public only) and differ only
+in the fields a grant cuts, so a department that may read whole records gets those stored
+bytes, the seq put in front in SQL, with no Python per change but a list; a grant that cuts
+fields, a version it may not read, a workflow's mark and a repair are made from the columns as
+above (tests/exchange/test_feed_bodies.py: both give the same bytes).
+
 Cursors are opaque: base64url of ``v2:dataset:seq:horizon`` with its HMAC-SHA256 under the
 installation's cursor secret (``GONGXIN_EXCHANGE_CURSOR_SECRET``, else one made once and kept in
 the database: gongxin.identity.instance_secrets), so a caller cannot make or edit one; a cursor

@@ -236,11 +236,13 @@ def catch_up(conn: sa.Connection, spec: DatasetSpec, *, day: date, now: datetime
 
 def _catch_up(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime) -> int:
     c = change_log.c
-    due = sa.select(c.seq).where(
-        c.dataset == spec.code, c.op.in_(_CHANGED), sa.or_(c.ends_on.is_(None), c.ends_on <= day)
-    )
-    if conn.execute(due.limit(1)).first() is None:
-        return 0  # the usual case: nothing new, nothing due (one index probe)
+    mine = (c.dataset == spec.code, c.op.in_(_CHANGED))
+    new = sa.exists().where(*mine, c.ends_on.is_(None))  # not looked at yet
+    due = sa.exists().where(*mine, c.ends_on <= day)
+    # two index probes: with the OR in one condition PostgreSQL read every change of the
+    # dataset in the index (57 ms at 200,000 changes, on each read of the feed)
+    if not conn.execute(sa.select(sa.or_(new, due))).scalar():
+        return 0  # the usual case: nothing new, nothing due
     dialect.serialize_appends(conn, _LOCK_KEY)
     _look(conn, spec, 2000)
     return _expire(conn, spec, day, now, 2000)
