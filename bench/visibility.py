@@ -331,7 +331,7 @@ def _feed(engine: Any) -> dict[str, Any]:
                 conn, catalog, caller, "penalty", cursor=cursor, limit=FEED_PAGE, now=now
             )
         size += len(changefeed.page_json("penalty", got))
-        count += len(got.changes)
+        count += len(got.items)  # each change as the API sends it (not parsed again)
         cursor = got.next_cursor
         if not got.has_more:
             break
@@ -377,7 +377,10 @@ def _ready(folder: Path, url: str, rows: int, subject_count: int) -> dict[str, A
         built = _build(folder, url, rows, subject_count)
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
+        before = migrate.current_revision(engine)
+        if migrate.upgrade(engine) != before:  # new indexes get their statistics, as at build
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
         if built.get("swept") != AS_OF.isoformat():
             started = time.perf_counter()
             now = datetime(2026, 11, 22, 2, tzinfo=UTC)

@@ -318,14 +318,19 @@ _PREPARED: dict[tuple[str, Hashable], Prepared] = {}
 
 
 def driver_rows(
-    conn: sa.Connection, sql: str, params: Sequence[Any] | dict[str, Any]
+    conn: sa.Connection,
+    sql: str,
+    params: Sequence[Any] | dict[str, Any],
+    *,
+    binary: bool = False,
 ) -> list[tuple[Any, ...]]:
     """All rows of raw ``sql`` (the driver's placeholders, see :func:`mark`) on the driver's
-    own cursor, as the driver returns them: for large reads, without per-row processing."""
+    own cursor, as the driver returns them: for large reads, without per-row processing.
+    ``binary``: PostgreSQL sends the values in binary (a ``bytea`` as its bytes, not hex)."""
     dbapi = conn.connection.driver_connection
     if dbapi is None:  # pragma: no cover - a closed connection
         raise RuntimeError("connection is closed")
-    cur = dbapi.cursor()
+    cur = dbapi.cursor(binary=True) if binary and not is_sqlite(conn) else dbapi.cursor()
     try:
         cur.execute(sql, params)
         return list(cur.fetchall())

@@ -90,6 +90,12 @@ change_log = sa.Table(
         nullable=True,
         comment="departments may read the version (its stored decision); null: unknown",
     ),
+    sa.Column(
+        "body",
+        sa.Text,
+        nullable=True,
+        comment="the change's JSON as the feed serves it, without its seq (0033)",
+    ),
     sa.Index("ix_change_log_dataset_seq", "dataset", "seq"),
     sa.Index("ix_change_log_dataset_txid", "dataset", "txid"),
     sa.Index("ix_change_log_dataset_op_ends_on_seq", "dataset", "op", "ends_on", "seq"),

@@ -20,6 +20,14 @@ no parsing, masking or judging unless a grant cuts fields or a workflow marked t
 may not read (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data, with the
 gate's reason.
 
+Each change also stores its JSON as this feed sends it (``change_log.body``, migration 0033:
+written by the same triggers, and by the expiry job for an ``expire``), without its leading
+``{"seq":N,``. Departments are not masked (the gate masks for the public only) and differ only
+in the fields a grant cuts, so a department that may read whole records gets those stored
+bytes, the seq put in front in SQL, with no Python per change but a list; a grant that cuts
+fields, a version it may not read, a workflow's mark and a repair are made from the columns as
+above (tests/exchange/test_feed_bodies.py: both give the same bytes).
+
 Cursors are opaque: base64url of ``v2:dataset:seq:horizon`` with its HMAC-SHA256 under the
 installation's cursor secret (``GONGXIN_EXCHANGE_CURSOR_SECRET``, else one made once and kept in
 the database: gongxin.identity.instance_secrets), so a caller cannot make or edit one; a cursor
@@ -37,9 +45,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import orjson
 import sqlalchemy as sa
@@ -138,32 +147,61 @@ class Change(NamedTuple):
 
 @dataclass(frozen=True)
 class Page:
-    changes: list[Change]
+    """One page of the feed: each change as the JSON the API sends (``bytes``: its stored body,
+    migration 0033) or as a :class:`Change` the read made (cut, marked, withdrawn …)."""
+
+    items: list[bytes | Change]
     next_cursor: str
     has_more: bool
+    stored_only: bool = False  # every item is stored JSON (bytes)
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes as :class:`Change` (the stored ones parsed: for the CLI and checks)."""
+        return [item if isinstance(item, Change) else _parsed(item) for item in self.items]
+
+
+def _parsed(stored: bytes) -> Change:
+    raw = orjson.loads(stored)
+    ends = raw["ends_on"]
+    return Change(
+        raw["seq"], raw["op"], raw["record_id"], raw["version"], raw["at"], raw["data"],
+        raw["reason"], date.fromisoformat(ends) if ends else None, raw["mark"],
+    )  # fmt: skip
+
+
+def change_json(change: Change) -> bytes:
+    """One change made by the read as the API answers it (:meth:`Change.to_dict`'s keys; the
+    stored data embedded as it is, ``ends_on`` as ISO text, as orjson writes a date)."""
+    seq, op, record_id, version, at, data, reason, ends_on, mark = change
+    return orjson.dumps(
+        {
+            "seq": seq, "op": op, "record_id": record_id, "version": version, "at": at,
+            "data": orjson.Fragment(data) if isinstance(data, str | bytes) else data,
+            "reason": reason, "ends_on": ends_on, "mark": mark,
+        }
+    )  # fmt: skip
 
 
 def page_json(dataset: str, page: Page) -> bytes:
-    """The API's answer for one page of the feed, as JSON bytes: each change as
-    :meth:`Change.to_dict` gives it, its stored data embedded as it is (``ends_on`` as ISO
-    text, as orjson writes a date)."""
-    fragment, stored = orjson.Fragment, (str, bytes)
-    changes = [
-        {
-            "seq": seq, "op": op, "record_id": record_id, "version": version, "at": at,
-            "data": fragment(data) if isinstance(data, stored) else data,
-            "reason": reason, "ends_on": ends_on, "mark": mark,
-        }
-        for seq, op, record_id, version, at, data, reason, ends_on, mark in page.changes
-    ]  # fmt: skip
-    return orjson.dumps(
-        {
-            "dataset": dataset,
-            "changes": changes,
-            "next_cursor": page.next_cursor,
-            "has_more": page.has_more,
-        }
+    """The API's answer for one page of the feed, as JSON bytes (what ``orjson.dumps`` of
+    ``{dataset, changes, next_cursor, has_more}`` gives): each stored change's bytes as they
+    are, each change the read made by :func:`change_json`."""
+    items = page.items
+    parts: list[bytes] = (
+        list(cast("list[bytes]", items))  # every item is stored JSON
+        if page.stored_only
+        else [item if isinstance(item, bytes) else change_json(item) for item in items]
     )
+    head = b'{"dataset":' + orjson.dumps(dataset) + b',"changes":['
+    tail = b'],"next_cursor":' + orjson.dumps(page.next_cursor) + b',"has_more":'
+    tail += b"true}" if page.has_more else b"false}"
+    if not parts:
+        return head + tail
+    # one copy of the page's bytes: the head and tail joined to the first and last change
+    parts[0] = head + parts[0]
+    parts[-1] = parts[-1] + tail
+    return b",".join(parts)
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -171,8 +209,9 @@ def _json(value: Any) -> dict[str, Any]:
 
 
 def _iso(value: Any) -> str:
+    """An instant as the feed writes it: ISO, in UTC."""
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     return str(value).replace(" ", "T") + "+00:00"  # SQLite's text: naive UTC
 
 
@@ -185,35 +224,62 @@ _COLUMNS = "c.seq, c.record_id, c.op, c.at, " + _REST.format(payload="c.payload"
 _SQLITE_COLUMNS = "c.seq, c.record_id, c.op, replace(c.at, ' ', 'T') || '+00:00', " + _REST.format(
     payload="CAST(c.payload AS BLOB)"
 )
+# A change as stored (migration 0033): its JSON as the API sends it, the seq put in front of
+# the stored body, as UTF-8 bytes (SQLite: the text's own bytes; PostgreSQL: bytea, read in
+# binary), when departments may read the version (``shared``); else null, and the read makes
+# the change from its columns
+_STORED = """c.seq, CASE WHEN c.shared THEN {0}('{{"seq":' || c.seq || ',' || c.body{1}) END """
+_STORED += "FROM change_log c"
+_SQLITE_STORED = _STORED.format("CAST", " AS BLOB")
+_PG_STORED = _STORED.format("convert_to", ", 'UTF8'")
 
 
 def _rows(
-    conn: sa.Connection, cursor: Cursor, limit: int, horizon: tuple[int, int] | None
+    conn: sa.Connection,
+    cursor: Cursor,
+    limit: int,
+    horizon: tuple[int, int] | None,
+    stored: bool,
 ) -> list[tuple[Any, ...]]:
+    """The next changes' rows: ``(seq, stored JSON or None)`` when ``stored``, else every
+    column of each change."""
     m = dialect.mark(conn)
     if horizon is None:  # SQLite: seq order is commit order
         sql = (
-            f"SELECT {_SQLITE_COLUMNS} WHERE c.dataset = {m} AND c.seq > {m} "
-            f"ORDER BY c.seq LIMIT {m}"
+            f"SELECT {_SQLITE_STORED if stored else _SQLITE_COLUMNS} WHERE c.dataset = {m} "
+            f"AND c.seq > {m} ORDER BY c.seq LIMIT {m}"
         )
         return dialect.driver_rows(conn, sql, (cursor.dataset, cursor.seq, limit))
     xmin = horizon[0]
+    columns = _PG_STORED if stored else _COLUMNS
     # changes of transactions that were still open when the cursor was issued, below its seq
     again = dialect.driver_rows(
         conn,
-        f"SELECT {_COLUMNS} WHERE c.dataset = {m} AND c.txid >= {m} "
+        f"SELECT {columns} WHERE c.dataset = {m} AND c.txid >= {m} "
         f"AND c.txid < {m} AND c.seq <= {m} ORDER BY c.seq LIMIT {m}",
         (cursor.dataset, cursor.horizon, xmin, cursor.seq, limit),
+        binary=stored,
     )
     if len(again) >= limit:
         return again
     after = dialect.driver_rows(
         conn,
-        f"SELECT {_COLUMNS} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
+        f"SELECT {columns} WHERE c.dataset = {m} AND c.seq > {m} AND c.txid < {m} "
         f"ORDER BY c.seq LIMIT {m}",
         (cursor.dataset, cursor.seq, xmin, limit - len(again)),
+        binary=stored,
     )
     return again + after
+
+
+def _by_seq(conn: sa.Connection, seqs: list[int]) -> list[tuple[Any, ...]]:
+    """Every column of these changes (those not sent as stored), in seq order."""
+    columns = _SQLITE_COLUMNS if dialect.is_sqlite(conn) else _COLUMNS
+    found: list[tuple[Any, ...]] = []
+    for chunk in dialect.chunked(seqs):
+        marks = ", ".join([dialect.mark(conn)] * len(chunk))
+        found += dialect.driver_rows(conn, f"SELECT {columns} WHERE c.seq IN ({marks})", chunk)
+    return sorted(found)
 
 
 def check_not_future(conn: sa.Connection, cursor: Cursor, horizon: tuple[int, int] | None) -> None:
@@ -237,22 +303,45 @@ def read(
     *,
     now: datetime | None = None,
     secret: bytes,
+    stored: bool = True,
 ) -> Page:
     """The next ``limit`` changes after the cursor, as the caller may see them; with ``now``,
     the expiries due by ``as_of`` are appended first (stamped ``now``). Cursors are signed and
-    checked with ``secret``."""
+    checked with ``secret``. A department that may read whole records gets each change's
+    stored JSON (``change_log.body``, migration 0033) when it may read the version; with
+    ``stored=False`` every change is made from its columns instead (what a grant that cuts
+    fields gets; tests compare the two)."""
     spec = access.spec
     cursor = decode(cursor_text, spec.code, secret) if cursor_text else Cursor(spec.code)
     if now is not None:
         expiry.catch_up(conn, spec, day=as_of, now=now)
     horizon = dialect.snapshot_horizon(conn)
     check_not_future(conn, cursor, horizon)
-    rows = _rows(conn, cursor, limit, horizon)
     shown = gate.Gate(spec, Audience.DEPARTMENT, as_of)
     whole = access.fields is None
+    stored_only = False
+    if not (stored and whole):  # a grant cuts fields: every change made from its columns
+        rows = _rows(conn, cursor, limit, horizon, stored=False)
+        items: list[bytes | Change] = list(_made(shown, access, rows))
+    else:
+        rows = _rows(conn, cursor, limit, horizon, stored=True)
+        items = sent = [raw for _, raw in rows]
+        stored_only = None not in sent
+        if not stored_only:  # withdrawn, marked, a repair …: made from its columns by the gate
+            missing = [seq for seq, raw in rows if raw is None]
+            made = dict(zip(missing, _made(shown, access, _by_seq(conn, missing)), strict=True))
+            items = [made[seq] if raw is None else raw for seq, raw in rows]
+    last = max([row[0] for row in rows], default=cursor.seq)
+    full = len(rows) >= limit
+    seq = last if full else max(last, cursor.seq)
+    following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
+    return Page(items, following.encode(secret), full, stored_only)
+
+
+def _made(shown: gate.Gate, access: Access, rows: list[tuple[Any, ...]]) -> Iterator[Change]:
+    """The changes of these rows (every column), as the caller may see them."""
+    whole = access.fields is None
     new = tuple.__new__
-    changes: list[Change] = []
-    append = changes.append
     for row in rows:
         seq, record_id, op, at, version, payload, ends, shared, reason = row
         if shared and whole and _plain(payload):
@@ -260,18 +349,14 @@ def read(
             # to cut and nothing masked for departments: its data as stored, sent as it is
             stamp = at if type(at) is str else _iso(at)  # SQLite: made in SQL
             if op in _CHANGED:
-                append(new(Change, (seq, op, record_id, version, stamp, payload, None, None, None)))
+                yield new(Change, (seq, op, record_id, version, stamp, payload, None, None, None))
                 continue
             if op == "expire" and reason is not None:  # its day and the gate's reason stored
-                values = (seq, op, record_id, version, stamp, payload, reason, _day(ends), None)
-                append(new(Change, values))
+                yield new(
+                    Change, (seq, op, record_id, version, stamp, payload, reason, _day(ends), None)
+                )
                 continue
-        append(_change(shown, access, row))
-    last = max((c.seq for c in changes), default=cursor.seq)
-    full = len(rows) >= limit
-    seq = last if full else max(last, cursor.seq)
-    following = Cursor(spec.code, seq, horizon[0] if horizon else 0)
-    return Page(changes, following.encode(secret), full)
+        yield _change(shown, access, row)
 
 
 _CHANGED = frozenset(("insert", "update"))

@@ -179,6 +179,6 @@ def read_changes(
         now=now,
         department_id=caller.department.id,
         purpose=_purpose(purpose, access),
-        detail={"rows": len(page.changes), "fields": access.fields, "basis": access.basis},
+        detail={"rows": len(page.items), "fields": access.fields, "basis": access.basis},
     )
     return page

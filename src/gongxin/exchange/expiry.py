@@ -30,7 +30,7 @@ current, not yet expired version is forgotten (:func:`forget`) and made again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -174,7 +174,8 @@ def _expire(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime, ba
             conn.execute(mark, [{"s": row.seq} for row in chunk])
             due = [row for row in chunk if row.current == row.version]
             if due:
-                conn.execute(append, [_expiry(spec, row, now) for row in due])
+                shown = _feed_at(conn, now)
+                conn.execute(append, [_expiry(spec, row, now, shown) for row in due])
             expired += len(due)
     return expired
 
@@ -183,15 +184,27 @@ def _bound(after: tuple[date, int]) -> Sequence[Any]:
     return [sa.literal(after[0], sa.Date), sa.literal(after[1], sa.BigInteger)]
 
 
-def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime) -> dict[str, Any]:
+def _feed_at(conn: sa.Connection, now: datetime) -> str:
+    """``now`` as the feed writes a change's instant: ISO, in UTC (SQLite: from the naive UTC
+    text it stores, microseconds included)."""
+    if dialect.is_sqlite(conn):
+        return dialect.timestamp_text(conn, now).replace(" ", "T") + "+00:00"
+    return now.astimezone(UTC).isoformat()
+
+
+def _expiry(spec: DatasetSpec, row: sa.Row[Any], now: datetime, shown: str) -> dict[str, Any]:
     """The ``expire`` row of a current version, with the gate's reason for that day, the
-    version's data and its sharing decision (stored, so that the feed streams it without
-    reading or judging the record again)."""
-    values = {"record_id": row.record_id, "dataset": spec.code, "op": "expire", "at": now}
+    version's data, its sharing decision and its JSON as the feed serves it (stored, so that
+    the feed streams it without reading or judging the record again). ``shown``: ``now`` as
+    the feed writes it (:func:`_feed_at`)."""
+    at = now.astimezone(UTC)  # SQLite keeps naive UTC text
+    values = {"record_id": row.record_id, "dataset": spec.code, "op": "expire", "at": at}
     reason = in_force(spec, orjson.loads(row.text), row.ends_on).zh[:200]
+    made = feed_marks.body("expire", row.record_id, row.version, shown, row.text, reason,
+                           row.ends_on)  # fmt: skip
     return values | {
         "version": row.version, "ends_on": row.ends_on, "reason": reason, "payload": row.text,
-        "shared": bool(row.is_shared),
+        "shared": bool(row.is_shared), "body": made,
     }  # fmt: skip
 
 
@@ -223,11 +236,13 @@ def catch_up(conn: sa.Connection, spec: DatasetSpec, *, day: date, now: datetime
 
 def _catch_up(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime) -> int:
     c = change_log.c
-    due = sa.select(c.seq).where(
-        c.dataset == spec.code, c.op.in_(_CHANGED), sa.or_(c.ends_on.is_(None), c.ends_on <= day)
-    )
-    if conn.execute(due.limit(1)).first() is None:
-        return 0  # the usual case: nothing new, nothing due (one index probe)
+    mine = (c.dataset == spec.code, c.op.in_(_CHANGED))
+    new = sa.exists().where(*mine, c.ends_on.is_(None))  # not looked at yet
+    due = sa.exists().where(*mine, c.ends_on <= day)
+    # two index probes: with the OR in one condition PostgreSQL read every change of the
+    # dataset in the index (57 ms at 200,000 changes, on each read of the feed)
+    if not conn.execute(sa.select(sa.or_(new, due))).scalar():
+        return 0  # the usual case: nothing new, nothing due
     dialect.serialize_appends(conn, _LOCK_KEY)
     _look(conn, spec, 2000)
     return _expire(conn, spec, day, now, 2000)

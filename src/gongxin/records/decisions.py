@@ -196,7 +196,7 @@ def set_status(
         conn.execute(
             change_log.update()
             .where(change_log.c.record_id == record_id, change_log.c.version == version)
-            .values(op="repair", ends_on=_NEVER)
+            .values(op="repair", ends_on=_NEVER, body=None)  # its JSON: made by the feed
         )
     return version
 

@@ -117,3 +117,25 @@ def reshare(
             conn.execute(_SET, stale)
         rewritten += len(stale)
     return rewritten
+
+
+def body(
+    op: str,
+    record_id: int,
+    version: int,
+    at: str,
+    payload: str,
+    reason: str | None = None,
+    ends_on: date | None = None,
+) -> str | None:
+    """A change's stored ``body`` (migration 0033): its JSON as the feed serves it to a
+    department that may read the whole record, without the leading ``{"seq":N,`` — ``at`` as
+    the feed writes it (ISO, UTC offset), the version's data (``payload``) embedded as it is.
+    None for data carrying a workflow status, which the feed marks and masks every time."""
+    if gate.STATUS_KEY in payload:
+        return None
+    change = {
+        "op": op, "record_id": record_id, "version": version, "at": at,
+        "data": orjson.Fragment(payload), "reason": reason, "ends_on": ends_on, "mark": None,
+    }  # fmt: skip
+    return orjson.dumps(change)[1:].decode()
