@@ -1,9 +1,10 @@
-"""Intake benchmark: gongxin's ingest of a penalty file against a bare DuckDB load of it.
+"""Intake benchmark: gongxin's ingest of a penalty or registration file against bare loads.
 
-    python bench/ingest.py [--rows N] [--keep] [--json]
+    python bench/ingest.py [--dataset penalty|registration] [--rows N] [--keep] [--json]
 
-1. Writes N valid penalty rows (the current national 双公示 layout, UTF-8 CSV) with the demo's
-   fast path into a temporary folder.
+1. Writes N valid rows into a temporary folder (UTF-8 CSV): penalty rows in the current
+   national 双公示 layout with the demo's fast path, or registration rows (登记信息, with
+   investors and change history) from bench/registration_file.py.
 2. Baseline: DuckDB loads the same file into a table of an on-disk database, every column as
    text (``CREATE TABLE t AS SELECT * FROM read_csv(..., all_varchar=true, header=true)``).
 3. gongxin: a fresh SQLite database in the same folder, one provider department, then
@@ -12,9 +13,12 @@
 
 4. A second baseline, the storage floor: the same file into SQLite with nothing but the csv
    module and one prepared INSERT (no validation, no keys, no indexes).
+   And the store's own floor (e): what gongxin stored, copied by ``INSERT … SELECT`` into an
+   empty gongxin schema (its indexes and triggers, no Python): no intake into that schema can
+   beat it, so (e)/(c) bounds the ratio gongxin/(c) that any intake code can reach.
 5. A peer doing the validation alone: Frictionless (what CKAN's validation extension runs)
    ``validate`` of the same file with a Table Schema carrying the same types, patterns,
-   lengths, value lists and required fields as the catalog's penalty dataset (``--no-peer``
+   lengths, value lists and required fields as the catalog's dataset (``--no-peer``
    skips it). Frictionless only validates: it stores nothing.
 
 Reports rows/s of all of them, gongxin's peak RSS and the submission's counts (every row must be
@@ -26,13 +30,16 @@ either way.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
+import os
 import resource
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,10 +48,11 @@ from typing import Any
 TARGET_RATIO = 0.5  # of the bare load into the same store
 TARGET_PEER = 2.0  # × Frictionless's validate
 TARGET_RSS_MIB = 1024
+CPU: dict[str, float] = {}  # CPU seconds of the runs measured in this process (bare, peer)
 PROVIDER = "市市场监督管理局"
 
 
-def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
+def _gongxin(csv_path: str, db_url: str, as_of: str, dataset: str, out: Connection) -> None:
     """The child process: schema, one department, then the timed ingest."""
     from gongxin import logs
     from gongxin.catalog.registry import load_catalog
@@ -57,19 +65,26 @@ def _gongxin(csv_path: str, db_path: str, as_of: str, out: Connection) -> None:
 
     logs.configure("WARNING")  # the figures, not the progress log
     moment = datetime.fromisoformat(as_of)
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     migrate.upgrade(engine)
     with engine.begin() as conn:
         departments.add(conn, PROVIDER, kind="provider", code=SAMR.code, now=moment)
         ensure_assignments(conn, load_catalog(), moment)  # its district bureaus' names
     catalog = load_catalog()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = ingest(
-        engine, catalog, Path(csv_path), dataset="penalty", provider=PROVIDER, as_of=moment
+        engine, catalog, Path(csv_path), dataset=dataset, provider=PROVIDER, as_of=moment
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
-    out.send({"seconds": seconds, "summary": summary.to_dict(), "peak_kib": _high_water_kib()})
+    out.send(
+        {
+            "seconds": seconds,
+            "cpu": cpu,
+            "summary": summary.to_dict(),
+            "peak_kib": _high_water_kib(),
+        }
+    )
     out.close()
 
 
@@ -83,12 +98,14 @@ def _high_water_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
-def _run_gongxin(csv_path: Path, db_path: Path, as_of: datetime) -> tuple[dict[str, Any], float]:
+def _run_gongxin(
+    csv_path: Path, db_url: str, as_of: datetime, dataset: str
+) -> tuple[dict[str, Any], float]:
     """Run the child; returns its result and its peak RSS in MiB."""
     ctx = mp.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
-        target=_gongxin, args=(str(csv_path), str(db_path), as_of.isoformat(), send)
+        target=_gongxin, args=(str(csv_path), db_url, as_of.isoformat(), dataset, send)
     )
     child.start()
     send.close()
@@ -127,7 +144,7 @@ def _run_sqlite_bare(csv_path: Path, db_path: Path) -> float:
     try:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
             con.execute(f"PRAGMA {pragma}")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with csv_path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader)
@@ -137,6 +154,84 @@ def _run_sqlite_bare(csv_path: Path, db_path: Path) -> float:
             con.execute("BEGIN")
             con.executemany(f"INSERT INTO t VALUES ({marks})", reader)
             con.execute("COMMIT")
+        CPU["bare"] = time.process_time() - cpu
+        return time.perf_counter() - started
+    finally:
+        con.close()
+
+
+# What intake stores, beside the submission's own row (departments, catalog settings, the change
+# log and the full-text index are left out: the triggers of the schema fill the last two).
+STORED_TABLES = ("subjects", "subject_parties", "subject_changes", "records", "record_links",
+                 "row_warnings", "rejects")  # fmt: skip
+
+
+@contextlib.contextmanager
+def _postgres(db_url: str | None) -> Iterator[Any]:
+    """A PostgreSQL server: ``db_url``'s, or a temporary one started as the tests start theirs."""
+    from tests.support.pgserver import ExistingPostgres, TemporaryPostgres
+
+    if db_url:
+        yield ExistingPostgres(db_url)
+        return
+    server = TemporaryPostgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _run_postgres_bare(csv_path: Path, server: Any, name: str) -> float:
+    """PostgreSQL's bare load: the file into a table of text columns with ``COPY … FROM STDIN
+    (FORMAT csv, HEADER)`` through psycopg, in one transaction (no validation, keys or
+    indexes)."""
+    import csv
+
+    server.create_database(name)
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        width = len(next(csv.reader(fh)))
+    with server.connect(name, autocommit=False) as con, con.cursor() as cur:
+        cur.execute(f"CREATE TABLE t ({', '.join(f'c{i} text' for i in range(width))})")
+        con.commit()
+        started = time.perf_counter()
+        with (
+            cur.copy("COPY t FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            csv_path.open("rb") as source,
+        ):
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+        con.commit()
+        return time.perf_counter() - started
+
+
+def _run_store_floor(stored: Path, db_path: Path) -> float:
+    """The store's own floor: what gongxin stored, copied with no Python in between into an
+    empty gongxin schema (``INSERT … SELECT`` per table: its indexes, the change log's and the
+    full-text index's triggers, row by row), in one transaction with gongxin's pragmas. No
+    intake can be faster than this into that schema."""
+    import sqlite3
+
+    from gongxin.db import migrate
+    from gongxin.db.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    con = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
+            con.execute(f"PRAGMA {pragma}")
+        con.execute("ATTACH DATABASE ? AS src", (str(stored),))
+        copies = []
+        for table in STORED_TABLES:
+            cols = ", ".join(f'"{r[1]}"' for r in con.execute(f'PRAGMA main.table_info("{table}")'))
+            copies.append(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM src."{table}"')
+        started = time.perf_counter()
+        con.execute("BEGIN")
+        for sql in copies:
+            con.execute(sql)
+        con.execute("COMMIT")
         return time.perf_counter() - started
     finally:
         con.close()
@@ -177,14 +272,15 @@ def table_schema(dataset: str = "penalty") -> dict[str, Any]:
     return {"fields": fields}
 
 
-def _run_frictionless(csv_path: Path) -> tuple[float, dict[str, Any]]:
+def _run_frictionless(csv_path: Path, dataset: str) -> tuple[float, dict[str, Any]]:
     """Frictionless's ``validate`` of the file against ``table_schema()``: seconds, and what
     its report says (valid, rows, errors)."""
     from frictionless import Resource, Schema
 
-    schema = Schema.from_descriptor(table_schema())
-    started = time.perf_counter()
+    schema = Schema.from_descriptor(table_schema(dataset))
+    started, cpu = time.perf_counter(), time.process_time()
     report = Resource(csv_path.name, basepath=str(csv_path.parent), schema=schema).validate()
+    CPU["peer"] = time.process_time() - cpu
     seconds = time.perf_counter() - started
     task = report.tasks[0]
     stats = {"valid": report.valid, "rows": task.stats.get("rows"), "errors": len(task.errors)}
@@ -197,11 +293,19 @@ def _verdict(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the penalty file")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the file")
+    parser.add_argument("--dataset", choices=("penalty", "registration"), default="penalty")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
     parser.add_argument("--no-peer", action="store_true", help="skip Frictionless")
+    parser.add_argument(
+        "--store", choices=("sqlite", "postgresql"), default="sqlite",
+        help="the store: PostgreSQL is a temporary server (as the tests start) unless --db-url",
+    )  # fmt: skip
+    parser.add_argument("--db-url", help="an existing PostgreSQL server (its maintenance DB)")
     args = parser.parse_args(argv)
+
+    from bench.registration_file import write_registration_csv
 
     from gongxin.catalog.registry import get_catalog
     from gongxin.demo import write_penalty_csv
@@ -210,17 +314,36 @@ def main(argv: list[str] | None = None) -> int:
     as_of = datetime.now(UTC)
     folder = Path(tempfile.mkdtemp(prefix="gongxin-bench-"))
     try:
-        csv_path = folder / "penalty.csv"
+        csv_path = folder / f"{args.dataset}.csv"
         started = time.perf_counter()
-        write_penalty_csv(csv_path, args.rows, seed=1, as_of=as_of.date())
+        if args.dataset == "penalty":
+            write_penalty_csv(csv_path, args.rows, seed=1, as_of=as_of.date())
+        else:
+            write_registration_csv(csv_path, args.rows, seed=1, as_of=as_of.date())
         generate_s = time.perf_counter() - started
         size_mib = csv_path.stat().st_size / 2**20
 
-        # gongxin first, so that its child starts from a small parent process
-        result, peak_mib = _run_gongxin(csv_path, folder / "gongxin.db", as_of)
-        duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
-        bare_s = _run_sqlite_bare(csv_path, folder / "bare.sqlite")
-        peer_s, peer = (None, {}) if args.no_peer else _run_frictionless(csv_path)
+        floor_s: float | None = None
+        if args.store == "sqlite":
+            # gongxin first, so that its child starts from a small parent process
+            url = f"sqlite:///{folder / 'gongxin.db'}"
+            result, peak_mib = _run_gongxin(csv_path, url, as_of, args.dataset)
+            duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
+            bare_s = _run_sqlite_bare(csv_path, folder / "bare.sqlite")
+            floor_s = _run_store_floor(folder / "gongxin.db", folder / "floor.sqlite")
+        else:
+            names = [f"gx_bench_{os.getpid()}_{what}" for what in ("intake", "bare")]
+            with _postgres(args.db_url) as server:
+                try:
+                    url = server.create_database(names[0])
+                    result, peak_mib = _run_gongxin(csv_path, url, as_of, args.dataset)
+                    duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
+                    bare_s = _run_postgres_bare(csv_path, server, names[1])
+                finally:
+                    for name in names:
+                        with contextlib.suppress(Exception):
+                            server.drop_database(name)
+        peer_s, peer = (None, {}) if args.no_peer else _run_frictionless(csv_path, args.dataset)
     finally:
         if args.keep:
             print(f"kept: {folder}")
@@ -229,18 +352,27 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = result["summary"]
     gx_s = result["seconds"]
+    store = "SQLite" if args.store == "sqlite" else "PostgreSQL"
+    bare_how = (
+        "SQLite load, no validation" if args.store == "sqlite" else "PostgreSQL COPY, text cols"
+    )
     gen_rps = args.rows / generate_s
     duck_rps = args.rows / duck_s
     gx_rps = args.rows / gx_s
     to_duck = gx_rps / duck_rps
     bare_rps = args.rows / bare_s
     ratio = gx_rps / bare_rps
+    floor_rps = args.rows / floor_s if floor_s else None
+    # CPU seconds: on a shared machine they vary far less than elapsed times (SQLite's work is
+    # in the measuring process; PostgreSQL's COPY is done by the server, so none there)
+    gx_cpu, bare_cpu, peer_cpu = result["cpu"], CPU.get("bare"), CPU.get("peer")
     peer_rps = args.rows / peer_s if peer_s else None
     to_peer = gx_rps / peer_rps if peer_rps else None
     all_accepted = summary["accepted"] == args.rows == summary["rows"]
     counts = {k: summary[k] for k in ("rows", "accepted", "updated", "duplicates", "rejected",
                                       "unlinked", "warnings")}  # fmt: skip
     figures = {
+        "dataset": args.dataset,
         "rows": args.rows,
         "file_mib": round(size_mib, 1),
         "generate_s": round(generate_s, 3),
@@ -254,6 +386,16 @@ def main(argv: list[str] | None = None) -> int:
         "sqlite_bare_s": round(bare_s, 3),
         "sqlite_bare_rows_per_s": round(bare_rps),
         "ratio_to_sqlite_bare": round(ratio, 4),
+        "store": args.store,
+        "gongxin_cpu_s": round(gx_cpu, 3),
+        "bare_cpu_s": round(bare_cpu, 3) if bare_cpu else None,
+        "frictionless_cpu_s": round(peer_cpu, 3) if peer_cpu else None,
+        "cpu_ratio_to_bare": round(bare_cpu / gx_cpu, 4) if bare_cpu else None,
+        "cpu_ratio_to_frictionless": round(peer_cpu / gx_cpu, 4) if peer_cpu else None,
+        "store_floor_s": round(floor_s, 3) if floor_s else None,
+        "store_floor_rows_per_s": round(floor_rps) if floor_rps else None,
+        "store_floor_ratio_to_bare": round(floor_rps / bare_rps, 4) if floor_rps else None,
+        "ratio_to_store_floor": round(gx_rps / floor_rps, 4) if floor_rps else None,
         "frictionless_s": round(peer_s, 3) if peer_s else None,
         "frictionless_rows_per_s": round(peer_rps) if peer_rps else None,
         "frictionless_report": peer,
@@ -271,24 +413,38 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     lines = [
-        f"intake benchmark: {args.rows:,} penalty rows, {size_mib:,.1f} MiB UTF-8 CSV",
-        f"  file written by the demo fast path   {generate_s:8.2f} s  {gen_rps:12,.0f} rows/s",
+        f"intake benchmark: {args.rows:,} {args.dataset} rows, {size_mib:,.1f} MiB UTF-8 CSV",
+        f"  file written                         {generate_s:8.2f} s  {gen_rps:12,.0f} rows/s",
         f"  (a) DuckDB read_csv → table          {duck_s:8.2f} s  {duck_rps:12,.0f} rows/s"
         f"   ({duck_rows:,} rows loaded)",
-        f"  (b) gongxin ingest (SQLite)          {gx_s:8.2f} s  {gx_rps:12,.0f} rows/s",
-        f"  (c) bare SQLite load, no validation  {bare_s:8.2f} s  {bare_rps:12,.0f} rows/s"
+        f"  (b) {f'gongxin ingest ({store})':32s} {gx_s:8.2f} s  {gx_rps:12,.0f} rows/s",
+        f"  (c) bare {bare_how:27s} {bare_s:8.2f} s  {bare_rps:12,.0f} rows/s"
         f"   (the storage floor; itself {bare_rps / duck_rps:.2f} of DuckDB)",
+        (
+            f"  (e) store floor: stored rows copied  {floor_s:8.2f} s  {floor_rps:12,.0f} rows/s"
+            f"   (INSERT … SELECT into an empty gongxin schema; {floor_rps / bare_rps:.2f} of (c))"
+            if floor_s and floor_rps else "  (e) store floor: SQLite only"
+        ),
         (
             f"  (d) Frictionless validate, no store  {peer_s:8.2f} s  {peer_rps:12,.0f} rows/s"
             f"   (report: {peer})"
             if peer_s and peer_rps else "  (d) Frictionless: skipped"
         ),
         f"  gongxin peak RSS (child process)     {peak_mib:8.1f} MiB",
+        "  CPU seconds: gongxin "
+        + f"{gx_cpu:.2f}"
+        + (f", bare load {bare_cpu:.2f} (ratio {bare_cpu / gx_cpu:.3f})" if bare_cpu else "")
+        + (f", Frictionless {peer_cpu:.2f} (ratio {peer_cpu / gx_cpu:.2f})" if peer_cpu else ""),
         "  summary: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         "",
-        f"  ratio gongxin / bare SQLite {ratio:5.3f}   target ≥ {TARGET_RATIO}        "
+        f"  ratio gongxin / bare {store:6s} {ratio:5.3f}   target ≥ {TARGET_RATIO}        "
         f"{_verdict(ratio >= TARGET_RATIO)}   (the cost of validation, keys, links, history)",
         f"  ratio gongxin / DuckDB   {to_duck:6.3f}   (no target)",
+        (
+            f"  ratio gongxin / store floor {gx_rps / floor_rps:5.3f}   (no target: the share of"
+            " the time that the schema's own writes take)"
+            if floor_rps else "  (no store floor on PostgreSQL)"
+        ),
         (
             f"  ratio gongxin / Frictionless {to_peer:4.2f}   target ≥ {TARGET_PEER}        "
             f"{_verdict(to_peer >= TARGET_PEER)}"

@@ -13,6 +13,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from gongxin.db import triggers
+
+# Rows from which a SQLite bulk insert runs the table's insert triggers once for all rows.
+BULK_TRIGGERS = 64
 # Bound parameters per statement: SQLite's default limit is 32,766; stay well below it.
 MAX_IN_PARAMS = 5000
 
@@ -28,7 +32,9 @@ def bulk_insert(
 
     Values are bound parameters in both dialects: SQLite gets one prepared INSERT run with
     ``executemany``; PostgreSQL gets ``COPY … FROM STDIN``. Values must already be in their
-    stored text form (ISO dates and timestamps, JSON as text).
+    stored text form (ISO dates and timestamps, JSON as text). On SQLite, from
+    ``BULK_TRIGGERS`` rows the table's insert triggers run once over all the rows
+    (:func:`gongxin.db.triggers.once_per_append`) instead of once per row.
     """
     dbapi = conn.connection.driver_connection
     if dbapi is None:  # pragma: no cover - a closed connection
@@ -36,15 +42,24 @@ def bulk_insert(
     names = ", ".join(f'"{c}"' for c in columns)
     if is_sqlite(conn):
         marks = ", ".join("?" for _ in columns)
-        cur = dbapi.cursor()
-        try:
-            cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
-        finally:
-            cur.close()
+        listed = rows if isinstance(rows, list) else list(rows)
+        # many rows: the table's insert triggers run once over all of them (db.triggers)
+        batch = triggers.once_per_append if len(listed) >= BULK_TRIGGERS else _no_deferral
+        with batch(conn, table.name):
+            cur = dbapi.cursor()
+            try:
+                cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', listed)
+            finally:
+                cur.close()
         return
     with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
+
+
+@contextmanager
+def _no_deferral(conn: sa.Connection, table: str) -> Iterator[None]:
+    yield
 
 
 def chunked(values: Sequence[Any], size: int = MAX_IN_PARAMS) -> Iterable[Sequence[Any]]:
