@@ -111,9 +111,14 @@ SLOW = pa.schema(
 )  # fmt: skip
 
 
-def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
-    """Items that are not USCCs in machine form: read and resolved in Python (``match``)."""
-    rows = db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
+def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, others: int) -> None:
+    """The ``others`` items that are not USCCs in machine form: read and resolved in Python
+    (``match``)."""
+    rows = (
+        db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
+        if others
+        else []
+    )
     items = [read(int(pos), query) for pos, query in rows]
     resolve(conn, items)
     bulk_lookup.arrow_table(
@@ -179,8 +184,8 @@ def _inputs(
     """The job's inputs (``check_job.INPUTS``) as tables of ``db``, a cursor of the snapshot's
     database: ``queries`` (a view over the file's Arrow column and the lookups), ``measures``
     and ``grades`` made here, ``keys`` and ``entries`` the snapshot's own."""
-    load_queries(db, source, folder)
-    _slow(db, conn)
+    q = load_queries(db, source, folder)
+    _slow(db, conn, q.column("code").null_count)
     scan = bulk_lookup.scan_registry(conn, db)
     bulk_lookup.names(db, conn, scan)
     _measures(db, catalog, book, scene.code)
@@ -228,9 +233,32 @@ def prepare(
 
 
 def _counts(db: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Subjects, hits and errors of the answer ``out`` (Spark's, read back)."""
     ((subjects, hits, errors),) = db.execute(
         "SELECT count(*), count(hits_json), count(error) FROM out"
     ).fetchall()
+    return int(subjects), int(hits), int(errors)
+
+
+# the counts of the DuckDB job without computing its answer: an item is a hit when the code it
+# answers to is an entry's key, or a USCC embedding an organisation code that is one (the
+# job's ``kh`` and ``oh``); the slow path's items carry their errors
+COUNTS = """
+    WITH k AS (
+        SELECT code AS key FROM q WHERE code IS NOT NULL
+        UNION ALL SELECT code FROM slow WHERE code IS NOT NULL
+    )
+    SELECT (SELECT count(*) FROM q),
+           (SELECT count(*) FROM k
+            WHERE key IN (SELECT key FROM keys WHERE via = 'code')
+               OR (length(key) = 18
+                   AND substr(key, 9, 9) IN (SELECT key FROM keys WHERE via = 'org_in_uscc'))),
+           (SELECT count(error) FROM slow)
+"""
+
+
+def _job_counts(db: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    ((subjects, hits, errors),) = db.execute(COUNTS).fetchall()
     return int(subjects), int(hits), int(errors)
 
 
@@ -262,7 +290,7 @@ def _in_duckdb(
             f"CREATE TEMP VIEW out AS SELECT {columns} FROM ({job.statement(snapshot.as_of)})"
             " AS answer"
         )
-        subjects, hits, errors = _counts(db)
+        subjects, hits, errors = _job_counts(db)
     except BaseException:
         db.close()
         raise

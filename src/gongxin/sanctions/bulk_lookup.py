@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -81,15 +82,37 @@ RUNS = pa.schema(
 )
 
 
-def names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, scan: bool) -> None:
-    """Table ``nm(code, name)``: the registered names of the file's valid USCCs (table ``q``)."""
-    if scan:
+_register_lock = threading.Lock()
+
+
+def _register(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
+    """Table ``register(code, name)`` in the snapshot's database (``db`` is a cursor of it):
+    every registered USCC and its name, read whole once per snapshot. The snapshot's
+    fingerprint covers the subjects (count, highest id, latest change), so the register it
+    holds is the store's as long as the snapshot is current."""
+    with _register_lock:
+        found = db.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'register' AND NOT temporary"
+        ).fetchall()
+        if found[0][0]:
+            return
         sql = "SELECT uscc, name FROM subjects WHERE uscc IS NOT NULL"
-        rows: Iterable[Sequence[Any]] = itertools.chain.from_iterable(
-            dialect.driver_batches(conn, sql)
-        )
-    else:
-        rows = dialect.select_in(conn, "subjects", "uscc", ("name",), _codes(db))
+        rows = itertools.chain.from_iterable(dialect.driver_batches(conn, sql))
+        db.register("register_arrow", pa.Table.from_batches(list(batches(NAMES, rows)), NAMES))
+        try:
+            db.execute("CREATE TABLE register AS SELECT * FROM register_arrow")
+        finally:
+            db.unregister("register_arrow")
+
+
+def names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, scan: bool) -> None:
+    """``nm(code, name)``: the registered names of the file's valid USCCs (table ``q``) —
+    for a large file the whole register, cached in the snapshot's database (``_register``)."""
+    if scan:
+        _register(db, conn)
+        db.execute("CREATE TEMP VIEW nm AS SELECT code, name FROM main.register")
+        return
+    rows = dialect.select_in(conn, "subjects", "uscc", ("name",), _codes(db))
     arrow_table(db, "nm", NAMES, batches(NAMES, rows))
 
 
