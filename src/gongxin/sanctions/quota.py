@@ -49,7 +49,7 @@ def used_today(conn: sa.Connection, key: KeyInfo, now: datetime) -> int:
 
 
 def admit(
-    engine: sa.Engine,
+    conn: sa.Connection,
     window: SlidingWindow,
     key: KeyInfo,
     subjects: int,
@@ -57,8 +57,9 @@ def admit(
     *,
     now: datetime,
 ) -> int:
-    """Count a call checking ``subjects`` against the key's limits; the subjects used today
-    including these. RateLimited (nothing counted) when over the rate or the day's quota."""
+    """Count a call checking ``subjects`` against the key's limits, committed on ``conn`` (which
+    the check then goes on using: one connection per call); the subjects used today including
+    these. RateLimited (nothing counted) when over the rate or the day's quota."""
     wait = window.hit(f"check:{key.prefix}", limits.rate_per_minute, now.timestamp())
     if wait:
         raise RateLimited(
@@ -68,14 +69,13 @@ def admit(
             limit=limits.rate_per_minute,
             per="minute",
         )
-    with engine.connect() as conn:
-        used = dialect.increment(
-            conn, check_usage, {"key_id": key.id, "day": local_date(now)}, "subjects", by=subjects
-        )
-        if used <= limits.subjects_per_day:
-            conn.commit()
-            return used
-        conn.rollback()  # refused whole: these subjects are not counted
+    used = dialect.increment(
+        conn, check_usage, {"key_id": key.id, "day": local_date(now)}, "subjects", by=subjects
+    )
+    if used <= limits.subjects_per_day:
+        conn.commit()
+        return used
+    conn.rollback()  # refused whole: these subjects are not counted
     before = used - subjects
     wait = seconds_to_next_day(now)
     raise RateLimited(

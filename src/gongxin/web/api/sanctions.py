@@ -187,8 +187,8 @@ def _check(
     checks.validate(req, limit)  # a malformed or too large call is refused before it is counted
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
     window = ratelimit.window(request, "check_window")
-    quota.admit(engine, window, request.state.api_key, len(req.subjects), limits, now=now)
-    with engine.connect() as conn:
+    with engine.connect() as conn:  # one connection (one pool checkout) for the count and check
+        quota.admit(conn, window, request.state.api_key, len(req.subjects), limits, now=now)
         done, items = checks.evaluate(
             conn, catalog_of(request), req, now=now, max_subjects=limit,
             grade_models=settings.evaluation_models,
