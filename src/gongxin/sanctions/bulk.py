@@ -114,11 +114,10 @@ SLOW = pa.schema(
 def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, others: int) -> None:
     """The ``others`` items that are not USCCs in machine form: read and resolved in Python
     (``match``)."""
-    rows = (
-        db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
-        if others
-        else []
-    )
+    if not others:
+        bulk_lookup.empty_table(db, "slow", SLOW)
+        return
+    rows = db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
     items = [read(int(pos), query) for pos, query in rows]
     resolve(conn, items)
     bulk_lookup.arrow_table(
@@ -141,18 +140,21 @@ def _slow_row(it: Item) -> tuple[Any, ...]:
     )
 
 
+MEASURES = pa.schema(
+    [("seq", pa.int32()), ("list_type", pa.string()), ("id", pa.string()), ("kind", pa.string()),
+     ("text", pa.string()), ("json", pa.string())]
+)  # fmt: skip
+
+
 def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene: str) -> None:
-    db.execute(
-        "CREATE TEMP TABLE measures"
-        " (seq INTEGER, list_type VARCHAR, id VARCHAR, kind VARCHAR, text VARCHAR, json VARCHAR)"
-    )
+    """Table ``measures``: what the memoranda attach to each list type in ``scene`` (one
+    Arrow batch: no statement per row)."""
     rows: list[tuple[int, str, str, str, str, str]] = []
     for lt in list_types(catalog).values():
         for x in book.measures_for(lt.code, scene, lt.kind):
             d = x.to_dict() | {"scene": scenes.by_code(scene).name}
             rows.append((len(rows), lt.code, x.id, x.kind, x.text, orjson.dumps(d).decode()))
-    if rows:
-        db.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)", rows)
+    bulk_lookup.arrow_table(db, "measures", MEASURES, bulk_lookup.batches(MEASURES, rows))
 
 
 # one row per item of the file: how it matched, the code it answers to, its registered name

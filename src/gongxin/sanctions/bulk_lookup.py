@@ -61,6 +61,16 @@ def arrow_table(
         db.unregister(f"{name}_arrow")
 
 
+_SQL_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE"}
+
+
+def empty_table(db: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema) -> None:
+    """Temporary table ``name`` with ``schema``'s columns and no rows: one statement, where an
+    empty Arrow table would take three."""
+    columns = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
+    db.execute(f"CREATE TEMP TABLE {name} ({columns})")
+
+
 def scan_registry(conn: sa.Connection, db: duckdb.DuckDBPyConnection) -> bool:
     """Whether to read the registry's side whole: the file's codes are many against the
     registry (its highest subject id, read from the primary key at no cost)."""
@@ -123,6 +133,11 @@ def grades(
     of the file — its valid USCCs (``q``) and the subjects the slow path found (``slow``) —
     in each grade model of ``models``, in the words of ``grades.grade_sentence``."""
     runs = grade_runs(conn, models) if models else []
+    if not runs:  # no grade model, or none with a run yet: no sentence to add
+        empty_table(
+            db, "grades", pa.schema([("subject_code", pa.string()), ("sentence", pa.string())])
+        )
+        return
     codes = None if scan else _codes(db)
     arrow_table(db, "graded", GRADED, (
         _batch(GRADED, chunk, run=order)
@@ -139,7 +154,7 @@ def grades(
     arrow_table(db, "grade_runs", RUNS, batches(RUNS, heads))
     slow = dict(db.execute(
         "SELECT subject_id, subject_code FROM slow WHERE subject_id IS NOT NULL AND error IS NULL"
-    ).fetchall()) if runs else {}  # fmt: skip
+    ).fetchall())  # fmt: skip
     said = [(slow[sid], grade_sentence(g)) for sid, g in current_grades(conn, list(slow), models)
             .items()]  # fmt: skip
     arrow_table(db, "slow_grades", SENTENCES, batches(SENTENCES, said))
