@@ -64,9 +64,14 @@ def _bulk(
         ) as result:  # fmt: skip
             columns = (*bulk.OUT_COLUMNS, "hits_json", "measures_json")
             logged = {r[1]: r[8:10] for r in result.log_rows("x")}
-            return [
+            rows = [
                 dict(zip(columns, (*row, *logged[row[0]]), strict=True)) for row in result.rows()
             ]
+            # the counts the check reports (logged, shown) are those of its answer
+            hits = sum(1 for r in rows if r["hits_json"])
+            errors = sum(1 for r in rows if r["error"])
+            assert (result.subjects, result.hits, result.errors) == (len(rows), hits, errors)
+            return rows
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import csv
 import io
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from gongxin.db.models import records
+from gongxin.db.models import records, subjects
 from gongxin.ids import areas, ric, uscc
-from gongxin.sanctions import bulk, bulk_input, files, scenes, snapshot
+from gongxin.sanctions import bulk, bulk_input, bulk_lookup, files, scenes, snapshot
 from gongxin.sanctions.memoranda import book
 from tests.intake.helpers import catalog, make_uscc
 from tests.sanctions.helpers import TODAY, World, open_world
@@ -162,6 +162,39 @@ def test_the_snapshot_is_reused_until_the_store_changes(world: World, tmp_path: 
         other_day, _ = snapshot.current(conn, catalog(), date(2024, 1, 1))
     assert not cached and linked is not before
     assert linked.entries == 2 and other_day.entries == 0
+
+
+def test_a_large_file_names_subjects_as_the_register_is_now(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file large against the register reads the register whole, once per snapshot: a
+    subject renamed (or registered) since is named as it is now, not as it was."""
+    monkeypatch.setattr(bulk_lookup, "SCAN_RATIO", 10**9)  # always read the register whole
+    sid, code = world.subject(1, "旧名称有限公司")
+    later = make_uscc(2)
+    source = tmp_path / "codes.csv"
+    source.write_text(f"{code}\n{later}\n", encoding="utf-8")
+    assert _names(world, source) == ["旧名称有限公司", None]
+    assert _names(world, source) == ["旧名称有限公司", None]  # the same snapshot, cached
+    with world.engine.begin() as conn:  # renamed, as the register records a change
+        conn.execute(
+            sa.update(subjects)
+            .where(subjects.c.id == sid)
+            .values(name="新名称有限公司", updated_at=datetime(2026, 11, 23, tzinfo=UTC))
+        )
+    assert _names(world, source) == ["新名称有限公司", None]
+    world.subject(2, "新登记有限公司")
+    assert _names(world, source) == ["新名称有限公司", "新登记有限公司"]
+
+
+def _names(world: World, source: Path) -> list[str | None]:
+    with world.engine.connect() as conn:
+        snap, _ = snapshot.current(conn, catalog(), TODAY)
+        with bulk.run(
+            conn, catalog(), source, scene=scenes.resolve("政府采购"), snapshot=snap,
+            book=book(conn, catalog()),
+        ) as result:  # fmt: skip
+            return [row[5] for row in result.rows()]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

@@ -103,13 +103,17 @@ def serve(
             f"--workers {workers}: a SQLite store allows one writing process; "
             "serve several workers on PostgreSQL",
         )
+    # the server's own log (its access log at INFO) at the level of GONGXIN_LOG_LEVEL, as the
+    # app's: at WARNING no line is written per request
+    level = settings.log_level.lower()
+    log_level = level if level in uvicorn.config.LOG_LEVELS else None
     # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
     if workers == 1:
-        uvicorn.run(web_app(), host=host, port=port, proxy_headers=False)
+        uvicorn.run(web_app(), host=host, port=port, proxy_headers=False, log_level=log_level)
     else:  # each worker process builds the app from the same environment
         uvicorn.run(
             "gongxin.cli.admin:web_app", factory=True, workers=workers, host=host, port=port,
-            proxy_headers=False,
+            proxy_headers=False, log_level=log_level,
         )  # fmt: skip
 
 

@@ -170,15 +170,25 @@ def increment(
     Both dialects: ``INSERT … ON CONFLICT (key) DO UPDATE SET column = column + by RETURNING``
     (SQLite ≥ 3.35), so concurrent callers never lose a count.
     """
-    from sqlalchemy.dialects import postgresql, sqlite
+    statement = _increments.get((conn.dialect.name, table.name, tuple(key), column))
+    if statement is None:  # built once per table and key: no statement construction per call
+        from sqlalchemy.dialects import postgresql, sqlite
 
-    insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
-    statement = (
-        insert.values(**key, **{column: by})
-        .on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + by})
-        .returning(table.c[column])
-    )
-    return int(conn.execute(statement).scalar_one())
+        insert = sqlite.insert(table) if is_sqlite(conn) else postgresql.insert(table)
+        by_param = sa.bindparam("increment_by", type_=table.c[column].type)
+        statement = (
+            insert.values(**{k: sa.bindparam(k, type_=table.c[k].type) for k in key},
+                          **{column: by_param})
+            .on_conflict_do_update(
+                index_elements=list(key), set_={column: table.c[column] + by_param}
+            )
+            .returning(table.c[column])
+        )  # fmt: skip
+        _increments[(conn.dialect.name, table.name, tuple(key), column)] = statement
+    return int(conn.execute(statement, {**key, "increment_by": by}).scalar_one())
+
+
+_increments: dict[tuple[str, str, tuple[str, ...], str], sa.Executable] = {}
 
 
 def insert_or_update(

@@ -2,8 +2,8 @@
 
 The same rules as ``uscc.is_valid`` and ``ric`` (one code at a time, in Python), applied to a
 million codes at once: the texts of the right length are gathered into a matrix of bytes (one
-row per code), every character is looked up in per-position tables, and the weighted sums are
-one matrix product. No Python runs per code. A text is judged exactly as given: no trimming,
+row per code), and the weighted sums are taken two characters at a time from per-position
+tables. No Python runs per code. A text is judged exactly as given: no trimming,
 no case folding (callers normalise first, for the rows that need it).
 """
 
@@ -81,7 +81,7 @@ def fixed_width(values: pa.Array, width: int) -> tuple[npt.NDArray[np.int64], By
 def _values(chars: str, weight: int) -> npt.NDArray[np.float32]:
     """Byte → value × ``weight`` for the bytes of ``chars`` (``uscc.ALPHABET`` values), and
     ``_BAD`` for any other byte: a sum is below ``_BAD`` only when every character was
-    allowed (exact in float32, which the matrix product runs in)."""
+    allowed (exact in float32: the sums are small integers, or ``_BAD`` and more)."""
     out = np.full(256, _BAD, dtype=np.float32)
     for c in chars:
         out[ord(c)] = uscc.ALPHABET.index(c) * weight
@@ -91,22 +91,41 @@ def _values(chars: str, weight: int) -> npt.NDArray[np.float32]:
 _BAD = float(2**20)  # > 17 × 30 × 30, the largest valid weighted sum
 _POSITION_VALUES = np.stack(
     [
-        _values(allowed, 1)
-        for allowed in ("".join(uscc.AUTHORITIES), *[uscc.DIGITS] * 7, *[uscc.ALPHABET] * 9)
+        _values(allowed, weight)
+        for allowed, weight in zip(
+            ("".join(uscc.AUTHORITIES), *[uscc.DIGITS] * 7, *[uscc.ALPHABET] * 9),
+            uscc.WEIGHTS,
+            strict=True,
+        )
     ]
 )
-_USCC_WEIGHTS_F = np.array(uscc.WEIGHTS, dtype=np.float32)
+
+
+def _pair_values() -> npt.NDArray[np.float32]:
+    """Per pair of positions (1–2, 3–4, …, 17–18), a table of 65,536 entries: the two bytes
+    read as one little-endian 16-bit number → the sum of their weighted values (``_BAD`` or
+    more when either is not allowed there). The 18th character, the check character, adds
+    nothing: it is compared with the one the sum gives."""
+    tables = []
+    for i in range(0, 18, 2):
+        first = _POSITION_VALUES[i]
+        second = _POSITION_VALUES[i + 1] if i + 1 < 17 else np.zeros(256, dtype=np.float32)
+        tables.append((second[:, None] + first[None, :]).reshape(-1))  # index: second × 256 + first
+    return np.stack(tables).astype(np.float32)
+
+
+_PAIR_VALUES = _pair_values()
 
 
 def _uscc_rows(m: Bytes) -> Mask:
     """Each row of the byte matrix ``m`` (18 wide) a valid USCC, by ``uscc.is_valid``'s rule:
-    the characters allowed at each position, then the check character of the weighted sum
-    (one matrix product; a character not allowed makes the sum too large to pass)."""
-    columns = np.ascontiguousarray(m[:, :17].T)  # one row per position: contiguous lookups
-    values = np.empty(columns.shape, dtype=np.float32)
-    for i, column in enumerate(columns):
-        np.take(_POSITION_VALUES[i], column, out=values[i])
-    total = _USCC_WEIGHTS_F @ values
+    the characters allowed at each position, then the check character of the weighted sum.
+    The sum is taken two characters at a time (``_PAIR_VALUES``: nine lookups per code, not
+    seventeen); a character not allowed makes it too large to pass."""
+    pairs = np.ascontiguousarray(m).view("<u2")  # (rows, 9): two bytes per value
+    total = _PAIR_VALUES[0][pairs[:, 0]]
+    for i in range(1, 9):
+        total += _PAIR_VALUES[i][pairs[:, i]]
     ok: Mask = total < _BAD
     remainder = np.where(ok, total, 0).astype(np.int32) % 31
     ok &= _USCC_CHECK[remainder] == m[:, 17]  # a check character is always in the alphabet

@@ -111,8 +111,12 @@ SLOW = pa.schema(
 )  # fmt: skip
 
 
-def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
-    """Items that are not USCCs in machine form: read and resolved in Python (``match``)."""
+def _slow(db: duckdb.DuckDBPyConnection, conn: sa.Connection, others: int) -> None:
+    """The ``others`` items that are not USCCs in machine form: read and resolved in Python
+    (``match``)."""
+    if not others:
+        bulk_lookup.empty_table(db, "slow", SLOW)
+        return
     rows = db.execute("SELECT pos, query FROM q WHERE code IS NULL ORDER BY pos").fetchall()
     items = [read(int(pos), query) for pos, query in rows]
     resolve(conn, items)
@@ -136,18 +140,21 @@ def _slow_row(it: Item) -> tuple[Any, ...]:
     )
 
 
+MEASURES = pa.schema(
+    [("seq", pa.int32()), ("list_type", pa.string()), ("id", pa.string()), ("kind", pa.string()),
+     ("text", pa.string()), ("json", pa.string())]
+)  # fmt: skip
+
+
 def _measures(db: duckdb.DuckDBPyConnection, catalog: Catalog, book: Book, scene: str) -> None:
-    db.execute(
-        "CREATE TEMP TABLE measures"
-        " (seq INTEGER, list_type VARCHAR, id VARCHAR, kind VARCHAR, text VARCHAR, json VARCHAR)"
-    )
+    """Table ``measures``: what the memoranda attach to each list type in ``scene`` (one
+    Arrow batch: no statement per row)."""
     rows: list[tuple[int, str, str, str, str, str]] = []
     for lt in list_types(catalog).values():
         for x in book.measures_for(lt.code, scene, lt.kind):
             d = x.to_dict() | {"scene": scenes.by_code(scene).name}
             rows.append((len(rows), lt.code, x.id, x.kind, x.text, orjson.dumps(d).decode()))
-    if rows:
-        db.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)", rows)
+    bulk_lookup.arrow_table(db, "measures", MEASURES, bulk_lookup.batches(MEASURES, rows))
 
 
 # one row per item of the file: how it matched, the code it answers to, its registered name
@@ -179,8 +186,8 @@ def _inputs(
     """The job's inputs (``check_job.INPUTS``) as tables of ``db``, a cursor of the snapshot's
     database: ``queries`` (a view over the file's Arrow column and the lookups), ``measures``
     and ``grades`` made here, ``keys`` and ``entries`` the snapshot's own."""
-    load_queries(db, source, folder)
-    _slow(db, conn)
+    q = load_queries(db, source, folder)
+    _slow(db, conn, q.column("code").null_count)
     scan = bulk_lookup.scan_registry(conn, db)
     bulk_lookup.names(db, conn, scan)
     _measures(db, catalog, book, scene.code)
@@ -228,9 +235,32 @@ def prepare(
 
 
 def _counts(db: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Subjects, hits and errors of the answer ``out`` (Spark's, read back)."""
     ((subjects, hits, errors),) = db.execute(
         "SELECT count(*), count(hits_json), count(error) FROM out"
     ).fetchall()
+    return int(subjects), int(hits), int(errors)
+
+
+# the counts of the DuckDB job without computing its answer: an item is a hit when the code it
+# answers to is an entry's key, or a USCC embedding an organisation code that is one (the
+# job's ``kh`` and ``oh``); the slow path's items carry their errors
+COUNTS = """
+    WITH k AS (
+        SELECT code AS key FROM q WHERE code IS NOT NULL
+        UNION ALL SELECT code FROM slow WHERE code IS NOT NULL
+    )
+    SELECT (SELECT count(*) FROM q),
+           (SELECT count(*) FROM k
+            WHERE key IN (SELECT key FROM keys WHERE via = 'code')
+               OR (length(key) = 18
+                   AND substr(key, 9, 9) IN (SELECT key FROM keys WHERE via = 'org_in_uscc'))),
+           (SELECT count(error) FROM slow)
+"""
+
+
+def _job_counts(db: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    ((subjects, hits, errors),) = db.execute(COUNTS).fetchall()
     return int(subjects), int(hits), int(errors)
 
 
@@ -262,7 +292,7 @@ def _in_duckdb(
             f"CREATE TEMP VIEW out AS SELECT {columns} FROM ({job.statement(snapshot.as_of)})"
             " AS answer"
         )
-        subjects, hits, errors = _counts(db)
+        subjects, hits, errors = _job_counts(db)
     except BaseException:
         db.close()
         raise

@@ -51,10 +51,10 @@ def validate(texts: pa.Array) -> pa.Table:
     return pa.table({"pos": pa.array(np.arange(n, dtype=np.int64)), "query": query, "code": code})
 
 
-def load_queries(db: duckdb.DuckDBPyConnection, source: Path, folder: Path) -> None:
-    """View ``q(pos, query, code)`` (an Arrow table registered in ``db``) from the first
-    column of a CSV/TXT (UTF-8 or GB 18030) or an XLSX; ``code`` is the query when it is a
-    valid USCC in machine form."""
+def load_queries(db: duckdb.DuckDBPyConnection, source: Path, folder: Path) -> pa.Table:
+    """View ``q(pos, query, code)`` (an Arrow table registered in ``db``, and returned) from
+    the first column of a CSV/TXT (UTF-8 or GB 18030) or an XLSX; ``code`` is the query when
+    it is a valid USCC in machine form."""
     path = source
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
@@ -68,7 +68,8 @@ def load_queries(db: duckdb.DuckDBPyConnection, source: Path, folder: Path) -> N
         book.close()
     else:
         try:
-            path.read_bytes()[:1_000_000].decode("utf-8")
+            with path.open("rb") as fh:
+                fh.read(1_000_000).decode("utf-8")
         except UnicodeDecodeError as exc:
             if exc.start < 1_000_000 - 4:  # not merely a character cut at the end
                 path = folder / "queries.csv"
@@ -83,4 +84,6 @@ def load_queries(db: duckdb.DuckDBPyConnection, source: Path, folder: Path) -> N
     first = texts[0].as_py() if len(texts) else None
     if first is not None and first.strip(columns.SPACES).lower() in HEADERS:
         texts = texts.slice(1)
-    db.register("q", validate(texts))  # a view of the Arrow table: nothing copied
+    table = validate(texts)
+    db.register("q", table)  # a view of the Arrow table: nothing copied
+    return table

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -60,6 +61,16 @@ def arrow_table(
         db.unregister(f"{name}_arrow")
 
 
+_SQL_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE"}
+
+
+def empty_table(db: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema) -> None:
+    """Temporary table ``name`` with ``schema``'s columns and no rows: one statement, where an
+    empty Arrow table would take three."""
+    columns = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
+    db.execute(f"CREATE TEMP TABLE {name} ({columns})")
+
+
 def scan_registry(conn: sa.Connection, db: duckdb.DuckDBPyConnection) -> bool:
     """Whether to read the registry's side whole: the file's codes are many against the
     registry (its highest subject id, read from the primary key at no cost)."""
@@ -81,15 +92,37 @@ RUNS = pa.schema(
 )
 
 
-def names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, scan: bool) -> None:
-    """Table ``nm(code, name)``: the registered names of the file's valid USCCs (table ``q``)."""
-    if scan:
+_register_lock = threading.Lock()
+
+
+def _register(db: duckdb.DuckDBPyConnection, conn: sa.Connection) -> None:
+    """Table ``register(code, name)`` in the snapshot's database (``db`` is a cursor of it):
+    every registered USCC and its name, read whole once per snapshot. The snapshot's
+    fingerprint covers the subjects (count, highest id, latest change), so the register it
+    holds is the store's as long as the snapshot is current."""
+    with _register_lock:
+        found = db.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'register' AND NOT temporary"
+        ).fetchall()
+        if found[0][0]:
+            return
         sql = "SELECT uscc, name FROM subjects WHERE uscc IS NOT NULL"
-        rows: Iterable[Sequence[Any]] = itertools.chain.from_iterable(
-            dialect.driver_batches(conn, sql)
-        )
-    else:
-        rows = dialect.select_in(conn, "subjects", "uscc", ("name",), _codes(db))
+        rows = itertools.chain.from_iterable(dialect.driver_batches(conn, sql))
+        db.register("register_arrow", pa.Table.from_batches(list(batches(NAMES, rows)), NAMES))
+        try:
+            db.execute("CREATE TABLE register AS SELECT * FROM register_arrow")
+        finally:
+            db.unregister("register_arrow")
+
+
+def names(db: duckdb.DuckDBPyConnection, conn: sa.Connection, scan: bool) -> None:
+    """``nm(code, name)``: the registered names of the file's valid USCCs (table ``q``) —
+    for a large file the whole register, cached in the snapshot's database (``_register``)."""
+    if scan:
+        _register(db, conn)
+        db.execute("CREATE TEMP VIEW nm AS SELECT code, name FROM main.register")
+        return
+    rows = dialect.select_in(conn, "subjects", "uscc", ("name",), _codes(db))
     arrow_table(db, "nm", NAMES, batches(NAMES, rows))
 
 
@@ -100,6 +133,11 @@ def grades(
     of the file — its valid USCCs (``q``) and the subjects the slow path found (``slow``) —
     in each grade model of ``models``, in the words of ``grades.grade_sentence``."""
     runs = grade_runs(conn, models) if models else []
+    if not runs:  # no grade model, or none with a run yet: no sentence to add
+        empty_table(
+            db, "grades", pa.schema([("subject_code", pa.string()), ("sentence", pa.string())])
+        )
+        return
     codes = None if scan else _codes(db)
     arrow_table(db, "graded", GRADED, (
         _batch(GRADED, chunk, run=order)
@@ -116,7 +154,7 @@ def grades(
     arrow_table(db, "grade_runs", RUNS, batches(RUNS, heads))
     slow = dict(db.execute(
         "SELECT subject_id, subject_code FROM slow WHERE subject_id IS NOT NULL AND error IS NULL"
-    ).fetchall()) if runs else {}  # fmt: skip
+    ).fetchall())  # fmt: skip
     said = [(slow[sid], grade_sentence(g)) for sid, g in current_grades(conn, list(slow), models)
             .items()]  # fmt: skip
     arrow_table(db, "slow_grades", SENTENCES, batches(SENTENCES, said))

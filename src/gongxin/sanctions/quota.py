@@ -49,7 +49,7 @@ def used_today(conn: sa.Connection, key: KeyInfo, now: datetime) -> int:
 
 
 def admit(
-    engine: sa.Engine,
+    conn: sa.Connection,
     window: SlidingWindow,
     key: KeyInfo,
     subjects: int,
@@ -57,8 +57,16 @@ def admit(
     *,
     now: datetime,
 ) -> int:
-    """Count a call checking ``subjects`` against the key's limits; the subjects used today
-    including these. RateLimited (nothing counted) when over the rate or the day's quota."""
+    """Count a call checking ``subjects`` against the key's limits (``pace``, then ``count``);
+    the subjects used today including these. RateLimited (nothing counted) when over the rate
+    or the day's quota."""
+    pace(window, key, limits, now=now)
+    return count(conn, key, subjects, limits, now=now)
+
+
+def pace(window: SlidingWindow, key: KeyInfo, limits: Limits, *, now: datetime) -> None:
+    """Count a call against the key's rate (in this process, no database); RateLimited when
+    over it. The API paces a call before doing any work for it."""
     wait = window.hit(f"check:{key.prefix}", limits.rate_per_minute, now.timestamp())
     if wait:
         raise RateLimited(
@@ -68,14 +76,22 @@ def admit(
             limit=limits.rate_per_minute,
             per="minute",
         )
-    with engine.connect() as conn:
-        used = dialect.increment(
-            conn, check_usage, {"key_id": key.id, "day": local_date(now)}, "subjects", by=subjects
-        )
-        if used <= limits.subjects_per_day:
-            conn.commit()
-            return used
-        conn.rollback()  # refused whole: these subjects are not counted
+
+
+def count(
+    conn: sa.Connection, key: KeyInfo, subjects: int, limits: Limits, *, now: datetime
+) -> int:
+    """Count ``subjects`` against the key's day quota and commit ``conn``'s transaction (the
+    API counts on the connection the check has read with, closing its transaction in the same
+    commit); the subjects used today including these. RateLimited (nothing counted, the
+    transaction rolled back) when over the quota."""
+    used = dialect.increment(
+        conn, check_usage, {"key_id": key.id, "day": local_date(now)}, "subjects", by=subjects
+    )
+    if used <= limits.subjects_per_day:
+        conn.commit()
+        return used
+    conn.rollback()  # refused whole: these subjects are not counted
     before = used - subjects
     wait = seconds_to_next_day(now)
     raise RateLimited(

@@ -50,17 +50,26 @@ class GradeView:
 
 
 def _current_runs(conn: sa.Connection, models: Sequence[str]) -> list[sa.Row[Any]]:
-    found = []
-    for model in models:
-        row = conn.execute(
-            sa.select(evaluation_runs)
-            .where(evaluation_runs.c.model == model, evaluation_runs.c.status == "complete")
-            .order_by(evaluation_runs.c.as_of.desc(), evaluation_runs.c.id.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            found.append(row)
-    return found
+    """The current run (the latest complete one) of each of ``models`` that has one, in the
+    order of ``models``: one query for all of them."""
+    if not models:
+        return []
+    r = evaluation_runs.c
+    ranked = (
+        sa.select(
+            r.id,
+            sa.func.row_number()
+            .over(partition_by=r.model, order_by=(r.as_of.desc(), r.id.desc()))
+            .label("n"),
+        )
+        .where(r.model.in_(list(models)), r.status == "complete")
+        .subquery()
+    )
+    rows = conn.execute(
+        sa.select(evaluation_runs).join(ranked, ranked.c.id == r.id).where(ranked.c.n == 1)
+    ).all()
+    by_model = {row.model: row for row in rows}
+    return [by_model[m] for m in models if m in by_model]
 
 
 def grades(
@@ -153,6 +162,8 @@ def current_grades(
     ``run_id, subject_id``)."""
     found: dict[int, list[dict[str, Any]]] = {}
     ids = sorted(set(subject_ids))
+    if not ids:
+        return found  # no registered subject: no grade to look up, nor runs to read
     for run in grade_runs(conn, models):
         labels = {g["grade"]: g["label"] for g in run.definition["grades"]}
         for start in range(0, len(ids), 500):

@@ -186,13 +186,14 @@ def _check(
     limit = settings.check_max_subjects
     checks.validate(req, limit)  # a malformed or too large call is refused before it is counted
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
-    window = ratelimit.window(request, "check_window")
-    quota.admit(engine, window, request.state.api_key, len(req.subjects), limits, now=now)
-    with engine.connect() as conn:
-        done, items = checks.evaluate(
+    key = request.state.api_key
+    quota.pace(ratelimit.window(request, "check_window"), key, limits, now=now)
+    with engine.connect() as conn:  # one connection, one transaction: the check's reads, then
+        done, items = checks.evaluate(  # the day's quota counted and committed
             conn, catalog_of(request), req, now=now, max_subjects=limit,
             grade_models=settings.evaluation_models,
         )  # fmt: skip
+        quota.count(conn, key, len(req.subjects), limits, now=now)  # refused: nothing answered
     return req, done, items
 
 
