@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-pytest_plugins = ["tests.support.fixtures", "tests.intake.helpers", "tests.support.cli"]
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.template_db",
+    "tests.intake.helpers",
+    "tests.support.cli",
+]
 
 # Property tests assert answers, not speed: on a loaded machine (CI, or one worker of several)
 # an example can take longer than hypothesis's default 200 ms deadline without anything wrong.
