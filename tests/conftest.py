@@ -31,9 +31,20 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``-n N --dist loadgroup``), keep every test that uses the session's
-    Spark engine on one worker, so that the run starts one JVM rather than one per worker."""
+    Spark engine on one worker, so that the run starts one JVM rather than one per worker; and
+    keep the tests of a module that share a module-scoped fixture (a live server, a loaded
+    store, a built wheel) on one worker, so that the fixture is built once, not once per worker."""
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("spark"))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.nodeid.split('::')[0]}"))
