@@ -5,7 +5,7 @@ in a thread, and one headless Chromium."""
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,10 +101,9 @@ def demo_city(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Pa
 def site(tmp_path_factory: pytest.TempPathFactory, demo_city: Path) -> Iterator[Site]:
     """A fresh copy of the demo city for the module's journeys (which change it), served."""
     folder = tmp_path_factory.mktemp("journeys")
-    with sqlite3.connect(demo_city) as source, sqlite3.connect(folder / "journeys.db") as copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
+    for suffix in ("", "-wal"):  # the city's engine is closed: its file (and any WAL) is whole
+        if Path(f"{demo_city}{suffix}").exists():
+            shutil.copyfile(f"{demo_city}{suffix}", folder / f"journeys.db{suffix}")
     db_url = f"sqlite:///{folder / 'journeys.db'}"
     settings = Settings(database_url=db_url, var_dir=folder / "var")
     app = create_app(settings)
