@@ -28,6 +28,8 @@ from sqlalchemy.engine import URL
 
 from gongxin.db import migrate
 from gongxin.db.engine import make_engine
+from gongxin.records import regimes
+from gongxin.settings import get_settings
 
 Upgrade = Callable[..., "str | None"]
 
@@ -135,6 +137,9 @@ def upgrade_from_template(engine: sa.Engine, revision: str = "head") -> str | No
         elif backend == "postgresql":
             copied = _copy_postgres(engine)
         if copied:
+            # the back-fills of migrations 0012, 0017 and 0023 set the process's publicity
+            # regimes to the deployment's; a copied store must leave the process as they do
+            regimes.configure(get_settings().regimes_dir)
             return migrate.current_revision(engine)
     return _real_upgrade(engine, revision)
 
