@@ -38,7 +38,6 @@ def _uses_module_fixture(item: pytest.Item) -> bool:
     return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups into the node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``-n N --dist loadgroup``), keep every test that uses the session's
     Spark engine on one worker, so that the run starts one JVM rather than one per worker; and
