@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-pytest_plugins = ["tests.support.fixtures", "tests.intake.helpers", "tests.support.cli"]
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.template_db",
+    "tests.intake.helpers",
+    "tests.support.cli",
+]
 
 # Property tests assert answers, not speed: on a loaded machine (CI, or one worker of several)
 # an example can take longer than hypothesis's default 200 ms deadline without anything wrong.
@@ -26,9 +31,20 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``-n N --dist loadgroup``), keep every test that uses the session's
-    Spark engine on one worker, so that the run starts one JVM rather than one per worker."""
+    Spark engine on one worker, so that the run starts one JVM rather than one per worker; and
+    keep the tests of a module that share a module-scoped fixture (a live server, a loaded
+    store, a built wheel) on one worker, so that the fixture is built once, not once per worker."""
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("spark"))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.nodeid.split('::')[0]}"))

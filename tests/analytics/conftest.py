@@ -1,4 +1,4 @@
-"""A demo store per database kind, its snapshot."""
+"""A demo store per database kind, its snapshot; the same, shared by a module's read-only tests."""
 
 from __future__ import annotations
 
@@ -33,3 +33,21 @@ def store(db_url: str, tmp_path: Path) -> Iterator[sa.Engine]:
 @pytest.fixture
 def taken(store: sa.Engine, tmp_path: Path) -> snapshot.Snapshot:
     return snapshot.take(store, tmp_path / "snapshot", batch=97, now=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def module_taken(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[snapshot.Snapshot]:
+    """The snapshot of the same small demo, taken once per module and database kind, for tests
+    that only read it (the engine contracts run every job over one snapshot)."""
+    folder = tmp_path_factory.mktemp("module-snapshot")
+    engine = make_engine(module_db_url)
+    try:
+        migrate.upgrade(engine)
+        catalog = load_catalog()
+        files = generate(folder / "demo", subjects=120, seed=5, as_of=AS_OF_DATE, catalog=catalog)
+        load(engine, catalog, files, as_of=AS_OF)
+        yield snapshot.take(engine, folder / "snapshot", batch=97, now=AS_OF)
+    finally:
+        engine.dispose()

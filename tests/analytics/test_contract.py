@@ -19,11 +19,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("name", sorted(jobs.JOBS))
 def test_every_job_answers_the_same_on_duckdb_and_spark(
-    name: str, taken: snapshot.Snapshot, spark: SparkEngine
+    name: str, module_taken: snapshot.Snapshot, spark: SparkEngine
 ) -> None:
     job = jobs.get(name)
-    on_duckdb = jobs.run(job, taken, DuckDBEngine(), AS_OF_DATE)
-    on_spark = jobs.run(job, taken, spark, AS_OF_DATE)
+    on_duckdb = jobs.run(job, module_taken, DuckDBEngine(), AS_OF_DATE)
+    on_spark = jobs.run(job, module_taken, spark, AS_OF_DATE)
     assert on_duckdb.num_rows > 0, "the demo gives every job something to answer"
     assert on_duckdb.schema == on_spark.schema == job.schema
     assert on_duckdb.to_pylist() == on_spark.to_pylist()

@@ -30,11 +30,11 @@ def _model(code: str) -> EvaluationModel:
 @pytest.mark.slow
 @pytest.mark.parametrize("code", PACKAGED)
 def test_every_model_answers_the_same_on_duckdb_and_spark(
-    code: str, taken: snapshot.Snapshot, spark: SparkEngine, tmp_path: Path
+    code: str, module_taken: snapshot.Snapshot, spark: SparkEngine, tmp_path: Path
 ) -> None:
     model = _model(code)
-    on_duckdb = evaluation.compute(model, taken, DuckDBEngine(), AS_OF_DATE, tmp_path / "d")
-    on_spark = evaluation.compute(model, taken, spark, AS_OF_DATE, tmp_path / "s")
+    on_duckdb = evaluation.compute(model, module_taken, DuckDBEngine(), AS_OF_DATE, tmp_path / "d")
+    on_spark = evaluation.compute(model, module_taken, spark, AS_OF_DATE, tmp_path / "s")
     assert on_duckdb.hits.num_rows > 0, "the demo gives the model records to count"
     assert len(set(on_duckdb.scores["grade"].to_pylist())) > 1
     for mine, theirs in (

@@ -5,6 +5,7 @@ in a thread, and one headless Chromium."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,12 +88,24 @@ def _load_demo(db_url: str, folder: Path, settings: Settings) -> None:
         engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Path:
+    """The demo city's SQLite file, loaded once per test process; each module copies it."""
+    folder = tmp_path_factory.mktemp("journeys-city")
+    db_url = f"sqlite:///{folder / 'journeys.db'}"
+    _load_demo(db_url, folder / "demo", Settings(database_url=db_url, var_dir=folder / "var"))
+    return folder / "journeys.db"
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, fast_argon2: None) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, demo_city: Path) -> Iterator[Site]:
+    """A fresh copy of the demo city for the module's journeys (which change it), served."""
     folder = tmp_path_factory.mktemp("journeys")
+    for suffix in ("", "-wal"):  # the city's engine is closed: its file (and any WAL) is whole
+        if Path(f"{demo_city}{suffix}").exists():
+            shutil.copyfile(f"{demo_city}{suffix}", folder / f"journeys.db{suffix}")
     db_url = f"sqlite:///{folder / 'journeys.db'}"
     settings = Settings(database_url=db_url, var_dir=folder / "var")
-    _load_demo(db_url, folder / "demo", settings)
     app = create_app(settings)
     app.dependency_overrides[deps.get_now] = lambda: NOW
     with live_server(app) as url:

@@ -33,10 +33,15 @@ def _first_problem(data: object, exc: ValidationError) -> str:
     return f"{code or '?'}: {where or '(spec)'}{value}: {error['msg']}"
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, read ~6x faster (the
+# packaged specs take ~0.45 s to parse in pure Python, and every process reads them)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(text: str, origin: str) -> DatasetSpec:
     data: object = None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)
         return DatasetSpec.model_validate(data)
     except ValidationError as exc:
         first = _first_problem(data, exc)
