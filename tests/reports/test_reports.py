@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from gongxin.catalog.registry import get_catalog
 from gongxin.db.report_tables import issued_reports
 from gongxin.errors import InvalidInput
 from gongxin.reports import content as report_content
+from gongxin.reports import issue, issued
 from gongxin.reports.pdf import render, to_html
 from gongxin.settings import Settings
 from gongxin.web import deps
@@ -270,6 +273,46 @@ def test_each_download_is_a_signed_file_of_its_own_with_one_code(
         hashlib.sha256(again.content).hexdigest(),
     }
     assert {r.verification_code for r in rows} == {first.headers["X-Report-Code"].replace("-", "")}
+
+
+def test_simultaneous_downloads_of_a_report_print_one_code(
+    loaded: Store, db_url: str, tmp_path: Path
+) -> None:
+    """Two downloads of the same report at the same moment: each signed file of its own, but
+    one 验证码, printed on both and stored with both (the docs: the code is drawn when the
+    report is first issued and kept for every download)."""
+    settings = Settings(database_url=db_url, var_dir=tmp_path / "var")
+    start = threading.Barrier(2)
+
+    def download(_: int) -> issue.IssuedFile:
+        start.wait()
+        return issue.issue(
+            loaded.engine, get_catalog(), settings, CODE, NOW,
+            qr_url=lambda built, sha: f"https://credit.example.gov.cn/v/{built.report_no}",
+            verify_page="https://credit.example.gov.cn/reports/verify",
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(download, range(2))
+    assert first.pdf != second.pdf
+    assert first.code == second.code
+    for made in (first, second):
+        assert first.code in pdf_text(made.pdf, tmp_path)
+    with loaded.engine.connect() as conn:
+        stored = conn.execute(sa.select(issued_reports.c.verification_code)).scalars().all()
+    assert stored == [first.issued.verification_code] * 2
+
+
+def test_a_new_code_is_never_one_already_claimed(
+    loaded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drawn code another report holds is drawn again: every 验证码 leads to one report."""
+    today, later = build(loaded, TODAY), build(loaded, TODAY + timedelta(days=1))
+    draws = iter(["K7M3PQ9XRT", "K7M3PQ9XRT", "H4N8WV2CZB"])
+    monkeypatch.setattr(issued, "new_code", lambda: next(draws))
+    assert issued.code_for(loaded.engine, today, NOW) == "K7M3PQ9XRT"
+    assert issued.code_for(loaded.engine, later, NOW) == "H4N8WV2CZB"
+    assert issued.code_for(loaded.engine, today, NOW) == "K7M3PQ9XRT"  # kept, not drawn
 
 
 def test_unknown_subject_is_404(client: TestClient) -> None:

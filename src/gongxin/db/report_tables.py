@@ -28,3 +28,15 @@ issued_reports = sa.Table(
         comment="验证码 printed on the report; the same for every file of one report",
     ),
 )
+
+report_codes = sa.Table(
+    "report_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("report_no", sa.String(24), nullable=False, comment="报告编号"),
+    sa.Column("content_sha256", sa.String(64), nullable=False, comment="the report's content"),
+    sa.Column("verification_code", sa.String(12), nullable=False, unique=True, comment="验证码"),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("report_no", "content_sha256"),
+    comment="one 验证码 per report (number and content), claimed by its first download",
+)

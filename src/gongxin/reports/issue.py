@@ -59,7 +59,7 @@ def issue(
     demo certificate is made on first use (``gongxin init`` makes it beforehand)."""
     with engine.connect() as conn:
         built = build(conn, catalog, settings, code, local_date(now))
-        vcode = issued.code_for(conn, built)
+    vcode = issued.code_for(engine, built, now)
     fingerprint = report_content.digest(built)
     if settings.env != "production":
         signing.ensure_demo(settings, settings.report_issuer, now)

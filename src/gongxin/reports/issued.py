@@ -10,7 +10,8 @@ Each distinct report (number and content) gets a short 验证码 (verification c
 characters of an alphabet without look-alikes (no 0/O, 1/I/L), printed ``XXXXX-XXXXX``, random
 and unique, so that someone holding a paper copy can type it on the verification page and see
 what the report said. Every download of the same report (a new signed file each time) keeps the
-code of its first issue.
+code of its first issue: the first download claims the code (table ``report_codes``, one row per
+report), and a download at the same moment reads the code claimed rather than drawing another.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from gongxin.clock import as_utc
-from gongxin.db.report_tables import issued_reports
+from gongxin.db.report_tables import issued_reports, report_codes
 from gongxin.errors import InvalidInput
 from gongxin.reports.content import ReportContent, canonical_json, digest, to_dict
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0/O, 1/I/L
 CODE_LENGTH = 10  # 31**10 ≈ 8·10^14 codes: not guessable at the lookup rate limit
+_CLAIM_TRIES = 5
 _TYPED = re.compile(r"[\s\-_·.]+")
 
 
@@ -84,30 +86,39 @@ class Issued:
         return None
 
 
-def code_for(conn: sa.Connection, content: ReportContent) -> str:
-    """The 验证码 of this report: the one it was first issued with, else a new unused one."""
-    t = issued_reports.c
-    known = conn.execute(
-        sa.select(t.verification_code)
-        .where(t.report_no == content.report_no, t.content_sha256 == digest(content))
-        .where(t.verification_code.is_not(None))
-        .order_by(t.id)
-        .limit(1)
-    ).scalar()
-    if known:
-        return str(known)
-    while True:
+def code_for(engine: sa.Engine, content: ReportContent, now: datetime) -> str:
+    """The 验证码 of this report: the one its first download claimed, else a new unused one,
+    claimed now. Claims are committed one report at a time (a unique key on number and
+    content), so that simultaneous downloads of the same report print the same code."""
+    t = report_codes.c
+    fingerprint = digest(content)
+    mine = sa.select(t.verification_code).where(
+        t.report_no == content.report_no, t.content_sha256 == fingerprint
+    )
+    for _ in range(_CLAIM_TRIES):
+        with engine.connect() as conn:
+            known = conn.execute(mine).scalar()
+        if known:
+            return str(known)
         code = new_code()
-        taken = sa.select(t.id).where(t.verification_code == code).limit(1)
-        if conn.execute(taken).first() is None:
+        claim = report_codes.insert().values(
+            report_no=content.report_no, content_sha256=fingerprint, verification_code=code,
+            created_at=as_utc(now),
+        )  # fmt: skip
+        try:
+            with engine.begin() as conn:
+                conn.execute(claim)
             return code
+        except sa.exc.IntegrityError:
+            continue  # another download claimed this report first (or drew this code): read again
+    raise RuntimeError(f"no 验证码 could be claimed for {content.report_no}")
 
 
 def record(
     conn: sa.Connection, content: ReportContent, pdf: bytes, now: datetime, code: str
 ) -> Issued:
     """Store the issued report (once per distinct PDF file) with its 验证码 ``code`` (from
-    ``code_for``), in the caller's transaction."""
+    :func:`code_for`), in the caller's transaction."""
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     snapshot = json.loads(canonical_json(to_dict(content)))
     issued = Issued(
