@@ -38,6 +38,8 @@ def _uses_module_fixture(item: pytest.Item) -> bool:
     return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
+# tryfirst: xdist reads the groups in its own collection hook, registered after this file
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``-n N --dist loadgroup``), keep every test that uses the session's
     Spark engine on one worker, so that the run starts one JVM rather than one per worker; and

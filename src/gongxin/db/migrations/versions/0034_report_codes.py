@@ -1,7 +1,7 @@
 """one 验证码 per report, claimed once: simultaneous downloads of a report share its code
 
 Revision ID: 0034
-Revises: 0031
+Revises: 0033
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0034"
-down_revision = "0031"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
