@@ -44,8 +44,8 @@ def bulk_insert(
         marks = ", ".join("?" for _ in columns)
         listed = rows if isinstance(rows, list) else list(rows)
         # many rows: the table's insert triggers run once over all of them (db.triggers)
-        batch = triggers.once_per_append if len(listed) >= BULK_TRIGGERS else _no_deferral
-        with batch(conn, table.name):
+        many = len(listed) >= BULK_TRIGGERS
+        with triggers.once_per_append(conn, table.name) if many else nullcontext():
             cur = dbapi.cursor()
             try:
                 cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', listed)
@@ -55,11 +55,6 @@ def bulk_insert(
     with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
-
-
-@contextmanager
-def _no_deferral(conn: sa.Connection, table: str) -> Iterator[None]:
-    yield
 
 
 def chunked(values: Sequence[Any], size: int = MAX_IN_PARAMS) -> Iterable[Sequence[Any]]:
