@@ -90,22 +90,76 @@ def test_the_index_follows_a_renamed_subject(loaded: Store) -> None:
     assert found(loaded, "星河数据") == []
 
 
-def test_a_common_fragment_is_counted_up_to_a_cap_and_paged_by_age(
+def test_a_common_fragment_is_counted_one_page_ahead_and_paged_by_age(
     loaded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Four names contain 北京: with sets of at most 3 ranked and pages of 1, the first page
+    reads 3+ (it looked one page ahead and no further), the pages come in registration order,
+    and the last page knows the exact total."""
     from gongxin.subjects import search as module
 
-    monkeypatch.setattr(module, "COUNT_CAP", 3)
     monkeypatch.setattr(module, "RANK_LIMIT", 3)
     with loaded.engine.connect() as conn:
-        first = search(conn, "北京", size=2)  # 4 names contain 北京
-        second = search(conn, "北京", page=2, size=2)
-    assert (first.total, first.capped, first.pages) == (3, True, 2)
-    names = [h.name for h in first.hits + second.hits]
-    assert names[:3] == [NAMES[1], NAMES[2], NAMES[4]]  # registration order, not ranked
+        first = search(conn, "北京", size=1)
+        pages = [search(conn, "北京", page=n, size=1) for n in (1, 2, 3, 4)]
+    assert (first.total, first.capped, first.pages) == (3, True, 3)
+    names = [h.name for p in pages for h in p.hits]
+    assert names == [NAMES[1], NAMES[2], NAMES[4], "北京老字号食品厂"]  # not ranked
+    assert (pages[-1].total, pages[-1].capped) == (4, False)
     with loaded.engine.connect() as conn:
-        few = search(conn, "小米")  # 3 matches: within the cap, ranked, exact name first
+        few = search(conn, "小米")  # 3 matches: within the limit, ranked, exact name first
     assert (few.total, few.capped, few.hits[0].name) == (3, False, "小米")
+
+
+# names over a small alphabet: many hold the same fragments, some are equal to a query
+_PARTS = ["华", "信", "华信", "科技", "华信科技", "商贸", "有限公司"]
+
+
+def _generated_names(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(20261202)
+    names = ["华信科技", "华信", "华信科技"]  # exact names of two queries, one of them twice
+    while len(names) < count:
+        names.append("".join(rng.choice(_PARTS) for _ in range(rng.randint(1, 4))))
+    rng.shuffle(names)
+    return names
+
+
+@pytest.mark.parametrize("rank_limit", [4, 40])
+def test_every_page_follows_the_order_and_no_match_is_lost(
+    store: Store, monkeypatch: pytest.MonkeyPatch, rank_limit: int
+) -> None:
+    """Paging through every query to its end gives each match exactly once, in the search's
+    order: a set within RANK_LIMIT ranked (the exact name, shorter names, registration), a
+    larger one with the names equal to the query first and then by registration; each
+    page's total is exact unless it says it is capped, and then it is below the true one."""
+    from gongxin.subjects import search as module
+    from gongxin.subjects.names import normalise_name
+
+    monkeypatch.setattr(module, "RANK_LIMIT", rank_limit)
+    names = _generated_names(60)
+    rows = [registration_row(100 + n, 企业名称=name) for n, name in enumerate(names)]
+    assert store.ingest(write_registrations(store.folder / "g.csv", rows), "registration").accepted
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT id, name_norm FROM subjects").all()
+        for q in ["华信科技", "华信", "华 科技", "信科", "商贸有限"]:
+            words = [normalise_name(w) for w in q.split()]
+            key = normalise_name(q)
+            matches = [(i, n) for i, n in stored if all(w in n for w in words)]
+            if len(matches) <= rank_limit:
+                matches.sort(key=lambda m: (m[1] != key, len(m[1]), m[0]))
+            else:
+                matches.sort(key=lambda m: (m[1] != key, m[0]))
+            for size in (2, 7):
+                seen: list[int] = []
+                for number in range(1, 100):
+                    got = search(conn, q, page=number, size=size)
+                    assert got.total <= len(matches) and got.capped == (got.total < len(matches))
+                    if not got.hits:
+                        break
+                    seen += [h.id for h in got.hits]
+                assert seen == [i for i, _ in matches], (q, size)
 
 
 def test_an_individual_business_named_after_its_operator_is_masked(store: Store) -> None:

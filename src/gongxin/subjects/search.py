@@ -5,10 +5,18 @@ Several keywords (separated by spaces) must all occur in the name. A name typed 
 brackets (北京某某科技北京有限公司 for 北京某某科技（北京）有限公司) is found too: when the
 indexed search finds nothing, the names are compared with their brackets left out. A query
 that is a code with a wrong check character is refused saying so (校验码错误), never answered
-with "nothing found"."""
+with "nothing found".
+
+Matches are read from the page asked for up to one page further (``LOOKAHEAD_PAGES``), never
+all of them: a common fragment matches a large share of a province, and counting every match
+would cost many times the page itself. So the total is exact when the matches end within that
+reach, else it reads "N+" with the pager one page ahead. The order: names equal to the query
+first, then in registration order; a set of at most ``RANK_LIMIT`` matches is ranked whole
+(the exact name, then shorter names, then registration order), on every page alike."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,8 +34,8 @@ from gongxin.subjects.names import normalise_name
 MAX_QUERY = 100  # characters
 MAX_KEYWORDS = 5
 MAX_PAGE_SIZE = 100
-COUNT_CAP = 1_000  # matches counted at most: past that the total reads "1000+"
-RANK_LIMIT = 1_000  # up to this many matches are ranked (exact name, then shorter names)
+RANK_LIMIT = 40  # a set of at most this many matches is ranked whole (exact, then shorter names)
+LOOKAHEAD_PAGES = 1  # matches are read this many pages past the page asked for, no further
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,9 @@ class Page:
     matched_by: str  # uscc | reg_no | org_code | name
     page: int
     size: int
-    total: int  # at most COUNT_CAP
+    total: int  # the matches known: exact unless ``capped``
     hits: list[Hit]
-    capped: bool = False  # there are more matches than ``total``
+    capped: bool = False  # there are more matches than ``total`` (not counted further)
     keywords: tuple[str, ...] = ()  # the name keywords searched for, normalised
 
     @property
@@ -119,84 +127,136 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         _code_mistake(text)
     key = normalise_name(text)
     words = keywords(text) if kind == "name" else []
-    # SQLite, every keyword of three characters or more: the trigram index answers alone, its
-    # matches counted and paged in registration order from the index (not a list of them all)
-    phrases = dialect.fts_phrases(conn, words) if kind == "name" else None
-    condition: sa.ColumnElement[bool]
+    source: _Source
     if kind in ("uscc", "reg_no"):
         column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
-        condition = column == uscc.compact(text)
+        source = _Select(column == uscc.compact(text), None)
     elif kind == "org_code":
-        condition = subjects.c.org_code == uscc.compact(text)
-    elif phrases is not None:
-        condition = subjects.c.id.in_(_fts(phrases))
+        source = _Select(subjects.c.org_code == uscc.compact(text), None)
     else:
-        condition = sa.and_(
-            *(dialect.contains(conn, subjects.c.name_norm, subjects.c.id, w, "subjects_fts")
-              for w in words)
+        exact = key if key and all(w in key for w in words) else None
+        # SQLite, every keyword of three characters or more: the trigram index pages alone
+        phrases = dialect.fts_phrases(conn, words)
+        source = (
+            _Fts(phrases, exact) if phrases is not None
+            else _Select(sa.and_(*(
+                dialect.contains(conn, subjects.c.name_norm, subjects.c.id, w, "subjects_fts")
+                for w in words
+            )), exact)
         )  # fmt: skip
-    total, capped = _fts_count(conn, phrases) if phrases is not None else _count(conn, condition)
+    skip = (page - 1) * size
+    reach = max(size * (1 + LOOKAHEAD_PAGES), RANK_LIMIT) + 1  # one more: are there more?
+    rows, total, capped = _window(conn, source, skip, reach)
     if not total and kind == "name":  # typed without the name's brackets?
         bare = [w.replace("(", "").replace(")", "") for w in words]
-        condition = sa.and_(
+        source = _Select(sa.and_(
             *(_unbracketed(subjects.c.name_norm).contains(w, autoescape=True) for w in bare)
-        )
-        total, capped, phrases = *_count(conn, condition), None
-    skip = (page - 1) * size
-    rows: Any
-    if kind == "name" and not capped and total <= RANK_LIMIT:  # ranking reads every match
-        exact = sa.case((subjects.c.name_norm == key, 0), else_=1)
-        order = [exact, sa.func.length(subjects.c.name_norm), subjects.c.id]
-        rows = conn.execute(
-            sa.select(*_HIT).where(condition).order_by(*order).limit(size).offset(skip)
-        )
-    elif phrases is not None:  # the page's ids straight from the index, in id order
-        rows = dialect.driver_rows(conn, _FTS_PAGE, (phrases, size, skip))
-    else:
-        rows = conn.execute(
-            sa.select(*_HIT).where(condition).order_by(subjects.c.id).limit(size).offset(skip)
-        )
-    hits = [_public(Hit(*row)) for row in rows]
+        ), None)  # fmt: skip
+        rows, total, capped = _window(conn, source, skip, reach)
+    if kind == "name" and not capped and total <= RANK_LIMIT:  # the whole set: ranked
+        every = rows if skip == 0 else source.rows(conn, 0, total)
+        rows = sorted(every, key=lambda r: (r[-1] != key, len(r[-1]), r[0]))[skip:]
+    hits = [_public(Hit(*row[:-1])) for row in rows[:size]]
     return Page(text, kind, page, size, total, hits, capped, tuple(words))
+
+
+def _window(conn: sa.Connection, source: _Source, skip: int, reach: int) -> tuple[Any, int, bool]:
+    """The matches from ``skip`` on, at most ``reach`` of them; how many matches there are as
+    far as that shows (all of them when fewer than ``reach`` were found); whether there are
+    more than that (the last of ``reach`` read only to tell)."""
+    rows = source.rows(conn, skip, reach)
+    if len(rows) == reach:
+        return rows, skip + reach - 1, True
+    if rows or not skip:
+        return rows, skip + len(rows), False
+    return rows, source.count(conn, skip + 1), False  # a page past the end: how many there are
 
 
 _HIT = (
     subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name, subjects.c.entity_type,
-    subjects.c.region, subjects.c.legal_rep, subjects.c.reg_status,
+    subjects.c.region, subjects.c.legal_rep, subjects.c.reg_status, subjects.c.name_norm,
 )  # fmt: skip
 
 
-# SQLite's FTS5 trigram table, read alone (its rowids are the subjects' ids, in order): every
-# match of the phrases, the first COUNT_CAP + 1 of them counted, one page of them
+class _Source(ABC):
+    """The subjects matching a query, in the search's order: those named exactly ``exact``
+    first (the index on ``name_norm``), then the others in registration order."""
+
+    def __init__(self, exact: str | None) -> None:
+        self.exact = exact
+
+    def rows(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
+        """``limit`` matches from the ``skip``-th on, in order."""
+        if self.exact is None:
+            return self._others(conn, skip, limit)
+        named = list(conn.execute(
+            sa.select(*_HIT).where(subjects.c.name_norm == self.exact)
+            .order_by(subjects.c.id).limit(skip + limit)
+        ))  # fmt: skip
+        if len(named) >= skip + limit:
+            return named[skip:]
+        head = named[skip:]
+        return head + self._others(conn, max(skip - len(named), 0), limit - len(head))
+
+    @abstractmethod
+    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
+        """``limit`` of the matches not named exactly, from the ``skip``-th on, by id."""
+
+    @abstractmethod
+    def count(self, conn: sa.Connection, cap: int) -> int:
+        """How many subjects match, counted up to ``cap``."""
+
+
+class _Select(_Source):
+    """Matches of a condition on ``subjects`` (a code, or every keyword through the dialect's
+    trigram index)."""
+
+    def __init__(self, condition: sa.ColumnElement[bool], exact: str | None) -> None:
+        super().__init__(exact)
+        self.condition = condition
+
+    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
+        where = self.condition
+        if self.exact is not None:
+            where = sa.and_(where, subjects.c.name_norm != self.exact)
+        found = sa.select(*_HIT).where(where).order_by(subjects.c.id).limit(limit).offset(skip)
+        return list(conn.execute(found))
+
+    def count(self, conn: sa.Connection, cap: int) -> int:
+        matches = sa.select(subjects.c.id).where(self.condition).limit(cap).subquery()
+        return int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
+
+
+# SQLite's FTS5 trigram table, read alone (its rowids are the subjects' ids, in order): a
+# window of the matches straight from the index, those named exactly left out when asked
 _FTS = "SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?"
 _FTS_COUNT = f"SELECT count(*) FROM ({_FTS} LIMIT ?)"
-_FTS_PAGE = (
-    "SELECT id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status FROM subjects "
-    f"WHERE id IN ({_FTS} ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY id"
+_OTHERS = " AND rowid NOT IN (SELECT id FROM subjects WHERE name_norm = ?)"
+_COLUMNS = "id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status, name_norm"
+_FTS_WINDOW = (
+    f"SELECT {_COLUMNS} FROM subjects WHERE id IN ({_FTS}{{others}} "
+    "ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY id"
 )
 
 
-def _fts(phrases: str) -> sa.Select[Any]:
-    """The ids of the subjects whose names hold every phrase (SQLite's FTS5 trigram table)."""
-    return (
-        sa.select(sa.literal_column("rowid"))
-        .select_from(sa.table("subjects_fts"))
-        .where(sa.literal_column("subjects_fts").op("MATCH")(phrases))
-    )
+class _Fts(_Source):
+    """Matches of every phrase in SQLite's FTS5 trigram table."""
 
+    def __init__(self, phrases: str, exact: str | None) -> None:
+        super().__init__(exact)
+        self.phrases = phrases
 
-def _fts_count(conn: sa.Connection, phrases: str) -> tuple[int, bool]:
-    """:func:`_count` read from the FTS5 index alone: its first COUNT_CAP + 1 matches."""
-    counted = int(dialect.driver_rows(conn, _FTS_COUNT, (phrases, COUNT_CAP + 1))[0][0])
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
+    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
+        params: tuple[Any, ...]
+        if self.exact is None:
+            sql, params = _FTS_WINDOW.format(others=""), (self.phrases, limit, skip)
+        else:
+            sql = _FTS_WINDOW.format(others=_OTHERS)
+            params = (self.phrases, self.exact, limit, skip)
+        return dialect.driver_rows(conn, sql, params)
 
-
-def _count(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> tuple[int, bool]:
-    """Count at most COUNT_CAP + 1 matches: a common fragment matches a large share of a
-    province, and counting them all would cost more than the page itself."""
-    matches = sa.select(subjects.c.id).where(condition).limit(COUNT_CAP + 1).subquery()
-    counted = int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
+    def count(self, conn: sa.Connection, cap: int) -> int:
+        return int(dialect.driver_rows(conn, _FTS_COUNT, (self.phrases, cap))[0][0])
 
 
 def _public(hit: Hit) -> Hit:
