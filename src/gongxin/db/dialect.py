@@ -134,6 +134,29 @@ def contains(
     return column.like(f"%{escaped}%", escape="\\")
 
 
+def contains_sql(
+    conn: sa.Connection, expression: str, texts: Sequence[str], fts_table: str | None = None
+) -> tuple[str, list[str]]:
+    """:func:`contains` as raw SQL for the driver (condition, parameters): ``expression`` holds
+    every one of ``texts``. SQLite: the FTS5 trigram table ``fts_table`` (rowid = ``id``) for
+    texts of three characters or more, else ``instr``; PostgreSQL: LIKE (pg_trgm's index when
+    ``expression`` is the indexed column)."""
+    parts: list[str] = []
+    params: list[str] = []
+    for text in texts:
+        if not is_sqlite(conn):
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts.append(f"{expression} LIKE %s ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        elif fts_table is not None and len(text) >= 3:
+            parts.append(f"id IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
+            params.append('"' + text.replace('"', '""') + '"')
+        else:
+            parts.append(f"instr({expression}, ?) > 0")
+            params.append(text)
+    return " AND ".join(parts) or "1 = 1", params
+
+
 def fts_phrases(conn: sa.Connection, texts: Sequence[str]) -> str | None:
     """SQLite: the FTS5 trigram query that matches rows containing every one of ``texts`` (each
     a quoted phrase; FTS5 ANDs them), when each is three characters or more; else None (and on

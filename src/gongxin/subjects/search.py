@@ -16,14 +16,12 @@ first, then in registration order; a set of at most ``RANK_LIMIT`` matches is ra
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 
 from gongxin.db import dialect
-from gongxin.db.models import subjects
 from gongxin.errors import InvalidInput
 from gongxin.ids import classify, uscc
 from gongxin.ids.exceptions import InvalidIdentifier
@@ -99,10 +97,6 @@ def keywords(text: str) -> list[str]:
     return words
 
 
-def _unbracketed(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    return sa.func.replace(sa.func.replace(column, "(", ""), ")", "")
-
-
 def _code_mistake(text: str) -> None:
     """Refuse a query that is meant as a USCC but is not valid one (a wrong check character,
     a character not allowed), naming what is wrong; a name never looks like this."""
@@ -128,135 +122,127 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
     key = normalise_name(text)
     words = keywords(text) if kind == "name" else []
     source: _Source
-    if kind in ("uscc", "reg_no"):
-        column = subjects.c.uscc if kind == "uscc" else subjects.c.reg_no
-        source = _Select(column == uscc.compact(text), None)
-    elif kind == "org_code":
-        source = _Select(subjects.c.org_code == uscc.compact(text), None)
+    m = dialect.mark(conn)
+    if kind in ("uscc", "reg_no", "org_code"):
+        column = {"uscc": "uscc", "reg_no": "reg_no", "org_code": "org_code"}[kind]
+        source = _Source(conn, f"{column} = {m}", [uscc.compact(text)], None)
     else:
         exact = key if key and all(w in key for w in words) else None
         # SQLite, every keyword of three characters or more: the trigram index pages alone
         phrases = dialect.fts_phrases(conn, words)
-        source = (
-            _Fts(phrases, exact) if phrases is not None
-            else _Select(sa.and_(*(
-                dialect.contains(conn, subjects.c.name_norm, subjects.c.id, w, "subjects_fts")
-                for w in words
-            )), exact)
-        )  # fmt: skip
+        if phrases is not None:
+            source = _Fts(conn, phrases, exact)
+        else:
+            source = _Source(
+                conn, *dialect.contains_sql(conn, "name_norm", words, _FTS_TABLE), exact
+            )
     skip = (page - 1) * size
     reach = max(size * (1 + LOOKAHEAD_PAGES), RANK_LIMIT) + 1  # one more: are there more?
-    rows, total, capped = _window(conn, source, skip, reach)
+    rows, total, capped = _window(source, skip, reach)
     if not total and kind == "name":  # typed without the name's brackets?
         bare = [w.replace("(", "").replace(")", "") for w in words]
-        source = _Select(sa.and_(
-            *(_unbracketed(subjects.c.name_norm).contains(w, autoescape=True) for w in bare)
-        ), None)  # fmt: skip
-        rows, total, capped = _window(conn, source, skip, reach)
+        source = _Source(conn, *dialect.contains_sql(conn, _UNBRACKETED, bare), None)
+        rows, total, capped = _window(source, skip, reach)
     if kind == "name" and not capped and total <= RANK_LIMIT:  # the whole set: ranked
-        every = rows if skip == 0 else source.rows(conn, 0, total)
+        every = rows if skip == 0 else source.rows(0, total)
         rows = sorted(every, key=lambda r: (r[-1] != key, len(r[-1]), r[0]))[skip:]
     hits = [_public(Hit(*row[:-1])) for row in rows[:size]]
     return Page(text, kind, page, size, total, hits, capped, tuple(words))
 
 
-def _window(conn: sa.Connection, source: _Source, skip: int, reach: int) -> tuple[Any, int, bool]:
+def _window(source: _Source, skip: int, reach: int) -> tuple[list[Any], int, bool]:
     """The matches from ``skip`` on, at most ``reach`` of them; how many matches there are as
     far as that shows (all of them when fewer than ``reach`` were found); whether there are
     more than that (the last of ``reach`` read only to tell)."""
-    rows = source.rows(conn, skip, reach)
+    rows = source.rows(skip, reach)
     if len(rows) == reach:
         return rows, skip + reach - 1, True
     if rows or not skip:
         return rows, skip + len(rows), False
-    return rows, source.count(conn, skip + 1), False  # a page past the end: how many there are
+    return rows, source.count(skip + 1), False  # a page past the end: how many there are
 
 
-_HIT = (
-    subjects.c.id, subjects.c.uscc, subjects.c.reg_no, subjects.c.name, subjects.c.entity_type,
-    subjects.c.region, subjects.c.legal_rep, subjects.c.reg_status, subjects.c.name_norm,
-)  # fmt: skip
+_FTS_TABLE = "subjects_fts"
+_UNBRACKETED = "replace(replace(name_norm, '(', ''), ')', '')"
+_COLUMNS = "id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status, name_norm"
 
 
-class _Source(ABC):
-    """The subjects matching a query, in the search's order: those named exactly ``exact``
-    first (the index on ``name_norm``), then the others in registration order."""
+class _Source:
+    """The subjects matching a condition (raw SQL for the driver, its parameters), in the
+    search's order: those named exactly ``exact`` first (the index on ``name_norm``), then the
+    others in registration order. Read on the driver's own cursor: one statement for a first
+    page, its text the same on every call (psycopg prepares it after a few)."""
 
-    def __init__(self, exact: str | None) -> None:
-        self.exact = exact
+    def __init__(
+        self, conn: sa.Connection, condition: str, params: list[str], exact: str | None
+    ) -> None:
+        self.conn, self.condition, self.params, self.exact = conn, condition, params, exact
+        self.m = dialect.mark(conn)
 
-    def rows(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
+    def rows(self, skip: int, limit: int) -> list[Any]:
         """``limit`` matches from the ``skip``-th on, in order."""
+        m = self.m
         if self.exact is None:
-            return self._others(conn, skip, limit)
-        named = list(conn.execute(
-            sa.select(*_HIT).where(subjects.c.name_norm == self.exact)
-            .order_by(subjects.c.id).limit(skip + limit)
-        ))  # fmt: skip
-        if len(named) >= skip + limit:
-            return named[skip:]
-        head = named[skip:]
-        return head + self._others(conn, max(skip - len(named), 0), limit - len(head))
+            return self._read(*self._others(skip, limit))
+        named = f"SELECT {_COLUMNS} FROM subjects WHERE name_norm = {m} ORDER BY id LIMIT {m}"
+        if skip == 0:  # both parts in one statement, told apart by their first column
+            sql, params = self._others(0, limit)
+            found = self._read(
+                f"SELECT 0 AS part, e.* FROM ({named}) e "
+                f"UNION ALL SELECT 1 AS part, r.* FROM ({sql}) r",
+                [self.exact, limit, *params],
+            )
+            return [row[1:] for row in sorted(found, key=lambda r: (r[0], r[1]))][:limit]
+        first = self._read(named, [self.exact, skip + limit])
+        if len(first) >= skip + limit:
+            return first[skip:]
+        head = first[skip:]
+        return head + self._read(*self._others(max(skip - len(first), 0), limit - len(head)))
 
-    @abstractmethod
-    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
-        """``limit`` of the matches not named exactly, from the ``skip``-th on, by id."""
+    def _others(self, skip: int, limit: int) -> tuple[str, list[Any]]:
+        """The statement of ``limit`` matches not named exactly, from the ``skip``-th, by id."""
+        m = self.m
+        other = f" AND name_norm <> {m}" if self.exact is not None else ""
+        sql = (
+            f"SELECT {_COLUMNS} FROM subjects WHERE {self.condition}{other} "
+            f"ORDER BY id LIMIT {m} OFFSET {m}"
+        )
+        extra = [self.exact] if self.exact is not None else []
+        return sql, [*self.params, *extra, limit, skip]
 
-    @abstractmethod
-    def count(self, conn: sa.Connection, cap: int) -> int:
+    def count(self, cap: int) -> int:
         """How many subjects match, counted up to ``cap``."""
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM subjects WHERE {self.condition} LIMIT {self.m}) c"
+        )
+        return int(self._read(sql, [*self.params, cap])[0][0])
 
-
-class _Select(_Source):
-    """Matches of a condition on ``subjects`` (a code, or every keyword through the dialect's
-    trigram index)."""
-
-    def __init__(self, condition: sa.ColumnElement[bool], exact: str | None) -> None:
-        super().__init__(exact)
-        self.condition = condition
-
-    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
-        where = self.condition
-        if self.exact is not None:
-            where = sa.and_(where, subjects.c.name_norm != self.exact)
-        found = sa.select(*_HIT).where(where).order_by(subjects.c.id).limit(limit).offset(skip)
-        return list(conn.execute(found))
-
-    def count(self, conn: sa.Connection, cap: int) -> int:
-        matches = sa.select(subjects.c.id).where(self.condition).limit(cap).subquery()
-        return int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one())
+    def _read(self, sql: str, params: list[Any]) -> list[Any]:
+        return dialect.driver_rows(self.conn, sql, params)
 
 
 # SQLite's FTS5 trigram table, read alone (its rowids are the subjects' ids, in order): a
 # window of the matches straight from the index, those named exactly left out when asked
-_FTS = "SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?"
-_FTS_COUNT = f"SELECT count(*) FROM ({_FTS} LIMIT ?)"
+_FTS = f"SELECT rowid FROM {_FTS_TABLE} WHERE {_FTS_TABLE} MATCH ?"
 _OTHERS = " AND rowid NOT IN (SELECT id FROM subjects WHERE name_norm = ?)"
-_COLUMNS = "id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status, name_norm"
-_FTS_WINDOW = (
-    f"SELECT {_COLUMNS} FROM subjects WHERE id IN ({_FTS}{{others}} "
-    "ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY id"
-)
 
 
 class _Fts(_Source):
     """Matches of every phrase in SQLite's FTS5 trigram table."""
 
-    def __init__(self, phrases: str, exact: str | None) -> None:
-        super().__init__(exact)
-        self.phrases = phrases
+    def __init__(self, conn: sa.Connection, phrases: str, exact: str | None) -> None:
+        super().__init__(conn, f"id IN ({_FTS})", [phrases], exact)
 
-    def _others(self, conn: sa.Connection, skip: int, limit: int) -> list[Any]:
-        params: tuple[Any, ...]
-        if self.exact is None:
-            sql, params = _FTS_WINDOW.format(others=""), (self.phrases, limit, skip)
-        else:
-            sql = _FTS_WINDOW.format(others=_OTHERS)
-            params = (self.phrases, self.exact, limit, skip)
-        return dialect.driver_rows(conn, sql, params)
+    def _others(self, skip: int, limit: int) -> tuple[str, list[Any]]:
+        other, extra = (_OTHERS, [self.exact]) if self.exact is not None else ("", [])
+        sql = (
+            f"SELECT {_COLUMNS} FROM subjects WHERE id IN ({_FTS}{other} "
+            "ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY id"
+        )
+        return sql, [*self.params, *extra, limit, skip]
 
-    def count(self, conn: sa.Connection, cap: int) -> int:
-        return int(dialect.driver_rows(conn, _FTS_COUNT, (self.phrases, cap))[0][0])
+    def count(self, cap: int) -> int:
+        return int(self._read(f"SELECT count(*) FROM ({_FTS} LIMIT ?)", [*self.params, cap])[0][0])
 
 
 def _public(hit: Hit) -> Hit:
