@@ -13,7 +13,8 @@
    reused. Before measuring, the store is migrated to the newest schema and the expiry job of
    ``gongxin worker`` is run once for the bench day (its expiries are counted and timed), so
    that the feed's own catch-up finds nothing due, as on any day after the job ran.
-2. Measures, K times each (p50/p95 in ms, wall clock and this process's CPU time):
+2. Measures, K times each (p50/p95 in ms, wall clock and this process's CPU time; a page or a
+   search and its bare query called in turn, so that the load's swings fall on both alike):
    - the 双公示 penalty column, page 1 and page 1,000 (20 a page), through
      ``gongxin.records.latest.latest_page`` (stored-decision predicate, department join, one
      row more to know whether a next page exists, each record's public view as stored with it:
@@ -22,9 +23,11 @@
      against the bare indexed query of the same page on the driver's own cursor (same WHERE,
      ORDER BY, LIMIT, OFFSET; data as JSON text; no join, no parsing, no masking). Its query
      plan is printed: it must use ``ix_records_public_list``;
-   - subject search by a name fragment (``gongxin.subjects.search.search``: bounded count,
-     rank or registration order, page, masking) against the bare trigram query of the same
-     page (SQLite: the FTS5 MATCH as an ``id IN (…)`` filter; PostgreSQL: LIKE on pg_trgm);
+   - subject search by a name fragment (``gongxin.subjects.search.search``: names equal to
+     the query first, then the page in registration order and one match more to tell whether
+     there are more, ranking when the set is small, masking) against the bare trigram query of
+     the same page and columns (SQLite: the FTS5 MATCH as an ``id IN (…)`` filter;
+     PostgreSQL: LIKE on pg_trgm);
    - the whole change feed of the dataset through ``exchange_view.read_changes`` (pages of
      10,000, a department reading an unconditional dataset, audited) and serialised as the API
      answers it, against bare keyset pages of 10,000 of (a) the dataset's records, (b) the
@@ -180,16 +183,24 @@ def _build(folder: Path, url: str, rows: int, subject_count: int) -> dict[str, A
     return built
 
 
-def _times(run: Callable[[], object], repeat: int) -> dict[str, float]:
-    """Wall-clock p50/p95 in ms, and the same of this process's CPU time (on a shared machine
-    the CPU time is the steadier figure; on PostgreSQL it leaves out the server's work)."""
-    run()  # warm
-    took, cpu = [], []
+def _paired(
+    gongxin: Callable[[], object], bare: Callable[[], object], repeat: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """:func:`_times` of both, their calls taken in turn (gongxin, bare, gongxin, …): on a
+    shared machine whose load swings, each spell of load falls on both alike."""
+    gongxin(), bare()  # warm
+    took: tuple[list[float], list[float]] = ([], [])
+    cpu: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started, used = time.perf_counter(), time.process_time()
-        run()
-        took.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - used) * 1000)
+        for n, run in enumerate((gongxin, bare)):
+            started, used = time.perf_counter(), time.process_time()
+            run()
+            took[n].append((time.perf_counter() - started) * 1000)
+            cpu[n].append((time.process_time() - used) * 1000)
+    return _stats(took[0], cpu[0]), _stats(took[1], cpu[1])
+
+
+def _stats(took: list[float], cpu: list[float]) -> dict[str, float]:
     took.sort()
     cpu.sort()
     at = max(0, round(0.95 * len(took)) - 1)
@@ -215,11 +226,13 @@ BARE_PAGE = (
     "AND (pub_from IS NULL OR pub_from <= ?) AND (pub_until IS NULL OR pub_until >= ?) "
     "ORDER BY event_date DESC, id DESC LIMIT ? OFFSET ?"
 )
+# the columns a search answers with (the page shows them; the operator's name is masked)
+HIT_COLUMNS = "id, uscc, reg_no, name, entity_type, region, legal_rep, reg_status"
 BARE_SEARCH_SQLITE = (
-    "SELECT id, uscc, name FROM subjects WHERE id IN "
+    f"SELECT {HIT_COLUMNS} FROM subjects WHERE id IN "
     "(SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?) ORDER BY id LIMIT ?"
 )
-BARE_SEARCH_PG = "SELECT id, uscc, name FROM subjects WHERE name_norm LIKE %s ORDER BY id LIMIT %s"
+BARE_SEARCH_PG = f"SELECT {HIT_COLUMNS} FROM subjects WHERE name_norm LIKE %s ORDER BY id LIMIT %s"
 BARE_FEED = (
     "SELECT id, version, CAST(data AS TEXT) FROM records WHERE dataset = 'penalty' AND id > ? "
     "ORDER BY id LIMIT ?"
@@ -273,17 +286,15 @@ def _pages(engine: Any, repeat: int) -> dict[str, Any]:
                 want = _run(bare, sql, (day, day, day, SIZE, (page - 1) * SIZE))
                 assert [e.record_id for e in got.entries] == [r[0] for r in want], page
                 assert got.more or page > 1, page
-                gx = _times(
+                gx, base = _paired(
                     lambda p=page: page_json(
                         AS_OF, p, SIZE,
                         latest_page(conn, catalog, "penalty", as_of=AS_OF, page=p, size=SIZE)
                         .entries,
                     ),
+                    lambda p=page: _run(bare, sql, (day, day, day, SIZE, (p - 1) * SIZE)),
                     repeat,
                 )  # fmt: skip
-                base = _times(
-                    lambda p=page: _run(bare, sql, (day, day, day, SIZE, (p - 1) * SIZE)), repeat
-                )
                 out[f"page_{page}"] = {"rows": len(got.entries), "gongxin": gx, "bare": base,
                                        "ratio_p95": gx["p95"] / base["p95"]}  # fmt: skip
     finally:
@@ -303,8 +314,11 @@ def _search(engine: Any, repeat: int) -> dict[str, Any]:
         with engine.connect() as conn:
             hits = search(conn, FRAGMENT, size=SIZE)
             assert len(hits.hits) == SIZE
-            gx = _times(lambda: search(conn, FRAGMENT, size=SIZE), repeat)
-        base = _times(lambda: _run(bare, sql, (phrase, SIZE)), repeat)
+            gx, base = _paired(
+                lambda: search(conn, FRAGMENT, size=SIZE),
+                lambda: _run(bare, sql, (phrase, SIZE)),
+                repeat,
+            )
     finally:
         raw.close()
     return {"total": hits.total, "capped": hits.capped, "bare_sql": sql, "gongxin": gx,
@@ -469,7 +483,8 @@ def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
     s = result["search"]
     shown = f"{s['total']:,}{'+' if s['capped'] else ''}"
     print(
-        f"search “{FRAGMENT}” ({shown} matches): gongxin.subjects.search.search (count, rank, page)"
+        f"search “{FRAGMENT}” ({shown} matches): gongxin.subjects.search.search "
+        "(exact names, page, one more)"
     )
     print(f"  bare: {s['bare_sql']}")
     print(

@@ -7,16 +7,16 @@ indexed search finds nothing, the names are compared with their brackets left ou
 that is a code with a wrong check character is refused saying so (校验码错误), never answered
 with "nothing found".
 
-Matches are read from the page asked for up to one page further (``LOOKAHEAD_PAGES``), never
-all of them: a common fragment matches a large share of a province, and counting every match
-would cost many times the page itself. So the total is exact when the matches end within that
-reach, else it reads "N+" with the pager one page ahead. The order: names equal to the query
+Matches are read from the page asked for up to one match past it, never all of them: a common
+fragment matches a large share of a province, and counting every match would cost many times
+the page itself. So the total is exact when the matches end on that page, else it reads "N+"
+and the pager offers the next page. The order: names equal to the query
 first, then in registration order; a set of at most ``RANK_LIMIT`` matches is ranked whole
 (the exact name, then shorter names, then registration order), on every page alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,8 +32,7 @@ from gongxin.subjects.names import normalise_name
 MAX_QUERY = 100  # characters
 MAX_KEYWORDS = 5
 MAX_PAGE_SIZE = 100
-RANK_LIMIT = 40  # a set of at most this many matches is ranked whole (exact, then shorter names)
-LOOKAHEAD_PAGES = 1  # matches are read this many pages past the page asked for, no further
+RANK_LIMIT = 20  # a set of at most this many matches is ranked whole (exact, then shorter names)
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
                 conn, *dialect.contains_sql(conn, "name_norm", words, _FTS_TABLE), exact
             )
     skip = (page - 1) * size
-    reach = max(size * (1 + LOOKAHEAD_PAGES), RANK_LIMIT) + 1  # one more: are there more?
+    reach = max(size, RANK_LIMIT) + 1  # one match more: are there more?
     rows, total, capped = _window(source, skip, reach)
     if not total and kind == "name":  # typed without the name's brackets?
         bare = [w.replace("(", "").replace(")", "") for w in words]
@@ -146,7 +145,7 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
     if kind == "name" and not capped and total <= RANK_LIMIT:  # the whole set: ranked
         every = rows if skip == 0 else source.rows(0, total)
         rows = sorted(every, key=lambda r: (r[-1] != key, len(r[-1]), r[0]))[skip:]
-    hits = [_public(Hit(*row[:-1])) for row in rows[:size]]
+    hits = [_public(row) for row in rows[:size]]
     return Page(text, kind, page, size, total, hits, capped, tuple(words))
 
 
@@ -245,12 +244,11 @@ class _Fts(_Source):
         return int(self._read(f"SELECT count(*) FROM ({_FTS} LIMIT ?)", [*self.params, cap])[0][0])
 
 
-def _public(hit: Hit) -> Hit:
-    """A hit as the public sees it: the operator's name masked, and the name of a 个体工商户
-    named after its operator masked like it."""
-    rep = hit.legal_rep
-    return replace(
-        hit,
-        name=mask_subject_name(hit.name, hit.entity_type, [rep]),
-        legal_rep=mask_person_name(rep) if rep else rep,
-    )
+def _public(row: Any) -> Hit:
+    """A matching row as the public sees it: the operator's name masked, and the name of a
+    个体工商户 named after its operator masked like it."""
+    id_, code, reg_no, name, entity_type, region, rep, status = row[:8]
+    return Hit(
+        id_, code, reg_no, mask_subject_name(name, entity_type, [rep]), entity_type, region,
+        mask_person_name(rep) if rep else rep, status,
+    )  # fmt: skip
