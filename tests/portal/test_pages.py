@@ -62,10 +62,13 @@ def test_search_results_are_paged(client: TestClient, store: Store, tmp_path: Pa
     rows = [registration_row(n) for n in range(2, 24)]  # 22 more subjects, 北京测试N商贸有限公司
     store.ingest(write_registrations(tmp_path / "more.csv", rows), "registration", as_of=NOW)
     first = client.get("/search", params={"q": "商贸"})
-    assert "共找到 22 个主体" in first.text and "第 1 / 2 页" in first.text
+    # the page and one match more were read: more than 20, not how many more
+    assert "找到 20 个以上主体，第 1 页" in first.text
     assert first.text.count('<a href="/subjects/') == 20
     assert "/search?q=%E5%95%86%E8%B4%B8&amp;page=2" in first.text and "上一页" not in first.text
+    assert "下一页" in first.text
     second = client.get("/search", params={"q": "商贸", "page": "2"})
+    assert "共找到 22 个主体" in second.text and "第 2 / 2 页" in second.text  # the end: exact
     assert second.text.count('<a href="/subjects/') == 2
     assert "上一页" in second.text and "下一页" not in second.text
 

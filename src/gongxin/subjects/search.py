@@ -60,7 +60,8 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        """The pages known to hold matches: when capped, one more than ``total`` fills."""
+        return max(1, -(-self.total // self.size)) + self.capped
 
 
 def _checked(q: str, page: int, size: int) -> str:
