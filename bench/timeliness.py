@@ -59,7 +59,8 @@ def _submission_id(day: date, dept: int) -> str:
     return f"{day:%Y%m%d}-d{dept:02d}"
 
 
-def _records(n: int, depts: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
+def _records(n: int, dept_ids: list[int], rng: random.Random) -> Iterator[tuple[Any, ...]]:
+    depts = len(dept_ids)
     span = (LAST - FIRST).days + 1
     created = _stamp(LAST)
     for i in range(1, n + 1):
@@ -78,7 +79,7 @@ def _records(n: int, depts: int, rng: random.Random) -> Iterator[tuple[Any, ...]
         key = hashlib.md5(str(i).encode()).hexdigest()
         yield (
             i, dataset, key, key, 1, f"测试主体{i}", decided.isoformat(), submission, i,
-            json.dumps(data, ensure_ascii=False), created, created,
+            json.dumps(data, ensure_ascii=False), created, created, dept_ids[dept],
         )  # fmt: skip
 
 
@@ -123,12 +124,12 @@ def _build(folder: Path, n: int, depts: int) -> dict[str, Any]:
                 for sid, day, d, b in subs
             ],
         )
-        rows = _records(n, depts, random.Random(SEED))
+        rows = _records(n, dept_id, random.Random(SEED))
         while chunk := [row for _, row in zip(range(50_000), rows, strict=False)]:
             con.executemany(
                 "INSERT INTO records (id, dataset, dedupe_key, content_hash, version,"
                 " subject_name, event_date, submission_id, row_no, data, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, department_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 chunk,
             )
         con.commit()

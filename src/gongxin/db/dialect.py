@@ -157,6 +157,14 @@ def contains_sql(
     return " AND ".join(parts) or "1 = 1", params
 
 
+def union_all(conn: sa.Connection, first: str, second: str) -> str:
+    """Raw SQL: the rows of two SELECTs that may each have ORDER BY and LIMIT, one after the
+    other. PostgreSQL takes them in parentheses; SQLite only as subqueries."""
+    if is_sqlite(conn):
+        return f"SELECT * FROM ({first}) UNION ALL SELECT * FROM ({second})"
+    return f"({first}) UNION ALL ({second})"
+
+
 def fts_phrases(conn: sa.Connection, texts: Sequence[str]) -> str | None:
     """SQLite: the FTS5 trigram query that matches rows containing every one of ``texts`` (each
     a quoted phrase; FTS5 ANDs them), when each is three characters or more; else None (and on

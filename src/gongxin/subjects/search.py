@@ -35,7 +35,7 @@ MAX_PAGE_SIZE = 100
 RANK_LIMIT = 20  # a set of at most this many matches is ranked whole (exact, then shorter names)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made 20 times a search, and frozen init is slow
 class Hit:
     id: int
     uscc: str | None
@@ -185,14 +185,13 @@ class _Source:
         if self.exact is None:
             return self._read(*self._others(skip, limit))
         named = f"SELECT {_COLUMNS} FROM subjects WHERE name_norm = {m} ORDER BY id LIMIT {m}"
-        if skip == 0:  # both parts in one statement, told apart by their first column
+        if skip == 0:  # both parts in one statement, told apart by the name
             sql, params = self._others(0, limit)
             found = self._read(
-                f"SELECT 0 AS part, e.* FROM ({named}) e "
-                f"UNION ALL SELECT 1 AS part, r.* FROM ({sql}) r",
-                [self.exact, limit, *params],
+                dialect.union_all(self.conn, named, sql), [self.exact, limit, *params]
             )
-            return [row[1:] for row in sorted(found, key=lambda r: (r[0], r[1]))][:limit]
+            exact = sorted(row for row in found if row[-1] == self.exact)
+            return (exact + [row for row in found if row[-1] != self.exact])[:limit]
         first = self._read(named, [self.exact, skip + limit])
         if len(first) >= skip + limit:
             return first[skip:]
