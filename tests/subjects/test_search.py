@@ -94,8 +94,8 @@ def test_a_common_fragment_is_counted_no_further_than_needed_and_paged_by_age(
     loaded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Four names contain 北京: with sets of at most 3 ranked and pages of 1, the first page
-    reads 3+ (it read as far as the ranking needs and one match more), the pages come in registration order,
-    and the last page knows the exact total."""
+    reads 3+ (it read as far as the ranking needs and one match more), the pages come in
+    registration order, and the last page knows the exact total."""
     from gongxin.subjects import search as module
 
     monkeypatch.setattr(module, "RANK_LIMIT", 3)
