@@ -154,12 +154,13 @@ def profile(engine: Any, repeat: int) -> dict[str, Any]:
             "GROUP BY s.uscc ORDER BY 2 DESC LIMIT 1"
         ).one()
         shown = page(conn, code)
-        gx = vis._times(lambda: page(conn, code), repeat)
-    raw, bare = vis._bare(engine)
-    try:
-        base = vis._times(lambda: vis._run(bare, BARE_PROFILE, (code,)), repeat)
-    finally:
-        raw.close()
+        raw, bare = vis._bare(engine)
+        try:
+            gx, base = vis._paired(
+                lambda: page(conn, code), lambda: vis._run(bare, BARE_PROFILE, (code,)), repeat
+            )
+        finally:
+            raw.close()
     return {"records": count, "shown": shown, "bare_sql": BARE_PROFILE, "gongxin": gx,
             "bare": base, "ratio_p95": gx["p95"] / base["p95"]}  # fmt: skip
 
