@@ -5,30 +5,20 @@ the day's own plan reads an index in 5 ms). It is sent with its values written i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import load_catalog
-from gongxin.db import migrate
-from gongxin.db.engine import make_engine
 from gongxin.exchange import expiry
+from tests.intake.helpers import Store
 
 NOW = datetime(2026, 11, 22, 2, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(db_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def test_the_probe_is_planned_for_its_own_day(engine: sa.Engine) -> None:
+def test_the_probe_is_planned_for_its_own_day(store: Store) -> None:
+    engine = store.engine
     spec = load_catalog().get("penalty")
     sent: list[tuple[str, Any]] = []
 
