@@ -59,6 +59,7 @@ def test_tolerant_of_legal_form_brackets_and_width(loaded: Store) -> None:
 def test_wildcard_characters_are_literal(loaded: Store) -> None:
     assert found(loaded, "A_B") == [NAMES[6]]
     assert found(loaded, "%") == []
+    assert found(loaded, "（）") == []  # brackets alone: not every name
 
 
 def test_pages(loaded: Store) -> None:

@@ -141,8 +141,9 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
     rows, total, capped = _window(source, skip, reach)
     if not total and kind == "name":  # typed without the name's brackets?
         bare = [w.replace("(", "").replace(")", "") for w in words]
-        source = _Source(conn, *dialect.contains_sql(conn, _UNBRACKETED, bare), None)
-        rows, total, capped = _window(source, skip, reach)
+        if all(bare):  # a keyword of brackets alone would match every name
+            source = _Source(conn, *dialect.contains_sql(conn, _UNBRACKETED, bare), None)
+            rows, total, capped = _window(source, skip, reach)
     if kind == "name" and not capped and total <= RANK_LIMIT:  # the whole set: ranked
         every = rows if skip == 0 else source.rows(0, total)
         rows = sorted(every, key=lambda r: (r[-1] != key, len(r[-1]), r[0]))[skip:]
