@@ -1,6 +1,7 @@
-"""The change feed's stored bodies (migration 0033): each change's JSON is written once, when it
-is logged, and the feed sends those bytes; they must be exactly what the feed makes from the
-change's columns (the path a grant that cuts fields still takes), whatever the change."""
+"""The change feed's JSON (migrations 0033, 0035): each change's JSON is made in SQL from its
+row (an expiry's stored when it is logged), and the feed sends those bytes; they must be exactly
+what the feed makes from the change's columns (the path a grant that cuts fields still takes),
+whatever the change."""
 
 from __future__ import annotations
 
@@ -50,14 +51,17 @@ def _varied(w: World) -> None:
     w.penalties("p5.csv", row(7))  # logged after the sweep: an insert not expired yet
 
 
-def _pages(w: World, stored: bool, limit: int) -> list[bytes]:
+def _pages(w: World, stored: bool, limit: int, *, cursors: bool = True) -> list[bytes]:
+    """The feed's pages as sent; without ``cursors``, each page's changes alone (a cursor
+    carries PostgreSQL's transaction horizon, which any write in between moves)."""
     spec = w.catalog.get("penalty")
     out, cursor = [], None
     while True:
         with w.engine.begin() as conn:
             page = changefeed.read(conn, Access(spec, None, "centre", None), cursor, limit,
                                    AFTER, secret=SECRET, stored=stored)  # fmt: skip
-        out.append(changefeed.page_json("penalty", page))
+        sent = changefeed.page_json("penalty", page)
+        out.append(sent if cursors else sent.split(b'],"next_cursor"')[0])
         cursor = page.next_cursor
         if not page.has_more:
             return out
@@ -93,28 +97,41 @@ def test_a_grant_that_cuts_fields_gets_them_cut_not_the_stored_body(world: World
     assert change.data == {"CF_WSH": row(1)["CF_WSH"], "CF_XDR_MC": row(1)["CF_XDR_MC"]}
 
 
-def _migration() -> ModuleType:
+def _migration(name: str) -> ModuleType:
     from gongxin.db import migrate
 
-    path = Path(migrate.__file__).parent / "migrations" / "versions" / "0033_change_bodies.py"
-    found = importlib.util.spec_from_file_location("gongxin_migration_0033", path)
+    path = Path(migrate.__file__).parent / "migrations" / "versions" / name
+    found = importlib.util.spec_from_file_location(f"gongxin_migration_{name[:4]}", path)
     assert found is not None and found.loader is not None
     module = importlib.util.module_from_spec(found)
     found.loader.exec_module(module)
     return module
 
 
-def test_migration_back_fill_writes_the_bodies_the_triggers_and_expiries_write(
-    world: World,
-) -> None:
-    """The back-fill of the changes logged before 0033 (SQL) gives each change the body the
-    triggers and the expiry job (Python) give a new one."""
+def test_the_change_log_keeps_each_version_s_data_once(world: World) -> None:
+    """An insert's or an update's JSON is made when it is read (migration 0035): the change log
+    holds the version's data in ``payload`` only, not a second time inside a stored body."""
     _varied(world)
-    bodies = sa.select(change_log.c.seq, change_log.c.body).order_by(change_log.c.seq)
+    kept = sa.select(change_log.c.op, sa.func.count()).where(change_log.c.body.is_not(None))
     with world.engine.begin() as conn:
-        written = conn.execute(bodies).all()
-        conn.execute(change_log.update().values(body=None))
-        _migration().back_fill(conn)
-        filled = conn.execute(bodies).all()
-    assert sum(1 for _, b in written if b is not None) >= 11
-    assert filled == written
+        stored = dict(conn.execute(kept.group_by(change_log.c.op)).all())
+    assert set(stored) == {"expire"}  # only an expiry keeps its own (its reason and day)
+
+
+def test_the_feed_sends_the_bytes_migration_0033_stored(world: World) -> None:
+    """The bodies 0033 stored for every change (its back-fill: the same bytes its triggers and
+    the expiry job wrote, as 0033's own test proved) against those made at read after 0035
+    cleared them: the feed's changes are byte for byte the same."""
+    _varied(world)
+    with world.engine.begin() as conn:
+        _migration("0033_change_bodies.py").back_fill(conn)
+        inserts = sa.select(sa.func.count()).where(
+            change_log.c.op == "insert", change_log.c.body.is_not(None)
+        )
+        assert conn.execute(inserts).scalar_one() >= 7
+    stored = [_pages(world, True, limit, cursors=False) for limit in (1000, 3)]
+    with world.engine.begin() as conn:
+        conn.execute(
+            change_log.update().where(change_log.c.op.in_(("insert", "update"))).values(body=None)
+        )
+    assert [_pages(world, True, limit, cursors=False) for limit in (1000, 3)] == stored
