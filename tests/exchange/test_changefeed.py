@@ -386,7 +386,12 @@ def test_migration_0023_fills_the_changes_already_logged(world: World) -> None:
     with world.engine.begin() as conn:
         empty = conn.execute(
             sa.select(sa.func.count())
-            .where(sa.or_(change_log.c.payload.is_(None), change_log.c.shared.is_(None)))
+            .where(
+                sa.or_(
+                    change_log.c.payload.is_(None) & change_log.c.body.is_(None),
+                    change_log.c.shared.is_(None),
+                )
+            )
             .select_from(change_log)
         ).scalar_one()
     assert empty == 0

@@ -108,30 +108,73 @@ def _migration(name: str) -> ModuleType:
     return module
 
 
+def _restore_payloads(conn: sa.Connection) -> None:
+    """Each insert's and update's data back in ``payload`` beside its body, as before 0035."""
+    cut = _migration("0035_change_bodies_at_read.py").cut(conn.dialect.name == "postgresql")
+    conn.exec_driver_sql(
+        f"UPDATE change_log SET payload = {cut} WHERE payload IS NULL AND body IS NOT NULL"
+    )
+
+
+def _kept_twice(conn: sa.Connection) -> int:
+    c = change_log.c
+    twice = sa.select(sa.func.count()).where(
+        c.op.in_(("insert", "update")), c.payload.is_not(None), c.body.is_not(None)
+    )
+    return int(conn.execute(twice).scalar_one())
+
+
 def test_the_change_log_keeps_each_version_s_data_once(world: World) -> None:
-    """An insert's or an update's JSON is made when it is read (migration 0035): the change log
-    holds the version's data in ``payload`` only, not a second time inside a stored body."""
+    """An insert or an update keeps its version's data once (migration 0035): inside its stored
+    JSON when it has one, else in ``payload``; every change still has its data."""
     _varied(world)
-    kept = sa.select(change_log.c.op, sa.func.count()).where(change_log.c.body.is_not(None))
+    c = change_log.c
     with world.engine.begin() as conn:
-        stored = dict(conn.execute(kept.group_by(change_log.c.op)).all())
-    assert set(stored) == {"expire"}  # only an expiry keeps its own (its reason and day)
+        assert _kept_twice(conn) == 0
+        bodies = conn.execute(sa.select(sa.func.count()).where(c.body.is_not(None))).scalar_one()
+        missing = sa.select(sa.func.count()).where(c.payload.is_(None), c.body.is_(None))
+        assert conn.execute(missing).scalar_one() == 0
+    assert bodies >= 11
 
 
-def test_the_feed_sends_the_bytes_migration_0033_stored(world: World) -> None:
-    """The bodies 0033 stored for every change (its back-fill: the same bytes its triggers and
-    the expiry job wrote, as 0033's own test proved) against those made at read after 0035
-    cleared them: the feed's changes are byte for byte the same."""
+def test_migration_0035_and_back_keep_the_bytes_the_feed_sends(world: World) -> None:
+    """Down to 0034 (each data twice) and up again (once): the feed's changes, stored and made
+    from the columns, are byte for byte the same at every step."""
+    from alembic import command
+
+    from gongxin.db import migrate
+
     _varied(world)
+
+    def pages() -> list[list[bytes]]:
+        return [
+            _pages(world, s, limit, cursors=False) for s in (True, False) for limit in (1000, 3)
+        ]
+
+    sent = pages()
+    assert sent[0] == sent[2]  # stored and made agree
     with world.engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "0034")
+        assert _kept_twice(conn) >= 8  # 7 inserts and the correction
+    assert pages() == sent
+    assert migrate.upgrade(world.engine) == migrate.head_revision()
+    with world.engine.begin() as conn:
+        assert _kept_twice(conn) == 0
+    assert pages() == sent
+
+
+def test_migration_back_fill_writes_the_bodies_the_triggers_and_expiries_write(
+    world: World,
+) -> None:
+    """The back-fill of the changes logged before 0033 (SQL) gives each change the body the
+    triggers and the expiry job (Python) give a new one."""
+    _varied(world)
+    bodies = sa.select(change_log.c.seq, change_log.c.body).order_by(change_log.c.seq)
+    with world.engine.begin() as conn:
+        written = conn.execute(bodies).all()
+        _restore_payloads(conn)  # 0033's back-fill reads the data from there
+        conn.execute(change_log.update().values(body=None))
         _migration("0033_change_bodies.py").back_fill(conn)
-        inserts = sa.select(sa.func.count()).where(
-            change_log.c.op == "insert", change_log.c.body.is_not(None)
-        )
-        assert conn.execute(inserts).scalar_one() >= 7
-    stored = [_pages(world, True, limit, cursors=False) for limit in (1000, 3)]
-    with world.engine.begin() as conn:
-        conn.execute(
-            change_log.update().where(change_log.c.op.in_(("insert", "update"))).values(body=None)
-        )
-    assert [_pages(world, True, limit, cursors=False) for limit in (1000, 3)] == stored
+        filled = conn.execute(bodies).all()
+    assert sum(1 for _, b in written if b is not None) >= 11
+    assert filled == written

@@ -13,17 +13,18 @@ there are no delete events.
 
 Each change carries its version's data and the version's stored sharing decision, copied into
 its ``change_log`` row when it was written (the triggers of migration 0023; an ``expire`` when
-it is appended) and kept in line by ``gongxin visibility recompute``
+it is appended; the data once, inside the stored JSON below when there is one: migration 0035,
+gongxin.db.change_data) and kept in line by ``gongxin visibility recompute``
 (gongxin.records.feed_marks), so a read is the change log's rows alone: no join to the records,
 no parsing, masking or judging unless a grant cuts fields or a workflow marked the version
 (异议处理中 …: the mark is shown, the internal keys dropped). A change whose version departments
 may not read (status 撤销, 授权查询 data …) is delivered as ``withdraw``, without data, with the
 gate's reason.
 
-Each change's JSON as this feed sends it is made in SQL (gongxin.exchange.change_sql: string
-concatenation over the row, no JSON parsed; an ``expire`` stores its own, ``change_log.body``,
-written by the expiry job). Departments are not masked (the gate masks for the public only) and
-differ only in the fields a grant cuts, so a department that may read whole records gets those
+Each change also stores its JSON as this feed sends it (``change_log.body``, migration 0033:
+written by the same triggers, and by the expiry job for an ``expire``), without its leading
+``{"seq":N,``. Departments are not masked (the gate masks for the public only) and differ only
+in the fields a grant cuts, so a department that may read whole records gets those stored
 bytes, the seq put in front in SQL, with no Python per change but a list; a grant that cuts
 fields, a version it may not read, a workflow's mark and a repair are made from the columns as
 above (tests/exchange/test_feed_bodies.py: both give the same bytes).
@@ -53,10 +54,10 @@ from typing import Any, NamedTuple, cast
 import orjson
 import sqlalchemy as sa
 
-from gongxin.db import dialect
+from gongxin.db import change_data, dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.errors import InvalidInput
-from gongxin.exchange import change_sql, expiry
+from gongxin.exchange import expiry
 from gongxin.exchange.grants import Access
 from gongxin.records import gate
 from gongxin.records.gate import Audience
@@ -219,19 +220,20 @@ def _iso(value: Any) -> str:
 # (JSON text; SQLite gives its UTF-8 bytes, sent on as they are) and sharing decision, copied
 # when the change was written (migration 0023). SQLite stores naive UTC text: the ISO form with
 # its offset is made in SQL (PostgreSQL gives datetimes).
+# The data of an insert or an update is kept once, in its stored JSON (gongxin.db.change_data).
 _REST = "c.version, {payload}, c.ends_on, c.shared, c.reason FROM change_log c"
-_COLUMNS = "c.seq, c.record_id, c.op, c.at, " + _REST.format(payload="c.payload")
+_COLUMNS = "c.seq, c.record_id, c.op, c.at, " + _REST.format(payload=change_data.sql(True))
 _SQLITE_COLUMNS = "c.seq, c.record_id, c.op, replace(c.at, ' ', 'T') || '+00:00', " + _REST.format(
-    payload="CAST(c.payload AS BLOB)"
+    payload=f"CAST({change_data.sql(False)} AS BLOB)"
 )
-# A change as SQL makes it (gongxin.exchange.change_sql): its JSON as the API sends it, the
-# seq put in front, as UTF-8 bytes (SQLite: the text's own bytes; PostgreSQL: bytea, read in
+# A change as stored (migration 0033): its JSON as the API sends it, the seq put in front of
+# the stored body, as UTF-8 bytes (SQLite: the text's own bytes; PostgreSQL: bytea, read in
 # binary), when departments may read the version (``shared``); else null, and the read makes
 # the change from its columns
-_STORED = """c.seq, CASE WHEN c.shared THEN {0}('{{"seq":' || c.seq || ',' || {2}{1}) END """
+_STORED = """c.seq, CASE WHEN c.shared THEN {0}('{{"seq":' || c.seq || ',' || c.body{1}) END """
 _STORED += "FROM change_log c"
-_SQLITE_STORED = _STORED.format("CAST", " AS BLOB", change_sql.sql(postgres=False))
-_PG_STORED = _STORED.format("convert_to", ", 'UTF8'", change_sql.sql(postgres=True))
+_SQLITE_STORED = _STORED.format("CAST", " AS BLOB")
+_PG_STORED = _STORED.format("convert_to", ", 'UTF8'")
 
 
 def _rows(
@@ -308,7 +310,7 @@ def read(
     """The next ``limit`` changes after the cursor, as the caller may see them; with ``now``,
     the expiries due by ``as_of`` are appended first (stamped ``now``). Cursors are signed and
     checked with ``secret``. A department that may read whole records gets each change's
-    JSON as SQL makes it (gongxin.exchange.change_sql) when it may read the version; with
+    stored JSON (``change_log.body``, migration 0033) when it may read the version; with
     ``stored=False`` every change is made from its columns instead (what a grant that cuts
     fields gets; tests compare the two)."""
     spec = access.spec

@@ -16,7 +16,7 @@ import orjson
 import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
-from gongxin.db import dialect
+from gongxin.db import change_data, dialect
 from gongxin.db.exchange_tables import change_log
 from gongxin.records import gate
 from gongxin.records.gate import Audience
@@ -51,6 +51,15 @@ def shared(catalog: Catalog, dataset: str, payload: Any) -> bool | None:
     return gate.decide(catalog.get(dataset), data, Audience.DEPARTMENT, date.min).visible
 
 
+def _data(conn: sa.Connection) -> sa.ColumnElement[Any]:
+    """A change's data as text: its payload, or the data its stored JSON holds (0035)."""
+    columns = {column["name"] for column in sa.inspect(conn).get_columns("change_log")}
+    if "body" not in columns:  # a migration before 0033 (0023's back-fill) runs this
+        return change_log.c.payload
+    made = change_data.sql(not dialect.is_sqlite(conn), "change_log")
+    return sa.literal_column(made).label("payload")
+
+
 _SET = (
     change_log.update()
     .where(change_log.c.seq == sa.bindparam("s"))
@@ -63,10 +72,11 @@ def judge_shared(conn: sa.Connection, catalog: Catalog, size: int = BATCH) -> in
     migration 0023 for a superseded version) the gate's decision of its data; how many."""
     c = change_log.c
     after, judged = 0, 0
+    data = _data(conn)
     while True:
         rows = conn.execute(
-            sa.select(c.seq, c.dataset, c.payload)
-            .where(c.shared.is_(None), c.payload.is_not(None), c.seq > after)
+            sa.select(c.seq, c.dataset, data)
+            .where(c.shared.is_(None), data.is_not(None), c.seq > after)
             .order_by(c.seq)
             .limit(size)
         ).fetchall()
@@ -103,7 +113,7 @@ def reshare(
     older = [rid for rid, (version, _) in current.items() if version > 1]
     for chunk in dialect.chunked(older):
         rows = conn.execute(
-            sa.select(c.seq, c.record_id, c.dataset, c.version, c.payload, c.shared).where(
+            sa.select(c.seq, c.record_id, c.dataset, c.version, _data(conn), c.shared).where(
                 c.record_id.in_(chunk)
             )
         ).fetchall()

@@ -1,4 +1,4 @@
-"""the change log keeps each record's data once: inserts and updates get their JSON at read
+"""the change log keeps each version's data once: inside its stored JSON when it has one
 
 Revision ID: 0035
 Revises: 0034
@@ -18,13 +18,16 @@ down_revision = "0034"
 branch_labels = None
 depends_on = None
 
-# Migration 0033 stored each change's JSON (``change_log.body``) beside its data (``payload``),
-# which the JSON embeds whole: every record's data was written to the change log twice, and the
-# log was half of what an intake wrote. An insert's or an update's JSON is the row's columns
-# joined as text, so the feed now makes it in its read (gongxin.exchange.change_sql); only an
-# ``expire`` keeps a stored body (its reason and day are the expiry job's). The triggers go back
-# to those of 0023 (data and decision, no body), and the bodies already stored for inserts and
-# updates are cleared: the feed sends the same bytes (tests/exchange/test_feed_bodies.py).
+# Migration 0033 stored each change's JSON as the feed sends it (``change_log.body``) beside the
+# version's data (``payload``), which that JSON embeds whole: every record's data went into the
+# change log twice, and the log was half of what an intake wrote. An insert or an update with a
+# body now leaves ``payload`` null; readers cut the data out of the body as text
+# (gongxin.db.change_data). A version carrying a workflow's status has no body and keeps its
+# payload; an ``expire`` keeps both. The feed sends the same bytes (tests/exchange/
+# test_feed_bodies.py).
+STATUS = "_gx_status"
+DATA_KEY = '"data":'
+TAIL = ',"reason":null,"ends_on":null,"mark":null}'
 
 
 def _load(name: str, file: str) -> ModuleType:
@@ -40,26 +43,113 @@ def _bodies() -> ModuleType:
     return _load("gongxin_migration_0033", "0033_change_bodies.py")
 
 
-def _triggers(module: ModuleType) -> None:
-    """Install ``module``'s triggers (0023's or 0033's, each with 0012's ``ends_on``)."""
-    ends = _load("gongxin_migration_0012", "0012_visibility_decisions.py")
+def _ends() -> ModuleType:
+    """Migration 0012: the ``ends_on`` expressions every change-log trigger since uses."""
+    return _load("gongxin_migration_0012", "0012_visibility_decisions.py")
+
+
+def cut(postgres: bool) -> str:
+    """The data an insert's or an update's body embeds (as gongxin.db.change_data)."""
+    at = f"{'strpos' if postgres else 'instr'}(body, '{DATA_KEY}')"
+    size = f"length(body) - {at} - {len(DATA_KEY) - 1} - {len(TAIL)}"
+    return f"substr(body, {at} + {len(DATA_KEY)}, {size})"
+
+
+def _sqlite_triggers(bodies: ModuleType, ends: str) -> list[str]:
+    def values(name: str) -> str:
+        made = bodies.body(
+            False, f"'{name}'", "NEW.id", "NEW.version", "NEW.updated_at", "NEW.data"
+        )
+        kept = f"CASE WHEN instr(NEW.data, '{STATUS}') > 0 THEN NEW.data END"
+        return (
+            f"NEW.id, NEW.dataset, '{name}', NEW.updated_at, NEW.version, {ends}, {kept}, "
+            f"NEW.is_shared, {made}"
+        )
+
+    columns = bodies.COLUMNS
+    return [
+        f"""
+        CREATE TRIGGER trg_records_change_insert AFTER INSERT ON records
+        BEGIN
+            INSERT INTO change_log ({columns}) VALUES ({values("insert")});
+        END
+        """,
+        f"""
+        CREATE TRIGGER trg_records_change_update AFTER UPDATE OF version ON records
+        WHEN NEW.version <> OLD.version
+        BEGIN
+            INSERT INTO change_log ({columns}) VALUES ({values("update")});
+        END
+        """,
+    ]
+
+
+def _postgres_functions(bodies: ModuleType, ends: str) -> list[str]:
+    columns = "record_id, dataset, op, at, version, txid, ends_on, payload, shared, body"
+
+    def select(name: str) -> str:
+        made = bodies.body(True, f"'{name}'", "n.id", "n.version", "n.updated_at", "t.text")
+        kept = f"CASE WHEN strpos(t.text, '{STATUS}') > 0 THEN t.text END"
+        return (
+            f"n.id, n.dataset, '{name}', n.updated_at, n.version, txid_current(), {ends}, "
+            f"{kept}, n.is_shared, {made}"
+        )
+
+    text = "CROSS JOIN LATERAL (SELECT n.data::text AS text) t"
+    return [
+        f"""
+        CREATE OR REPLACE FUNCTION gongxin_records_inserted() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO change_log ({columns})
+            SELECT {select("insert")} FROM new_rows n {text} ORDER BY n.id;
+            RETURN NULL;
+        END $$
+        """,
+        f"""
+        CREATE OR REPLACE FUNCTION gongxin_records_updated() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO change_log ({columns})
+            SELECT {select("update")} FROM new_rows n JOIN old_rows o ON o.id = n.id {text}
+            WHERE n.version <> o.version ORDER BY n.id;
+            RETURN NULL;
+        END $$
+        """,
+    ]
+
+
+def _install(statements: list[str]) -> None:
     conn = op.get_bind()
-    if conn.dialect.name == "postgresql":
-        for statement in module._postgres_functions(ends.PG_ENDS):
-            conn.exec_driver_sql(statement)  # ``:null`` and ``HH24:MI`` are no bind parameters
-        return
-    op.execute("DROP TRIGGER IF EXISTS trg_records_change_insert")
-    op.execute("DROP TRIGGER IF EXISTS trg_records_change_update")
-    for statement in module._sqlite_triggers(ends.SQLITE_ENDS):
-        conn.exec_driver_sql(statement)
+    if conn.dialect.name != "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS trg_records_change_insert")
+        op.execute("DROP TRIGGER IF EXISTS trg_records_change_update")
+    for statement in statements:
+        conn.exec_driver_sql(statement)  # ``:null`` and ``HH24:MI`` are no bind parameters
 
 
 def upgrade() -> None:
-    _triggers(_bodies()._before())  # 0023's: the change's data and decision, no body
-    op.execute("UPDATE change_log SET body = NULL WHERE op IN ('insert', 'update')")
+    bodies, ends = _bodies(), _ends()
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        _install(_postgres_functions(bodies, ends.PG_ENDS))
+    else:
+        _install(_sqlite_triggers(bodies, ends.SQLITE_ENDS))
+    # the payload goes only where the body gives back exactly the same text
+    op.execute(
+        "UPDATE change_log SET payload = NULL WHERE op IN ('insert', 'update') "
+        f"AND body IS NOT NULL AND payload = {cut(postgres)}"
+    )
 
 
 def downgrade() -> None:
-    bodies = _bodies()
-    _triggers(bodies)
-    bodies.back_fill(op.get_bind())
+    bodies, ends = _bodies(), _ends()
+    postgres = op.get_bind().dialect.name == "postgresql"
+    op.execute(
+        f"UPDATE change_log SET payload = {cut(postgres)} "
+        "WHERE op IN ('insert', 'update') AND payload IS NULL AND body IS NOT NULL"
+    )
+    if postgres:
+        _install(bodies._postgres_functions(ends.PG_ENDS))
+    else:
+        _install(bodies._sqlite_triggers(ends.SQLITE_ENDS))
