@@ -52,7 +52,10 @@ def calc_check_digit(body: str) -> str:
         raise InvalidLength.build(KIND, body, f"{STANDARD} 代码长度（不含校验码）", LENGTH - 1)
     error = _first_format_error(body)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     return _check_of(body)
 
 
@@ -82,7 +85,10 @@ def validate(value: str) -> str:
         raise InvalidLength.build(KIND, code, f"{STANDARD} 代码长度", LENGTH)
     error = _first_format_error(code)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     raise InvalidChecksum.build(KIND, code, RULE_CHECK, _check_of(code[:14]))
 
 

@@ -63,7 +63,10 @@ def calc_check_digit(body: str) -> str:
         raise InvalidLength.build(KIND, body, f"{STANDARD} 本体码长度", LENGTH - 1)
     error = _first_format_error(body)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     return _check_of(body)
 
 
@@ -109,7 +112,10 @@ def validate(value: str) -> str:
         raise InvalidLength.build(KIND, code, f"{STANDARD} 号码长度", LENGTH)
     error = _first_format_error(code)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     if code[17] not in CHECK_BY_REMAINDER:
         allowed = ("数字或 X", "a digit or X")
         raise InvalidFormat.build(KIND, code, f"{STANDARD} 校验码", LENGTH, allowed)

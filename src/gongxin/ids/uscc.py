@@ -136,7 +136,10 @@ def calc_check_digit(body: str) -> str:
         raise InvalidLength.build(KIND, body, f"{STANDARD} 代码长度（不含校验码）", LENGTH - 1)
     error = _first_format_error(body)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     return _check_of(body)
 
 
@@ -160,7 +163,10 @@ def validate(value: str, *, strict: bool = False) -> str:
         suggestion = code.replace("O", "0")  # a suggestion only: never rewrite silently
         if suggestion != code and _is_valid_compact(suggestion):
             error.details["suggestion"] = suggestion
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # no cycle exception -> traceback -> this frame -> exception
     if strict and not orgcode.is_valid(code[8:17]):
         zh, en = _org_code_problem(code)
         rule = f"{STANDARD} 主体标识码（{orgcode.STANDARD}）"

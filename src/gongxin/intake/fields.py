@@ -174,13 +174,16 @@ def _memoised(parse: Parser) -> Parser:
             try:
                 hit = parse(raw)
             except v.ValueProblem as problem:
-                hit = problem
+                hit = problem.detached()  # kept: without the frames it was raised in
             if len(cache) >= CACHE_LIMIT:
                 cache.clear()
             with contextlib.suppress(TypeError):  # unhashable cells are simply not memoised
                 cache[raw] = hit
         if isinstance(hit, v.ValueProblem):
-            raise hit
+            try:  # the kept problem, raised afresh: its traceback does not grow with each cell
+                raise hit.with_traceback(None)
+            finally:
+                del hit  # no cycle problem -> traceback -> this frame -> problem
         return hit
 
     return cached

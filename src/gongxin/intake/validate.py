@@ -230,7 +230,7 @@ class RowValidator:
             try:
                 results[raw] = parse(raw)
             except ValueProblem as failed:
-                results[raw] = failed
+                results[raw] = failed.detached()  # kept: no frame of this batch with it
                 bad = True
         vals = [results[raw] for raw in raw_col]
         if bad:

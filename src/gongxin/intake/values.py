@@ -50,6 +50,15 @@ class ValueProblem(Exception):
         self.zh = zh
         self.en = en
 
+    def detached(self) -> ValueProblem:
+        """This problem without the frames it was raised in (its traceback, and the error it
+        was raised while handling), to be kept beyond them: intake keeps one problem per
+        distinct bad value while the cyclic collector is paused, and a kept frame would keep
+        its batch's rows alive (tests/intake/test_pipeline_memory.py)."""
+        self.__traceback__ = None
+        self.__context__ = self.__cause__ = None
+        return self
+
 
 def as_text(raw: Any) -> str | None:
     """The cell as trimmed text; None for empty cells and null tokens.

@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from gongxin.db import dialect
 from gongxin.db.supervision_tables import subject_changes, subject_parties
 from gongxin.ids import uscc
-from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.subjects.names import normalise_name
 
 _SEPARATORS = re.compile(r"[;；\n]")
@@ -100,10 +99,8 @@ def investors(text: str) -> tuple[list[Party], int]:
         if share and not re.fullmatch(r"\d{1,3}(\.\d+)?", share):
             skipped += 1
             continue
-        try:
-            key = uscc.validate(name)
-        except InvalidIdentifier:
-            key = "name:" + normalise_name(name)
+        # most investors are named, not coded: tell them apart without raising an error each
+        key = uscc.validate(name) if uscc.is_valid(name) else "name:" + normalise_name(name)
         found.append(Party("investor", key, name, share or None))
     return found, skipped
 
