@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-url", help="an existing PostgreSQL server (its maintenance DB)")
     args = parser.parse_args(argv)
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
     from bench.registration_file import write_registration_csv
 
     from gongxin.catalog.registry import get_catalog
