@@ -81,11 +81,14 @@ def _before() -> ModuleType:
 COLUMNS = "record_id, dataset, op, at, version, ends_on, payload, shared, body"
 
 
-def _sqlite_triggers(ends: str) -> list[str]:
+def _sqlite_triggers(ends: str, payload: str = "NEW.data") -> list[str]:
+    """The triggers; ``payload`` the SQL of the change's ``payload`` (migration 0035 passes
+    its own: null when the body holds the data)."""
+
     def values(name: str) -> str:
         made = body(False, f"'{name}'", "NEW.id", "NEW.version", "NEW.updated_at", "NEW.data")
         return (
-            f"NEW.id, NEW.dataset, '{name}', NEW.updated_at, NEW.version, {ends}, NEW.data, "
+            f"NEW.id, NEW.dataset, '{name}', NEW.updated_at, NEW.version, {ends}, {payload}, "
             f"NEW.is_shared, {made}"
         )
 
@@ -106,14 +109,16 @@ def _sqlite_triggers(ends: str) -> list[str]:
     ]
 
 
-def _postgres_functions(ends: str) -> list[str]:
+def _postgres_functions(ends: str, payload: str = "t.text") -> list[str]:
+    """The trigger functions; ``payload`` as for :func:`_sqlite_triggers` (the version's data
+    as text is ``t.text``)."""
     columns = "record_id, dataset, op, at, version, txid, ends_on, payload, shared, body"
 
     def select(name: str) -> str:
         made = body(True, f"'{name}'", "n.id", "n.version", "n.updated_at", "t.text")
         return (
             f"n.id, n.dataset, '{name}', n.updated_at, n.version, txid_current(), {ends}, "
-            f"t.text, n.is_shared, {made}"
+            f"{payload}, n.is_shared, {made}"
         )
 
     text = "CROSS JOIN LATERAL (SELECT n.data::text AS text) t"

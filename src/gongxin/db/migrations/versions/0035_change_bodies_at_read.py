@@ -55,68 +55,9 @@ def cut(postgres: bool) -> str:
     return f"substr(body, {at} + {len(DATA_KEY)}, {size})"
 
 
-def _sqlite_triggers(bodies: ModuleType, ends: str) -> list[str]:
-    def values(name: str) -> str:
-        made = bodies.body(
-            False, f"'{name}'", "NEW.id", "NEW.version", "NEW.updated_at", "NEW.data"
-        )
-        kept = f"CASE WHEN instr(NEW.data, '{STATUS}') > 0 THEN NEW.data END"
-        return (
-            f"NEW.id, NEW.dataset, '{name}', NEW.updated_at, NEW.version, {ends}, {kept}, "
-            f"NEW.is_shared, {made}"
-        )
-
-    columns = bodies.COLUMNS
-    return [
-        f"""
-        CREATE TRIGGER trg_records_change_insert AFTER INSERT ON records
-        BEGIN
-            INSERT INTO change_log ({columns}) VALUES ({values("insert")});
-        END
-        """,
-        f"""
-        CREATE TRIGGER trg_records_change_update AFTER UPDATE OF version ON records
-        WHEN NEW.version <> OLD.version
-        BEGIN
-            INSERT INTO change_log ({columns}) VALUES ({values("update")});
-        END
-        """,
-    ]
-
-
-def _postgres_functions(bodies: ModuleType, ends: str) -> list[str]:
-    columns = "record_id, dataset, op, at, version, txid, ends_on, payload, shared, body"
-
-    def select(name: str) -> str:
-        made = bodies.body(True, f"'{name}'", "n.id", "n.version", "n.updated_at", "t.text")
-        kept = f"CASE WHEN strpos(t.text, '{STATUS}') > 0 THEN t.text END"
-        return (
-            f"n.id, n.dataset, '{name}', n.updated_at, n.version, txid_current(), {ends}, "
-            f"{kept}, n.is_shared, {made}"
-        )
-
-    text = "CROSS JOIN LATERAL (SELECT n.data::text AS text) t"
-    return [
-        f"""
-        CREATE OR REPLACE FUNCTION gongxin_records_inserted() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO change_log ({columns})
-            SELECT {select("insert")} FROM new_rows n {text} ORDER BY n.id;
-            RETURN NULL;
-        END $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION gongxin_records_updated() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO change_log ({columns})
-            SELECT {select("update")} FROM new_rows n JOIN old_rows o ON o.id = n.id {text}
-            WHERE n.version <> o.version ORDER BY n.id;
-            RETURN NULL;
-        END $$
-        """,
-    ]
+# the version's data kept as ``payload`` only when it carries a workflow's status (no body then)
+SQLITE_PAYLOAD = f"CASE WHEN instr(NEW.data, '{STATUS}') > 0 THEN NEW.data END"
+PG_PAYLOAD = f"CASE WHEN strpos(t.text, '{STATUS}') > 0 THEN t.text END"
 
 
 def _install(statements: list[str]) -> None:
@@ -132,9 +73,9 @@ def upgrade() -> None:
     bodies, ends = _bodies(), _ends()
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
-        _install(_postgres_functions(bodies, ends.PG_ENDS))
+        _install(bodies._postgres_functions(ends.PG_ENDS, PG_PAYLOAD))
     else:
-        _install(_sqlite_triggers(bodies, ends.SQLITE_ENDS))
+        _install(bodies._sqlite_triggers(ends.SQLITE_ENDS, SQLITE_PAYLOAD))
     # the payload goes only where the body gives back exactly the same text
     op.execute(
         "UPDATE change_log SET payload = NULL WHERE op IN ('insert', 'update') "
