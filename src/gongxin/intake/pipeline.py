@@ -28,6 +28,7 @@ from gongxin.errors import Busy, Forbidden, GongxinError, NotFound
 from gongxin.identity import departments
 from gongxin.identity.departments import Department
 from gongxin.intake import ownership, staging
+from gongxin.intake.ahead import ahead
 from gongxin.intake.mapping import HeaderMap, resolve
 from gongxin.intake.ownership import Filer
 from gongxin.intake.readers import open_table
@@ -231,8 +232,9 @@ def _ingest(
             for batch in _batches(table.rows, batch_rows, progress)
         )
         if engine.dialect.name != "sqlite":
-            # PostgreSQL locks rows, not the database: read, check and write as one stream
-            return _store(engine, spec, provider, owner, as_of, file, batches)
+            # PostgreSQL locks rows, not the database: read, check and write as one stream,
+            # the next batches read and checked while the server writes this one
+            return _store(engine, spec, provider, owner, as_of, file, ahead(batches))
         # SQLite has one write lock for the whole database: read and check every row first,
         # into a staging file, so that logins, checks and other writers wait only for the
         # short write that follows, never for the reading
