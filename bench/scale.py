@@ -218,6 +218,7 @@ def evaluation_run(url: str, folder: Path, spark: bool) -> dict[str, Any]:
             took = time.perf_counter() - began
             out[name] = {"s": took, "subjects": run.subjects, "records": run.records,
                          "ratio": took / out["bare_s"]}  # fmt: skip
+            _said(f"evaluation {name}", {**out, name: out[name]})
     finally:
         engine.dispose()
     return out
@@ -228,15 +229,22 @@ def measure(url: str, repeat: int, folder: Path, spark: bool, evaluate: bool) ->
 
     engine = make_engine(url)
     try:
-        result: dict[str, Any] = {"search": vis._search(engine, repeat)}
-        result["profile"] = profile(engine, repeat)
-        result["pages"] = vis._pages(engine, repeat)
-        result["feed"] = vis._feed(engine)
+        result: dict[str, Any] = {"search": _said("search", vis._search(engine, repeat))}
+        result["profile"] = _said("profile", profile(engine, repeat))
+        result["pages"] = _said("pages", vis._pages(engine, repeat))
+        result["feed"] = _said("feed", vis._feed(engine))
     finally:
         engine.dispose()
     if evaluate:
         result["evaluation"] = evaluation_run(url, folder, spark)
     return result
+
+
+def _said(name: str, figures: dict[str, Any]) -> dict[str, Any]:
+    """``figures``, also written to stderr as soon as measured: a long run that fails later
+    (the evaluation at 10 M) keeps what it measured before."""
+    print(f"{name}: {json.dumps(figures, default=str)}", file=sys.stderr, flush=True)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
