@@ -127,18 +127,23 @@ def _generated_names(count: int) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("rank_limit", [4, 20])
+@pytest.mark.parametrize(("rank_limit", "probe_rows"), [(4, None), (20, None), (4, 9), (4, 25)])
 def test_every_page_follows_the_order_and_no_match_is_lost(
-    store: Store, monkeypatch: pytest.MonkeyPatch, rank_limit: int
+    store: Store, monkeypatch: pytest.MonkeyPatch, rank_limit: int, probe_rows: int | None
 ) -> None:
     """Paging through every query to its end gives each match exactly once, in the search's
     order: a set within RANK_LIMIT ranked (the exact name, shorter names, registration), a
     larger one with the names equal to the query first and then by registration; each
-    page's total is exact unless it says it is capped, and then it is below the true one."""
+    page's total is exact unless it says it is capped, and then it is below the true one.
+    With PostgreSQL's probe over a few subjects only, some pages are answered from the probe
+    and some are not: the same pages."""
     from gongxin.subjects import search as module
     from gongxin.subjects.names import normalise_name
 
     monkeypatch.setattr(module, "RANK_LIMIT", rank_limit)
+    if probe_rows is not None:
+        monkeypatch.setattr(module, "PROBE_ROWS", probe_rows)
+        monkeypatch.setattr(module, "PROBE_SHARE", 1)
     names = _generated_names(60)
     rows = [registration_row(100 + n, 企业名称=name) for n, name in enumerate(names)]
     assert store.ingest(write_registrations(store.folder / "g.csv", rows), "registration").accepted
@@ -178,3 +183,41 @@ def test_an_individual_business_named_after_its_operator_is_masked(store: Store)
     with store.engine.connect() as conn:
         hit = search(conn, make_uscc(12)).hits[0]
     assert hit.legal_rep == "王**"
+
+
+def test_a_common_fragment_is_answered_from_the_first_subjects_on_postgresql(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a short fragment that most names hold fills its first page from the probe
+    of the first subjects by id, one statement, the trigram index not asked; a fragment the
+    probe does not hold enough of is still found in full (a second statement); a long one
+    goes to the index at once."""
+    from gongxin.subjects import search as module
+
+    if store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite reads FTS5's trigram table in id order: no probe needed")
+    monkeypatch.setattr(module, "PROBE_ROWS", 200)
+    monkeypatch.setattr(module, "PROBE_SHARE", 2)  # a page (21 matches read) probes 200
+    names = [f"华信{n}号科技有限公司" for n in range(150)] + ["远方贸易有限公司"] * 5
+    rows = [registration_row(300 + n, 企业名称=name) for n, name in enumerate(names)]
+    assert store.ingest(write_registrations(store.folder / "p.csv", rows), "registration").accepted
+    statements: list[str] = []
+    read = module._Source._read
+
+    def counted(self: object, sql: str, params: list[object]) -> list[object]:
+        statements.append(sql)
+        return read(self, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module._Source, "_read", counted)
+    with store.engine.connect() as conn:
+        common = search(conn, "科技", size=3)
+        assert (len(common.hits), common.capped) == (3, True)
+        assert len(statements) == 1 and "LIMIT 200" in statements[0]
+        statements.clear()
+        rare = search(conn, "远方贸易", size=3)
+    assert [h.name for h in rare.hits] == ["远方贸易有限公司"] * 3 and rare.total == 5
+    assert len(statements) == 2 and "LIMIT 200" not in statements[1]
+    statements.clear()
+    with store.engine.connect() as conn:  # a long keyword is seldom common: no probe
+        assert search(conn, "远方贸易有限", size=3).total == 5
+    assert len(statements) == 1 and "LIMIT 200" not in statements[0]

@@ -29,6 +29,9 @@ from gongxin.ids.normalise import normalise
 from gongxin.records.gate import mask_person_name, mask_subject_name
 from gongxin.subjects.names import normalise_name
 
+PROBE_ROWS = 4_000  # PostgreSQL: the first subjects by id a name search looks through first
+PROBE_SHARE = 40  # … for a window of at most PROBE_ROWS / PROBE_SHARE matches (see _Source)
+PROBE_LONGEST = 4  # … and keywords of at most this many characters: the common fragments
 MAX_QUERY = 100  # characters
 MAX_KEYWORDS = 5
 MAX_PAGE_SIZE = 100
@@ -133,9 +136,11 @@ def search(conn: sa.Connection, q: str, *, page: int = 1, size: int = 20) -> Pag
         if phrases is not None:
             source = _Fts(conn, phrases, exact)
         else:
+            short = max(map(len, words), default=0) <= PROBE_LONGEST
             source = _Source(
-                conn, *dialect.contains_sql(conn, "name_norm", words, _FTS_TABLE), exact
-            )
+                conn, *dialect.contains_sql(conn, "name_norm", words, _FTS_TABLE), exact,
+                probe=short and not dialect.is_sqlite(conn),
+            )  # fmt: skip
     skip = (page - 1) * size
     reach = max(size, RANK_LIMIT) + 1  # one match more: are there more?
     rows, total, capped = _window(source, skip, reach)
@@ -172,39 +177,77 @@ class _Source:
     """The subjects matching a condition (raw SQL for the driver, its parameters), in the
     search's order: those named exactly ``exact`` first (the index on ``name_norm``), then the
     others in registration order. Read on the driver's own cursor: one statement for a first
-    page, its text the same on every call (psycopg prepares it after a few)."""
+    page, its text the same on every call (psycopg prepares it after a few).
+
+    ``probe`` (PostgreSQL's LIKE): the matches are first looked for among the first
+    ``PROBE_ROWS`` subjects by id, read in order through the primary key. pg_trgm's index
+    finds every match before the first page can be sorted out of them — ≈ 40 ms for a
+    fragment that 35,000 of 1,000,000 names hold — while a common fragment fills a page from
+    the first few thousand names. When the probe holds the whole window asked for, those are
+    the first matches by id of all subjects, so the answer is the same; otherwise the full
+    statement runs. Only short keywords probe (``PROBE_LONGEST``): a longer one is seldom
+    common, and would pay the probe (≈ 1.5 ms) beside its index search (≈ 0.3 ms)."""
 
     def __init__(
-        self, conn: sa.Connection, condition: str, params: list[str], exact: str | None
+        self,
+        conn: sa.Connection,
+        condition: str,
+        params: list[str],
+        exact: str | None,
+        *,
+        probe: bool = False,
     ) -> None:
         self.conn, self.condition, self.params, self.exact = conn, condition, params, exact
         self.m = dialect.mark(conn)
+        self.probe = probe
 
     def rows(self, skip: int, limit: int) -> list[Any]:
         """``limit`` matches from the ``skip``-th on, in order."""
         m = self.m
         if self.exact is None:
-            return self._read(*self._others(skip, limit))
+            return self._others_read(skip, limit)
         named = f"SELECT {_COLUMNS} FROM subjects WHERE name_norm = {m} ORDER BY id LIMIT {m}"
         if skip == 0:  # both parts in one statement, told apart by the name
-            sql, params = self._others(0, limit)
-            found = self._read(
-                dialect.union_all(self.conn, named, sql), [self.exact, limit, *params]
-            )
+            for probed in (True, False) if self._probes(0, limit) else (False,):
+                sql, params = self._others(0, limit, probed)
+                found = self._read(
+                    dialect.union_all(self.conn, named, sql), [self.exact, limit, *params]
+                )
+                others = [row for row in found if row[-1] != self.exact]
+                if not probed or len(others) == limit:
+                    break
             exact = sorted(row for row in found if row[-1] == self.exact)
-            return (exact + [row for row in found if row[-1] != self.exact])[:limit]
+            return (exact + others)[:limit]
         first = self._read(named, [self.exact, skip + limit])
         if len(first) >= skip + limit:
             return first[skip:]
         head = first[skip:]
-        return head + self._read(*self._others(max(skip - len(first), 0), limit - len(head)))
+        return head + self._others_read(max(skip - len(first), 0), limit - len(head))
 
-    def _others(self, skip: int, limit: int) -> tuple[str, list[Any]]:
-        """The statement of ``limit`` matches not named exactly, from the ``skip``-th, by id."""
+    def _probes(self, skip: int, limit: int) -> bool:
+        return self.probe and (skip + limit) * PROBE_SHARE <= PROBE_ROWS
+
+    def _others_read(self, skip: int, limit: int) -> list[Any]:
+        """``limit`` matches not named exactly, from the ``skip``-th: the probe's, when it
+        holds them all; else the full statement's."""
+        if self._probes(skip, limit):
+            found = self._read(*self._others(skip, limit, probed=True))
+            if len(found) == limit:
+                return found
+        return self._read(*self._others(skip, limit))
+
+    def _others(self, skip: int, limit: int, probed: bool = False) -> tuple[str, list[Any]]:
+        """The statement of ``limit`` matches not named exactly, from the ``skip``-th, by id;
+        ``probed``: among the first ``PROBE_ROWS`` subjects only."""
         m = self.m
         other = f" AND name_norm <> {m}" if self.exact is not None else ""
+        table = (
+            f"(SELECT {_COLUMNS} FROM subjects ORDER BY id LIMIT {PROBE_ROWS:d}) AS subjects"
+            if probed
+            else "subjects"
+        )
         sql = (
-            f"SELECT {_COLUMNS} FROM subjects WHERE {self.condition}{other} "
+            f"SELECT {_COLUMNS} FROM {table} WHERE {self.condition}{other} "
             f"ORDER BY id LIMIT {m} OFFSET {m}"
         )
         extra = [self.exact] if self.exact is not None else []
@@ -233,7 +276,7 @@ class _Fts(_Source):
     def __init__(self, conn: sa.Connection, phrases: str, exact: str | None) -> None:
         super().__init__(conn, f"id IN ({_FTS})", [phrases], exact)
 
-    def _others(self, skip: int, limit: int) -> tuple[str, list[Any]]:
+    def _others(self, skip: int, limit: int, probed: bool = False) -> tuple[str, list[Any]]:
         other, extra = (_OTHERS, [self.exact]) if self.exact is not None else ("", [])
         sql = (
             f"SELECT {_COLUMNS} FROM subjects WHERE id IN ({_FTS}{other} "
