@@ -234,17 +234,31 @@ def catch_up(conn: sa.Connection, spec: DatasetSpec, *, day: date, now: datetime
         return _catch_up(own, spec, day, now)
 
 
-def _catch_up(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime) -> int:
+def probe(spec: DatasetSpec, day: date) -> sa.Select[tuple[bool]]:
+    """“Is anything of ``spec`` new or due by ``day``?”: true when a change is not looked at
+    yet, or the earliest day a change stops being in force has come.
+
+    Index probes only, whatever the statistics say. Not the OR in one condition (PostgreSQL
+    read every change of the dataset in the index: 57 ms at 200,000 changes, on each read of
+    the feed); not ``EXISTS (… ends_on <= day)`` either: right after a sweep the statistics
+    still count the expired changes as due, so PostgreSQL scanned the whole change log
+    expecting a match at once and found none (8.3 s a read at 14,000,000 changes, until
+    autovacuum analysed the table). Per operation, a change not looked at is one step down
+    the index, and so is the earliest ``ends_on``. Values inline: once psycopg prepares a
+    statement, PostgreSQL may plan it for any value (1.2 s a read at 1,400,000 changes,
+    against 5 ms for the day's value)."""
     c = change_log.c
-    mine = (c.dataset == _inline(spec.code), c.op.in_([_inline(op) for op in _CHANGED]))
-    new = sa.exists().where(*mine, c.ends_on.is_(None))  # not looked at yet
-    due = sa.exists().where(*mine, c.ends_on <= _inline(day))
-    # two index probes: with the OR in one condition PostgreSQL read every change of the
-    # dataset in the index (57 ms at 200,000 changes, on each read of the feed). Values
-    # inline: once psycopg prepares a statement, PostgreSQL may plan it for any value, and for
-    # the probe of ``due`` that plan read the whole change log (1.2 s a read at 1,400,000
-    # changes, against 5 ms planned for the day's value)
-    if not conn.execute(sa.select(sa.or_(new, due))).scalar():
+    asked: list[sa.ColumnElement[bool]] = []
+    for op in _CHANGED:
+        mine = (c.dataset == _inline(spec.code), c.op == _inline(op))
+        asked.append(sa.exists().where(*mine, c.ends_on.is_(None)))  # not looked at yet
+        earliest = sa.select(sa.func.min(c.ends_on)).where(*mine).scalar_subquery()
+        asked.append(earliest <= _inline(day))
+    return sa.select(sa.or_(*asked))
+
+
+def _catch_up(conn: sa.Connection, spec: DatasetSpec, day: date, now: datetime) -> int:
+    if not conn.execute(probe(spec, day)).scalar():
         return 0  # the usual case: nothing new, nothing due
     dialect.serialize_appends(conn, _LOCK_KEY)
     _look(conn, spec, 2000)
