@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from gongxin.errors import InvalidInput
 from gongxin.subjects.search import search
-from tests.intake.helpers import Store, make_regno, make_uscc, registration_row, write_registrations
+from tests.intake.helpers import (
+    Store,
+    make_regno,
+    make_uscc,
+    open_store,
+    registration_row,
+    write_registrations,
+)
 
 NAMES = {
     1: "北京小米科技有限责任公司",
@@ -185,8 +195,14 @@ def test_an_individual_business_named_after_its_operator_is_masked(store: Store)
     assert hit.legal_rep == "王**"
 
 
+@pytest.fixture
+def pg_store(pg_url: str, tmp_path: Path) -> Iterator[Store]:
+    """PostgreSQL only: SQLite reads FTS5's trigram table in id order, with no probe."""
+    yield from open_store(pg_url, tmp_path)
+
+
 def test_a_common_fragment_is_answered_from_the_first_subjects_on_postgresql(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL: a short fragment that most names hold fills its first page from the probe
     of the first subjects by id, one statement, the trigram index not asked; a fragment the
@@ -194,8 +210,7 @@ def test_a_common_fragment_is_answered_from_the_first_subjects_on_postgresql(
     goes to the index at once."""
     from gongxin.subjects import search as module
 
-    if store.engine.dialect.name == "sqlite":
-        pytest.skip("SQLite reads FTS5's trigram table in id order: no probe needed")
+    store = pg_store
     monkeypatch.setattr(module, "PROBE_ROWS", 200)
     monkeypatch.setattr(module, "PROBE_SHARE", 2)  # a page (21 matches read) probes 200
     names = [f"华信{n}号科技有限公司" for n in range(150)] + ["远方贸易有限公司"] * 5
