@@ -90,6 +90,35 @@ def test_a_rehashed_edit_still_breaks_the_next_link(engine: sa.Engine) -> None:
     assert not verdict.ok and verdict.first_bad == 3
 
 
+def test_a_batch_appends_in_one_insert_and_chains_onto_the_log(engine: sa.Engine) -> None:
+    """The check log's group writer audits a whole batch at once: one tail read, one insert,
+    entries chained in order onto what was there, and the chain still verifies."""
+    _fill(engine, 2)
+    inserts: list[str] = []
+
+    def count(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
+            inserts.append(statement)
+
+    batch = [
+        audit.Append(f"key:{i}", "sanctions.check", f"check:{i}", AS_OF, None, "资格审查",
+                     {"hits": i})
+        for i in range(7)
+    ]  # fmt: skip
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        with engine.begin() as conn:
+            seqs = audit.record_many(conn, batch)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert seqs == list(range(3, 10)) and len(inserts) == 1
+    with engine.connect() as conn:
+        verdict = audit.verify(conn)
+        newest = audit.entries(conn, newest_first=True, limit=1)[0]
+    assert verdict.ok and verdict.entries == 9
+    assert newest.target == "check:6" and newest.detail == {"hits": 6}
+
+
 def test_cli_audit_verify_exits_1_on_tampering(ready: Cli) -> None:
     engine = make_engine(ready.url)
     try:

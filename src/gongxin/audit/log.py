@@ -9,7 +9,7 @@ transaction, so a change and its audit entry commit together or not at all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,6 +81,19 @@ _TAIL = sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.de
 _APPEND = audit_log.insert()
 
 
+@dataclass(frozen=True)
+class Append:
+    """One entry to append (``record_many``): what ``record`` takes, as a value."""
+
+    actor: str
+    action: str
+    target: str
+    now: datetime
+    department_id: int | None = None
+    purpose: str | None = None
+    detail: dict[str, Any] | None = None
+
+
 def record(
     conn: sa.Connection,
     *,
@@ -97,29 +110,34 @@ def record(
     Appends are serialised (an advisory lock on PostgreSQL, the write lock on SQLite) so that
     two concurrent writers never chain onto the same predecessor.
     """
+    return record_many(conn, [Append(actor, action, target, now, department_id, purpose, detail)])[
+        0
+    ]
+
+
+def record_many(conn: sa.Connection, appends: Sequence[Append]) -> list[int]:
+    """Append several entries, in order, in the caller's transaction: the chain's tail read
+    once, the entries chained in memory and inserted by one statement (the check log's group
+    writer audits a whole batch of checks so). Their sequence numbers, in order."""
+    if not appends:
+        return []
     dialect.serialize_appends(conn, _LOCK_KEY)
     last = conn.execute(_TAIL).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    detail = orjson.loads(orjson.dumps(detail or {}))  # what the database will give back
-    at = as_utc(now)
-    conn.execute(
-        _APPEND,
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "department_id": department_id,
-            "action": action,
-            "target": target[:300],
-            "purpose": purpose,
-            "detail": detail,
-            "prev_hash": prev,
-            "hash": digest(
-                prev, seq, at, actor, department_id, action, target[:300], purpose, detail
-            ),
-        },
-    )
-    return int(seq)
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    rows: list[dict[str, Any]] = []
+    for a in appends:
+        seq += 1
+        detail = orjson.loads(orjson.dumps(a.detail or {}))  # what the database will give back
+        at = as_utc(a.now)
+        target = a.target[:300]
+        digest_ = digest(prev, seq, at, a.actor, a.department_id, a.action, target, a.purpose,
+                         detail)  # fmt: skip
+        rows.append({"seq": seq, "at": at, "actor": a.actor, "department_id": a.department_id,
+                     "action": a.action, "target": target, "purpose": a.purpose,
+                     "detail": detail, "prev_hash": prev, "hash": digest_})  # fmt: skip
+        prev = digest_
+    conn.execute(_APPEND, rows)
+    return [int(r["seq"]) for r in rows]
 
 
 def entry_of(row: sa.Row[Any]) -> Entry:

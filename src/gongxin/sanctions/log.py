@@ -74,8 +74,8 @@ def write(
 
 
 def write_many(conn: sa.Connection, entries: Sequence[Entry]) -> None:
-    """Log several checks (one statement per table for all of them) and audit each, in order,
-    in the caller's transaction."""
+    """Log several checks (one statement per table for all of them) and audit each, in order
+    (one append for all of them), in the caller's transaction."""
     counts = [
         (sum(1 for it in e.items if it.hits), sum(1 for it in e.items if it.error is not None))
         for e in entries
@@ -102,13 +102,18 @@ def write_many(conn: sa.Connection, entries: Sequence[Entry]) -> None:
         for it, r in zip(e.items, e.results, strict=True)
     )  # fmt: skip
     dialect.bulk_insert(conn, check_results, RESULT_COLUMNS, rows)
-    for e, (hits, errors) in zip(entries, counts, strict=True):
-        audit.record(
-            conn, actor=e.actor, action="sanctions.check", target=f"check:{e.check_id}",
-            now=e.now, department_id=e.department_id, purpose=e.purpose,
-            detail={"scene": e.scene, "as_of": e.as_of.isoformat(), "subjects": len(e.items),
-                    "hits": hits, "errors": errors, "requester": e.requester[:200]},
-        )  # fmt: skip
+    audit.record_many(
+        conn,
+        [
+            audit.Append(
+                e.actor, "sanctions.check", f"check:{e.check_id}", e.now, e.department_id,
+                e.purpose,
+                {"scene": e.scene, "as_of": e.as_of.isoformat(), "subjects": len(e.items),
+                 "hits": hits, "errors": errors, "requester": e.requester[:200]},
+            )
+            for e, (hits, errors) in zip(entries, counts, strict=True)
+        ],
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
