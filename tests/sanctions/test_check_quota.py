@@ -12,6 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from gongxin.db.sanctions_tables import checks
 from gongxin.db.security_tables import check_usage
 from gongxin.settings import Settings
 from gongxin.web import deps
@@ -95,4 +96,6 @@ def test_the_daily_quota_counts_subjects_across_processes(by_day: Server) -> Non
         counted = conn.execute(
             sa.select(check_usage.c.day, check_usage.c.subjects).order_by(check_usage.c.day)
         ).all()
+        logged = conn.execute(sa.select(sa.func.count()).select_from(checks)).scalar()
     assert [(str(d), n) for d, n in counted] == [("2026-11-22", 5), ("2026-11-23", 2)]
+    assert logged == 4  # the refused calls were neither counted nor logged

@@ -11,8 +11,11 @@ import sqlalchemy as sa
 
 from gongxin.audit import log as audit
 from gongxin.db.audit_tables import audit_log
+from gongxin.db.models import api_keys
 from gongxin.db.sanctions_tables import check_results, checks
-from gongxin.sanctions import check, log, writer
+from gongxin.db.security_tables import check_usage
+from gongxin.errors import RateLimited
+from gongxin.sanctions import check, log, quota, writer
 from tests.intake.helpers import AS_OF, catalog
 from tests.sanctions.helpers import TODAY, World, open_world
 
@@ -67,7 +70,7 @@ def test_one_bad_check_in_a_batch_fails_alone(world: World) -> None:
     second: Future[None] = Future()
     third: Future[None] = Future()
     for entry, future in ((good, first), (twin, second), (other, third)):
-        group._queue.put((entry, future))  # queued together: written as one batch
+        group._queue.put((entry, None, future))  # queued together: written as one batch
     group._run_once()
     assert first.result() is None and third.result() is None
     with pytest.raises(sa.exc.IntegrityError):
@@ -75,3 +78,26 @@ def test_one_bad_check_in_a_batch_fails_alone(world: World) -> None:
     with world.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(checks)).scalar() == 2
         assert audit.verify(conn).ok
+
+
+def test_a_batch_is_charged_in_order_and_what_goes_over_is_neither_counted_nor_logged(
+    world: World,
+) -> None:
+    _, code = world.subject(1)
+    entries = [_entry(world, code) for _ in range(3)]
+    with world.engine.connect() as conn:
+        key_id = conn.execute(sa.select(api_keys.c.id)).scalar_one()
+    charges = [quota.Charge(key_id, "gx_test", n, 5, AS_OF) for n in (3, 4, 2)]
+    group = writer.GroupWriter(world.engine)
+    futures: list[Future[None]] = [Future() for _ in entries]
+    for entry, charge, future in zip(entries, charges, futures, strict=True):
+        group._queue.put((entry, charge, future))  # queued together: written as one batch
+    group._run_once()
+    assert futures[0].result() is None and futures[2].result() is None
+    with pytest.raises(RateLimited) as refused:
+        futures[1].result()
+    assert refused.value.details["used"] == 3 and refused.value.details["asked"] == 4
+    with world.engine.connect() as conn:
+        logged = set(conn.execute(sa.select(checks.c.id)).scalars())
+        used = conn.execute(sa.select(check_usage.c.subjects)).scalars().all()
+    assert logged == {entries[0].check_id, entries[2].check_id} and used == [5]

@@ -76,6 +76,8 @@ def write(
 def write_many(conn: sa.Connection, entries: Sequence[Entry]) -> None:
     """Log several checks (one statement per table for all of them) and audit each, in order
     (one append for all of them), in the caller's transaction."""
+    if not entries:
+        return
     counts = [
         (sum(1 for it in e.items if it.hits), sum(1 for it in e.items if it.error is not None))
         for e in entries

@@ -3,8 +3,9 @@
 * ``check_rate_per_minute`` calls of ``POST /api/v1/checks`` per key within any minute, counted
   in this server process (a sliding window; with several processes each allows the rate).
 * ``check_quota_per_day`` subjects per key per China calendar day, counted in the database
-  (``check_usage``, one atomic upsert per call), so the quota holds across all processes. A
-  call that would go over it is refused whole and not counted.
+  (``check_usage``), so the quota holds across all processes; counted by the check log's
+  group writer in the transaction that logs the checks (``charge``: one upsert per key per
+  batch). A call that would go over it is refused whole and neither counted nor logged.
 
 Every check is logged (about 470 bytes per subject), so these limits also bound how fast the
 check log can grow. Over either one the call is refused with :class:`RateLimited` (429) and
@@ -13,8 +14,9 @@ the seconds to wait (``Retry-After``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -48,22 +50,6 @@ def used_today(conn: sa.Connection, key: KeyInfo, now: datetime) -> int:
     return int(found or 0)
 
 
-def admit(
-    conn: sa.Connection,
-    window: SlidingWindow,
-    key: KeyInfo,
-    subjects: int,
-    limits: Limits,
-    *,
-    now: datetime,
-) -> int:
-    """Count a call checking ``subjects`` against the key's limits (``pace``, then ``count``);
-    the subjects used today including these. RateLimited (nothing counted) when over the rate
-    or the day's quota."""
-    pace(window, key, limits, now=now)
-    return count(conn, key, subjects, limits, now=now)
-
-
 def pace(window: SlidingWindow, key: KeyInfo, limits: Limits, *, now: datetime) -> None:
     """Count a call against the key's rate (in this process, no database); RateLimited when
     over it. The API paces a call before doing any work for it."""
@@ -78,30 +64,55 @@ def pace(window: SlidingWindow, key: KeyInfo, limits: Limits, *, now: datetime) 
         )
 
 
-def count(
-    conn: sa.Connection, key: KeyInfo, subjects: int, limits: Limits, *, now: datetime
-) -> int:
-    """Count ``subjects`` against the key's day quota and commit ``conn``'s transaction (the
-    API counts on the connection the check has read with, closing its transaction in the same
-    commit); the subjects used today including these. RateLimited (nothing counted, the
-    transaction rolled back) when over the quota."""
-    used = dialect.increment(
-        conn, check_usage, {"key_id": key.id, "day": local_date(now)}, "subjects", by=subjects
-    )
-    if used <= limits.subjects_per_day:
-        conn.commit()
-        return used
-    conn.rollback()  # refused whole: these subjects are not counted
-    before = used - subjects
-    wait = seconds_to_next_day(now)
-    raise RateLimited(
-        f"密钥 {key.prefix} 每日最多核查 {limits.subjects_per_day:,} 个主体，今日已用 "
-        f"{before:,} 个，本次 {subjects:,} 个将超出；请 {wait} 秒后（次日，北京时间）再试",
-        f"key {key.prefix} may check {limits.subjects_per_day:,} subjects a day; {before:,} used "
-        f"today, {subjects:,} more would exceed it; retry in {wait} s (tomorrow, China time)",
+@dataclass(frozen=True)
+class Charge:
+    """The subjects one check counts against its key's day quota (``charge``)."""
+
+    key_id: int
+    prefix: str
+    subjects: int
+    limit: int
+    now: datetime
+
+
+def charge(conn: sa.Connection, charges: Sequence[Charge]) -> list[RateLimited | None]:
+    """Count checks' subjects against their keys' day quotas, in order, in the caller's
+    transaction: the check log's group writer charges a batch in the transaction that logs it,
+    so a check is counted if and only if it is logged, and only that one thread updates the
+    usage rows. One upsert per key and day; a check that would go over its key's quota is
+    refused whole and not counted (its RateLimited in its place, else None), and a later,
+    smaller one is still counted if it fits."""
+    verdicts: list[RateLimited | None] = [None] * len(charges)
+    groups: dict[tuple[int, date], list[int]] = {}
+    for i, c in enumerate(charges):
+        groups.setdefault((c.key_id, local_date(c.now)), []).append(i)
+    for (key_id, day), members in groups.items():
+        row = {"key_id": key_id, "day": day}
+        total = sum(charges[i].subjects for i in members)
+        used = dialect.increment(conn, check_usage, row, "subjects", by=total) - total
+        refused = 0
+        for i in members:
+            c = charges[i]
+            if used + c.subjects <= c.limit:
+                used += c.subjects
+            else:
+                verdicts[i] = _over_quota(c, used)
+                refused += c.subjects
+        if refused:
+            dialect.increment(conn, check_usage, row, "subjects", by=-refused)
+    return verdicts
+
+
+def _over_quota(c: Charge, used: int) -> RateLimited:
+    wait = seconds_to_next_day(c.now)
+    return RateLimited(
+        f"密钥 {c.prefix} 每日最多核查 {c.limit:,} 个主体，今日已用 "
+        f"{used:,} 个，本次 {c.subjects:,} 个将超出；请 {wait} 秒后（次日，北京时间）再试",
+        f"key {c.prefix} may check {c.limit:,} subjects a day; {used:,} used "
+        f"today, {c.subjects:,} more would exceed it; retry in {wait} s (tomorrow, China time)",
         wait,
-        limit=limits.subjects_per_day,
+        limit=c.limit,
         per="day",
-        used=before,
-        asked=subjects,
+        used=used,
+        asked=c.subjects,
     )

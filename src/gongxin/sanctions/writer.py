@@ -3,8 +3,10 @@
 On SQLite one transaction writes at a time, and on both databases a commit costs more than the
 rows it carries. The API therefore hands each evaluated check to the writer of its engine and
 waits: a thread takes every check waiting at that moment (up to ``MAX_BATCH``), logs and audits
-them all in one transaction (``log.write_many``; each still gets its own ``checks`` row, its
-results and its own chained audit entry) and commits; only then is each caller's future
+them all in one transaction (each charged against its key's day quota, ``quota.charge``;
+then ``log.write_many``: each still gets its own ``checks`` row, its results and its own
+chained audit entry) and commits; a check over its quota is neither counted nor logged and
+its future fails with the RateLimited; only then is each caller's future
 resolved and its answer sent. Nothing is acknowledged before it is durable. When a batch fails,
 its checks are written again one by one, so that one bad check fails only itself.
 
@@ -21,10 +23,14 @@ from concurrent.futures import Future
 import sqlalchemy as sa
 
 from gongxin.db import dialect
-from gongxin.sanctions import log
+from gongxin.errors import RateLimited
+from gongxin.sanctions import log, quota
 
 MAX_BATCH = 64
 IDLE_SECONDS = 5.0
+
+
+Queued = tuple[log.Entry, quota.Charge | None, "Future[None]"]
 
 
 class GroupWriter:
@@ -32,14 +38,15 @@ class GroupWriter:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self._queue: queue.SimpleQueue[tuple[log.Entry, Future[None]]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Queued] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def submit(self, entry: log.Entry) -> Future[None]:
-        """Queue ``entry``; the future resolves once it is committed (or fails with the error)."""
+    def submit(self, entry: log.Entry, charge: quota.Charge | None = None) -> Future[None]:
+        """Queue ``entry`` (counting ``charge`` against its key's day quota); the future
+        resolves once it is committed (or fails with the error, RateLimited over the quota)."""
         done: Future[None] = Future()
-        self._queue.put((entry, done))
+        self._queue.put((entry, charge, done))
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -71,22 +78,33 @@ class GroupWriter:
         self._write(batch)
         return True
 
-    def _write(self, batch: list[tuple[log.Entry, Future[None]]]) -> None:
+    def _write(self, batch: list[Queued]) -> None:
         try:
-            self._commit([entry for entry, _ in batch])
+            verdicts = self._commit(batch)
         except Exception as exc:
             if len(batch) == 1:
-                batch[0][1].set_exception(exc)
+                batch[0][2].set_exception(exc)
                 return
             for one in batch:
                 self._write([one])
             return
-        for _, done in batch:
-            done.set_result(None)
+        for (_, _, done), refused in zip(batch, verdicts, strict=True):
+            if refused is None:
+                done.set_result(None)
+            else:
+                done.set_exception(refused)
 
-    def _commit(self, entries: list[log.Entry]) -> None:
+    def _commit(self, batch: list[Queued]) -> list[RateLimited | None]:
+        """Charge and log ``batch`` in one transaction; per check, its refusal or None."""
+        charged = [(i, c) for i, (_, c, _) in enumerate(batch) if c is not None]
+        verdicts: list[RateLimited | None] = [None] * len(batch)
         with dialect.one_writer(self.engine), self.engine.begin() as conn:
-            log.write_many(conn, entries)
+            for (i, _), refused in zip(charged, quota.charge(conn, [c for _, c in charged]),
+                                       strict=True):  # fmt: skip
+                verdicts[i] = refused
+            log.write_many(conn, [e for (e, _, _), v in zip(batch, verdicts, strict=True)
+                                  if v is None])  # fmt: skip
+        return verdicts
 
 
 _writers: weakref.WeakKeyDictionary[sa.Engine, GroupWriter] = weakref.WeakKeyDictionary()

@@ -159,19 +159,20 @@ async def run_check(
     engine = engine_of(request)
     department = await run_in_threadpool(_check_guard, request, engine, now, credentials)
     raw = await request.body()  # only a valid key's body is read (its size capped by BodyLimit)
-    req, done, items = await run_in_threadpool(_check, request, now, raw)
+    req, done, items, charge = await run_in_threadpool(_check, request, now, raw)
     entry = log.Entry(
         done.id, items, done.results, done.scene.code, req.as_of, now, actor_of(request),
         department.id, req.requester, req.purpose,
     )  # fmt: skip
-    # logged with the checks of concurrent requests in one transaction; answered once committed
-    await asyncio.wrap_future(writer.for_engine(engine).submit(entry))
+    # charged and logged with the checks of concurrent requests in one transaction; answered
+    # once committed (429, nothing counted or logged, when over the key's day quota)
+    await asyncio.wrap_future(writer.for_engine(engine).submit(entry, charge))
     return Response(orjson.dumps(done.to_dict()), media_type="application/json")
 
 
 def _check(
     request: Request, now: datetime, raw: bytes
-) -> tuple[checks.Request, checks.Check, list[Item]]:
+) -> tuple[checks.Request, checks.Check, list[Item], quota.Charge]:
     engine = engine_of(request)
     try:
         jsonguard.check_depth(raw, settings_of(request).json_max_depth)
@@ -188,13 +189,13 @@ def _check(
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
     key = request.state.api_key
     quota.pace(ratelimit.window(request, "check_window"), key, limits, now=now)
-    with engine.connect() as conn:  # one connection, one transaction: the check's reads, then
-        done, items = checks.evaluate(  # the day's quota counted and committed
+    with engine.connect() as conn:  # the check's reads; its quota is charged when it is logged
+        done, items = checks.evaluate(
             conn, catalog_of(request), req, now=now, max_subjects=limit,
             grade_models=settings.evaluation_models,
         )  # fmt: skip
-        quota.count(conn, key, len(req.subjects), limits, now=now)  # refused: nothing answered
-    return req, done, items
+    charge = quota.Charge(key.id, key.prefix, len(req.subjects), limits.subjects_per_day, now)
+    return req, done, items, charge
 
 
 @router.get("/checks/{check_id}", summary="核查记录 (a logged check of this department)")
