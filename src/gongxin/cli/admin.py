@@ -108,12 +108,19 @@ def serve(
     level = settings.log_level.lower()
     log_level = level if level in uvicorn.config.LOG_LEVELS else None
     # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
+    # TCP_NODELAY on every connection (web/nodelay.py: without it, several workers wait ~40 ms
+    # per answer)
+    from gongxin.web.nodelay import NoDelayH11Protocol
+
     if workers == 1:
-        uvicorn.run(web_app(), host=host, port=port, proxy_headers=False, log_level=log_level)
+        uvicorn.run(
+            web_app(), host=host, port=port, proxy_headers=False, log_level=log_level,
+            http=NoDelayH11Protocol,
+        )  # fmt: skip
     else:  # each worker process builds the app from the same environment
         uvicorn.run(
             "gongxin.cli.admin:web_app", factory=True, workers=workers, host=host, port=port,
-            proxy_headers=False, log_level=log_level,
+            proxy_headers=False, log_level=log_level, http=NoDelayH11Protocol,
         )  # fmt: skip
 
 

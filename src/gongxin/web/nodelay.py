@@ -1,0 +1,37 @@
+"""The HTTP protocol ``gongxin serve`` runs: uvicorn's h11 protocol with ``TCP_NODELAY`` set on
+every connection it accepts.
+
+With ``--workers`` above one, uvicorn binds the listening socket itself
+(``socket.socket(family=…)``, protocol number 0), and asyncio sets ``TCP_NODELAY`` only on
+sockets whose protocol number says TCP. The accepted connections then kept Nagle's algorithm:
+an answer written in two parts (headers, then body) waited for the client's delayed
+acknowledgement, about 40 ms per request — two workers served fewer requests than one. One
+worker (asyncio binds) never had the delay; setting the option again there changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+
+def set_nodelay(transport: asyncio.BaseTransport) -> bool:
+    """Send small writes at once on ``transport``'s TCP socket; False when it has none."""
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return False
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:  # the peer already gone: the protocol sees the close next
+        return False
+    return True
+
+
+class NoDelayH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, its connection's ``TCP_NODELAY`` set first."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        set_nodelay(transport)
+        super().connection_made(transport)
