@@ -1,10 +1,13 @@
 """``gongxin serve --workers N``: several uvicorn worker processes on PostgreSQL, each building
-the app from the environment; refused on SQLite (one writing process per file)."""
+the app from the environment and listening on a socket of its own, so that a burst of
+connections is spread over them; refused on SQLite (one writing process per file)."""
 
 from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +32,46 @@ def _serve(tmp_path: Path, url: str, workers: int) -> tuple[subprocess.Popen[str
     return server, port
 
 
+def _started(lines: list[str]) -> set[str]:
+    """The worker pids that have logged their start."""
+    return {m for line in list(lines) for m in re.findall(r"server process \[(\d+)]", line)}
+
+
+def _listening(port: int) -> int:
+    """Listening sockets on ``port`` (/proc/net/tcp)."""
+    return sum(
+        1
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"
+    )
+
+
+def _burst(port: int, workers: set[int]) -> dict[int, int]:
+    """Open 16 connections at once from this process, get an answer on each, and count the
+    connections each worker holds (its sockets in /proc, matched to /proc/net/tcp)."""
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(16)]
+    try:
+        for c in conns:
+            c.sendall(b"GET /health HTTP/1.1\r\nHost: gongxin\r\n\r\n")
+        for c in conns:
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+        inodes = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+                inodes.add(fields[9])
+        return {
+            pid: sum(
+                1 for fd in Path(f"/proc/{pid}/fd").iterdir()
+                if os.readlink(fd).removeprefix("socket:[").removesuffix("]") in inodes
+            )
+            for pid in workers
+        }  # fmt: skip
+    finally:
+        for c in conns:
+            c.close()
+
+
 def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_path: Path) -> None:
     cli.ok("init")
     if cli.url.startswith("sqlite"):
@@ -46,9 +89,7 @@ def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_pat
         while len(started) < 2:
             assert server.poll() is None and time.monotonic() < deadline, "".join(lines)
             time.sleep(0.2)
-            started = {
-                m for line in list(lines) for m in re.findall(r"server process \[(\d+)]", line)
-            }
+            started = _started(lines)
         assert str(server.pid) not in started  # the workers are the supervisor's children
         answers: list[int] = []
         while len(answers) < 10:  # the workers answer from the same store
@@ -58,6 +99,18 @@ def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_pat
                 assert time.monotonic() < deadline, "".join(lines)
                 time.sleep(0.2)
         assert answers == [200] * 10
+        while _listening(port) < 2:  # a socket per worker, the kernel spreading connections
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        assert _listening(port) == 2
+        held = _burst(port, {int(pid) for pid in started})
+        assert sum(held.values()) == 16 and min(held.values()) >= 1, held  # spread, not 16 / 0
+        os.kill(int(min(started)), signal.SIGKILL)  # a worker dies: another takes its place
+        while not (replaced := _started(lines) - started) or _listening(port) < 2:
+            assert server.poll() is None and time.monotonic() < deadline + 60, "".join(lines)
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/health").is_success
+        assert len(replaced) == 1 and server.poll() is None
     finally:
         server.terminate()
         server.wait(20)
@@ -65,3 +118,21 @@ def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_pat
         if server.stdout is not None:
             server.stdout.close()
     assert "Traceback" not in "".join(lines), "".join(lines)
+
+
+def test_workers_that_cannot_listen_stop_the_server_with_a_clear_error(
+    pg_url: str, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:  # another program holds the port
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "GONGXIN_DATABASE_URL": pg_url, "GONGXIN_VAR_DIR": str(tmp_path)}
+        cmd = "import sys; from gongxin.cli import main; sys.exit(main())"
+        done = subprocess.run(
+            [sys.executable, "-c", cmd, "serve", "--port", str(port), "--workers", "2"],
+            env=env, cwd=tmp_path, text=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert f"无法监听 127.0.0.1:{port}" in done.stderr and "cannot listen" in done.stderr
+    assert "Traceback" not in done.stderr

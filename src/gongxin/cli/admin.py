@@ -108,8 +108,7 @@ def serve(
     level = settings.log_level.lower()
     log_level = level if level in uvicorn.config.LOG_LEVELS else None
     # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
-    # TCP_NODELAY on every connection (web/nodelay.py: without it, several workers wait ~40 ms
-    # per answer)
+    # TCP_NODELAY on every connection (web/nodelay.py)
     from gongxin.web.nodelay import NoDelayH11Protocol
 
     if workers == 1:
@@ -117,11 +116,12 @@ def serve(
             web_app(), host=host, port=port, proxy_headers=False, log_level=log_level,
             http=NoDelayH11Protocol,
         )  # fmt: skip
-    else:  # each worker process builds the app from the same environment
-        uvicorn.run(
-            "gongxin.cli.admin:web_app", factory=True, workers=workers, host=host, port=port,
-            proxy_headers=False, log_level=log_level, http=NoDelayH11Protocol,
-        )  # fmt: skip
+    else:  # each worker process builds the app from the same environment, on its own socket
+        from gongxin.web import workers as supervisor
+
+        code = supervisor.run(workers, supervisor.Options(host, port, log_level))
+        if code:
+            raise typer.Exit(code)
 
 
 @dept_app.command("add")

@@ -1,12 +1,12 @@
 """The HTTP protocol ``gongxin serve`` runs: uvicorn's h11 protocol with ``TCP_NODELAY`` set on
 every connection it accepts.
 
-With ``--workers`` above one, uvicorn binds the listening socket itself
-(``socket.socket(family=…)``, protocol number 0), and asyncio sets ``TCP_NODELAY`` only on
-sockets whose protocol number says TCP. The accepted connections then kept Nagle's algorithm:
-an answer written in two parts (headers, then body) waited for the client's delayed
-acknowledgement, about 40 ms per request — two workers served fewer requests than one. One
-worker (asyncio binds) never had the delay; setting the option again there changes nothing.
+asyncio sets ``TCP_NODELAY`` only on sockets whose protocol number says TCP. uvicorn's own
+``--workers`` binds its listening socket with ``socket.socket(family=…)`` (protocol number 0),
+so its connections kept Nagle's algorithm: an answer written in two parts (headers, then
+body) waited for the client's delayed acknowledgement, about 40 ms per request, and two
+workers served fewer requests than one. ``gongxin serve`` now binds each worker's socket
+itself (``web/workers.py``) and sets the option on every connection whatever the socket.
 """
 
 from __future__ import annotations
