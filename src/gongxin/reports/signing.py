@@ -13,6 +13,8 @@ no changes allowed), so a PDF reader flags any edit made after issue.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -110,9 +112,21 @@ def make_self_signed(key_path: Path, cert_path: Path, common_name: str, now: dat
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    key_path.touch(mode=0o600, exist_ok=True)
-    key_path.write_bytes(pem)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_whole(key_path, pem, 0o600)  # never seen half-written by a reader
+    _write_whole(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+
+def _write_whole(path: Path, data: bytes, mode: int) -> None:
+    """Write ``path`` through a temporary file renamed over it (atomic on one file system)."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def ensure_demo(settings: Settings, issuer: str, now: datetime) -> Path | None:
@@ -121,11 +135,15 @@ def ensure_demo(settings: Settings, issuer: str, now: datetime) -> Path | None:
     if configured(settings):
         return None
     found = paths(settings)
-    if found.key.exists() and found.cert is not None and found.cert.exists():
-        return None
-    assert found.cert is not None
-    make_self_signed(found.key, found.cert, issuer, now)
+    with _demo_lock:  # two first downloads at once make one key and certificate, not two
+        if found.key.exists() and found.cert is not None and found.cert.exists():
+            return None
+        assert found.cert is not None
+        make_self_signed(found.key, found.cert, issuer, now)
     return found.cert
+
+
+_demo_lock = threading.Lock()
 
 
 def _passphrase(found: Paths) -> bytes | None:
