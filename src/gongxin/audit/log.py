@@ -110,9 +110,8 @@ def record(
     Appends are serialised (an advisory lock on PostgreSQL, the write lock on SQLite) so that
     two concurrent writers never chain onto the same predecessor.
     """
-    return record_many(conn, [Append(actor, action, target, now, department_id, purpose, detail)])[
-        0
-    ]
+    (seq,) = record_many(conn, [Append(actor, action, target, now, department_id, purpose, detail)])
+    return seq
 
 
 def record_many(conn: sa.Connection, appends: Sequence[Append]) -> list[int]:

@@ -108,10 +108,9 @@ def serve(
     level = settings.log_level.lower()
     log_level = level if level in uvicorn.config.LOG_LEVELS else None
     # X-Forwarded-For is read by the app, from GONGXIN_TRUSTED_PROXIES only (web/clients.py)
-    # TCP_NODELAY on every connection (web/nodelay.py)
-    from gongxin.web.nodelay import NoDelayH11Protocol
+    if workers == 1:  # TCP_NODELAY on every connection (web/nodelay.py)
+        from gongxin.web.nodelay import NoDelayH11Protocol
 
-    if workers == 1:
         uvicorn.run(
             web_app(), host=host, port=port, proxy_headers=False, log_level=log_level,
             http=NoDelayH11Protocol,

@@ -75,24 +75,25 @@ class Charge:
     now: datetime
 
 
-def charge(conn: sa.Connection, charges: Sequence[Charge]) -> list[RateLimited | None]:
+def charge(conn: sa.Connection, charges: Sequence[Charge | None]) -> list[RateLimited | None]:
     """Count checks' subjects against their keys' day quotas, in order, in the caller's
     transaction: the check log's group writer charges a batch in the transaction that logs it,
     so a check is counted if and only if it is logged, and only that one thread updates the
     usage rows. One upsert per key and day; a check that would go over its key's quota is
-    refused whole and not counted (its RateLimited in its place, else None), and a later,
-    smaller one is still counted if it fits."""
+    refused whole and not counted (its RateLimited in its place, else None; None also for a
+    check with nothing to charge), and a later, smaller one is still counted if it fits."""
     verdicts: list[RateLimited | None] = [None] * len(charges)
     groups: dict[tuple[int, date], list[int]] = {}
     for i, c in enumerate(charges):
-        groups.setdefault((c.key_id, local_date(c.now)), []).append(i)
+        if c is not None:
+            groups.setdefault((c.key_id, local_date(c.now)), []).append(i)
     for (key_id, day), members in groups.items():
         row = {"key_id": key_id, "day": day}
-        total = sum(charges[i].subjects for i in members)
+        mine = [(i, c) for i in members if (c := charges[i]) is not None]
+        total = sum(c.subjects for _, c in mine)
         used = dialect.increment(conn, check_usage, row, "subjects", by=total) - total
         refused = 0
-        for i in members:
-            c = charges[i]
+        for i, c in mine:
             if used + c.subjects <= c.limit:
                 used += c.subjects
             else:

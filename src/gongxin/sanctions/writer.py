@@ -96,14 +96,10 @@ class GroupWriter:
 
     def _commit(self, batch: list[Queued]) -> list[RateLimited | None]:
         """Charge and log ``batch`` in one transaction; per check, its refusal or None."""
-        charged = [(i, c) for i, (_, c, _) in enumerate(batch) if c is not None]
-        verdicts: list[RateLimited | None] = [None] * len(batch)
         with dialect.one_writer(self.engine), self.engine.begin() as conn:
-            for (i, _), refused in zip(charged, quota.charge(conn, [c for _, c in charged]),
-                                       strict=True):  # fmt: skip
-                verdicts[i] = refused
-            log.write_many(conn, [e for (e, _, _), v in zip(batch, verdicts, strict=True)
-                                  if v is None])  # fmt: skip
+            verdicts = quota.charge(conn, [c for _, c, _ in batch])
+            admitted = [e for (e, _, _), v in zip(batch, verdicts, strict=True) if v is None]
+            log.write_many(conn, admitted)
         return verdicts
 
 

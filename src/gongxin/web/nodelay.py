@@ -12,21 +12,19 @@ itself (``web/workers.py``) and sets the option on every connection whatever the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
-def set_nodelay(transport: asyncio.BaseTransport) -> bool:
-    """Send small writes at once on ``transport``'s TCP socket; False when it has none."""
+def set_nodelay(transport: asyncio.BaseTransport) -> None:
+    """Send small writes at once on ``transport``'s TCP socket (if it has one)."""
     sock = transport.get_extra_info("socket")
     if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
-        return False
-    try:
+        return
+    with contextlib.suppress(OSError):  # the peer already gone: the protocol sees the close
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except OSError:  # the peer already gone: the protocol sees the close next
-        return False
-    return True
 
 
 class NoDelayH11Protocol(H11Protocol):
