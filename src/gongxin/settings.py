@@ -33,6 +33,22 @@ class Settings(BaseSettings):
         description="数据库地址 (SQLAlchemy URL of the operational store). SQLite is the embedded "
         "default; use postgresql+psycopg://user:pass@host/db in production.",
     )
+    db_pool_size: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description="每个进程保持的数据库连接数 (PostgreSQL connections each process keeps "
+        "open once used: 40 = the web's request threads, so a busy worker never opens and "
+        "closes a connection call by call; PostgreSQL's max_connections must exceed workers × "
+        "(this + GONGXIN_DB_MAX_OVERFLOW) plus the worker and the tools).",
+    )
+    db_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="高峰时的额外连接数 (PostgreSQL connections a process may open beyond "
+        "GONGXIN_DB_POOL_SIZE at a peak; they are closed again when returned).",
+    )
     var_dir: Path = Field(
         default=Path("var"),
         description="工作目录 (folder for uploads in progress and generated files such as the "

@@ -46,7 +46,9 @@ def engine() -> sa.Engine:
     logs.configure(level, s.log_json)
     made = _engines.get(s.database_url)
     if made is None:
-        made = _engines[s.database_url] = make_engine(s.database_url)
+        made = _engines[s.database_url] = make_engine(
+            s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow
+        )
     return made
 
 

@@ -31,6 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from starlette.datastructures import FormData
 
 from gongxin.db import dialect
+from gongxin.db.engine import reading
 from gongxin.errors import Forbidden, GongxinError, Unauthorized
 from gongxin.identity import keys, sessions
 from gongxin.identity.accounts import User
@@ -84,7 +85,7 @@ def require_scope(scope: Scope) -> Callable[..., Department]:
                 "缺少 API 密钥：请使用 Authorization: Bearer <密钥>",
                 "missing API key: send Authorization: Bearer <key>",
             )
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             key = keys.check(conn, credentials.credentials, now=now)
             if keys.use_due(key, now=now):
                 _note_use(conn, key, now)

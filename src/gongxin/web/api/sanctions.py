@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gongxin import jsonguard
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
 from gongxin.records.gate import Audience
@@ -189,7 +190,7 @@ def _check(
     limits = quota.Limits(settings.check_rate_per_minute, settings.check_quota_per_day)
     key = request.state.api_key
     quota.pace(ratelimit.window(request, "check_window"), key, limits, now=now)
-    with engine.connect() as conn:  # the check's reads; its quota is charged when it is logged
+    with reading(engine) as conn:  # the check's reads; its quota is charged when it is logged
         done, items = checks.evaluate(
             conn, catalog_of(request), req, now=now, max_subjects=limit,
             grade_models=settings.evaluation_models,
