@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.records.latest import latest, page_json
 from gongxin.records.timeliness import DEFAULT_WORKING_DAYS, late_records, timeliness
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
@@ -53,7 +54,7 @@ def columns(
     """``dataset`` is ``licence`` or ``penalty``; newest decisions first, public view (each
     record's masked JSON as stored with it, sent as it is)."""
     as_of = local_date(now)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         entries = latest(
             conn, catalog, dataset, as_of=as_of, department=department, since=since,
             until=until, page=page, size=size,
@@ -77,7 +78,7 @@ def timeliness_report(
     with their 文书号. Back-loaded records and those decided before go-live are ``exempt``."""
     rule: dict[str, Any] = {"since": since, "until": until, "working_days": working_days}
     rule["go_live"] = settings.go_live_date
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         report = timeliness(conn, **rule)
         late, more = late_records(conn, **rule, department=department, page=page, size=size)
     return {

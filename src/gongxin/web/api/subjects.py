@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.errors import InvalidInput
 from gongxin.records.gate import Audience
 from gongxin.subjects import profile as profiles
@@ -30,7 +31,7 @@ def search_subjects(
     size: Annotated[int, Query(le=MAX_PAGE, description=f"每页条数 (1–{MAX_PAGE_SIZE})")] = 20,
 ) -> dict[str, Any]:
     """Subjects whose code equals ``q`` or whose name contains it (at most 100 characters)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         found = search(conn, q, page=page, size=size)
     if found.total and page > found.pages:
         raise InvalidInput(
@@ -52,7 +53,7 @@ def subject_profile(
     code: str, engine: EngineDep, catalog: CatalogDep, now: NowDep
 ) -> dict[str, Any]:
     """The subject's basic information and how many records of each dataset are public."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         found = profiles.profile(
             conn, catalog, code, audience=Audience.PUBLIC, as_of=local_date(now)
         )
@@ -72,7 +73,7 @@ def subject_records(
     ``mark`` is 异议处理中 while an objection is pending (unless the deployment turned the
     public mark off, ``GONGXIN_OBJECTION_PUBLIC_MARK``)."""
     as_of = local_date(now)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         shown = profiles.visible_records(
             conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of, dataset=dataset
         )
@@ -118,7 +119,7 @@ def subject_grades(code: str, engine: EngineDep, settings: SettingsDep, now: Now
     """The subject's grade in the current run of each model this platform publishes
     (``GONGXIN_EVALUATION_PUBLISH``; none by default), with each indicator's points and the
     public records that caused them."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = profiles.find(conn, code)
         views = subject_grades_of(
             conn, int(row["id"]), settings.evaluation_publish,

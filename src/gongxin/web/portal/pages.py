@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import lookup
 from gongxin.records.gate import Audience
@@ -68,7 +69,7 @@ def home() -> HTMLResponse:
 def search_page(engine: EngineDep, q: str = "", page: str = "1") -> HTMLResponse:
     try:
         number = page_number(page)
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             found = search(conn, q, page=number, size=PAGE_SIZE)
         if found.total and number > found.pages:
             raise InvalidInput(
@@ -168,7 +169,7 @@ def subject_page(
                 f"未知的栏目：{tab[:20]}；可选：{'、'.join(t.key for t in TABS)}",
                 f"unknown tab {tab[:20]!r}; known tabs: {', '.join(t.key for t in TABS)}",
             )
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             found = profiles.profile(conn, catalog, code, audience=Audience.PUBLIC, as_of=as_of)
             subject_id = int(profiles.find(conn, code)["id"])
             summary = overview(conn, catalog, subject_id, as_of=as_of)
@@ -226,7 +227,7 @@ def record_page(
 ) -> HTMLResponse:
     """One record on its own page, as the public may see it today."""
     try:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             found = lookup.record(
                 conn, catalog, record_id, audience=Audience.PUBLIC, as_of=local_date(now)
             )

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from gongxin.clock import CHINA_TZ, local_date
+from gongxin.db.engine import reading
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import Filters, authorities, count, latest
 from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
@@ -130,7 +131,7 @@ def shuanggongshi_page(
             since=_date_param(since, "决定日期起", "'since'"),
             until=_date_param(until, "决定日期止", "'until'"),
         )
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             if number < 1:
                 raise InvalidInput(
                     "页码须从 1 开始，每页 1 至 100 条", "page starts at 1 and size is 1 to 100"
