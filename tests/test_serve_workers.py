@@ -46,6 +46,14 @@ def _listening(port: int) -> int:
     )
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (an ended one not yet reaped is a zombie: Z)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _burst(port: int, workers: set[int]) -> dict[int, int]:
     """Open 16 connections at once from this process, get an answer on each, and count the
     connections each worker holds (its sockets in /proc, matched to /proc/net/tcp)."""
@@ -80,6 +88,7 @@ def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_pat
         assert "PostgreSQL" in refused.stderr and "SQLite" in refused.stderr
         return
     server, port = _serve(tmp_path, cli.url, 2)
+    workers: list[int] = []
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(server.stdout or ()), daemon=True)
     reader.start()
@@ -111,9 +120,20 @@ def test_two_workers_serve_on_postgresql_and_sqlite_is_refused(cli: Cli, tmp_pat
             time.sleep(0.2)
         assert httpx.get(f"http://127.0.0.1:{port}/health").is_success
         assert len(replaced) == 1 and server.poll() is None
+        # the supervisor is killed outright: its workers stop too, none left serving alone
+        workers += [int(pid) for pid in (started | replaced) - {min(started)}]
+        server.kill()
+        server.wait(20)
+        gone_by = time.monotonic() + 30  # SIGTERM: they finish what they serve, then end
+        while any(_alive(pid) for pid in workers) or _listening(port):
+            assert time.monotonic() < gone_by, f"workers left: {workers}"
+            time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(20)
+        for pid in workers:  # left running (the failure above): stop them, they hold the store
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
         reader.join(5)
         if server.stdout is not None:
             server.stdout.close()

@@ -11,12 +11,15 @@ restarts one that dies after it has started serving, and on SIGINT or SIGTERM st
 (SIGTERM: uvicorn finishes the requests in flight), killing what has not ended after
 ``STOP_SECONDS``. A worker that exits before it serves (the port taken by another program,
 an app that cannot be built) stops the supervisor with that worker's exit code instead of
-being restarted in a loop.
+being restarted in a loop. A worker whose supervisor dies, even by SIGKILL, gets SIGTERM from
+the kernel (Linux ``PR_SET_PDEATHSIG``) and stops, so none is left serving on its own.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -28,6 +31,7 @@ from multiprocessing.synchronize import Event as EventType
 from types import FrameType
 
 STOP_SECONDS = 30.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,19 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(options: Options, ready: EventType) -> None:  # runs in the spawned process
+def _die_with(supervisor: int) -> None:
+    """Have the kernel send this process SIGTERM when ``supervisor`` (its parent) dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: stopping with the supervisor is not offered
+        return
+    if os.getppid() != supervisor:  # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker(options: Options, ready: EventType, supervisor: int) -> None:  # spawned process
+    _die_with(supervisor)
     import uvicorn
 
     from gongxin.web.nodelay import NoDelayH11Protocol
@@ -90,7 +106,9 @@ def run(workers: int, options: Options) -> int:
 
     def start() -> tuple[BaseProcess, EventType]:
         ready = ctx.Event()
-        process = ctx.Process(target=_worker, args=(options, ready), name="gongxin-web-worker")
+        process = ctx.Process(
+            target=_worker, args=(options, ready, os.getpid()), name="gongxin-web-worker"
+        )
         process.start()
         return process, ready
 
