@@ -156,3 +156,27 @@ def test_workers_that_cannot_listen_stop_the_server_with_a_clear_error(
     assert done.returncode == 3, done.stderr
     assert f"无法监听 127.0.0.1:{port}" in done.stderr and "cannot listen" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_warns_when_postgresql_has_too_few_connections(pg_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "GONGXIN_DATABASE_URL": pg_url, "GONGXIN_VAR_DIR": str(tmp_path),
+           "GONGXIN_DB_POOL_SIZE": "1000"}  # fmt: skip
+    cmd = "import sys; from gongxin.cli import main; sys.exit(main())"
+    server = subprocess.Popen(
+        [sys.executable, "-c", cmd, "serve", "--port", str(free_port())], env=env, cwd=tmp_path,
+        text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        said = ""
+        while "Uvicorn running" not in said and "warning" not in said:
+            line = server.stdout.readline()
+            assert line, said
+            said += line
+    finally:
+        server.terminate()
+        server.wait(20)
+        if server.stdout is not None:
+            server.stdout.close()
+    assert "warning: 1 workers may open 1010 connections" in said, said
+    assert "max_connections" in said and "注意" in said

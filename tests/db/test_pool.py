@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from gongxin.db.engine import connections_short, make_engine
 from gongxin.settings import Settings
 from gongxin.web.app import create_app
 from tests.sanctions.helpers import World, open_world
@@ -58,3 +59,18 @@ def test_calls_at_once_reuse_the_pools_connections(
     assert statuses == [200] * (CALLERS * CALLS), sorted(set(statuses))
     # at most one connection per caller plus the check log's writer, whatever the calls
     assert opened[0] <= CALLERS + 2, f"{opened[0]} connections opened for {len(statuses)} calls"
+
+
+def test_postgresql_connections_short_are_counted(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        if db_url.startswith("sqlite"):
+            assert connections_short(engine, 10_000) is None
+            return
+        with engine.connect() as conn:
+            most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        assert connections_short(engine, 1) is None
+        short = connections_short(engine, most)  # more than it can have, reserve and ours open
+        assert short is not None and 1 <= short < most
+    finally:
+        engine.dispose()

@@ -9,12 +9,15 @@ from rich.table import Table
 
 from gongxin.cli import common
 from gongxin.db import migrate
+from gongxin.db.engine import connections_short
 from gongxin.errors import InvalidInput
 from gongxin.identity import authorities, departments, keys
 from gongxin.identity.roles import SCOPE_NAMES, Scope
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from gongxin.settings import Settings
 
 dept_app = typer.Typer(help="部门管理 (departments)", no_args_is_help=True)
 key_app = typer.Typer(help="API 密钥 (API keys)", no_args_is_help=True)
@@ -103,6 +106,7 @@ def serve(
             f"--workers {workers}: a SQLite store allows one writing process; "
             "serve several workers on PostgreSQL",
         )
+    _warn_if_connections_short(settings, workers)
     # the server's own log (its access log at INFO) at the level of GONGXIN_LOG_LEVEL, as the
     # app's: at WARNING no line is written per request
     level = settings.log_level.lower()
@@ -121,6 +125,22 @@ def serve(
         code = supervisor.run(workers, supervisor.Options(host, port, log_level))
         if code:
             raise typer.Exit(code)
+
+
+def _warn_if_connections_short(settings: Settings, workers: int) -> None:
+    """Say so when PostgreSQL could not open every connection the workers may ask for."""
+    wanted = workers * (settings.db_pool_size + settings.db_max_overflow)
+    short = connections_short(common.engine(), wanted)
+    if short is not None:
+        common.err.print(
+            f"注意：{workers} 个工作进程最多需要 {wanted} 个数据库连接，PostgreSQL 还缺 {short} 个"
+            "（调高 max_connections、调低 GONGXIN_DB_POOL_SIZE 或在前面使用 PgBouncer） "
+            f"(warning: {workers} workers may open {wanted} connections, {short} more than "
+            "PostgreSQL has free: raise max_connections, lower GONGXIN_DB_POOL_SIZE or put "
+            "PgBouncer in front)",
+            style="yellow", markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
+    common.dispose_engines()  # the workers open their own
 
 
 @dept_app.command("add")

@@ -73,3 +73,20 @@ def reading(engine: sa.Engine) -> sa.Connection:
     if engine.dialect.name == "postgresql":
         conn.execution_options(isolation_level="AUTOCOMMIT")
     return conn
+
+
+_CLIENTS = sa.text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+
+
+def connections_short(engine: sa.Engine, wanted: int) -> int | None:
+    """How many connections PostgreSQL lacks for ``wanted`` more (its ``max_connections``
+    less the superuser's reserve and the connections open now), or None when it has room
+    (and on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with reading(engine) as conn:
+        most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        kept = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+        open_now = int(conn.execute(_CLIENTS).scalar_one())
+    short = wanted - (most - kept - open_now)
+    return short if short > 0 else None
