@@ -158,18 +158,17 @@ def test_workers_that_cannot_listen_stop_the_server_with_a_clear_error(
     assert "Traceback" not in done.stderr
 
 
-def test_serve_warns_when_postgresql_has_too_few_connections(pg_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "GONGXIN_DATABASE_URL": pg_url, "GONGXIN_VAR_DIR": str(tmp_path),
-           "GONGXIN_DB_POOL_SIZE": "1000"}  # fmt: skip
+def _until_serving(env: dict[str, str], cwd: Path) -> str:
+    """What ``gongxin serve`` says until uvicorn serves (then it is stopped)."""
     cmd = "import sys; from gongxin.cli import main; sys.exit(main())"
     server = subprocess.Popen(
-        [sys.executable, "-c", cmd, "serve", "--port", str(free_port())], env=env, cwd=tmp_path,
+        [sys.executable, "-c", cmd, "serve", "--port", str(free_port())], env=env, cwd=cwd,
         text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    said = ""
     try:
         assert server.stdout is not None
-        said = ""
-        while "Uvicorn running" not in said and "warning" not in said:
+        while "Uvicorn running" not in said:
             line = server.stdout.readline()
             assert line, said
             said += line
@@ -178,5 +177,17 @@ def test_serve_warns_when_postgresql_has_too_few_connections(pg_url: str, tmp_pa
         server.wait(20)
         if server.stdout is not None:
             server.stdout.close()
+    return said
+
+
+def test_serve_warns_when_postgresql_has_too_few_connections(pg_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "GONGXIN_DATABASE_URL": pg_url, "GONGXIN_VAR_DIR": str(tmp_path),
+           "GONGXIN_DB_POOL_SIZE": "1000"}  # fmt: skip
+    said = _until_serving(env, tmp_path)
     assert "warning: 1 workers may open 1010 connections" in said, said
     assert "max_connections" in said and "注意" in said
+    # a store it cannot reach: said, and served anyway (the calls then say what is wrong)
+    env["GONGXIN_DATABASE_URL"] = f"postgresql+psycopg://gx@127.0.0.1:{free_port()}/gx"
+    said = _until_serving(env, tmp_path)
+    assert "cannot reach the database to count its connections" in said, said
+    assert "Traceback" not in said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
@@ -130,7 +131,15 @@ def serve(
 def _warn_if_connections_short(settings: Settings, workers: int) -> None:
     """Say so when PostgreSQL could not open every connection the workers may ask for."""
     wanted = workers * (settings.db_pool_size + settings.db_max_overflow)
-    short = connections_short(common.engine(), wanted)
+    try:
+        short = connections_short(common.engine(), wanted)
+    except sa.exc.SQLAlchemyError as exc:  # served anyway: the calls will say what is wrong
+        common.err.print(
+            f"注意：无法连接数据库以检查连接数 (warning: cannot reach the database to count its "
+            f"connections: {type(getattr(exc, 'orig', None) or exc).__name__})",
+            style="yellow", markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        short = None
     if short is not None:
         common.err.print(
             f"注意：{workers} 个工作进程最多需要 {wanted} 个数据库连接，PostgreSQL 还缺 {short} 个"
