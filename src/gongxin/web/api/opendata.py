@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from gongxin import jsonguard
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.errors import GongxinError
 from gongxin.opendata import ckan, dcat, downloads, keys, limits
 from gongxin.opendata.packages import find, packages
@@ -133,7 +134,7 @@ async def _action(
         data = await _params(request, settings.json_max_depth)
 
         def run() -> Any:
-            with engine.connect() as conn:
+            with reading(engine) as conn:
                 pkgs = packages(conn, catalog, settings)
             return ckan.call(name, ckan.Context(pkgs, settings, base, now), data)
 
@@ -162,7 +163,7 @@ for _prefix in ("/api/3/action", "/api/action"):
 
 
 def _open_spec(engine: sa.Engine, catalog: Catalog, settings: Settings, code: str) -> Any:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return find(packages(conn, catalog, settings), code).spec
 
 
@@ -223,7 +224,7 @@ def _graph_text(
     fmt: str,
 ) -> str:  # fmt: skip
     admit(request, engine, settings, now)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         pkgs = packages(conn, catalog, settings)
     graph = dcat.catalog_graph(pkgs, base_url(request, settings), settings)
     return dcat.turtle(graph) if fmt == "ttl" else dcat.json_ld(graph)
