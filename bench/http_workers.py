@@ -3,6 +3,7 @@
 
     python bench/http_workers.py [--db-url postgresql+psycopg://…] [--entries M]
                                  [--seconds S] [--clients C] [--loaders L]
+                                 [--loader wrk|httpx]
 
 1. Store: the PostgreSQL database of ``--db-url`` (emptied first), or a throwaway server on
    127.0.0.1 (``tests/support/pgserver.TemporaryPostgres``, fsync off). Migrated; one user
@@ -10,10 +11,12 @@
    types, written with ``dialect.bulk_insert`` (COPY) with the gate's stored decisions.
 2. One worker: uvicorn serving the real app (app factory ``bench.http_workers:bench_app``)
    plus ``POST /bench/floor``: the same key guard (``require_scope(check)``) and one audited
-   write, nothing else — the floor every logged check pays. L loader processes of C/L client
-   threads each (httpx, keep-alive) post one-subject checks for S seconds to
-   ``POST /api/v1/checks`` and then to the floor. Ratio = checks req/s / floor req/s
-   (target ≥ 0.85).
+   write per call, nothing else — the floor every logged check pays — and
+   ``POST /bench/floor-grouped``: the check route without the check (the key guard, the body
+   read, the check's own logged and audited write through the group writer). The load (below)
+   posts one-subject checks for S seconds to ``POST /api/v1/checks`` and then to each floor.
+   Ratio = checks req/s / floor req/s (target ≥ 0.85); checks / group-committed floor is
+   printed beside it (no target: what the check itself costs).
 3. Workers: ``gongxin serve --workers 1`` and then ``--workers 2`` (the real command, in a child
    process, on the same store), the same load on ``POST /api/v1/checks``. Ratio = two / one
    (target ≥ 1.6). The load generator and PostgreSQL run on the same machine: the CPU the
@@ -22,8 +25,9 @@
 
 The load comes from ``wrk`` when it is installed (``apt-get install wrk``; ``--loader wrk``,
 the default then; ``bench/wrk_load.py``), which spends ≈ 0.04 ms of CPU a request, else from
-L Python processes (``--loader httpx``), which spend ≈ 0.7 ms: on two cores the Python
-loader takes a fifth of the machine from the servers it measures.
+L Python processes of C/L keep-alive client threads each (``--loader httpx``), which spend
+≈ 0.7 ms: on two cores the Python loader takes a sixth of the machine from the servers it
+measures. Either way C connections post at once.
 
 Every check is logged and audited, as in production; the rate and quota limits are set far
 above the load (GONGXIN_CHECK_RATE_PER_MINUTE, GONGXIN_CHECK_QUOTA_PER_DAY) so nothing is
