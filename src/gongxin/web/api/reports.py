@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from gongxin.clock import local_date
+from gongxin.db.engine import reading
 from gongxin.errors import InvalidInput
 from gongxin.reports import content as report_content
 from gongxin.reports import issue
@@ -54,7 +55,7 @@ class ReportVerdict(BaseModel):
 def _verdict(
     engine: EngineDep, catalog: CatalogDep, now: NowDep, report_no: str, code: str, sha: str
 ) -> ReportVerdict:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return ReportVerdict(**verify(conn, catalog, report_no, code, sha, local_date(now)))
 
 
@@ -127,7 +128,7 @@ def verify_report_code(
     """The report issued with this 验证码 and what it said when issued, for someone holding a
     paper copy; limited per client like every lookup."""
     ratelimit.hit(request)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return ReportVerdict(**verify_code(conn, catalog, vcode, local_date(now)))
 
 
