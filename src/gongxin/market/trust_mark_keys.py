@@ -15,7 +15,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
@@ -73,7 +73,7 @@ class SigningKey:
             return self._ed25519().sign(message)
         from gmssl import func, sm2  # type: ignore[import-untyped]
 
-        crypt = sm2.CryptSM2(private_key=self._sm2_private(), public_key=self._sm2_public())
+        crypt = self._sm2(sm2, self._sm2_private())
         signed: str = crypt.sign_with_sm3(message, func.random_hex(crypt.para_len))
         return bytes.fromhex(signed)
 
@@ -88,14 +88,23 @@ class SigningKey:
 
         if len(signature) != 64:
             return False
-        crypt = sm2.CryptSM2(private_key=None, public_key=self._sm2_public())
+        crypt = self._sm2(sm2, None)
         try:
             return bool(crypt.verify_with_sm3(signature.hex(), message))
-        except (ValueError, ZeroDivisionError):
+        except (ValueError, ZeroDivisionError, TypeError):  # a forged signature: not valid
             return False
 
     def _ed25519(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self.seed)
+
+    def _sm2(self, sm2: Any, private: str | None) -> Any:
+        """gmssl's signer with this key's public point (x‖y in hex), set after construction:
+        gmssl's constructor takes a key starting with "04" for a prefixed point and strips it
+        with ``lstrip("04")``, so an x coordinate that itself begins with 04 (1 key in 256)
+        lost its first digits, and every verification of its marks failed."""
+        crypt = sm2.CryptSM2(private_key=private, public_key="")
+        crypt.public_key = self._sm2_public()
+        return crypt
 
     def _sm2_private(self) -> str:
         d = int.from_bytes(hashlib.sha256(b"sm2:" + self.seed).digest()) % (_SM2_N - 1) + 1
