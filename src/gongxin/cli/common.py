@@ -21,7 +21,7 @@ from rich.table import Table
 from gongxin import logs
 from gongxin.catalog.registry import Catalog, get_catalog
 from gongxin.clock import CHINA_TZ, as_utc
-from gongxin.db.engine import make_engine
+from gongxin.db.engine import for_settings
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records import regimes
 from gongxin.settings import Settings, get_settings
@@ -46,9 +46,7 @@ def engine() -> sa.Engine:
     logs.configure(level, s.log_json)
     made = _engines.get(s.database_url)
     if made is None:
-        made = _engines[s.database_url] = make_engine(
-            s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow
-        )
+        made = _engines[s.database_url] = for_settings(s)
     return made
 
 

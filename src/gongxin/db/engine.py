@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from gongxin.settings import Settings
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
@@ -60,6 +63,15 @@ def make_engine(
     )
 
 
+def for_settings(settings: Settings) -> sa.Engine:
+    """The engine of ``settings``: its store, with its pool sizes."""
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
 def reading(engine: sa.Engine) -> sa.Connection:
     """A connection for reads (``with reading(engine) as conn:``).
 
@@ -75,7 +87,11 @@ def reading(engine: sa.Engine) -> sa.Connection:
     return conn
 
 
-_CLIENTS = sa.text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+_FREE = sa.text(
+    "SELECT current_setting('max_connections')::int"
+    " - current_setting('superuser_reserved_connections')::int"
+    " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+)
 
 
 def connections_short(engine: sa.Engine, wanted: int) -> int | None:
@@ -85,8 +101,5 @@ def connections_short(engine: sa.Engine, wanted: int) -> int | None:
     if engine.dialect.name != "postgresql":
         return None
     with reading(engine) as conn:
-        most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
-        kept = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
-        open_now = int(conn.execute(_CLIENTS).scalar_one())
-    short = wanted - (most - kept - open_now)
+        short = wanted - int(conn.execute(_FREE).scalar_one())
     return short if short > 0 else None

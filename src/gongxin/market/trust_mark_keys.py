@@ -71,9 +71,9 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         if self.algorithm == "ed25519":
             return self._ed25519().sign(message)
-        from gmssl import func, sm2  # type: ignore[import-untyped]
+        from gmssl import func  # type: ignore[import-untyped]
 
-        crypt = self._sm2(sm2, self._sm2_private())
+        crypt = self._sm2(self._sm2_private())
         signed: str = crypt.sign_with_sm3(message, func.random_hex(crypt.para_len))
         return bytes.fromhex(signed)
 
@@ -84,11 +84,9 @@ class SigningKey:
             except InvalidSignature:
                 return False
             return True
-        from gmssl import sm2
-
         if len(signature) != 64:
             return False
-        crypt = self._sm2(sm2, None)
+        crypt = self._sm2(None)
         try:
             return bool(crypt.verify_with_sm3(signature.hex(), message))
         except (ValueError, ZeroDivisionError, TypeError):  # a forged signature: not valid
@@ -97,11 +95,13 @@ class SigningKey:
     def _ed25519(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self.seed)
 
-    def _sm2(self, sm2: Any, private: str | None) -> Any:
+    def _sm2(self, private: str | None) -> Any:
         """gmssl's signer with this key's public point (x‖y in hex), set after construction:
         gmssl's constructor takes a key starting with "04" for a prefixed point and strips it
         with ``lstrip("04")``, so an x coordinate that itself begins with 04 (1 key in 256)
         lost its first digits, and every verification of its marks failed."""
+        from gmssl import sm2
+
         crypt = sm2.CryptSM2(private_key=private, public_key="")
         crypt.public_key = self._sm2_public()
         return crypt

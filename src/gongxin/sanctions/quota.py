@@ -83,17 +83,16 @@ def charge(conn: sa.Connection, charges: Sequence[Charge | None]) -> list[RateLi
     refused whole and not counted (its RateLimited in its place, else None; None also for a
     check with nothing to charge), and a later, smaller one is still counted if it fits."""
     verdicts: list[RateLimited | None] = [None] * len(charges)
-    groups: dict[tuple[int, date], list[int]] = {}
+    groups: dict[tuple[int, date], list[tuple[int, Charge]]] = {}
     for i, c in enumerate(charges):
         if c is not None:
-            groups.setdefault((c.key_id, local_date(c.now)), []).append(i)
+            groups.setdefault((c.key_id, local_date(c.now)), []).append((i, c))
     for (key_id, day), members in groups.items():
         row = {"key_id": key_id, "day": day}
-        mine = [(i, c) for i in members if (c := charges[i]) is not None]
-        total = sum(c.subjects for _, c in mine)
+        total = sum(c.subjects for _, c in members)
         used = dialect.increment(conn, check_usage, row, "subjects", by=total) - total
         refused = 0
-        for i, c in mine:
+        for i, c in members:
             if used + c.subjects <= c.limit:
                 used += c.subjects
             else:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
-from gongxin.db.engine import make_engine
+from gongxin.db import engine as engines
 from gongxin.errors import Busy, GongxinError, TooManyRequests
 from gongxin.records import regimes
 from gongxin.settings import Settings
@@ -99,11 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.engine = make_engine(
-            settings.database_url,
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-        )
+        app.state.engine = engines.for_settings(settings)
         app.state.catalog = get_catalog(settings.catalog_dir)
         regimes.configure(settings.regimes_dir)
         yield
