@@ -40,16 +40,6 @@ def seconds_to_next_day(now: datetime) -> int:
     return max(1, int((midnight - as_utc(now)).total_seconds()) + 1)
 
 
-def used_today(conn: sa.Connection, key: KeyInfo, now: datetime) -> int:
-    """Subjects the key has checked today (China time)."""
-    found = conn.execute(
-        sa.select(check_usage.c.subjects).where(
-            check_usage.c.key_id == key.id, check_usage.c.day == local_date(now)
-        )
-    ).scalar_one_or_none()
-    return int(found or 0)
-
-
 def pace(window: SlidingWindow, key: KeyInfo, limits: Limits, *, now: datetime) -> None:
     """Count a call against the key's rate (in this process, no database); RateLimited when
     over it. The API paces a call before doing any work for it."""
