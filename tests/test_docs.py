@@ -65,6 +65,14 @@ def test_every_setting_is_described_and_documented(name: str) -> None:
     )
 
 
+def test_each_setting_has_one_row_in_the_settings_doc() -> None:
+    """Two rows for one variable have said two different things (a 400 beside a 413): the
+    table names each variable once."""
+    rows = re.findall(r"^\| `(GONGXIN_\w+)`", _read(SETTINGS_DOC), flags=re.MULTILINE)
+    repeated = sorted({name for name in rows if rows.count(name) > 1})
+    assert rows and not repeated, f"docs/settings.md has more than one row for {repeated}"
+
+
 def test_every_command_appears_in_the_readme() -> None:
     readme = _read(README)
     missing = [

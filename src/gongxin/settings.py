@@ -211,7 +211,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(
         default=5,
         ge=1,
-        description="登录失败锁定阈值 (wrong passwords in a row after which an account is locked).",
+        description="登录失败锁定阈值 (wrong passwords in a row, for one account from one client "
+        "address, after which that address is locked out of that account).",
     )
     login_lockout_minutes: int = Field(
         default=15,
