@@ -54,7 +54,9 @@ CPU: dict[str, float] = {}  # CPU seconds of the runs measured in this process (
 PROVIDER = "市市场监督管理局"
 
 
-def _gongxin(csv_path: str, db_url: str, as_of: str, dataset: str, out: Connection) -> None:
+def _gongxin(
+    csv_path: str, db_url: str, as_of: str, dataset: str, batch_rows: int, out: Connection
+) -> None:
     """The child process: schema, one department, then the timed ingest."""
     from gongxin import logs
     from gongxin.catalog.registry import load_catalog
@@ -75,8 +77,9 @@ def _gongxin(csv_path: str, db_url: str, as_of: str, dataset: str, out: Connecti
     catalog = load_catalog()
     started, cpu = time.perf_counter(), time.process_time()
     summary = ingest(
-        engine, catalog, Path(csv_path), dataset=dataset, provider=PROVIDER, as_of=moment
-    )
+        engine, catalog, Path(csv_path), dataset=dataset, provider=PROVIDER, as_of=moment,
+        batch_rows=batch_rows,
+    )  # fmt: skip
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     out.send(
@@ -101,13 +104,17 @@ def _high_water_kib() -> int:
 
 
 def _run_gongxin(
-    csv_path: Path, db_url: str, as_of: datetime, dataset: str
+    csv_path: Path, db_url: str, as_of: datetime, dataset: str, batch_rows: int | None = None
 ) -> tuple[dict[str, Any], float]:
-    """Run the child; returns its result and its peak RSS in MiB."""
+    """Run the child; returns its result and its peak RSS in MiB. ``batch_rows`` by default
+    as the platform's (the setting ``GONGXIN_INTAKE_BATCH_ROWS``'s default)."""
+    from gongxin.settings import Settings
+
+    rows = batch_rows or int(Settings.model_fields["intake_batch_rows"].default)
     ctx = mp.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
-        target=_gongxin, args=(str(csv_path), db_url, as_of.isoformat(), dataset, send)
+        target=_gongxin, args=(str(csv_path), db_url, as_of.isoformat(), dataset, rows, send)
     )
     child.start()
     send.close()
@@ -415,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the store: PostgreSQL is a temporary server (as the tests start) unless --db-url",
     )  # fmt: skip
     parser.add_argument("--db-url", help="an existing PostgreSQL server (its maintenance DB)")
+    parser.add_argument(
+        "--batch-rows", type=int, help="rows per intake batch (default: the platform's setting)"
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
@@ -440,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.store == "sqlite":
             # gongxin first, so that its child starts from a small parent process
             url = f"sqlite:///{folder / 'gongxin.db'}"
-            result, peak_mib = _run_gongxin(csv_path, url, as_of, args.dataset)
+            result, peak_mib = _run_gongxin(csv_path, url, as_of, args.dataset, args.batch_rows)
             duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
             bare_s = _run_sqlite_bare(csv_path, folder / "bare.sqlite")
             floor_s = _run_store_floor(folder / "gongxin.db", folder / "floor.sqlite")
@@ -449,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             with _postgres(args.db_url) as server:
                 try:
                     url = server.create_database(names[0])
-                    result, peak_mib = _run_gongxin(csv_path, url, as_of, args.dataset)
+                    result, peak_mib = _run_gongxin(
+                        csv_path, url, as_of, args.dataset, args.batch_rows
+                    )
                     duck_s, duck_rows = _run_duckdb(csv_path, folder / "baseline.duckdb")
                     bare_s = _run_postgres_bare(csv_path, server, names[1])
                     floor_s = _run_postgres_floor(server, names[0], names[2], folder)
@@ -528,7 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     lines = [
-        f"intake benchmark: {args.rows:,} {args.dataset} rows, {size_mib:,.1f} MiB UTF-8 CSV",
+        f"intake benchmark: {args.rows:,} {args.dataset} rows, {size_mib:,.1f} MiB UTF-8 CSV"
+        f"{f', {args.batch_rows:,} rows a batch' if args.batch_rows else ''}",
         f"  file written                         {generate_s:8.2f} s  {gen_rps:12,.0f} rows/s",
         f"  (a) DuckDB read_csv → table          {duck_s:8.2f} s  {duck_rps:12,.0f} rows/s"
         f"   ({duck_rows:,} rows loaded)",
