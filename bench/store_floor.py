@@ -5,8 +5,8 @@
 1. Writes N penalty rows (as ``bench/ingest.py``) and ingests them into a fresh store with
    gongxin (a child process, as there): SQLite, or a temporary PostgreSQL server.
 2. Baseline (c): the same file into the store with no indexes — SQLite: the csv module and one
-   prepared INSERT; PostgreSQL: ``COPY`` into text columns — the bare load that issue 17's
-   intake target is a ratio of.
+   prepared INSERT; PostgreSQL: ``COPY`` into text columns — the bare load that the intake
+   target (≥ 0.5 of it) is a ratio of.
 3. The store floor, five times: what gongxin stored, copied into an empty gongxin schema
    (SQLite: ``INSERT … SELECT``; PostgreSQL: exported, then loaded by binary ``COPY``), first
    as it is, then without one more part each time (cumulative):
