@@ -103,6 +103,14 @@ class Settings(BaseSettings):
         le=100_000,
         description="入库批大小 (rows validated and written per batch during intake).",
     )
+    intake_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="同时入库文件数 (files one server process ingests at once, from the API and "
+        "the back office together; a further upload is refused with 503 and Retry-After before "
+        "it is read).",
+    )
     upload_max_bytes: int = Field(
         default=2 * 1024**3,
         description="上传文件大小上限 (largest file accepted by POST /api/v1/submissions, bytes).",

@@ -334,3 +334,25 @@ def test_a_sharing_request_is_filed_from_the_form_with_chinese_names(office: Off
     audit_page = _text(office.client.get("/admin/audit?action=exchange.request.submit").text)
     assert "数据集：失信被执行人" in audit_page
     assert "被执行人姓名/名称 证件号码（个人信息）" in audit_page
+
+
+def test_an_upload_while_the_process_is_ingesting_all_it_may_gets_a_busy_page(
+    office: Office, tmp_path: Path
+) -> None:
+    office.login("clerk")
+    good = _penalties(tmp_path, "good.csv", [penalty_row(2)])
+    slots = office.client.app.state.intake_slots
+    held = [slots.taken() for _ in range(slots.limit)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        status, page = _upload(office, [("好文件.csv", good)])
+        assert status == 503
+        assert "服务器忙" in page and "稍后重新提交" in _text(page)
+        with office.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one() == 0
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    status, page = _upload(office, [("好文件.csv", good)])
+    assert status == 200 and "好文件.csv" in page

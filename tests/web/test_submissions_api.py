@@ -254,3 +254,37 @@ def test_a_submission_marked_as_backload_is_stored_as_one(api: Api) -> None:
     bad, body = api.submit(write_penalties(api.folder / "x.csv", [penalty_row(3)]),
                            backload="perhaps")  # fmt: skip
     assert bad == 422 and api.count(submissions) == 2
+
+
+def test_an_upload_beyond_the_processs_intakes_at_once_is_refused_before_it_is_read(
+    api: Api,
+) -> None:
+    """Every intake slot held (as by uploads in progress): the next upload gets 503 with
+    Retry-After and a message in both languages, nothing of it spooled or stored; once a
+    slot is free the same file goes in."""
+    path = write_penalties(api.folder / "p.csv", [penalty_row(1), penalty_row(2)])
+    slots = api.client.app.state.intake_slots
+    held = [slots.taken() for _ in range(slots.limit)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        with path.open("rb") as fh:
+            refused = api.client.post(
+                "/api/v1/submissions",
+                files={"file": (path.name, fh, "text/csv")},
+                data={"dataset": "penalty"},
+                headers={"Authorization": f"Bearer {api.key}"},
+            )
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == str(Busy.retry_after)
+        body = refused.json()
+        assert body["error"] == "busy" and "稍后重新提交" in body["zh"]
+        assert "submit again later" in body["en"]
+        assert api.count(submissions) == 0 and api.count(records) == 0
+        uploads = api.folder / "var" / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir())
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    status, summary = api.submit(path)
+    assert status == 201 and summary["accepted"] == 2

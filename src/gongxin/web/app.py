@@ -15,6 +15,7 @@ from gongxin import __version__, logs
 from gongxin.catalog.registry import get_catalog
 from gongxin.db import engine as engines
 from gongxin.errors import Busy, GongxinError, TooManyRequests
+from gongxin.intake.slots import IntakeSlots
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engines.for_settings(settings)
         app.state.catalog = get_catalog(settings.catalog_dir)
+        app.state.intake_slots = IntakeSlots(settings.intake_concurrency)
         regimes.configure(settings.regimes_dir)
         yield
         app.state.engine.dispose()

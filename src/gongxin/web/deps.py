@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 
 from gongxin.catalog.registry import Catalog
+from gongxin.intake.slots import IntakeSlots
 from gongxin.settings import Settings
 
 # The dependencies below do no I/O, so they are coroutines: FastAPI runs a plain ``def``
@@ -29,6 +30,12 @@ def catalog_of(request: Request) -> Catalog:
 def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def intake_slots_of(request: Request) -> IntakeSlots:
+    """The process's intake slots (``gongxin.intake.slots``), made with the app."""
+    slots: IntakeSlots = request.app.state.intake_slots
+    return slots
 
 
 async def get_engine(request: Request) -> sa.Engine:

@@ -125,5 +125,6 @@ def render_error(request: Request, exc: GongxinError) -> HTMLResponse:
         404: "未找到",
         409: "冲突",
         429: "操作过于频繁",
+        503: "服务器忙，请稍后再试",
     }.get(exc.status, "请求有误")
     return render(request, "admin/error.html", exc.status, heading=heading, zh=exc.zh, en=exc.en)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -21,7 +23,7 @@ from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
-from gongxin.errors import GongxinError
+from gongxin.errors import Busy, GongxinError
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.intake import history
@@ -33,7 +35,7 @@ from gongxin.web.admin.render import dataset_listing, posted_form, render, rende
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.body_limit import UPLOAD_FILES
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, intake_slots_of
 from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/admin/submissions", tags=["后台 back office"], include_in_schema=False)
@@ -135,7 +137,23 @@ async def upload(
     user: Submitter,
 ) -> HTMLResponse:
     """Each file validated and stored as a submission of the chosen dataset by the user's
-    department; the page lists each file's summary or error."""
+    department; the page lists each file's summary or error. While the process ingests as
+    many files as it may at once, a 503 page before the upload is read."""
+    try:
+        with intake_slots_of(request).taken():
+            return await _upload(request, engine, catalog, settings, now, user)
+    except Busy as exc:  # every slot held (a file's own errors are its outcome, below)
+        return render_error(request, exc)
+
+
+async def _upload(
+    request: Request,
+    engine: sa.Engine,
+    catalog: Catalog,
+    settings: Settings,
+    now: datetime,
+    user: User,
+) -> HTMLResponse:
     async with posted_form(request) as form:  # the spooled uploads closed after
         dataset = form.get("dataset")
         backload = form.get("backload") in ("1", "on", "true")

@@ -15,12 +15,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
+from gongxin.catalog.registry import Catalog
 from gongxin.errors import InvalidInput, TooLarge
 from gongxin.identity.departments import Department
 from gongxin.identity.roles import Scope
 from gongxin.intake.pipeline import Summary, get_submission, ingest
 from gongxin.intake.readers.limits import ReadLimits
 from gongxin.intake.rejects import export, warnings_of
+from gongxin.settings import Settings
 from gongxin.web.api.errors_doc import CSV, XLSX
 from gongxin.web.auth import require_scope
 from gongxin.web.deps import (
@@ -30,6 +32,7 @@ from gongxin.web.deps import (
     SettingsDep,
     catalog_of,
     engine_of,
+    intake_slots_of,
     settings_of,
 )
 from gongxin.web.params import MAX_OFFSET
@@ -104,8 +107,17 @@ async def submit(
 
     201 with the summary for a new submission; 200 with the earlier summary and
     ``already_processed: true`` when the same file was submitted before. The key is checked
-    before the upload is read (401/403 first); the upload's size is capped (413).
+    before the upload is read (401/403 first); the upload's size is capped (413); while the
+    process ingests as many files as it may at once, 503 with Retry-After before the upload is
+    read (``GONGXIN_INTAKE_CONCURRENCY``).
     """
+    with intake_slots_of(request).taken():
+        return await _submit(request, catalog, settings, now, department)
+
+
+async def _submit(
+    request: Request, catalog: Catalog, settings: Settings, now: datetime, department: Department
+) -> JSONResponse:
     async with request.form(max_files=1, max_fields=20) as form:
         file, dataset, encoding = form.get("file"), form.get("dataset"), form.get("encoding")
         backload = _flag(form.get("backload"))
