@@ -17,9 +17,8 @@ def test_a_process_takes_as_many_intakes_as_it_has_slots_and_refuses_the_next_at
         with pytest.raises(Busy) as refused, slots.taken():
             pass
         assert refused.value.status == 503 and "2 个入库文件" in refused.value.zh
-    with slots.taken():  # both given back
-        with slots.taken():
-            pass
+    with slots.taken(), slots.taken():  # both given back
+        pass
 
 
 def test_a_slot_is_given_back_when_the_intake_fails() -> None:
