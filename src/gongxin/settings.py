@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         "the back office together; a further upload is refused with 503 and Retry-After before "
         "it is read).",
     )
+    check_file_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="同时核查文件数 (credit checks of a file one server process runs at once from "
+        "the back office; a further one is answered 503 with Retry-After and nothing is checked).",
+    )
     upload_max_bytes: int = Field(
         default=2 * 1024**3,
         description="上传文件大小上限 (largest file accepted by POST /api/v1/submissions, bytes).",

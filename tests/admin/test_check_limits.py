@@ -103,3 +103,34 @@ def test_sweep_keeps_what_is_younger_than_the_age(tmp_path: Path) -> None:
     assert sweep(tmp_path, 1, now) == 0
     assert sweep(tmp_path, 1, now + 2 * 86_400) == 1
     assert not (tmp_path / "a.xlsx").exists() and (tmp_path / "keep.txt").exists()
+
+
+def test_a_file_check_while_the_process_checks_all_it_may_is_refused_unrun(
+    office: Office,
+) -> None:
+    """Every file-check slot held (as by checks in progress): the form comes back with 503,
+    Retry-After and the reason by the file field, nothing logged; then the same file runs. A
+    one-subject check is not held up by the file checks."""
+    office.login("clerk")
+    slots = office.client.app.state.check_file_slots
+    held = [slots.taken() for _ in range(slots.limit)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        before = _logged(office)
+        token = office.page_csrf("/admin/credit-check")
+        refused = office.client.post(
+            "/admin/credit-check",
+            data={"scene": "政府采购", "requester": "钱经办", "purpose": "资格审查",
+                  "csrf_token": token},
+            files=[("file", ("主体.csv", f"代码\n{make_uscc(50)}\n".encode(), "text/csv"))],
+        )  # fmt: skip
+        assert refused.status_code == 503 and int(refused.headers["retry-after"]) > 0
+        assert "服务器正在核查" in refused.text and "nothing was checked" in refused.text
+        assert _logged(office) == before
+        assert _check(office, subject="不存在的某某公司")[0] == 200
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    status, page = _check(office, file=f"代码\n{make_uscc(50)}\n")
+    assert status == 200, page

@@ -11,11 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gongxin import __version__, logs
+from gongxin import __version__, logs, slots
 from gongxin.catalog.registry import get_catalog
 from gongxin.db import engine as engines
 from gongxin.errors import Busy, GongxinError, TooManyRequests
-from gongxin.intake.slots import IntakeSlots
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
@@ -102,7 +101,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engines.for_settings(settings)
         app.state.catalog = get_catalog(settings.catalog_dir)
-        app.state.intake_slots = IntakeSlots(settings.intake_concurrency)
+        app.state.intake_slots = slots.intake(settings.intake_concurrency)
+        app.state.check_file_slots = slots.check_files(settings.check_file_concurrency)
         regimes.configure(settings.regimes_dir)
         yield
         app.state.engine.dispose()

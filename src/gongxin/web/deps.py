@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 
 from gongxin.catalog.registry import Catalog
-from gongxin.intake.slots import IntakeSlots
 from gongxin.settings import Settings
+from gongxin.slots import Slots
 
 # The dependencies below do no I/O, so they are coroutines: FastAPI runs a plain ``def``
 # dependency in its thread pool, a hop that costs more than the lookup itself on every call.
@@ -32,9 +32,15 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def intake_slots_of(request: Request) -> IntakeSlots:
-    """The process's intake slots (``gongxin.intake.slots``), made with the app."""
-    slots: IntakeSlots = request.app.state.intake_slots
+def intake_slots_of(request: Request) -> Slots:
+    """The process's intake slots (``gongxin.slots``), made with the app."""
+    slots: Slots = request.app.state.intake_slots
+    return slots
+
+
+def check_file_slots_of(request: Request) -> Slots:
+    """The process's slots for credit checks of a file (``gongxin.slots``)."""
+    slots: Slots = request.app.state.check_file_slots
     return slots
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -28,7 +28,7 @@ from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
-from gongxin.errors import GongxinError, NotFound, RateLimited
+from gongxin.errors import Busy, GongxinError, NotFound, RateLimited
 from gongxin.identity.accounts import User
 from gongxin.identity.roles import Role
 from gongxin.sanctions import check, files, log, scenes
@@ -37,7 +37,7 @@ from gongxin.settings import Settings
 from gongxin.web.admin.render import posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, check_file_slots_of
 from gongxin.web.ratelimit import hit_user_check
 
 router = APIRouter(prefix="/admin/credit-check", tags=["后台 back office"], include_in_schema=False)
@@ -152,31 +152,51 @@ async def run_check(
                     _single, engine, catalog, settings, now, user, sent
                 )
             else:
-                suffix = FilePath(upload.filename or "").suffix.lower()
-                saved = await run_in_threadpool(
-                    save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
-                )
-                source = saved.rename(saved.with_suffix(suffix))
-                part = _folder(settings) / f"{source.stem}.xlsx"
-                try:
-                    done = await run_in_threadpool(
-                        lambda: files.check_file(
-                            engine, catalog, source, part, scene=sent["scene"], as_of=as_of,
-                            now=now, requester=sent["requester"], purpose=sent["purpose"],
-                            actor=user.actor, department_id=user.department.id,
-                        )
-                    )  # fmt: skip
-                finally:
-                    source.unlink(missing_ok=True)
-                part.replace(_folder(settings) / f"{done.id}.xlsx")
-                done_id = done.id
+                with check_file_slots_of(request).taken():  # Busy: as many as it may at once
+                    done_id = await _check_file(
+                        upload, engine, catalog, settings, now, user, sent, as_of
+                    )
         except GongxinError as exc:
             field = "file" if upload is not None else "subject"
-            return _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
+            answer = _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
+            if isinstance(exc, Busy):
+                answer.headers["Retry-After"] = str(exc.retry_after)
+            return answer
         await run_in_threadpool(
             sweep, _folder(settings), settings.check_export_max_age_days, time.time()
         )
         return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
+
+
+async def _check_file(
+    upload: UploadFile,
+    engine: sa.Engine,
+    catalog: Catalog,
+    settings: Settings,
+    now: datetime,
+    user: User,
+    sent: dict[str, str],
+    as_of: date,
+) -> str:
+    """The uploaded file checked; its result workbook kept under the check's id."""
+    suffix = FilePath(upload.filename or "").suffix.lower()
+    saved = await run_in_threadpool(
+        save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
+    )
+    source = saved.rename(saved.with_suffix(suffix))
+    part = _folder(settings) / f"{source.stem}.xlsx"
+    try:
+        done = await run_in_threadpool(
+            lambda: files.check_file(
+                engine, catalog, source, part, scene=sent["scene"], as_of=as_of, now=now,
+                requester=sent["requester"], purpose=sent["purpose"], actor=user.actor,
+                department_id=user.department.id,
+            )
+        )  # fmt: skip
+    finally:
+        source.unlink(missing_ok=True)
+    part.replace(_folder(settings) / f"{done.id}.xlsx")
+    return done.id
 
 
 def _single(

@@ -1,4 +1,4 @@
-"""IntakeSlots: at most ``limit`` intakes at once in a process, the next refused at once."""
+"""Slots: at most ``limit`` jobs of a kind at once in a process, the next refused at once."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import time
 import pytest
 
 from gongxin.errors import Busy
-from gongxin.intake.slots import IntakeSlots
+from gongxin.slots import Slots, check_files, intake
 
 
 def test_a_process_takes_as_many_intakes_as_it_has_slots_and_refuses_the_next_at_once() -> None:
-    slots = IntakeSlots(2)
+    slots = intake(2)
     with slots.taken(), slots.taken():
         with pytest.raises(Busy) as refused, slots.taken():
             pass
@@ -22,7 +22,7 @@ def test_a_process_takes_as_many_intakes_as_it_has_slots_and_refuses_the_next_at
 
 
 def test_a_slot_is_given_back_when_the_intake_fails() -> None:
-    slots = IntakeSlots(1)
+    slots = check_files(1)
     with pytest.raises(RuntimeError), slots.taken():
         raise RuntimeError("the intake failed")
     with slots.taken():
@@ -30,7 +30,7 @@ def test_a_slot_is_given_back_when_the_intake_fails() -> None:
 
 
 def test_uploads_arriving_together_get_exactly_the_free_slots() -> None:
-    slots = IntakeSlots(3)
+    slots = intake(3)
     release, ready = threading.Event(), threading.Barrier(8)
     outcome: list[str] = []
     lock = threading.Lock()
@@ -60,4 +60,4 @@ def test_uploads_arriving_together_get_exactly_the_free_slots() -> None:
 
 def test_a_process_needs_one_slot_at_least() -> None:
     with pytest.raises(ValueError):
-        IntakeSlots(0)
+        Slots(0, "", "")
