@@ -112,7 +112,7 @@ def test_a_file_check_while_the_process_checks_all_it_may_is_refused_unrun(
     Retry-After and the reason by the file field, nothing logged; then the same file runs. A
     one-subject check is not held up by the file checks."""
     office.login("clerk")
-    slots = office.client.app.state.check_file_slots
+    slots = office.client.app.state.slots["check_files"]
     held = [slots.taken() for _ in range(slots.limit)]
     for slot in held:
         slot.__enter__()

@@ -341,7 +341,7 @@ def test_an_upload_while_the_process_is_ingesting_all_it_may_gets_a_busy_page(
 ) -> None:
     office.login("clerk")
     good = _penalties(tmp_path, "good.csv", [penalty_row(2)])
-    slots = office.client.app.state.intake_slots
+    slots = office.client.app.state.slots["intake"]
     held = [slots.taken() for _ in range(slots.limit)]
     for slot in held:
         slot.__enter__()

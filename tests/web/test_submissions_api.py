@@ -263,7 +263,7 @@ def test_an_upload_beyond_the_processs_intakes_at_once_is_refused_before_it_is_r
     Retry-After and a message in both languages, nothing of it spooled or stored; once a
     slot is free the same file goes in."""
     path = write_penalties(api.folder / "p.csv", [penalty_row(1), penalty_row(2)])
-    slots = api.client.app.state.intake_slots
+    slots = api.client.app.state.slots["intake"]
     held = [slots.taken() for _ in range(slots.limit)]
     for slot in held:
         slot.__enter__()

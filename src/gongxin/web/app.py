@@ -101,8 +101,10 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engines.for_settings(settings)
         app.state.catalog = get_catalog(settings.catalog_dir)
-        app.state.intake_slots = slots.intake(settings.intake_concurrency)
-        app.state.check_file_slots = slots.check_files(settings.check_file_concurrency)
+        app.state.slots = {
+            "intake": slots.intake(settings.intake_concurrency),
+            "check_files": slots.check_files(settings.check_file_concurrency),
+        }
         regimes.configure(settings.regimes_dir)
         yield
         app.state.engine.dispose()

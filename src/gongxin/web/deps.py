@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -32,16 +32,10 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def intake_slots_of(request: Request) -> Slots:
-    """The process's intake slots (``gongxin.slots``), made with the app."""
-    slots: Slots = request.app.state.intake_slots
-    return slots
-
-
-def check_file_slots_of(request: Request) -> Slots:
-    """The process's slots for credit checks of a file (``gongxin.slots``)."""
-    slots: Slots = request.app.state.check_file_slots
-    return slots
+def slots_of(request: Request, kind: Literal["intake", "check_files"]) -> Slots:
+    """The process's slots for one kind of heavy work (``gongxin.slots``), made with the app."""
+    slots: dict[str, Slots] = request.app.state.slots
+    return slots[kind]
 
 
 async def get_engine(request: Request) -> sa.Engine:

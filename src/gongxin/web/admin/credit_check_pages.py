@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -37,7 +38,7 @@ from gongxin.settings import Settings
 from gongxin.web.admin.render import posted_form, render, render_error
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, check_file_slots_of
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, slots_of
 from gongxin.web.ratelimit import hit_user_check
 
 router = APIRouter(prefix="/admin/credit-check", tags=["后台 back office"], include_in_schema=False)
@@ -145,17 +146,15 @@ async def run_check(
             refused = render_error(request, exc)
             refused.headers["Retry-After"] = str(exc.retry_after)
             return refused
-        as_of = local_date(now)
         try:
             if upload is None:
                 done_id = await run_in_threadpool(
-                    _single, engine, catalog, settings, now, user, sent
+                    _single, _Asked(engine, catalog, settings, now, user, sent)
                 )
             else:
-                with check_file_slots_of(request).taken():  # Busy: as many as it may at once
-                    done_id = await _check_file(
-                        upload, engine, catalog, settings, now, user, sent, as_of
-                    )
+                with slots_of(request, "check_files").taken():  # Busy: all slots held
+                    asked = _Asked(engine, catalog, settings, now, user, sent)
+                    done_id = await _check_file(upload, asked)
         except GongxinError as exc:
             field = "file" if upload is not None else "subject"
             answer = _form(request, user, exc.status, {field: f"{exc.zh}（{exc.en}）"}, sent)
@@ -168,17 +167,21 @@ async def run_check(
         return RedirectResponse(f"/admin/credit-check/{done_id}", status_code=303)
 
 
-async def _check_file(
-    upload: UploadFile,
-    engine: sa.Engine,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    user: User,
-    sent: dict[str, str],
-    as_of: date,
-) -> str:
+@dataclass(frozen=True)
+class _Asked:
+    """A check asked on the form: the store it runs on, the moment, the user, the form."""
+
+    engine: sa.Engine
+    catalog: Catalog
+    settings: Settings
+    now: datetime
+    user: User
+    sent: dict[str, str]
+
+
+async def _check_file(upload: UploadFile, asked: _Asked) -> str:
     """The uploaded file checked; its result workbook kept under the check's id."""
+    settings, sent, user = asked.settings, asked.sent, asked.user
     suffix = FilePath(upload.filename or "").suffix.lower()
     saved = await run_in_threadpool(
         save_upload, upload, settings.var_dir / "uploads", settings.upload_max_bytes
@@ -188,7 +191,8 @@ async def _check_file(
     try:
         done = await run_in_threadpool(
             lambda: files.check_file(
-                engine, catalog, source, part, scene=sent["scene"], as_of=as_of, now=now,
+                asked.engine, asked.catalog, source, part, scene=sent["scene"],
+                as_of=local_date(asked.now), now=asked.now,
                 requester=sent["requester"], purpose=sent["purpose"], actor=user.actor,
                 department_id=user.department.id,
             )
@@ -199,20 +203,16 @@ async def _check_file(
     return done.id
 
 
-def _single(
-    engine: sa.Engine,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    user: User,
-    sent: dict[str, str],
-) -> str:
+def _single(asked: _Asked) -> str:
+    """The one subject of the form checked; its result workbook written."""
+    sent, now, user, settings = asked.sent, asked.now, asked.user, asked.settings
     req = check.Request([sent["subject"]], sent["scene"], sent["requester"], sent["purpose"],
                         local_date(now))  # fmt: skip
-    with engine.begin() as conn:
+    with asked.engine.begin() as conn:
         done, items = check.evaluate(
-            conn, catalog, req, now=now, max_subjects=1, grade_models=settings.evaluation_models
-        )
+            conn, asked.catalog, req, now=now, max_subjects=1,
+            grade_models=settings.evaluation_models,
+        )  # fmt: skip
         check.record(
             conn, done, items, req, now=now, actor=user.actor, department_id=user.department.id
         )

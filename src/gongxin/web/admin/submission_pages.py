@@ -35,7 +35,7 @@ from gongxin.web.admin.render import dataset_listing, posted_form, render, rende
 from gongxin.web.api.submissions import save_upload
 from gongxin.web.auth import require_roles
 from gongxin.web.body_limit import UPLOAD_FILES
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, intake_slots_of
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, slots_of
 from gongxin.web.params import MAX_PAGE
 
 router = APIRouter(prefix="/admin/submissions", tags=["后台 back office"], include_in_schema=False)
@@ -140,7 +140,7 @@ async def upload(
     department; the page lists each file's summary or error. While the process ingests as
     many files as it may at once, a 503 page before the upload is read."""
     try:
-        with intake_slots_of(request).taken():
+        with slots_of(request, "intake").taken():
             return await _upload(request, engine, catalog, settings, now, user)
     except Busy as exc:  # every slot held (a file's own errors are its outcome, below)
         return render_error(request, exc)

@@ -32,8 +32,8 @@ from gongxin.web.deps import (
     SettingsDep,
     catalog_of,
     engine_of,
-    intake_slots_of,
     settings_of,
+    slots_of,
 )
 from gongxin.web.params import MAX_OFFSET
 
@@ -111,7 +111,7 @@ async def submit(
     process ingests as many files as it may at once, 503 with Retry-After before the upload is
     read (``GONGXIN_INTAKE_CONCURRENCY``).
     """
-    with intake_slots_of(request).taken():
+    with slots_of(request, "intake").taken():
         return await _submit(request, catalog, settings, now, department)
 
 
