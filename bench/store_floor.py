@@ -47,7 +47,7 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'p
 LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid
 WHERE c.relkind IN ('r', 'i') ORDER BY 3 DESC
 """
-AVERAGES = (
+AVERAGES_PG = (
     "SELECT avg(octet_length(CAST(data AS TEXT))), avg(octet_length(public_data)) FROM records",
     "SELECT avg(octet_length(body)) FROM change_log",
 )
@@ -128,7 +128,7 @@ def _postgresql(
             with server.connect(names[0]) as con:
                 con.execute("VACUUM ANALYZE")  # the visibility map and free space counted
                 sizes = con.execute(SIZES_PG).fetchall()
-                averages = [con.execute(sql).fetchone() for sql in AVERAGES]
+                averages = [con.execute(sql).fetchone() for sql in AVERAGES_PG]
                 others = tuple(
                     n
                     for (n,) in con.execute(

@@ -19,6 +19,7 @@ from tests.admin.test_clerk_pages import _check, _register, office
 from tests.intake.helpers import make_uscc
 
 __all__ = ["office"]  # the clerk pages' office: both databases, departments that may file
+from tests.support.slots import all_held
 
 
 def _logged(office: Office) -> int:
@@ -112,11 +113,7 @@ def test_a_file_check_while_the_process_checks_all_it_may_is_refused_unrun(
     Retry-After and the reason by the file field, nothing logged; then the same file runs. A
     one-subject check is not held up by the file checks."""
     office.login("clerk")
-    slots = office.client.app.state.slots["check_files"]
-    held = [slots.taken() for _ in range(slots.limit)]
-    for slot in held:
-        slot.__enter__()
-    try:
+    with all_held(office.client.app, "check_files"):
         before = _logged(office)
         token = office.page_csrf("/admin/credit-check")
         refused = office.client.post(
@@ -129,8 +126,5 @@ def test_a_file_check_while_the_process_checks_all_it_may_is_refused_unrun(
         assert "服务器正在核查" in refused.text and "nothing was checked" in refused.text
         assert _logged(office) == before
         assert _check(office, subject="不存在的某某公司")[0] == 200
-    finally:
-        for slot in held:
-            slot.__exit__(None, None, None)
     status, page = _check(office, file=f"代码\n{make_uscc(50)}\n")
     assert status == 200, page

@@ -35,6 +35,7 @@ from tests.intake.helpers import (
     write_registrations,
     wrong_check,
 )
+from tests.support.slots import all_held
 
 LIMIT = 64_000  # upload_max_bytes of these tests
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -341,18 +342,11 @@ def test_an_upload_while_the_process_is_ingesting_all_it_may_gets_a_busy_page(
 ) -> None:
     office.login("clerk")
     good = _penalties(tmp_path, "good.csv", [penalty_row(2)])
-    slots = office.client.app.state.slots["intake"]
-    held = [slots.taken() for _ in range(slots.limit)]
-    for slot in held:
-        slot.__enter__()
-    try:
+    with all_held(office.client.app, "intake"):
         status, page = _upload(office, [("好文件.csv", good)])
         assert status == 503
         assert "服务器忙" in page and "稍后重新提交" in _text(page)
         with office.engine.connect() as conn:
             assert conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one() == 0
-    finally:
-        for slot in held:
-            slot.__exit__(None, None, None)
     status, page = _upload(office, [("好文件.csv", good)])
     assert status == 200 and "好文件.csv" in page

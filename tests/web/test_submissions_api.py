@@ -27,6 +27,7 @@ from tests.intake.helpers import (
     write_registrations,
 )
 from tests.support.http import TestClient
+from tests.support.slots import all_held
 
 USER_DEPT = "市财政局"
 SUMMARY_KEYS = {"submission_id", "rows", "accepted", "updated", "duplicates", "rejected"}
@@ -263,11 +264,7 @@ def test_an_upload_beyond_the_processs_intakes_at_once_is_refused_before_it_is_r
     Retry-After and a message in both languages, nothing of it spooled or stored; once a
     slot is free the same file goes in."""
     path = write_penalties(api.folder / "p.csv", [penalty_row(1), penalty_row(2)])
-    slots = api.client.app.state.slots["intake"]
-    held = [slots.taken() for _ in range(slots.limit)]
-    for slot in held:
-        slot.__enter__()
-    try:
+    with all_held(api.client.app, "intake"):
         with path.open("rb") as fh:
             refused = api.client.post(
                 "/api/v1/submissions",
@@ -283,8 +280,5 @@ def test_an_upload_beyond_the_processs_intakes_at_once_is_refused_before_it_is_r
         assert api.count(submissions) == 0 and api.count(records) == 0
         uploads = api.folder / "var" / "uploads"
         assert not uploads.exists() or not any(uploads.iterdir())
-    finally:
-        for slot in held:
-            slot.__exit__(None, None, None)
     status, summary = api.submit(path)
     assert status == 201 and summary["accepted"] == 2
