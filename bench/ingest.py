@@ -22,6 +22,9 @@
    ``validate`` of the same file with a Table Schema carrying the same types, patterns,
    lengths, value lists and required fields as the catalog's dataset (``--no-peer``
    skips it). Frictionless only validates: it stores nothing.
+6. gongxin's own side of that work, (f): the file read and every row checked as intake does
+   them, nothing keyed, linked or stored (``bench/intake_peer.py``), so that validating and
+   storing can each be held against their own baseline.
 
 Reports rows/s of all of them, gongxin's peak RSS and the submission's counts (every row must be
 accepted), then PASS/FAIL against the targets of issue 17 (≥ 0.5 of the bare load into the
@@ -93,6 +96,13 @@ def _gongxin(
     out.close()
 
 
+def _default_batch_rows() -> int:
+    """The platform's rows per intake batch (the setting ``GONGXIN_INTAKE_BATCH_ROWS``)."""
+    from gongxin.settings import Settings
+
+    return int(Settings.model_fields["intake_batch_rows"].default)
+
+
 def _high_water_kib() -> int:
     """This process's peak RSS (VmHWM). Unlike ``ru_maxrss`` it starts afresh at exec, so it
     does not count the parent's pages that a spawned child shares for an instant before it
@@ -108,9 +118,7 @@ def _run_gongxin(
 ) -> tuple[dict[str, Any], float]:
     """Run the child; returns its result and its peak RSS in MiB. ``batch_rows`` by default
     as the platform's (the setting ``GONGXIN_INTAKE_BATCH_ROWS``'s default)."""
-    from gongxin.settings import Settings
-
-    rows = batch_rows or int(Settings.model_fields["intake_batch_rows"].default)
+    rows = batch_rows or _default_batch_rows()
     ctx = mp.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
@@ -356,56 +364,6 @@ def _run_store_floor(
         con.close()
 
 
-def table_schema(dataset: str = "penalty") -> dict[str, Any]:
-    """A Frictionless Table Schema for the catalog's ``dataset``, as close to its rules as the
-    Table Schema can say: types, required fields, lengths, value lists, the shape (pattern) of
-    codes. (The check characters of codes, conditional rules and cross-field dates are beyond
-    it: gongxin checks more than this schema does.)"""
-    from gongxin.catalog.registry import get_catalog
-    from gongxin.ids import uscc
-
-    shapes = {
-        "uscc": f"[{''.join(uscc.AUTHORITIES)}][0-9]{{7}}[{uscc.ALPHABET}]{{10}}",
-        "reg_no": "[0-9]{15}",
-        "org_code": "[0-9A-Z]{8}-?[0-9X]",
-    }
-    fields = []
-    for f in get_catalog().get(dataset).fields:
-        field: dict[str, Any] = {"name": f.name, "type": "string"}
-        constraints: dict[str, Any] = {}
-        if f.required:
-            constraints["required"] = True
-        if f.type == "date":
-            field.update(type="date", format="%Y/%m/%d")
-        elif f.type == "decimal":
-            field["type"] = "number"
-        elif f.type in shapes:
-            constraints["pattern"] = shapes[f.type]
-        elif f.type == "enum" and f.values and not f.multiple and not f.other_prefix:
-            constraints["enum"] = [*f.values, *f.value_aliases]
-        if f.max_length:
-            constraints["maxLength"] = f.max_length
-        if constraints:
-            field["constraints"] = constraints
-        fields.append(field)
-    return {"fields": fields}
-
-
-def _run_frictionless(csv_path: Path, dataset: str) -> tuple[float, dict[str, Any]]:
-    """Frictionless's ``validate`` of the file against ``table_schema()``: seconds, and what
-    its report says (valid, rows, errors)."""
-    from frictionless import Resource, Schema
-
-    schema = Schema.from_descriptor(table_schema(dataset))
-    started, cpu = time.perf_counter(), time.process_time()
-    report = Resource(csv_path.name, basepath=str(csv_path.parent), schema=schema).validate()
-    CPU["peer"] = time.process_time() - cpu
-    seconds = time.perf_counter() - started
-    task = report.tasks[0]
-    stats = {"valid": report.valid, "rows": task.stats.get("rows"), "errors": len(task.errors)}
-    return seconds, stats
-
-
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -428,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+    from bench.intake_peer import run_frictionless, run_validation
     from bench.registration_file import write_registration_csv
 
     from gongxin.catalog.registry import get_catalog
@@ -469,7 +428,12 @@ def main(argv: list[str] | None = None) -> int:
                     for name in names:
                         with contextlib.suppress(Exception):
                             server.drop_database(name)
-        peer_s, peer = (None, {}) if args.no_peer else _run_frictionless(csv_path, args.dataset)
+        # the validating half alone, gongxin's and the peer's, in this (the parent) process
+        batch_rows = args.batch_rows or _default_batch_rows()
+        check_s, check_cpu, checked = run_validation(csv_path, args.dataset, as_of, batch_rows)
+        peer_s, peer_cpu, peer = (
+            (None, None, {}) if args.no_peer else run_frictionless(csv_path, args.dataset)
+        )
     finally:
         if args.keep:
             print(f"kept: {folder}")
@@ -492,9 +456,11 @@ def main(argv: list[str] | None = None) -> int:
     floor_rps = args.rows / floor_s if floor_s else None
     # CPU seconds: on a shared machine they vary far less than elapsed times (SQLite's work is
     # in the measuring process; PostgreSQL's COPY is done by the server, so none there)
-    gx_cpu, bare_cpu, peer_cpu = result["cpu"], CPU.get("bare"), CPU.get("peer")
+    gx_cpu, bare_cpu = result["cpu"], CPU.get("bare")
     peer_rps = args.rows / peer_s if peer_s else None
     to_peer = gx_rps / peer_rps if peer_rps else None
+    check_rps = args.rows / check_s
+    check_to_peer = check_rps / peer_rps if peer_rps else None
     all_accepted = summary["accepted"] == args.rows == summary["rows"]
     counts = {k: summary[k] for k in ("rows", "accepted", "updated", "duplicates", "rejected",
                                       "unlinked", "warnings")}  # fmt: skip
@@ -526,6 +492,11 @@ def main(argv: list[str] | None = None) -> int:
         "frictionless_s": round(peer_s, 3) if peer_s else None,
         "frictionless_rows_per_s": round(peer_rps) if peer_rps else None,
         "frictionless_report": peer,
+        "validation_s": round(check_s, 3),
+        "validation_cpu_s": round(check_cpu, 3),
+        "validation_rows_per_s": round(check_rps),
+        "validation_counts": checked,
+        "validation_ratio_to_frictionless": round(check_to_peer, 4) if check_to_peer else None,
         "ratio_to_frictionless": round(to_peer, 4) if to_peer else None,
         "peer_target": TARGET_PEER,
         "peer_pass": to_peer is not None and to_peer >= TARGET_PEER,
@@ -558,11 +529,14 @@ def main(argv: list[str] | None = None) -> int:
             f"   (report: {peer})"
             if peer_s and peer_rps else "  (d) Frictionless: skipped"
         ),
+        f"  (f) gongxin read + validate alone    {check_s:8.2f} s  {check_rps:12,.0f} rows/s"
+        f"   (the part of (b) that (d) does; {checked['passed']:,} of {checked['rows']:,} pass)",
         f"  gongxin peak RSS (child process)     {peak_mib:8.1f} MiB",
         "  CPU seconds: gongxin "
         + f"{gx_cpu:.2f}"
         + (f", bare load {bare_cpu:.2f} (ratio {bare_cpu / gx_cpu:.3f})" if bare_cpu else "")
-        + (f", Frictionless {peer_cpu:.2f} (ratio {peer_cpu / gx_cpu:.2f})" if peer_cpu else ""),
+        + (f", Frictionless {peer_cpu:.2f} (ratio {peer_cpu / gx_cpu:.2f})" if peer_cpu else "")
+        + f", gongxin's validation alone {check_cpu:.2f}",
         "  summary: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         "",
         f"  ratio gongxin / bare {store:6s} {ratio:5.3f}   target ≥ {TARGET_RATIO}        "
@@ -577,6 +551,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  ratio gongxin / Frictionless {to_peer:4.2f}   target ≥ {TARGET_PEER}        "
             f"{_verdict(to_peer >= TARGET_PEER)}"
             if to_peer is not None else "  Frictionless skipped (--no-peer)"
+        ),
+        (
+            f"  ratio validation alone / Frictionless {check_to_peer:4.2f}   (no target: (f)/(d),"
+            " the same work on both sides)"
+            if check_to_peer is not None else "  (no validation ratio without Frictionless)"
         ),
         f"  peak RSS                 {peak_mib:6.0f}   target ≤ {TARGET_RSS_MIB} MiB   "
         f"{_verdict(peak_mib <= TARGET_RSS_MIB)}",
