@@ -86,3 +86,17 @@ def test_without_the_system_font_there_is_no_compact_font(
     monkeypatch.setattr(fonts, "system_font", lambda: None)
     assert fonts.report_font(tmp_path / "var") is None
     assert not (tmp_path / "var" / "fonts" / fonts.FILE_NAME).exists()
+
+
+@needs_font
+def test_a_report_renders_with_the_working_folder_relative_to_where_gongxin_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GONGXIN_VAR_DIR defaults to "var", relative: `make demo` serves with it so
+    monkeypatch.chdir(tmp_path)
+    font = fonts.report_font(Path("var"))
+    assert font is not None and font.is_absolute()
+    assert font == tmp_path / "var" / "fonts" / fonts.FILE_NAME
+    text, listed = fonts_of(render(report(), "https://example.org/v", font=font), tmp_path)
+    assert NAME in text
+    assert "+Gongxin-Noto-Sans-CJK-SC " in listed

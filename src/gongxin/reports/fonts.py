@@ -77,8 +77,10 @@ def system_font() -> tuple[str, int] | None:
 
 def report_font(var_dir: Path) -> Path | None:
     """The compact font under ``var_dir/fonts/``, made now if missing; ``None`` when it
-    cannot be made (no system font or no HarfBuzz subsetter: reports use the system font)."""
-    target = var_dir / "fonts" / FILE_NAME
+    cannot be made (no system font or no HarfBuzz subsetter: reports use the system font).
+    The path is absolute (the style sheet names it by a file URI) even when ``var_dir`` is
+    relative to where gongxin runs, as it is by default."""
+    target = (var_dir / "fonts" / FILE_NAME).absolute()
     if target.is_file():
         return target
     with _made:
