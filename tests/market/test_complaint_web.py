@@ -5,6 +5,7 @@ through the e-mailed link, the report page carries its chart data, table and CSV
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 from typing import Any
 
@@ -80,6 +81,11 @@ def test_bad_input_and_the_filing_limit(world: World, client: Any) -> None:
 def test_portal_form_and_the_report_page(world: World, client: Any) -> None:
     form = client.get("/complaints")
     assert form.status_code == 200 and 'name="evidence"' in form.text and "虚假宣传" in form.text
+    # "can't find the company? search first": the link opens a page with the search box
+    search = re.search(r'<a href="([^"]+)">信用信息查询</a>', form.text)
+    assert search is not None
+    opened = client.get(search.group(1))
+    assert opened.status_code == 200 and 'action="/search"' in opened.text
     filed = client.post(
         "/complaints",
         data={"company": "北京承诺测试商贸有限公司", "complainant": "王五", "phone": "13900000000",

@@ -120,6 +120,19 @@ def test_penalty_column_lists_the_public_penalty_linking_its_subject(client: Tes
     assert client.get("/shuanggongshi").text.count(RECENT["CF_WSH"]) == 1  # penalty by default
 
 
+def test_a_penalty_waiting_for_its_subject_is_listed_without_a_broken_link(
+    client: TestClient, store: Store
+) -> None:
+    waiting = make_uscc(71)  # not in the register: its record waits to be linked
+    row = penalty_row(71, CF_XDR_MC="北京待关联商贸有限公司", CF_JDRQ=RECENT["CF_JDRQ"])
+    store.ingest(store.penalties("waiting.csv", [row]), as_of=NOW)
+    page = client.get("/shuanggongshi", params={"dataset": "penalty"})
+    assert "北京待关联商贸有限公司" in page.text and row["CF_WSH"] in page.text
+    assert f'href="/subjects/{waiting}"' not in page.text
+    assert client.get(f"/subjects/{waiting}").status_code == 404
+    assert f'<a href="/subjects/{CODE}">{RECENT["CF_XDR_MC"]}</a>' in page.text
+
+
 def test_column_filters_and_the_empty_licence_column(client: TestClient) -> None:
     other = client.get("/shuanggongshi", params={"dataset": "penalty", "department": "别的部门"})
     assert other.status_code == 200 and RECENT["CF_WSH"] not in other.text

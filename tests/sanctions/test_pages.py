@@ -10,7 +10,7 @@ import pytest
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
-from tests.intake.helpers import AS_OF
+from tests.intake.helpers import AS_OF, make_uscc
 from tests.sanctions.helpers import World, open_world
 from tests.support.http import TestClient
 
@@ -43,3 +43,18 @@ def test_list_index_entries_and_memoranda(site: tuple[TestClient, World]) -> Non
     memos = client.get("/memoranda").text
     assert "发改财金〔2016〕141号" in memos and "限制失信被执行人参加政府采购活动" in memos
     assert "fgcj-2016-141-1" in memos
+
+
+def test_a_listed_name_links_its_profile_only_when_the_register_holds_its_code(
+    site: tuple[TestClient, World],
+) -> None:
+    client, world = site
+    sid, registered = world.subject(1, "在册科技有限公司")
+    world.entry("dishonest_debtor", registered, subject_id=sid, name="在册科技有限公司")
+    waiting = make_uscc(2)  # listed, not (yet) in the register: no profile to open
+    world.entry("dishonest_debtor", waiting, name="待关联科技有限公司")
+    page = client.get("/lists/dishonest_debtor").text
+    assert f'<a href="/subjects/{registered}">在册科技有限公司</a>' in page
+    assert "待关联科技有限公司" in page and f'href="/subjects/{waiting}"' not in page
+    assert client.get(f"/subjects/{registered}").status_code == 200
+    assert client.get(f"/subjects/{waiting}").status_code == 404

@@ -3,6 +3,7 @@ stored with each record, filtered in SQL; personal data masked on output)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +41,25 @@ def find(conn: sa.Connection, code: str) -> sa.RowMapping:
             f"no subject with code {compact}; check the code or search by name",
         )
     return row
+
+
+def known(conn: sa.Connection, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` (as written) open a profile: a subject registered under that USCC or
+    registration number. A list links a name to its profile only then — a record waiting to be
+    linked names a code the register does not hold yet. Malformed codes are simply not known."""
+    wanted: dict[str, dict[str, set[str]]] = {"uscc": {}, "reg_no": {}}
+    for code in codes:
+        try:
+            kind, compact = subject_key(code)
+        except InvalidIdentifier:
+            continue
+        wanted[kind].setdefault(compact, set()).add(code)
+    found: set[str] = set()
+    for kind, column in (("uscc", subjects.c.uscc), ("reg_no", subjects.c.reg_no)):
+        if wanted[kind]:
+            for (value,) in conn.execute(sa.select(column).where(column.in_(wanted[kind]))):
+                found |= wanted[kind][value]
+    return found
 
 
 @dataclass(frozen=True)

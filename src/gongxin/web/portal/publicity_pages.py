@@ -19,6 +19,7 @@ from gongxin.errors import GongxinError, InvalidInput
 from gongxin.records.latest import Filters, authorities, count, latest
 from gongxin.records.timeliness import PERIODS, late_page, period_bounds, report
 from gongxin.reports.verify import verify, verify_code
+from gongxin.subjects import profile as profiles
 from gongxin.web import ratelimit
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
@@ -89,7 +90,7 @@ def _amount(data: dict[str, Any], fields: tuple[str, ...]) -> str:
     return f"{format(total.normalize(), 'f')} 万元"
 
 
-def _column_entry(column: Column, entry: Any) -> dict[str, str]:
+def _column_entry(column: Column, entry: Any) -> dict[str, Any]:
     data: dict[str, Any] = entry.data
     uscc = _text(data.get(column.uscc))
     return {
@@ -148,9 +149,14 @@ def shuanggongshi_page(
                 page=number, size=PAGE_SIZE,
             )  # fmt: skip
             choices = authorities(conn, dataset, as_of=as_of)
+            column = _COLUMN_BY_KEY[dataset]
+            rows = [_column_entry(column, e) for e in entries]
+            # a name links to its profile only when the register holds its code
+            profiled = profiles.known(conn, (r["uscc"] for r in rows if r["uscc"]))
     except GongxinError as exc:
         return error_page(exc)
-    column = _COLUMN_BY_KEY[dataset]
+    for row in rows:
+        row["linked"] = row["uscc"] in profiled
     filters = {"department": department, "authority": authority, "q": q,
                "since": since.strip(), "until": until.strip()}  # fmt: skip
 
@@ -170,7 +176,7 @@ def shuanggongshi_page(
         current=column,
         filters=filters,
         authorities=choices,
-        entries=[_column_entry(column, e) for e in entries],
+        entries=rows,
         total=total,
         page=number,
         pages=pages,

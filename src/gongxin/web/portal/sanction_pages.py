@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.sanctions import lists, memoranda, scenes
+from gongxin.subjects import profile as profiles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep
 from gongxin.web.portal.render import PAGE_SIZE, error_page, page_number, render, shown
 
@@ -54,6 +55,9 @@ def entries_page(
         number = page_number(page)
         with engine.connect() as conn:
             found = lists.public_entries(conn, lt, as_of=as_of, page=number, size=PAGE_SIZE)
+            rows = [_row(lt, e) for e in found.entries]
+            # a name links to its profile only when the register holds its code
+            profiled = profiles.known(conn, (r["code"] for r in rows if r["code"]))
         if number > 1 and not found.entries:
             raise InvalidInput(
                 f"页码超出范围：第 {number} 页没有记录",
@@ -63,7 +67,8 @@ def entries_page(
         return error_page(exc)
     return render(
         "sanctions_entries.html", q="", lt=lt, kind_zh=lists.KIND_NAMES[lt.kind], as_of=as_of,
-        entries=[_row(lt, e) for e in found.entries], page=number, more=found.more,
+        entries=[{**r, "linked": r["code"] in profiled} for r in rows], page=number,
+        more=found.more,
     )  # fmt: skip
 
 
