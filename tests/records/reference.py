@@ -16,9 +16,8 @@ from gongxin.records.gate import (
     NATURAL_PERSON,
     Audience,
     Decision,
-    mask_id_number,
-    mask_person_name,
 )
+from gongxin.records.masks import mask_id_number, mask_person_name
 from gongxin.records.publicity import PenaltyFacts, Publicity
 from gongxin.records.regimes import Regime, Selection, load
 

@@ -12,11 +12,10 @@ from gongxin.catalog.registry import load_catalog
 from gongxin.records.gate import (
     Audience,
     decide,
-    mask_id_number,
-    mask_person_name,
     masked,
     view,
 )
+from gongxin.records.masks import mask_id_number, mask_person_name
 from gongxin.records.publicity import PenaltyFacts, publicity
 
 CATALOG = load_catalog()

@@ -32,7 +32,8 @@ from gongxin.ids.classify import classify
 from gongxin.ids.normalise import normalise
 from gongxin.market.agencies import Agency, Rules, person_key
 from gongxin.records.decisions import visible_now
-from gongxin.records.gate import Audience, mask_subject_name, masked
+from gongxin.records.gate import Audience, masked
+from gongxin.records.masks import mask_subject_name
 from gongxin.sanctions.quota import seconds_to_next_day
 from gongxin.subjects import profile
 

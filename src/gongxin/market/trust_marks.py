@@ -31,7 +31,7 @@ from gongxin.db.market_access_tables import trust_marks
 from gongxin.db.models import subjects
 from gongxin.errors import Conflict, InvalidInput, NotFound
 from gongxin.market.trust_mark_keys import SigningKey, b64, unb64
-from gongxin.records.gate import mask_subject_name
+from gongxin.records.masks import mask_subject_name
 from gongxin.sanctions.check import find_entries
 from gongxin.sanctions.lists import list_types
 from gongxin.sanctions.match import Item

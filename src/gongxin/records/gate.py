@@ -1,6 +1,6 @@
 """The visibility gate: whether a record may be shown to an audience at a moment, and in what
 form. Every read path (pages, JSON API, reports, open data, exchange) asks here; no other code
-filters by publicity or masks personal data.
+filters by publicity or masks personal data in records (the masks themselves: records/masks.py).
 
 Public: only datasets whose 公开范围 is 社会公开, only within the record's window (a penalty's
 publicity window, a licence's validity, a listing's listed period), never a withdrawn record,
@@ -27,7 +27,7 @@ from typing import Any
 
 from gongxin.catalog.model import DatasetSpec, Visibility
 from gongxin.clock import LONG_TERM
-from gongxin.ids import ric
+from gongxin.records.masks import MASKS, mask_person_name, mask_subject_name
 from gongxin.records.publicity import Publicity, windows
 
 NATURAL_PERSON = "自然人"
@@ -270,7 +270,7 @@ def _read_rules(spec: DatasetSpec) -> _Rules:
     for _, fields in spec.layouts():  # legacy layouts too; the first layout naming a field wins
         for f in fields:
             if f.mask is not None and f.code not in by_code:
-                by_code[f.code] = _MASKS[f.mask]
+                by_code[f.code] = MASKS[f.mask]
     masks = tuple(by_code.items())
     operators = tuple(code for code, mask in masks if mask is mask_person_name)
     keys = spec.subject_keys
@@ -450,51 +450,6 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-PERSON_MASK_STARS = 2  # 张三 and 欧阳娜娜 both become <surname>**: the length is not shown
-INDIVIDUAL_BUSINESS = "个体工商户"
-
-
-def _mask_hidden(_value: str) -> str:
-    return ""
-
-
-def mask_person_name(name: str) -> str:
-    """张三 → 张**, 欧阳娜娜 → 欧**: the first character stays, the rest is a fixed two
-    asterisks, so the mask says nothing of the name's length. A one-character name is all
-    asterisks."""
-    name = name.strip()
-    shown = name[:1] if len(name) > 1 else "*"
-    return shown + "*" * PERSON_MASK_STARS
-
-
-def mask_id_number(number: str) -> str:
-    """Any ID number (resident ID, passport, …) → 18 asterisks: no region, no birth date, not
-    even the length or the kind of document is shown."""
-    return ric.mask(number)
-
-
-def _is_person_like(name: str) -> bool:
-    """A name of two or three Han characters and nothing else: how a 个体工商户 without a shop
-    name (字号) is registered — under its operator's name."""
-    name = name.strip()
-    return 2 <= len(name) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in name)
-
-
-def is_named_after_operator(name: str, operators: Iterable[str | None] = ()) -> bool:
-    """Whether a 个体工商户's name is its operator's personal name: equal to the operator's
-    name given in the record, or two or three Han characters alone."""
-    stripped = name.strip()
-    return any(stripped == (o or "").strip() for o in operators) or _is_person_like(stripped)
-
-
-def mask_subject_name(name: str, category: str | None, operators: Iterable[str | None] = ()) -> str:
-    """The public form of a subject's name: a 个体工商户 named after its operator is masked
-    like the operator (张三 → 张**); any other name is shown as it is."""
-    if category and "个体" in category and is_named_after_operator(name, operators):
-        return mask_person_name(name)
-    return name
-
-
 def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str, Any]:
     out = dict(data)
     for key in INTERNAL_KEYS:
@@ -511,10 +466,3 @@ def _masked(rules: _Rules, data: dict[str, Any], audience: Audience) -> dict[str
         if isinstance(value, str) and value:
             out[code] = mask(value)
     return out
-
-
-_MASKS: dict[str, Callable[[str], str]] = {
-    "person_name": mask_person_name,
-    "id_number": mask_id_number,
-    "hidden": _mask_hidden,
-}

@@ -16,7 +16,8 @@ from gongxin.errors import InvalidInput, NotFound
 from gongxin.ids.classify import subject_key
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.records.decisions import visible_now
-from gongxin.records.gate import Audience, mark, mask_person_name, mask_subject_name, masked
+from gongxin.records.gate import Audience, mark, masked
+from gongxin.records.masks import mask_person_name, mask_subject_name
 
 
 def parse_code(code: str) -> tuple[str, str]:

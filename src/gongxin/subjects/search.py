@@ -26,7 +26,7 @@ from gongxin.errors import InvalidInput
 from gongxin.ids import classify, uscc
 from gongxin.ids.exceptions import InvalidIdentifier
 from gongxin.ids.normalise import normalise
-from gongxin.records.gate import mask_person_name, mask_subject_name
+from gongxin.records.masks import mask_person_name, mask_subject_name
 from gongxin.subjects.names import normalise_name
 
 PROBE_ROWS = 4_000  # PostgreSQL: the first subjects by id a name search looks through first

@@ -26,7 +26,8 @@ from gongxin.db.models import records, subjects
 from gongxin.db.supervision_tables import subject_parties
 from gongxin.errors import InvalidInput, NotFound
 from gongxin.records.decisions import in_force_now
-from gongxin.records.gate import Audience, mask_person_name
+from gongxin.records.gate import Audience
+from gongxin.records.masks import mask_person_name
 
 RELATIONS = {
     "legal_rep": "同一法定代表人",
