@@ -100,8 +100,11 @@ def test_a_key_is_shown_once_scoped_and_revocable(office: Office) -> None:
         "/api/v1/submissions/none", headers={"Authorization": f"Bearer {key.group(0)}"}
     )
     assert api.status_code == 404  # the key passes the submit guard
-    none = office.post("/admin/keys", {"expires_days": "30"})
-    assert none.status_code == 422  # at least one scope must be chosen
+    none = office.post("/admin/keys", {"expires_days": "30"})  # no scope ticked
+    assert none.status_code == 400 and none.headers["content-type"].startswith("text/html")
+    assert "请至少勾选一个权限范围" in none.text
+    with office.engine.connect() as conn:
+        assert len(keys.all_keys(conn, None)) == 1  # nothing made of it
     prefix = found.prefix
     revoked = office.post(f"/admin/keys/{prefix}/revoke", {})
     assert revoked.status_code == 303
@@ -132,3 +135,17 @@ def test_a_bad_department_name_is_refused_on_the_page(office: Office) -> None:
         refused = office.post("/admin/departments", {"name": name, "kind": "user"})
         assert refused.status_code == 400 and rule in refused.text, name
     assert "市某局" not in office.client.get("/admin/departments").text
+
+
+def test_a_form_sent_without_a_field_gets_the_back_office_error_page(office: Office) -> None:
+    office.login("root")
+    token = office.page_csrf("/admin/departments")
+    sent = {"csrf_token": token, "kind": "provider"}  # the department's name left out
+    page = office.client.post(
+        "/admin/departments", data=sent, headers={"Accept": "text/html"}, follow_redirects=False
+    )
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "请求格式有误" in page.text and "body.name" in page.text and "缺少必填项" in page.text
+    assert 'action="/admin/logout"' in page.text  # the back office's own page, logged in
+    program = office.client.post("/admin/departments", data=sent, follow_redirects=False)
+    assert program.status_code == 422 and program.json()["error"] == "invalid_request"

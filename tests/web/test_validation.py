@@ -63,3 +63,18 @@ def test_every_problem_of_a_body_is_listed(client: TestClient, tmp_path: Path) -
     assert {"body.subjects", "body.requester", "body.purpose"} <= set(where)
     assert where["body.requester"]["zh"] == "缺少必填项" and "value" not in where["body.requester"]
     assert where["body.subjects"]["value"] == "91110000MA0000000X"
+
+
+def test_a_person_whose_address_breaks_a_rule_gets_a_page_in_chinese(
+    client: TestClient,
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+    long_name = {"company": "北" * 201}  # the complaint form's company, at most 200 characters
+    page = client.get("/complaints", params=long_name, headers=browser)
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "请求格式有误" in page.text and "query.company" in page.text and "太长" in page.text
+    assert "at most" not in page.text  # the portal speaks Chinese only
+    program = client.get("/complaints", params=long_name)
+    assert program.status_code == 422 and program.json()["error"] == "invalid_request"
+    api = client.get("/api/v1/subjects", params={"q": "公司", "page": "x"}, headers=browser)
+    assert api.status_code == 422 and api.headers["content-type"] == "application/json"

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gongxin import __version__, logs, slots
 from gongxin.catalog.registry import get_catalog
 from gongxin.db import engine as engines
-from gongxin.errors import Busy, GongxinError, TooManyRequests
+from gongxin.errors import Busy, GongxinError, InvalidInput, TooManyRequests
 from gongxin.records import regimes
 from gongxin.settings import Settings
 from gongxin.web import admin, api_docs, auth, branding, validation
@@ -33,6 +33,7 @@ from gongxin.web.admin import complaint_pages as complaint_admin
 from gongxin.web.admin import feedback as feedback_pages
 from gongxin.web.admin import monitoring_pages as monitoring_admin
 from gongxin.web.admin import rating_pages as rating_admin
+from gongxin.web.admin import render as admin_render
 from gongxin.web.admin import sharing as sharing_admin
 from gongxin.web.admin import trust_mark_pages as trust_mark_admin
 from gongxin.web.api import agencies as agencies_api
@@ -91,6 +92,16 @@ def wants_page(request: Request) -> bool:
     if path.startswith(_PROGRAM_PREFIXES):
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+def malformed_page(request: Request, zh: str, en: str) -> Response | None:
+    """A malformed request from a person's browser (a form sent without a field it needs): the
+    back office's error page, or the portal's (Chinese only); None for programs."""
+    if not wants_page(request):
+        return None
+    if request.url.path.startswith("/admin"):
+        return admin_render.render_error(request, InvalidInput(zh, en))
+    return portal_render.status_page(400, zh)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -152,7 +163,7 @@ def create_app(settings: Settings) -> FastAPI:
         body = {"error": "internal_error", "message": f"{zh}（{en}）", "zh": zh, "en": en}
         return JSONResponse(body, status_code=500)
 
-    validation.install(app)  # 422 in Chinese and English, naming where and what
+    validation.install(app, malformed_page)  # 422 in Chinese and English, naming where and what
     auth.install(app)  # 401/403: a login redirect or an HTML page for people, JSON for programs
 
     app.include_router(api_docs.router)

@@ -7,11 +7,12 @@ runs; its own answer lists the problems in English only. Here each problem names
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 # pydantic's error types, in Chinese; anything else keeps pydantic's English text
 _ZH = {
@@ -68,12 +69,22 @@ def problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     return found
 
 
-def install(app: FastAPI) -> None:
+#: the page a person's browser gets instead: (request, zh, en) -> the page, or None for programs
+Page = Callable[[Request, str, str], Response | None]
+
+
+def install(app: FastAPI, page: Page) -> None:
+    """422 in the platform's error shape for programs; for a person's browser (a form sent
+    without a field it needs, say) the page that ``page`` makes of the same message."""
+
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         items = problems(exc)
         zh = "；".join(f"{p['where']}：{p['zh']}" for p in items[:10])
         en = "; ".join(f"{p['where']}: {p['en']}" for p in items[:10])
+        shown = page(request, f"请求格式有误：{zh}", f"malformed request: {en}")
+        if shown is not None:
+            return shown
         body = {
             "error": "invalid_request",
             "message": f"请求格式有误：{zh}（malformed request: {en}）",

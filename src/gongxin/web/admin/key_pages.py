@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gongxin.errors import Forbidden, GongxinError
+from gongxin.errors import Forbidden, GongxinError, InvalidInput
 from gongxin.identity import departments, keys
 from gongxin.identity.accounts import User
 from gongxin.identity.keys import NewKey
@@ -67,12 +67,17 @@ def create_key(
     engine: EngineDep,
     now: NowDep,
     user: Admin,
-    scopes: Annotated[list[str], Form()],
+    scopes: Annotated[list[str] | None, Form()] = None,
     department: Annotated[str, Form(max_length=200)] = "",
     expires_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
 ) -> Response:
-    """A new key, shown on this page once (never stored in plain text)."""
+    """A new key, shown on this page once (never stored in plain text), with the scopes ticked:
+    at least one (the command line's default of every scope is not a form's)."""
     try:
+        if not scopes:
+            raise InvalidInput(
+                "请至少勾选一个权限范围（只授予系统需要的）", "tick at least one scope"
+            )
         with engine.begin() as conn:
             dept = departments.get(conn, department) if department else user.department
             if managed_department(user) not in (None, dept.id):
