@@ -72,7 +72,7 @@ def create_key(
     expires_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
 ) -> Response:
     """A new key, shown on this page once (never stored in plain text), with the scopes ticked:
-    at least one (the command line's default of every scope is not a form's)."""
+    at least one, as on the command line."""
     try:
         if not scopes:
             raise InvalidInput(
