@@ -13,6 +13,8 @@ def test_login_opens_the_back_office_with_a_safe_cookie(office: Office) -> None:
     anonymous = office.client.get("/admin", follow_redirects=False)
     assert anonymous.status_code == 303
     assert anonymous.headers["location"] == "/admin/login?next=/admin"
+    form = office.client.get("/admin/login")
+    assert 'rel="icon" href="/static/favicon.svg"' in form.text  # the site's icon, served
     done = office.login("boss", next_="/admin/users")
     assert done.status_code == 303 and done.headers["location"] == "/admin/users"
     cookie = done.headers["set-cookie"]

@@ -28,6 +28,9 @@ def test_home_is_a_chinese_phone_page_with_a_search_box(client: TestClient) -> N
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page.text
     assert 'action="/search"' in page.text and 'name="q"' in page.text
     assert "http://" not in page.text and "https://" not in page.text  # no external assets
+    icon = client.get("/static/favicon.svg")  # named by every page: no request for a missing one
+    assert 'rel="icon" href="/static/favicon.svg"' in page.text
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
 
 
 def test_search_finds_the_subject_and_escapes_its_name(client: TestClient) -> None:
