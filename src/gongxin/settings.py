@@ -118,6 +118,14 @@ class Settings(BaseSettings):
         description="同时核查文件数 (credit checks of a file one server process runs at once from "
         "the back office; a further one is answered 503 with Retry-After and nothing is checked).",
     )
+    pdf_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="同时生成 PDF 数 (PDF documents one server process makes at once: credit "
+        "reports, rating certificates, decision letters; a further request is answered 503 with "
+        "Retry-After at once).",
+    )
     upload_max_bytes: int = Field(
         default=2 * 1024**3,
         description="上传文件大小上限 (largest file accepted by POST /api/v1/submissions, bytes).",

@@ -3,7 +3,9 @@
 An intake holds a few batches of rows in memory however large its file (≈ 215 MiB at 5,000
 rows a batch; ``docs/scale.md``), and a credit check of a file holds its codes and a DuckDB
 query bounded at 1 GB: memory is flat for one such job, not for many. The API and the back
-office run each in the server's thread pool, which would take dozens at once. :class:`Slots`
+office run each in the server's thread pool, which would take dozens at once; so would the
+PDF documents anyone may ask for (a report, a certificate: tens of megabytes each while laid
+out). :class:`Slots`
 lets a process run at most ``limit`` jobs of a kind together and refuses a further one at once
 with :class:`~gongxin.errors.Busy` (503 and ``Retry-After``): the caller sends it again a
 little later. The command line is not limited: each command is a process of its own.
@@ -46,6 +48,16 @@ def intake(limit: int) -> Slots:
         "服务器正在处理 {limit} 个入库文件，暂时忙，请稍后重新提交（本次未读取任何数据）",
         "the server is already ingesting {limit} files; submit again later "
         "(nothing of this one was read)",
+    )
+
+
+def pdfs(limit: int) -> Slots:
+    """PDF documents made at once (credit reports, rating certificates, decision letters): each
+    lays out pages with its fonts, tens of megabytes while it lasts, and most are public."""
+    return Slots(
+        limit,
+        "服务器正在生成 {limit} 份 PDF 文件，暂时忙，请稍后再试",
+        "the server is already making {limit} PDF documents; try again shortly",
     )
 
 

@@ -21,6 +21,7 @@ from gongxin.web.auth import CSRF_HEADER, SESSION_COOKIE
 from tests.market.rating_helpers import ASSOCIATION, START, Rating, noon
 from tests.support.http import TestClient
 from tests.support.passwords import fast_argon2
+from tests.support.slots import all_held
 
 __all__ = ["fast_argon2"]
 API = "/api/v1/industry-evaluations"
@@ -116,6 +117,9 @@ def test_public_notice_objection_and_certificate_over_http(
     assert (live["state"], live["state_zh"], live["valid_until"]) == ("valid", "有效", "2029-07-22")
     pdf = client.get(f"{API}/certificates/{cert_no}.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    with all_held(client.app, "pdf"):  # as many PDFs being made as the process makes at once
+        busy = client.get(f"{API}/certificates/{cert_no}.pdf")
+        assert busy.status_code == 503 and busy.headers["Retry-After"]
     assert client.get(f"{API}/certificates/abc").status_code == 400
     assert client.get(f"{API}/certificates/209900101100001").status_code == 404
     assert client.get(f"/industry-evaluations/certificates/{cert_no}").status_code == 200

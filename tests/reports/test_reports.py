@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import get_catalog
 from gongxin.db.report_tables import issued_reports
-from gongxin.errors import InvalidInput
+from gongxin.errors import Busy, InvalidInput
 from gongxin.reports import content as report_content
 from gongxin.reports import issue, issued
 from gongxin.reports.pdf import render, to_html
@@ -31,6 +31,7 @@ from tests.intake.helpers import (
     write_registrations,
 )
 from tests.support.http import TestClient
+from tests.support.slots import all_held
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 TODAY = date(2026, 11, 22)
@@ -132,6 +133,21 @@ def test_pdf_download_shows_only_what_the_public_may_see(
     # the printed and QR link opens the human verification page, not the JSON API
     assert f"/reports/verify/{report_no}?" in text.replace("\n", "")
     assert "/api/v1/reports/verify" not in text.replace("\n", "")
+
+
+def test_a_report_beyond_the_processs_pdf_slots_is_refused_at_once(
+    client: TestClient, loaded: Store
+) -> None:
+    """As many PDFs as GONGXIN_PDF_CONCURRENCY being made: one more report is answered 503
+    with Retry-After before anything is laid out or issued; once a slot is free it is made."""
+    with all_held(client.app, "pdf"):
+        refused = client.get(f"/api/v1/reports/{CODE}.pdf")
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == str(Busy.retry_after)
+        assert refused.json()["error"] == "busy" and "PDF" in refused.json()["zh"]
+    with loaded.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(issued_reports)).scalar() == 0
+    assert client.get(f"/api/v1/reports/{CODE}.pdf").status_code == 200
 
 
 def test_verify_genuine_and_tampered(client: TestClient) -> None:

@@ -20,6 +20,7 @@ from gongxin.web.app import create_app
 from gongxin.web.auth import SESSION_COOKIE
 from tests.intake.helpers import PROVIDER, Store
 from tests.support.http import TestClient
+from tests.support.slots import all_held
 from tests.workflows.repair_helpers import COMPANY, PDF, add_penalty, noon
 
 TODAY = date(2026, 11, 23)
@@ -112,6 +113,11 @@ def test_portal_repair_from_record_page_to_decision(store: Store, client: Any) -
     assert "准予修复" in shown.text and "材料齐全" in shown.text
     pdf = client.post("/applications/decision.pdf", data={"code": code})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    with all_held(client.app, "pdf"):  # as many PDFs being made as the process makes at once
+        page = client.post("/applications/decision.pdf", data={"code": code})
+        assert page.status_code == 503 and "暂时忙" in page.text
+        api = client.post("/api/v1/applications/decision.pdf", json={"code": code})
+        assert api.status_code == 503 and api.json()["error"] == "busy"
 
 
 def test_api_files_follows_and_is_rate_limited(store: Store, client: Any) -> None:

@@ -115,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.slots = {
             "intake": slots.intake(settings.intake_concurrency),
             "check_files": slots.check_files(settings.check_file_concurrency),
+            "pdf": slots.pdfs(settings.pdf_concurrency),
         }
         regimes.configure(settings.regimes_dir)
         yield

@@ -32,7 +32,7 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def slots_of(request: Request, kind: Literal["intake", "check_files"]) -> Slots:
+def slots_of(request: Request, kind: Literal["intake", "check_files", "pdf"]) -> Slots:
     """The process's slots for one kind of heavy work (``gongxin.slots``), made with the app."""
     slots: dict[str, Slots] = request.app.state.slots
     return slots[kind]

@@ -17,7 +17,7 @@ from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
 from gongxin.web import ratelimit
 from gongxin.web.api.errors_doc import PDF
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, slots_of
 from gongxin.web.params import IdPath
 from gongxin.workflows import applications, decision_doc, service
 from gongxin.workflows.applications import Filing
@@ -147,8 +147,6 @@ def decision_pdf(body: CodeIn, request: Request, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         found = applications.lookup(conn, body.code)
     disposition = f'attachment; filename="{found["number"]}.pdf"'
-    return Response(
-        decision_doc.render(found),
-        media_type="application/pdf",
-        headers={"Content-Disposition": disposition},
-    )
+    with slots_of(request, "pdf").taken():  # 503 at once when the process makes enough PDFs
+        pdf = decision_doc.render(found)
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -7,16 +7,16 @@ import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
 from gongxin.market import evaluation_views
 from gongxin.market.evaluation_rules import rules
-from gongxin.web import links
+from gongxin.web import links, ratelimit
 from gongxin.web.api.errors_doc import PDF
-from gongxin.web.deps import EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import EngineDep, NowDep, SettingsDep, slots_of
 from gongxin.web.params import IdPath
 
 router = APIRouter(prefix="/api/v1/industry-evaluations", tags=["行业信用评价 industry evaluation"])
@@ -124,12 +124,14 @@ def get_round(round_id: IdPath, engine: EngineDep, now: NowDep) -> RoundDetail:
     responses=PDF,
 )
 def certificate_pdf(
-    cert_no: CertNo, engine: EngineDep, settings: SettingsDep, now: NowDep
+    cert_no: CertNo, request: Request, engine: EngineDep, settings: SettingsDep, now: NowDep
 ) -> Response:
-    """The certificate with its number and a QR code to its live result page."""
+    """The certificate with its number and a QR code to its live result page. Limited per
+    client like every lookup, and per process (``GONGXIN_PDF_CONCURRENCY``: 503 beyond it)."""
+    ratelimit.hit(request)
     number = _cert(cert_no)
     url = links.absolute(settings, f"/industry-evaluations/certificates/{number}")
-    with engine.connect() as conn:
+    with slots_of(request, "pdf").taken(), engine.connect() as conn:
         body = evaluation_views.pdf(
             conn, rules(settings.evaluation_rules), number, url, local_date(now)
         )

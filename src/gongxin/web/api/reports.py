@@ -19,7 +19,7 @@ from gongxin.reports import issue
 from gongxin.reports.verify import verify, verify_code
 from gongxin.web import links, ratelimit
 from gongxin.web.api.errors_doc import PDF
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, slots_of
 
 router = APIRouter(prefix="/api/v1/reports", tags=["信用报告 credit report"])
 PDF_MAX_BYTES = 20 * 1024 * 1024  # a report is a few hundred kilobytes
@@ -159,7 +159,8 @@ def report_pdf(
 ) -> Response:
     """The subject's public credit information as of today (China time), as a PDF signed with
     the credit centre's certificate (PAdES); the report, its 验证码 and the file's hash are
-    stored, so that verification can show what it said. Limited per client."""
+    stored, so that verification can show what it said. Limited per client, and per process
+    (``GONGXIN_PDF_CONCURRENCY``: 503 with Retry-After beyond it)."""
     ratelimit.hit_report(request)
 
     def qr_url(built: report_content.ReportContent, fingerprint: str) -> str:
@@ -167,10 +168,11 @@ def report_pdf(
         page = links.url_for(request, settings, "verify_report_page", report_no=built.report_no)
         return f"{page}?{query}"
 
-    made = issue.issue(
-        engine, catalog, settings, code, now, qr_url=qr_url,
-        verify_page=links.absolute(settings, "/reports/verify"),
-    )  # fmt: skip
+    with slots_of(request, "pdf").taken():  # 503 at once when the process makes enough PDFs
+        made = issue.issue(
+            engine, catalog, settings, code, now, qr_url=qr_url,
+            verify_page=links.absolute(settings, "/reports/verify"),
+        )  # fmt: skip
     name = download_name(made.content.subject_name, made.content.as_of)
     return Response(
         made.pdf,

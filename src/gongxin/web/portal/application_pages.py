@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
@@ -17,7 +18,7 @@ from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.settings import Settings
 from gongxin.web import ratelimit
-from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
+from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep, slots_of
 from gongxin.web.params import IdPath
 from gongxin.web.portal.render import error_page, render
 from gongxin.workflows import applications, decision_doc, service
@@ -146,8 +147,10 @@ async def lookup_form(request: Request, engine: EngineDep) -> HTMLResponse:
 async def decision_download(request: Request, engine: EngineDep) -> Response:
     try:
         _, found = await _look_up(request, engine)
+        with slots_of(request, "pdf").taken():  # laid out in the thread pool, not the event loop
+            body = await run_in_threadpool(decision_doc.render, found)
     except GongxinError as exc:
         return render("apply/lookup.html", exc.status, app=None, error=exc)
     disposition = f'attachment; filename="{found["number"]}.pdf"'
-    return Response(decision_doc.render(found), media_type="application/pdf",
+    return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": disposition})  # fmt: skip
