@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import base64
 import re
+import sqlite3
+import threading
+import time
 from datetime import date
 from typing import Any
+
+import pytest
 
 from tests.market.helpers import PDF, accept, mails, token_of
 from tests.workflows.helpers import COMPANY, World
@@ -106,3 +111,41 @@ def test_portal_form_and_the_report_page(world: World, client: Any) -> None:
     assert api["received"] == 1 and api["label"] == "2026-11-16 至 2026-11-22"
     assert client.get("/complaints/report?period=year").status_code == 400
     assert client.get("/api/v1/complaints/report?date=2026-13-01").status_code == 400
+
+
+def test_a_filing_waiting_for_the_write_lock_holds_up_no_other_request(
+    world: World, client: Any, db_url: str
+) -> None:
+    """SQLite has one write lock for the whole database. While another process holds it, a
+    complaint filed through the portal waits for it in the thread pool, not on the server's
+    event loop: other requests are answered meanwhile, and the filing goes in once the lock
+    is free."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the one write lock of a whole database is SQLite's")
+    holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None,
+                             check_same_thread=False)  # fmt: skip
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, say an intake
+    events: list[tuple[str, int]] = []
+
+    def release() -> None:
+        holder.execute("COMMIT")
+        events.append(("released", 0))
+
+    def file() -> None:
+        sent = {"company": COMPANY, "complainant": "王五", "phone": "13900000000",
+                "email": "wangwu@example.org", "category": "quality", "claim": "退货退款",
+                "facts": "收到的电暖器无法加热，客服不予处理。"}  # fmt: skip
+        events.append(("filed", client.post("/complaints", data=sent).status_code))
+
+    timer = threading.Timer(3.0, release)
+    timer.start()
+    filing = threading.Thread(target=file)
+    filing.start()
+    try:
+        time.sleep(0.5)  # the filing is waiting for the lock by now
+        events.append(("health", client.get("/health").status_code))
+    finally:
+        filing.join(60)
+        timer.join()
+        holder.close()
+    assert events == [("health", 200), ("released", 0), ("filed", 201)]

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.clock import local_date
 from gongxin.errors import Forbidden, GongxinError, InvalidInput
@@ -123,18 +124,22 @@ async def decide_form(
         for k, v in sent.items() if k.startswith("field-") and v.strip()
     }  # fmt: skip
     as_of = local_date(now)
-    try:
-        with engine.begin() as conn:
-            applications.decide(
-                conn, catalog, app_id, sent.get("outcome", ""), sent.get("reasons", ""),
-                actor=user.actor, department_id=_viewer(user), as_of=as_of, now=now,
-                corrected=corrected or None,
-            )  # fmt: skip
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
-    return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)
+
+    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                applications.decide(
+                    conn, catalog, app_id, sent.get("outcome", ""), sent.get("reasons", ""),
+                    actor=user.actor, department_id=_viewer(user), as_of=as_of, now=now,
+                    corrected=corrected or None,
+                )  # fmt: skip
+        except GongxinError as exc:
+            if exc.status == 404:
+                raise
+            return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
+        return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)
+
+    return await run_in_threadpool(answer)
 
 
 async def _clock(
@@ -146,23 +151,27 @@ async def _clock(
     as_of = local_date(now)
     who: dict[str, Any] = {"actor": user.actor, "department_id": _viewer(user),
                            "as_of": as_of, "now": now}  # fmt: skip
-    try:
-        with engine.begin() as conn:
-            if step == "extend":
-                clockstops.extend(
-                    conn, app_id, sent.get("reason", ""), days=_days(sent.get("days", "")),
-                    rules_path=settings.workflow_rules, **who,
-                )  # fmt: skip
-            elif step == "pause":
-                clockstops.pause(conn, app_id, sent.get("kind", ""), sent.get("reason", ""),
-                                 rules_path=settings.workflow_rules, **who)  # fmt: skip
-            else:
-                clockstops.resume(conn, app_id, **who)
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
-    return RedirectResponse(f"/admin/applications/{app_id}?done=clock", status_code=303)
+
+    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                if step == "extend":
+                    clockstops.extend(
+                        conn, app_id, sent.get("reason", ""), days=_days(sent.get("days", "")),
+                        rules_path=settings.workflow_rules, **who,
+                    )  # fmt: skip
+                elif step == "pause":
+                    clockstops.pause(conn, app_id, sent.get("kind", ""), sent.get("reason", ""),
+                                     rules_path=settings.workflow_rules, **who)  # fmt: skip
+                else:
+                    clockstops.resume(conn, app_id, **who)
+        except GongxinError as exc:
+            if exc.status == 404:
+                raise
+            return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
+        return RedirectResponse(f"/admin/applications/{app_id}?done=clock", status_code=303)
+
+    return await run_in_threadpool(answer)
 
 
 def _clock_route(step: str, doc: str) -> None:

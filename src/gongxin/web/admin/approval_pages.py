@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.approval import applications, reviews, sla
 from gongxin.clock import local_date
@@ -97,15 +98,21 @@ async def decide_form(
 ) -> Response:  # fmt: skip
     form = await request.form()
     sent = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    try:
-        with engine.begin() as conn:
-            reviews.decide(
-                conn, catalog, book_of(catalog, settings), review_id, sent.get("outcome", ""),
-                sent.get("opinion", ""), department=user.department.name, actor=user.actor,
-                department_id=user.department.id, as_of=local_date(now), now=now,
-            )  # fmt: skip
-    except GongxinError as exc:
-        if exc.status == 404:
-            raise
-        return _detail(request, engine, catalog, settings, user, review_id, now, exc.status, exc)
-    return RedirectResponse(f"/admin/approval/reviews/{review_id}?done=1", status_code=303)
+
+    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                reviews.decide(
+                    conn, catalog, book_of(catalog, settings), review_id, sent.get("outcome", ""),
+                    sent.get("opinion", ""), department=user.department.name, actor=user.actor,
+                    department_id=user.department.id, as_of=local_date(now), now=now,
+                )  # fmt: skip
+        except GongxinError as exc:
+            if exc.status == 404:
+                raise
+            return _detail(
+                request, engine, catalog, settings, user, review_id, now, exc.status, exc
+            )
+        return RedirectResponse(f"/admin/approval/reviews/{review_id}?done=1", status_code=303)
+
+    return await run_in_threadpool(answer)

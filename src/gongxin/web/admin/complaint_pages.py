@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError
@@ -106,7 +107,10 @@ async def accept_form(
             summary=sent.get("summary", ""), actor=user.actor, as_of=local_date(now), now=now,
         )  # fmt: skip
 
-    return _acted(request, engine, user, complaint_id, sent, "accepted", act)
+    # in the thread pool: the store may wait for its write lock
+    return await run_in_threadpool(
+        _acted, request, engine, user, complaint_id, sent, "accepted", act
+    )
 
 
 @router.post("/{complaint_id}/refuse")
@@ -122,7 +126,10 @@ async def refuse_form(
             note=sent.get("note", ""), actor=user.actor, as_of=local_date(now), now=now,
         )  # fmt: skip
 
-    return _acted(request, engine, user, complaint_id, sent, "refused", act)
+    # in the thread pool: the store may wait for its write lock
+    return await run_in_threadpool(
+        _acted, request, engine, user, complaint_id, sent, "refused", act
+    )
 
 
 @router.post("/{complaint_id}/typical")
@@ -138,4 +145,7 @@ async def typical_form(
                 view=sent.get("view", ""), actor=user.actor, now=now,
             )  # fmt: skip
 
-    return _acted(request, engine, user, complaint_id, sent, "typical", act)
+    # in the thread pool: the store may wait for its write lock
+    return await run_in_threadpool(
+        _acted, request, engine, user, complaint_id, sent, "typical", act
+    )

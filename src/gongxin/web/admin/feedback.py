@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.clock import local_date
 from gongxin.errors import GongxinError, InvalidInput
@@ -163,15 +164,20 @@ async def report_feedback(
                 "doc_no": doc_no, "operator": operator,
             })  # fmt: skip
         i += 1
-    try:
-        with engine.begin() as conn:
-            feedback.report(
-                conn, check_id, [{k: v for k, v in it.items() if v is not None} for it in items],
-                department=user.department, now=now, actor=user.actor,
-            )  # fmt: skip
-    except InvalidInput as exc:
-        return _detail(request, engine, user, check_id, 400, error=exc, sent=sent)
-    return RedirectResponse(f"/admin/checks/{check_id}?done=1", status_code=303)
+
+    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                feedback.report(
+                    conn, check_id,
+                    [{k: v for k, v in it.items() if v is not None} for it in items],
+                    department=user.department, now=now, actor=user.actor,
+                )  # fmt: skip
+        except InvalidInput as exc:
+            return _detail(request, engine, user, check_id, 400, error=exc, sent=sent)
+        return RedirectResponse(f"/admin/checks/{check_id}?done=1", status_code=303)
+
+    return await run_in_threadpool(answer)
 
 
 def _small_number(text: str) -> bool:

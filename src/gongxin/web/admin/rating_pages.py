@@ -54,6 +54,11 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
 
 
+# the posted form's text fields, read on the event loop; the handlers that take them are plain
+# functions, run in the thread pool (their writes may wait for the store's write lock)
+Sent = Annotated[dict[str, str], Depends(_form)]
+
+
 def _int(sent: dict[str, str], name: str, zh: str, default: int | None = None) -> int:
     text = sent.get(name, "")
     if not text and default is not None:
@@ -124,10 +129,9 @@ def home_page(
 
 
 @router.post("/rounds")
-async def create_form(
-    request: Request, engine: EngineDep, settings: SettingsDep, now: NowDep, user: Doer
+def create_form(
+    request: Request, engine: EngineDep, settings: SettingsDep, now: NowDep, user: Doer, sent: Sent
 ) -> Response:
-    sent = await _form(request)
     r = rules(settings.evaluation_rules)
     try:
         year = _int(sent, "year", "评价年度")
@@ -191,7 +195,7 @@ def round_page(
     return _round_page(request, engine, user, round_id, local_date(now))
 
 
-async def _step(
+def _step(
     step: str,
     target: int,
     request: Request,
@@ -200,9 +204,9 @@ async def _step(
     settings: Any,
     now: Any,
     user: User,
+    sent: dict[str, str],
 ) -> Response:
     """One evaluator's step on a round (``target`` a round id) or an entry (an entry id)."""
-    sent = await _form(request)
     as_of, actor, r = local_date(now), _actor(user), rules(settings.evaluation_rules)
     round_id = target
     try:
@@ -267,7 +271,7 @@ async def _step(
 
 
 def _route(path: str, step: str, doc: str) -> None:
-    async def form(
+    def form(
         target: IdPath,
         request: Request,
         engine: EngineDep,
@@ -275,8 +279,9 @@ def _route(path: str, step: str, doc: str) -> None:
         settings: SettingsDep,
         now: NowDep,
         user: Doer,
+        sent: Sent,
     ) -> Response:
-        return await _step(step, target, request, engine, catalog, settings, now, user)
+        return _step(step, target, request, engine, catalog, settings, now, user, sent)
 
     form.__name__ = form.__qualname__ = f"{step}_form"
     form.__doc__ = doc

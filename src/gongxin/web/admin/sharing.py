@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gongxin import clock
 from gongxin.catalog import labels, providers
@@ -179,19 +180,23 @@ async def submit_request(
     end = _day(text["period_end"], "period_end", "结束日", errors)
     if errors or start is None or end is None:
         return _form(request, catalog, user, now, sent, 400, errors)
-    try:
-        with engine.begin() as conn:
-            sharing_requests.submit(
-                conn, catalog, user.department, dataset=text["dataset"], purpose=text["purpose"],
-                fields=fields, period_start=start, period_end=end, now=now,
-                reply_days=settings.exchange_reply_working_days, actor=user.actor,
-            )  # fmt: skip
-    except InvalidInput as exc:
-        where = str(exc.details.get("field") or "dataset")
-        return _form(
-            request, catalog, user, now, sent, exc.status, {where: f"{exc.zh}（{exc.en}）"}
-        )
-    return RedirectResponse("/admin/requests?done=submitted", status_code=303)
+
+    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                sharing_requests.submit(
+                    conn, catalog, user.department, dataset=text["dataset"],
+                    purpose=text["purpose"], fields=fields, period_start=start, period_end=end,
+                    now=now, reply_days=settings.exchange_reply_working_days, actor=user.actor,
+                )  # fmt: skip
+        except InvalidInput as exc:
+            where = str(exc.details.get("field") or "dataset")
+            return _form(
+                request, catalog, user, now, sent, exc.status, {where: f"{exc.zh}（{exc.en}）"}
+            )
+        return RedirectResponse("/admin/requests?done=submitted", status_code=303)
+
+    return await run_in_threadpool(answer)
 
 
 @router.post("/{request_id}/approve")

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.clock import local_date
 from gongxin.db.engine import reading
@@ -108,8 +109,8 @@ async def verify_report_file(
             f"上传的文件 {file.filename or ''} 不是 PDF 报告（或超过 20 MB）",
             f"the uploaded file {file.filename or ''} is not a PDF report (or exceeds 20 MB)",
         )
-    sha = hashlib.sha256(data).hexdigest()
-    return _verdict(engine, catalog, now, report_no, code, sha)
+    sha = hashlib.sha256(data).hexdigest()  # the store read in the thread pool, as every read
+    return await run_in_threadpool(_verdict, engine, catalog, now, report_no, code, sha)
 
 
 @router.get(

@@ -106,19 +106,27 @@ async def file_form(
             "too many or too large attachments",
             field="attachments",
         )
-        return _form(engine, catalog, settings, kind, record_id, as_of, 400, refused)
+        return await run_in_threadpool(
+            _form, engine, catalog, settings, kind, record_id, as_of, 400, refused
+        )
     filing = Filing(
         kind, record_id, sent["applicant"], sent["subject_code"], sent["phone"], sent["email"],
         sent["statement"], ticks["commitment"], ticks["fulfilled"], ticks["training"],
     )  # fmt: skip
-    try:
-        filed = service.file(engine, catalog, settings, filing, uploads, as_of=as_of, now=now)
-    except GongxinError as exc:
+
+    def answer() -> HTMLResponse:  # in the thread pool: the store may wait for its write lock
         try:
-            return _form(engine, catalog, settings, kind, record_id, as_of, exc.status, exc, sent)
-        except GongxinError as gone:
-            return error_page(gone)
-    return render("apply/filed.html", 201, filed=filed)
+            filed = service.file(engine, catalog, settings, filing, uploads, as_of=as_of, now=now)
+        except GongxinError as exc:
+            try:
+                return _form(
+                    engine, catalog, settings, kind, record_id, as_of, exc.status, exc, sent
+                )
+            except GongxinError as gone:
+                return error_page(gone)
+        return render("apply/filed.html", 201, filed=filed)
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/applications/lookup", response_class=HTMLResponse)
@@ -130,8 +138,12 @@ async def _look_up(request: Request, engine: sa.Engine) -> tuple[str, dict[str, 
     """The posted 查询码 and its application; each try counts against the client's lookup limit."""
     code = str((await request.form()).get("code") or "")[:100]
     ratelimit.hit(request)
-    with engine.connect() as conn:
-        return code, applications.lookup(conn, code)
+
+    def read() -> dict[str, Any]:  # in the thread pool, as every read of the store
+        with engine.connect() as conn:
+            return applications.lookup(conn, code)
+
+    return code, await run_in_threadpool(read)
 
 
 @router.post("/applications/lookup", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from gongxin.approval import applications
 from gongxin.approval.applications import Filing
@@ -51,14 +52,18 @@ async def file_form(
     filing = Filing(found.code, sent["applicant"], sent["applicant_code"], given,
                     sent["mode"] or "standard", sent["project_code"] or None)  # fmt: skip
     as_of = local_date(now)
-    try:
-        with engine.begin() as conn:
-            filed = applications.file(conn, catalog, book, filing, as_of=as_of, now=now)
-            shown = applications.summary(conn, applications.get(conn, filed.id), as_of)
-    except GongxinError as exc:
-        return render("approval/form.html", exc.status, matter=found, sent=sent, given=given,
-                      error=exc)  # fmt: skip
-    return render("approval/filed.html", 201, app=shown, code=filed.code, matter=found)
+
+    def answer() -> HTMLResponse:  # in the thread pool: the store may wait for its write lock
+        try:
+            with engine.begin() as conn:
+                filed = applications.file(conn, catalog, book, filing, as_of=as_of, now=now)
+                shown = applications.summary(conn, applications.get(conn, filed.id), as_of)
+        except GongxinError as exc:
+            return render("approval/form.html", exc.status, matter=found, sent=sent,
+                          given=given, error=exc)  # fmt: skip
+        return render("approval/filed.html", 201, app=shown, code=filed.code, matter=found)
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/approval/lookup", response_class=HTMLResponse)
@@ -71,11 +76,15 @@ async def lookup_form(
     request: Request, engine: EngineDep, catalog: CatalogDep, settings: SettingsDep, now: NowDep
 ) -> HTMLResponse:
     code = str((await request.form()).get("code") or "")[:100]
-    try:
-        ratelimit.hit(request)
-        with engine.connect() as conn:
-            found = applications.lookup(conn, code, local_date(now))
-    except GongxinError as exc:
-        return render("approval/lookup.html", exc.status, app=None, error=exc)
-    matter = book_of(catalog, settings).get(found["matter"])
-    return render("approval/lookup.html", app=found, matter=matter)
+
+    def answer() -> HTMLResponse:  # in the thread pool, as every read of the store
+        try:
+            ratelimit.hit(request)
+            with engine.connect() as conn:
+                found = applications.lookup(conn, code, local_date(now))
+        except GongxinError as exc:
+            return render("approval/lookup.html", exc.status, app=None, error=exc)
+        matter = book_of(catalog, settings).get(found["matter"])
+        return render("approval/lookup.html", app=found, matter=matter)
+
+    return await run_in_threadpool(answer)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gongxin.clock import local_date
@@ -70,13 +71,17 @@ async def file_form(
             field="evidence",
         )
         return _form(settings, 400, refused)
-    try:
-        filed = complaint_service.file(
-            engine, settings, Filing(**sent), uploads, as_of=local_date(now), now=now
-        )
-    except GongxinError as exc:
-        return _form(settings, exc.status, exc, sent)
-    return render("complaints/filed.html", 201, filed=filed)
+
+    def answer() -> HTMLResponse:  # in the thread pool: the store may wait for its write lock
+        try:
+            filed = complaint_service.file(
+                engine, settings, Filing(**sent), uploads, as_of=local_date(now), now=now
+            )
+        except GongxinError as exc:
+            return _form(settings, exc.status, exc, sent)
+        return render("complaints/filed.html", 201, filed=filed)
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/complaints/lookup", response_class=HTMLResponse)
@@ -88,12 +93,16 @@ def lookup_page(settings: SettingsDep) -> HTMLResponse:
 async def lookup_form(request: Request, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
     code = str((await request.form()).get("code") or "")[:100]
     rules = complaint_service.rules(settings)
-    try:
-        ratelimit.hit(request)
-        found = complaint_service.lookup(engine, settings, code)
-    except GongxinError as exc:
-        return render("complaints/lookup.html", exc.status, found=None, error=exc, rules=rules)
-    return render("complaints/lookup.html", found=found, code=code, rules=rules)
+
+    def answer() -> HTMLResponse:  # in the thread pool, as every read of the store
+        try:
+            ratelimit.hit(request)
+            found = complaint_service.lookup(engine, settings, code)
+        except GongxinError as exc:
+            return render("complaints/lookup.html", exc.status, found=None, error=exc, rules=rules)
+        return render("complaints/lookup.html", found=found, code=code, rules=rules)
+
+    return await run_in_threadpool(answer)
 
 
 @router.post("/complaints/rating", response_class=HTMLResponse)
@@ -103,22 +112,26 @@ async def rating_form(
     form = await request.form()
     sent = {k: str(form.get(k) or "")[:1000] for k in ("code", "rating", "note")}
     rules = complaint_service.rules(settings)
-    try:
-        ratelimit.hit(request)
-        found = complaint_service.rate(
-            engine, catalog, settings, sent["code"][:100], sent["rating"][:20], sent["note"],
-            as_of=local_date(now), now=now,
-        )  # fmt: skip
-    except GongxinError as exc:
+
+    def answer() -> HTMLResponse:  # in the thread pool: the store may wait for its write lock
         try:
-            found = complaint_service.lookup(engine, settings, sent["code"][:100])
-        except GongxinError:
-            found = None
-        code = sent["code"] if found else ""
-        return render("complaints/lookup.html", exc.status, found=found, code=code, error=exc,
-                      rules=rules)  # fmt: skip
-    return render("complaints/lookup.html", found=found, code=sent["code"], rules=rules,
-                  rated=True)  # fmt: skip
+            ratelimit.hit(request)
+            found = complaint_service.rate(
+                engine, catalog, settings, sent["code"][:100], sent["rating"][:20], sent["note"],
+                as_of=local_date(now), now=now,
+            )  # fmt: skip
+        except GongxinError as exc:
+            try:
+                found = complaint_service.lookup(engine, settings, sent["code"][:100])
+            except GongxinError:
+                found = None
+            code = sent["code"] if found else ""
+            return render("complaints/lookup.html", exc.status, found=found, code=code,
+                          error=exc, rules=rules)  # fmt: skip
+        return render("complaints/lookup.html", found=found, code=sent["code"], rules=rules,
+                      rated=True)  # fmt: skip
+
+    return await run_in_threadpool(answer)
 
 
 def _reply_page(
@@ -151,15 +164,19 @@ async def reply_form(
     now: NowDep,
 ) -> HTMLResponse:  # fmt: skip
     text = str((await request.form()).get("reply") or "")[:6000]
-    try:
-        ratelimit.hit(request)
-        complaint_service.reply(engine, catalog, settings, token[:120], text,
-                                as_of=local_date(now), now=now)  # fmt: skip
-    except GongxinError as exc:
-        if exc.status in (403, 404):
-            return error_page(exc)
-        return _reply_page(engine, settings, token[:120], now, exc.status, exc, sent=text)
-    return _reply_page(engine, settings, token[:120], now, done=True)
+
+    def answer() -> HTMLResponse:  # in the thread pool: the store may wait for its write lock
+        try:
+            ratelimit.hit(request)
+            complaint_service.reply(engine, catalog, settings, token[:120], text,
+                                    as_of=local_date(now), now=now)  # fmt: skip
+        except GongxinError as exc:
+            if exc.status in (403, 404):
+                return error_page(exc)
+            return _reply_page(engine, settings, token[:120], now, exc.status, exc, sent=text)
+        return _reply_page(engine, settings, token[:120], now, done=True)
+
+    return await run_in_threadpool(answer)
 
 
 Period = Annotated[str, Query(max_length=10)]
