@@ -215,6 +215,24 @@ def test_huge_integers_are_4xx(site: Site, url: str) -> None:
     assert response.status_code in (400, 404, 422), response.text[:300]
 
 
+@pytest.mark.parametrize("number", [2**31, 2**40, MAX_ID])
+def test_an_id_beyond_an_integer_tables_range_is_4xx(site: Site, number: int) -> None:
+    """Sharing requests keep INTEGER ids (32 bits on PostgreSQL): an id past them, within
+    64 bits, was sent to the store and failed there, a 500 on PostgreSQL."""
+    from gongxin.identity import keys
+
+    with site.world.engine.begin() as conn:
+        key = keys.create(conn, "市市场监督管理局", now=AS_OF, scopes=["exchange"]).key
+    auth = {"Authorization": f"Bearer {key}"}
+    url = f"/api/v1/exchange/requests/{number}"
+    for answer in (
+        site.client.get(url, headers=auth),
+        site.client.post(f"{url}/refuse", json={"reasons": "不符合条件"}, headers=auth),
+        site.client.post(f"{url}/approve", json={}, headers=auth),
+    ):
+        assert answer.status_code in (404, 422), answer.text[:300]
+
+
 def test_huge_offset_with_a_key_is_422(site: Site) -> None:
     # the submitter's routes need a submit key; the checker's key is refused 403 first, so a
     # key with every scope is made here

@@ -17,7 +17,7 @@ from gongxin.settings import Settings
 from gongxin.web.admin.render import render, render_error
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import EngineDep, NowDep, SettingsDep
-from gongxin.web.params import IdPath
+from gongxin.web.params import SmallIdPath
 
 router = APIRouter(prefix="/admin/agencies", tags=["后台 back office"], include_in_schema=False)
 CentreAdmin = Annotated[User, Depends(require_roles(Role.CENTRE_ADMIN))]
@@ -101,7 +101,7 @@ def _status(
 
 @router.post("/{agency_id}/suspend")
 def suspend_agency(
-    agency_id: IdPath,
+    agency_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
@@ -114,7 +114,7 @@ def suspend_agency(
 
 @router.post("/{agency_id}/resume")
 def resume_agency(
-    agency_id: IdPath,
+    agency_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
@@ -126,7 +126,7 @@ def resume_agency(
 
 @router.get("/{agency_id}/statement")
 def statement_page(
-    agency_id: IdPath,
+    agency_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
@@ -150,7 +150,7 @@ def statement_page(
 
 @router.get("/{agency_id}/statement.csv")
 def statement_csv(
-    agency_id: IdPath,
+    agency_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,

@@ -26,7 +26,7 @@ from gongxin.identity.roles import Role
 from gongxin.web.admin.render import render
 from gongxin.web.auth import require_roles
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
-from gongxin.web.params import IdPath
+from gongxin.web.params import SmallIdPath
 
 router = APIRouter(prefix="/admin/requests", tags=["后台 back office"], include_in_schema=False)
 
@@ -201,7 +201,7 @@ async def submit_request(
 
 @router.post("/{request_id}/approve")
 def approve(
-    request_id: IdPath,
+    request_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     catalog: CatalogDep,
@@ -225,7 +225,7 @@ def approve(
 
 @router.post("/{request_id}/refuse")
 def refuse(
-    request_id: IdPath,
+    request_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     catalog: CatalogDep,

@@ -24,7 +24,7 @@ from gongxin.identity.roles import Scope
 from gongxin.web.api.purpose import PurposeQuery, XPurpose, purpose_of
 from gongxin.web.auth import actor_of, require_scope
 from gongxin.web.deps import CatalogDep, EngineDep, NowDep, SettingsDep
-from gongxin.web.params import MAX_PAGE, IdPath
+from gongxin.web.params import MAX_PAGE, SmallIdPath
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["共享交换 exchange"])
 ExchangeKey = Annotated[Department, Depends(require_scope(Scope.EXCHANGE))]
@@ -103,7 +103,7 @@ def list_requests(
 
 @router.get("/requests/{request_id}", summary="共享申请详情 (one request)")
 def get_request(
-    request_id: IdPath, engine: EngineDep, now: NowDep, department: ExchangeKey
+    request_id: SmallIdPath, engine: EngineDep, now: NowDep, department: ExchangeKey
 ) -> dict[str, Any]:
     with engine.connect() as conn:
         found = sharing_requests.get(conn, request_id)
@@ -117,7 +117,7 @@ def get_request(
 
 @router.post("/requests/{request_id}/approve", summary="同意共享申请 (approve)")
 def approve(
-    request_id: IdPath,
+    request_id: SmallIdPath,
     request: Request,
     engine: EngineDep,
     now: NowDep,
@@ -138,7 +138,7 @@ def approve(
 
 @router.post("/requests/{request_id}/refuse", summary="拒绝共享申请 (refuse, with reasons)")
 def refuse(
-    request_id: IdPath,
+    request_id: SmallIdPath,
     body: RefuseIn,
     request: Request,
     engine: EngineDep,
