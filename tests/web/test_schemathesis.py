@@ -1,6 +1,7 @@
 """Property-based check of the API against its own OpenAPI document (schemathesis).
 
-A live server (uvicorn on 127.0.0.1) serves a SQLite store loaded with a small demo data set;
+A live server (uvicorn on 127.0.0.1) serves a store (SQLite, then PostgreSQL) loaded with a
+small demo data set;
 for every operation of ``/openapi.json`` schemathesis generates a bounded number of requests,
 valid and malformed, with a department key holding every scope, and checks that no answer is a
 server error and that every answer — success or error — matches the schema declared for its
@@ -47,9 +48,10 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def live(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("schemathesis")
-    db_url = f"sqlite:///{folder / 'store.db'}"
+    db_url = module_db_url  # both stores: PostgreSQL's 32-bit INTEGER ids overflowed where
+    # SQLite's did not
     for store in open_store(db_url, folder):
         files = generate(folder / "demo", subjects=60, seed=3, as_of=AS_OF)
         load(store.engine, catalog(), files, as_of=NOW)
