@@ -9,12 +9,16 @@ the figures per department; auditors read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
 from gongxin.errors import Forbidden, GongxinError, InvalidInput
 from gongxin.identity.accounts import User
@@ -125,21 +129,31 @@ async def decide_form(
     }  # fmt: skip
     as_of = local_date(now)
 
-    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
-        try:
-            with engine.begin() as conn:
-                applications.decide(
-                    conn, catalog, app_id, sent.get("outcome", ""), sent.get("reasons", ""),
-                    actor=user.actor, department_id=_viewer(user), as_of=as_of, now=now,
-                    corrected=corrected or None,
-                )  # fmt: skip
-        except GongxinError as exc:
-            if exc.status == 404:
-                raise
-            return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
-        return RedirectResponse(f"/admin/applications/{app_id}?done=1", status_code=303)
+    def act(conn: sa.Connection) -> None:
+        applications.decide(
+            conn, catalog, app_id, sent.get("outcome", ""), sent.get("reasons", ""),
+            actor=user.actor, department_id=_viewer(user), as_of=as_of, now=now,
+            corrected=corrected or None,
+        )  # fmt: skip
 
-    return await run_in_threadpool(answer)
+    # in the thread pool: the store may wait for its write lock
+    return await run_in_threadpool(_acted, request, engine, catalog, user, app_id, "1", act, as_of)
+
+
+def _acted(
+    request: Request, engine: sa.Engine, catalog: Catalog, user: User, app_id: int, done: str,
+    act: Callable[[sa.Connection], None], as_of: date,
+) -> Response:  # fmt: skip
+    """Does ``act`` in one transaction; then back to the application showing ``done``, or its
+    page with the error (an application that does not exist stays a 404)."""
+    try:
+        with engine.begin() as conn:
+            act(conn)
+    except GongxinError as exc:
+        if exc.status == 404:
+            raise
+        return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
+    return RedirectResponse(f"/admin/applications/{app_id}?done={done}", status_code=303)
 
 
 async def _clock(
@@ -152,26 +166,22 @@ async def _clock(
     who: dict[str, Any] = {"actor": user.actor, "department_id": _viewer(user),
                            "as_of": as_of, "now": now}  # fmt: skip
 
-    def answer() -> Response:  # in the thread pool: the store may wait for its write lock
-        try:
-            with engine.begin() as conn:
-                if step == "extend":
-                    clockstops.extend(
-                        conn, app_id, sent.get("reason", ""), days=_days(sent.get("days", "")),
-                        rules_path=settings.workflow_rules, **who,
-                    )  # fmt: skip
-                elif step == "pause":
-                    clockstops.pause(conn, app_id, sent.get("kind", ""), sent.get("reason", ""),
-                                     rules_path=settings.workflow_rules, **who)  # fmt: skip
-                else:
-                    clockstops.resume(conn, app_id, **who)
-        except GongxinError as exc:
-            if exc.status == 404:
-                raise
-            return _detail(request, engine, catalog, user, app_id, as_of, exc.status, error=exc)
-        return RedirectResponse(f"/admin/applications/{app_id}?done=clock", status_code=303)
+    def act(conn: sa.Connection) -> None:
+        if step == "extend":
+            clockstops.extend(
+                conn, app_id, sent.get("reason", ""), days=_days(sent.get("days", "")),
+                rules_path=settings.workflow_rules, **who,
+            )  # fmt: skip
+        elif step == "pause":
+            clockstops.pause(conn, app_id, sent.get("kind", ""), sent.get("reason", ""),
+                             rules_path=settings.workflow_rules, **who)  # fmt: skip
+        else:
+            clockstops.resume(conn, app_id, **who)
 
-    return await run_in_threadpool(answer)
+    # in the thread pool: the store may wait for its write lock
+    return await run_in_threadpool(
+        _acted, request, engine, catalog, user, app_id, "clock", act, as_of
+    )
 
 
 def _clock_route(step: str, doc: str) -> None:
