@@ -4,6 +4,7 @@ refusing publication while it is open, then the certificate's live result and PD
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +15,7 @@ import pytest
 
 from gongxin.identity import accounts, sessions
 from gongxin.market import evaluation_evaluators as evaluators
+from gongxin.reports import fonts
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app
@@ -74,7 +76,7 @@ def objection(record_id: int, code: str) -> dict[str, Any]:
 
 
 def test_public_notice_objection_and_certificate_over_http(
-    rating: Rating, web: tuple[TestClient, Clock], fast_argon2: None
+    rating: Rating, web: tuple[TestClient, Clock], fast_argon2: None, tmp_path: Path
 ) -> None:
     client, clock = web
     rid = rating.round()
@@ -117,6 +119,12 @@ def test_public_notice_objection_and_certificate_over_http(
     assert (live["state"], live["state_zh"], live["valid_until"]) == ("valid", "有效", "2029-07-22")
     pdf = client.get(f"{API}/certificates/{cert_no}.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    if fonts.system_font() is not None:  # laid out with the reports' compact font
+        (tmp_path / "certificate.pdf").write_bytes(pdf.content)
+        listed = subprocess.run(
+            ["pdffonts", str(tmp_path / "certificate.pdf")], capture_output=True, check=True
+        ).stdout.decode()
+        assert "+Gongxin-Noto-Sans-CJK-SC " in listed and "+Noto-Sans-CJK-SC " not in listed
     with all_held(client.app, "pdf"):  # as many PDFs being made as the process makes at once
         busy = client.get(f"{API}/certificates/{cert_no}.pdf")
         assert busy.status_code == 503 and busy.headers["Retry-After"]

@@ -1,6 +1,7 @@
 """The certificate (信用等级证书) as PDF: plain HTML built here (every stored text escaped), laid
-out by WeasyPrint with Noto CJK (as the credit reports, reports/pdf.py), with the certificate
-number of the scheme and a QR code that opens the live result on the platform.
+out as the credit reports are (``reports.pdf.document``: the compact Noto CJK font, one layout at
+a time per process), with the certificate number of the scheme and a QR code that opens the live
+result on the platform.
 
 The PDF says what was awarded; what holds today is the live result page (a revoked or expired
 certificate says so there, whatever a printed copy shows).
@@ -9,9 +10,10 @@ certificate says so there, whatever a printed copy shows).
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from gongxin.reports.pdf import FONT, RendererMissing, qr_data_uri
+from gongxin.reports.pdf import FONT, document, qr_data_uri
 
 CSS = f"""
 @page {{ size: A4 landscape; margin: 14mm; }}
@@ -62,13 +64,9 @@ def to_html(found: dict[str, Any], klass: str, scheme: str, live_url: str) -> st
 </div></body></html>"""
 
 
-def render(found: dict[str, Any], klass: str, scheme: str, live_url: str) -> bytes:
-    """The certificate as PDF bytes."""
-    try:
-        import weasyprint
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RendererMissing(
-            "未安装 PDF 生成组件 WeasyPrint / WeasyPrint is not installed"
-        ) from exc
-    pdf: bytes = weasyprint.HTML(string=to_html(found, klass, scheme, live_url)).write_pdf()
-    return pdf
+def render(
+    found: dict[str, Any], klass: str, scheme: str, live_url: str, *, font: Path | None = None
+) -> bytes:
+    """The certificate as PDF bytes; ``font`` the reports' compact CJK font
+    (``reports.fonts.report_font``), without it the system's full Noto Sans CJK."""
+    return document(to_html(found, klass, scheme, live_url), font=font)

@@ -4,6 +4,7 @@ open stage, a round's 公示 or published results, and a certificate's live resu
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,8 +89,16 @@ def live(conn: sa.Connection, cert_no: str, as_of: date) -> dict[str, Any]:
     return found
 
 
-def pdf(conn: sa.Connection, rules: Rules, cert_no: str, live_url: str, as_of: date) -> bytes:
-    """The certificate as PDF; its QR code opens ``live_url``."""
+def pdf(
+    conn: sa.Connection,
+    rules: Rules,
+    cert_no: str,
+    live_url: str,
+    as_of: date,
+    *,
+    font: Path | None = None,
+) -> bytes:
+    """The certificate as PDF; its QR code opens ``live_url``; ``font`` the compact CJK font."""
     found = live(conn, cert_no, as_of)
     klass = rules.grade(found["grade"]).klass
-    return certificate_pdf.render(found, klass, rules.scheme, live_url)
+    return certificate_pdf.render(found, klass, rules.scheme, live_url, font=font)

@@ -217,24 +217,29 @@ def _freeze_once() -> None:
 
 
 @lru_cache(maxsize=2)
-def _renderer(font: Path | None) -> tuple[Any, Any]:
-    """The font configuration and parsed style sheet (with the compact font's @font-face)."""
+def _renderer(font: Path | None) -> tuple[Any, Any, Any]:
+    """The font configuration and two parsed style sheets: the report's, and the compact
+    font's @font-face alone (for documents that bring their own style)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    if font is None:
-        return config, weasyprint.CSS(string=CSS, font_config=config)
-    face = f'@font-face {{ font-family: "{fonts.FAMILY}"; src: url({font.as_uri()}); }}\n'
-    return config, weasyprint.CSS(string=face + CSS, font_config=config)
+    face = (
+        f'@font-face {{ font-family: "{fonts.FAMILY}"; src: url({font.as_uri()}); }}\n'
+        if font is not None
+        else ""
+    )
+    report = weasyprint.CSS(string=face + CSS, font_config=config)
+    return config, report, weasyprint.CSS(string=face, font_config=config)
 
 
-def _write_pdf(html: str, font: Path | None) -> bytes:
-    """WeasyPrint's layout of ``html``, with the collector run less often (see above); the
-    caller holds the layout lock."""
+def _write_pdf(html: str, font: Path | None, *, report: bool = True) -> bytes:
+    """WeasyPrint's layout of ``html`` (with the report's style sheet, or only the font's),
+    with the collector run less often (see above); the caller holds the layout lock."""
     import weasyprint
 
-    config, sheet = _renderer(font)
+    config, report_sheet, face_sheet = _renderer(font)
+    sheet = report_sheet if report else face_sheet
     _freeze_once()
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], LAYOUT_GC_THRESHOLD), *threshold[1:])
@@ -271,3 +276,17 @@ def render(
     html = to_html(content, verify_url, code, verify_page, style=False)
     with _layout:
         return _write_pdf(html, font)
+
+
+def document(html: str, *, font: Path | None = None) -> bytes:
+    """Another of the platform's documents (a rating certificate, with its own style inline)
+    laid out as the reports are: with the compact font when given (:data:`FONT` names it
+    first), the process's one font configuration, one layout at a time."""
+    try:
+        import weasyprint  # noqa: F401 - only whether it is installed
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RendererMissing(
+            "未安装 PDF 生成组件 WeasyPrint / WeasyPrint is not installed"
+        ) from exc
+    with _layout:
+        return _write_pdf(html, font, report=False)

@@ -14,6 +14,7 @@ from gongxin.clock import local_date
 from gongxin.errors import InvalidInput
 from gongxin.market import evaluation_views
 from gongxin.market.evaluation_rules import rules
+from gongxin.reports import fonts
 from gongxin.web import links, ratelimit
 from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import EngineDep, NowDep, SettingsDep, slots_of
@@ -133,8 +134,9 @@ def certificate_pdf(
     url = links.absolute(settings, f"/industry-evaluations/certificates/{number}")
     with slots_of(request, "pdf").taken(), engine.connect() as conn:
         body = evaluation_views.pdf(
-            conn, rules(settings.evaluation_rules), number, url, local_date(now)
-        )
+            conn, rules(settings.evaluation_rules), number, url, local_date(now),
+            font=fonts.report_font(settings.var_dir),
+        )  # fmt: skip
     return Response(
         body,
         media_type="application/pdf",
