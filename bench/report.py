@@ -138,7 +138,8 @@ def main() -> None:
 
     from gongxin.catalog.registry import get_catalog
     from gongxin.db.engine import make_engine
-    from gongxin.reports import content, fonts, issue, pdf, signing
+    from gongxin.documents import fonts
+    from gongxin.reports import content, issue, pdf, signing
     from gongxin.settings import Settings
     from gongxin.web.app import create_app
 

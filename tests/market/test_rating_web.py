@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from gongxin.documents import fonts
 from gongxin.identity import accounts, sessions
 from gongxin.market import evaluation_evaluators as evaluators
-from gongxin.reports import fonts
 from gongxin.settings import Settings
 from gongxin.web import deps
 from gongxin.web.app import create_app

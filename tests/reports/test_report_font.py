@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gongxin.documents import fonts
 from gongxin.reports import content as report_content
-from gongxin.reports import fonts
 from gongxin.reports.pdf import render
 
 TODAY = date(2026, 11, 22)

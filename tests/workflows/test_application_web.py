@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gongxin.documents import fonts
 from gongxin.identity import accounts, sessions
 from gongxin.identity.roles import Role
 from gongxin.settings import Settings
@@ -62,7 +65,9 @@ FORM = {
 }
 
 
-def test_portal_repair_from_record_page_to_decision(store: Store, client: Any) -> None:
+def test_portal_repair_from_record_page_to_decision(
+    store: Store, client: Any, tmp_path: Path
+) -> None:
     rid = add_penalty(store, 41, "2026-05-06")
     assert (
         "京环罚〔2026〕41号" in client.get(f"/subjects/{COMPANY}", params={"tab": "penalty"}).text
@@ -113,6 +118,12 @@ def test_portal_repair_from_record_page_to_decision(store: Store, client: Any) -
     assert "准予修复" in shown.text and "材料齐全" in shown.text
     pdf = client.post("/applications/decision.pdf", data={"code": code})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if fonts.system_font() is not None:  # laid out with the reports' compact font
+        (tmp_path / "decision.pdf").write_bytes(pdf.content)
+        listed = subprocess.run(
+            ["pdffonts", str(tmp_path / "decision.pdf")], capture_output=True, check=True
+        ).stdout.decode()
+        assert "+Gongxin-Noto-Sans-CJK-SC " in listed
     with all_held(client.app, "pdf"):  # as many PDFs being made as the process makes at once
         page = client.post("/applications/decision.pdf", data={"code": code})
         assert page.status_code == 503 and "暂时忙" in page.text

@@ -37,7 +37,7 @@ def init() -> None:
 
 
 def _report_font() -> None:
-    from gongxin.reports import fonts
+    from gongxin.documents import fonts
 
     made = fonts.report_font(common.settings().var_dir)
     if made is None:

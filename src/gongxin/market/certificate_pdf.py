@@ -1,6 +1,6 @@
 """The certificate (信用等级证书) as PDF: plain HTML built here (every stored text escaped), laid
-out as the credit reports are (``reports.pdf.document``: the compact Noto CJK font, one layout at
-a time per process), with the certificate number of the scheme and a QR code that opens the live
+out as the credit reports are (``documents.layout``: the compact Noto CJK font, one layout at a
+time per process), with the certificate number of the scheme and a QR code that opens the live
 result on the platform.
 
 The PDF says what was awarded; what holds today is the live result page (a revoked or expired
@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from gongxin.reports.pdf import FONT, document, qr_data_uri
+from gongxin.documents.layout import FONT, lay_out, qr_data_uri
 
 CSS = f"""
 @page {{ size: A4 landscape; margin: 14mm; }}
@@ -68,5 +68,5 @@ def render(
     found: dict[str, Any], klass: str, scheme: str, live_url: str, *, font: Path | None = None
 ) -> bytes:
     """The certificate as PDF bytes; ``font`` the reports' compact CJK font
-    (``reports.fonts.report_font``), without it the system's full Noto Sans CJK."""
-    return document(to_html(found, klass, scheme, live_url), font=font)
+    (``documents.fonts.report_font``), without it the system's full Noto Sans CJK."""
+    return lay_out(to_html(found, klass, scheme, live_url), font=font)

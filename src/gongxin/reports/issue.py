@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
+from gongxin.documents import fonts
 from gongxin.reports import content as report_content
-from gongxin.reports import fonts, issued, pdf, signing
+from gongxin.reports import issued, pdf, signing
 from gongxin.settings import Settings
 
 

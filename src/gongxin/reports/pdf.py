@@ -1,39 +1,15 @@
-"""The report as PDF: plain HTML built here (every stored text escaped), laid out by WeasyPrint.
-
-Fonts: Noto CJK from Debian's ``fonts-noto-cjk`` (scripts/system-deps.sh), through the compact
-copy that :mod:`gongxin.reports.fonts` makes. One WeasyPrint font configuration and the parsed
-style sheet are kept per process and reused by every report (Pango's font caches stay warm);
-WeasyPrint's font map is not thread-safe, so reports are laid out one at a time per process.
-
-Garbage collection: a layout makes tens of thousands of objects that outlive the collector's
-youngest generation (20,000 of them cyclic garbage), and with Python's default thresholds the
-collector ran about fifty times per report, every third report a full collection over the
-server's 270,000 objects (a fifth of a report's CPU time, and the slowest reports' spikes).
-So the objects alive when the first report is laid out (the application, WeasyPrint's
-modules, the font configuration) are moved out of the collector's reach once
-(:func:`gc.freeze`), and while a report is laid out the collector runs after every
-:data:`LAYOUT_GC_THRESHOLD` new objects instead of 700. The garbage of a layout is collected
-as before, at the next collection.
-"""
+"""The report as PDF: plain HTML built here (every stored text escaped), laid out with the
+platform's other documents (:mod:`gongxin.documents.layout`: the compact Noto CJK font, one font
+configuration per process, one layout at a time)."""
 
 from __future__ import annotations
 
-import atexit
-import base64
-import gc
-import io
-import threading
-from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
 
-from gongxin.reports import fonts
+from gongxin.documents.layout import FONT, lay_out, qr_data_uri
 from gongxin.reports.content import MARK_LABEL, Entry, ReportContent, digest
 
-# one face, one weight: one font to subset (speed); the compact copy first, the full one for
-# the characters it lacks
-FONT = f'"{fonts.FAMILY}", "{fonts.SYSTEM_FAMILY}", sans-serif'
 NUMERALS = "一二三四五六七八九十"
 
 CSS = f"""
@@ -72,19 +48,6 @@ ol.statement {{ padding-left: 5mm; font-size: 8.5pt; color: #333; }}
 ol.statement li {{ margin-bottom: 1mm; }}
 .issuer {{ text-align: right; margin-top: 6mm; }}
 """
-
-
-class RendererMissing(RuntimeError):
-    pass
-
-
-def qr_data_uri(text: str) -> str:
-    """A PNG QR code of ``text`` as a ``data:`` URI."""
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(text, border=1).save(buffer)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _rows(entries: tuple[Entry, ...]) -> str:
@@ -201,59 +164,6 @@ def to_html(
 </body></html>"""
 
 
-_layout = threading.Lock()
-LAYOUT_GC_THRESHOLD = 20_000  # young objects between two collections while laying out
-_froze = False
-
-
-def _freeze_once() -> None:
-    """Move the objects alive now out of the collector's reach, once per process: they live
-    as long as the process, and every full collection would otherwise scan them again."""
-    global _froze
-    if not _froze:
-        _froze = True
-        gc.collect()
-        gc.freeze()
-
-
-@lru_cache(maxsize=2)
-def _renderer(font: Path | None) -> tuple[Any, Any, Any]:
-    """The font configuration and two parsed style sheets: the report's, and the compact
-    font's @font-face alone (for documents that bring their own style)."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    config = FontConfiguration()
-    face = (
-        f'@font-face {{ font-family: "{fonts.FAMILY}"; src: url({font.as_uri()}); }}\n'
-        if font is not None
-        else ""
-    )
-    report = weasyprint.CSS(string=face + CSS, font_config=config)
-    return config, report, weasyprint.CSS(string=face, font_config=config)
-
-
-def _write_pdf(html: str, font: Path | None, *, report: bool = True) -> bytes:
-    """WeasyPrint's layout of ``html`` (with the report's style sheet, or only the font's),
-    with the collector run less often (see above); the caller holds the layout lock."""
-    import weasyprint
-
-    config, report_sheet, face_sheet = _renderer(font)
-    sheet = report_sheet if report else face_sheet
-    _freeze_once()
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], LAYOUT_GC_THRESHOLD), *threshold[1:])
-    try:
-        pdf: bytes = weasyprint.HTML(string=html).write_pdf(stylesheets=[sheet], font_config=config)
-    finally:
-        gc.set_threshold(*threshold)
-    return pdf
-
-
-# the font configuration removes its temporary folder when collected: before interpreter exit
-atexit.register(_renderer.cache_clear)
-
-
 def render(
     content: ReportContent,
     verify_url: str,
@@ -265,28 +175,5 @@ def render(
     """The report as PDF bytes (unsigned), with its number, date, SHA-256, 验证码 and a QR code
     to ``verify_url``; ``font`` is the compact CJK font (:func:`fonts.report_font`), without
     it the system's full Noto Sans CJK."""
-    try:
-        import weasyprint  # noqa: F401 - only whether it is installed
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RendererMissing(
-            "未安装 PDF 生成组件 WeasyPrint：请执行 pip install weasyprint"
-            "（并安装 fonts-noto-cjk 字体）"
-            " / WeasyPrint is not installed: pip install weasyprint (and fonts-noto-cjk)"
-        ) from exc
     html = to_html(content, verify_url, code, verify_page, style=False)
-    with _layout:
-        return _write_pdf(html, font)
-
-
-def document(html: str, *, font: Path | None = None) -> bytes:
-    """Another of the platform's documents (a rating certificate, with its own style inline)
-    laid out as the reports are: with the compact font when given (:data:`FONT` names it
-    first), the process's one font configuration, one layout at a time."""
-    try:
-        import weasyprint  # noqa: F401 - only whether it is installed
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RendererMissing(
-            "未安装 PDF 生成组件 WeasyPrint / WeasyPrint is not installed"
-        ) from exc
-    with _layout:
-        return _write_pdf(html, font, report=False)
+    return lay_out(html, css=CSS, font=font)

@@ -1,10 +1,13 @@
 """The decision document (决定书) of an objection or repair application, as a PDF the applicant
-downloads with their 查询码."""
+downloads with their 查询码, laid out as every document of the platform (``documents.layout``)."""
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
+
+from gongxin.documents.layout import FONT, lay_out
 
 
 def to_html(app: dict[str, Any]) -> str:
@@ -30,7 +33,7 @@ def to_html(app: dict[str, Any]) -> str:
     ]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
-body {{ font-family: "Noto Sans CJK SC", sans-serif; margin: 2cm; }}
+body {{ font-family: {FONT}; margin: 2cm; }}
 h1 {{ text-align: center; font-size: 20pt; }} table {{ width: 100%; border-collapse: collapse; }}
 th, td {{ border: 1px solid #999; padding: 6pt; text-align: left; vertical-align: top; }}
 th {{ width: 25%; background: #f3f3f3; }}</style></head><body>
@@ -38,8 +41,7 @@ th {{ width: 25%; background: #f3f3f3; }}</style></head><body>
 <p>本决定由记录提供部门作出；信用修复免费办理。</p></body></html>"""
 
 
-def render(app: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=to_html(app)).write_pdf()
-    return pdf
+def render(app: dict[str, Any], *, font: Path | None = None) -> bytes:
+    """The decision as PDF bytes; ``font`` the compact CJK font (``documents.fonts.report_font``),
+    without it the system's full Noto Sans CJK."""
+    return lay_out(to_html(app), font=font)

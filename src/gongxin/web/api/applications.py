@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gongxin.clock import local_date
+from gongxin.documents import fonts
 from gongxin.errors import InvalidInput
 from gongxin.web import ratelimit
 from gongxin.web.api.errors_doc import PDF
@@ -142,11 +143,13 @@ def lookup_application(body: CodeIn, request: Request, engine: EngineDep) -> App
     response_class=Response,
     responses=PDF,
 )
-def decision_pdf(body: CodeIn, request: Request, engine: EngineDep) -> Response:
+def decision_pdf(
+    body: CodeIn, request: Request, engine: EngineDep, settings: SettingsDep
+) -> Response:
     ratelimit.hit(request)
     with engine.connect() as conn:
         found = applications.lookup(conn, body.code)
     disposition = f'attachment; filename="{found["number"]}.pdf"'
     with slots_of(request, "pdf").taken():  # 503 at once when the process makes enough PDFs
-        pdf = decision_doc.render(found)
+        pdf = decision_doc.render(found, font=fonts.report_font(settings.var_dir))
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from gongxin.clock import local_date
+from gongxin.documents import fonts
 from gongxin.errors import InvalidInput
 from gongxin.market import evaluation_views
 from gongxin.market.evaluation_rules import rules
-from gongxin.reports import fonts
 from gongxin.web import links, ratelimit
 from gongxin.web.api.errors_doc import PDF
 from gongxin.web.deps import EngineDep, NowDep, SettingsDep, slots_of

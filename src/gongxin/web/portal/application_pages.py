@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from gongxin.catalog.registry import Catalog
 from gongxin.clock import local_date
+from gongxin.documents import fonts
 from gongxin.errors import GongxinError, InvalidInput
 from gongxin.settings import Settings
 from gongxin.web import ratelimit
@@ -156,11 +157,13 @@ async def lookup_form(request: Request, engine: EngineDep) -> HTMLResponse:
 
 
 @router.post("/applications/decision.pdf")
-async def decision_download(request: Request, engine: EngineDep) -> Response:
+async def decision_download(request: Request, engine: EngineDep, settings: SettingsDep) -> Response:
     try:
         _, found = await _look_up(request, engine)
         with slots_of(request, "pdf").taken():  # laid out in the thread pool, not the event loop
-            body = await run_in_threadpool(decision_doc.render, found)
+            body = await run_in_threadpool(  # the font made there too, when it is missing
+                lambda: decision_doc.render(found, font=fonts.report_font(settings.var_dir))
+            )
     except GongxinError as exc:
         return render("apply/lookup.html", exc.status, app=None, error=exc)
     disposition = f'attachment; filename="{found["number"]}.pdf"'
