@@ -31,9 +31,13 @@ import argparse
 import csv
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
+
+# run as a script (python bench/<name>.py): the repository's root, for bench.* and tests.*
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.company_names import near_share, register
 

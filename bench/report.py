@@ -42,6 +42,9 @@ from pathlib import Path
 from typing import Any
 
 TARGET_P95_MS = 500.0
+# run as a script (python bench/<name>.py): the repository's root, for bench.* and tests.*
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 MARKER = "loaded.json"
 
 

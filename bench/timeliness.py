@@ -41,6 +41,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# run as a script (python bench/<name>.py): the repository's root, for bench.* and tests.*
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 MARKER = "built.json"
 SEED = 1
 FIRST, LAST = date(2022, 1, 1), date(2026, 11, 30)  # decision dates
