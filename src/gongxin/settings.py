@@ -385,6 +385,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an address or network: {item!r}") from None
         return value
 
+    @field_validator("var_dir")
+    @classmethod
+    def _anchored(cls, value: Path) -> Path:
+        """A relative folder is taken from where the process starts, once: every part of the
+        process (a file URI, a subprocess, a change of folder) then sees the same one."""
+        return value.absolute()
+
     @field_validator("public_base_url")
     @classmethod
     def _absolute(cls, value: str) -> str:
