@@ -5,10 +5,10 @@ rows a batch; ``docs/scale.md``), and a credit check of a file holds its codes a
 query bounded at 1 GB: memory is flat for one such job, not for many. The API and the back
 office run each in the server's thread pool, which would take dozens at once; so would the
 PDF documents anyone may ask for (a report, a certificate: tens of megabytes each while laid
-out). :class:`Slots`
-lets a process run at most ``limit`` jobs of a kind together and refuses a further one at once
-with :class:`~gongxin.errors.Busy` (503 and ``Retry-After``): the caller sends it again a
-little later. The command line is not limited: each command is a process of its own.
+out). :class:`Slots` lets a process run at most ``limit`` jobs of a kind together and refuses
+a further one at once with :class:`~gongxin.errors.Busy` (503 and ``Retry-After``): the caller
+sends it again a little later. The command line is not limited: each command is a process of
+its own.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from gongxin.documents import fonts
+from gongxin.documents.layout import lay_out
 from gongxin.reports import content as report_content
-from gongxin.reports.pdf import render
+from gongxin.reports.pdf import CSS, render, to_html
 
 TODAY = date(2026, 11, 22)
 NAME = "北京堃犇喆琍科技有限公司"  # 堃犇喆琍 are not in GB 2312: not in the compact font
@@ -100,3 +101,22 @@ def test_a_report_renders_with_the_working_folder_relative_to_where_gongxin_runs
     text, listed = fonts_of(render(report(), "https://example.org/v", font=font), tmp_path)
     assert NAME in text
     assert "+Gongxin-Noto-Sans-CJK-SC " in listed
+
+
+@needs_font
+def test_each_layout_uses_the_font_configuration_its_sheet_was_parsed_for(tmp_path: Path) -> None:
+    """Processes that meet several font files (tests, a moved working folder) keep fewer font
+    configurations than parsed sheets: a sheet is laid out with its own configuration, so its
+    compact font is still embedded after the others were used."""
+    made = fonts.report_font(tmp_path / "var")
+    assert made is not None
+    copies = []
+    for n in range(3):
+        copy = tmp_path / f"copy{n}" / fonts.FILE_NAME
+        copy.parent.mkdir()
+        copy.write_bytes(made.read_bytes())
+        copies.append(copy)
+    html = to_html(report(), "https://example.org/v", style=False)
+    for font in [*copies, copies[0]]:  # the first again, once the others have been used
+        _text, listed = fonts_of(lay_out(html, css=CSS, font=font), tmp_path)
+        assert "+Gongxin-Noto-Sans-CJK-SC " in listed

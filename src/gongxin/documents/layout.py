@@ -70,8 +70,10 @@ def _config(font: Path | None) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _sheet(font: Path | None, css: str) -> Any:
-    """``css`` parsed once, after the compact font's @font-face when there is one."""
+def _sheet(font: Path | None, css: str) -> tuple[Any, Any]:
+    """``css`` parsed once, after the compact font's @font-face when there is one, with the
+    font configuration it was parsed for: the two are used together, whatever either cache
+    has let go of since."""
     import weasyprint
 
     face = (
@@ -79,7 +81,8 @@ def _sheet(font: Path | None, css: str) -> Any:
         if font is not None
         else ""
     )
-    return weasyprint.CSS(string=face + css, font_config=_config(font))
+    config = _config(font)
+    return config, weasyprint.CSS(string=face + css, font_config=config)
 
 
 def lay_out(html: str, *, css: str = "", font: Path | None = None) -> bytes:
@@ -96,7 +99,7 @@ def lay_out(html: str, *, css: str = "", font: Path | None = None) -> bytes:
             " / WeasyPrint is not installed: pip install weasyprint (and fonts-noto-cjk)"
         ) from exc
     with _layout:
-        config, sheet = _config(font), _sheet(font, css)
+        config, sheet = _sheet(font, css)
         _freeze_once()
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], LAYOUT_GC_THRESHOLD), *threshold[1:])
